@@ -1,0 +1,259 @@
+"""People: the directory the engine resolves assignees in, the CSV import, passwords and API
+tokens."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, select
+
+from approvals.errors import ImportFailed, NotFound
+from approvals.models import ApiToken, Person, PersonAlias, PersonRole
+
+HEADER = ["email", "name", "locale", "manager_email", "department", "roles", "aliases"]
+LOCALES = ("en", "ru")
+_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+_ROLE = re.compile(r"^[a-z][a-z0-9_-]*$")
+_hasher = PasswordHasher()
+
+
+class DbDirectory:
+    """The engine's :class:`~approvals.engine.Directory`, read from the database."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._by_email: dict[str, int | None] = {}
+
+    def person_id(self, email: str) -> int | None:
+        email = email.strip().lower()
+        if email not in self._by_email:
+            self._by_email[email] = self.session.exec(
+                select(Person.id).where(Person.email == email)).first()
+        return self._by_email[email]
+
+    def manager_of(self, person_id: int) -> int | None:
+        return self.session.exec(select(Person.manager_id).where(Person.id == person_id)).first()
+
+    def is_active(self, person_id: int) -> bool:
+        return bool(self.session.exec(select(Person.active).where(Person.id == person_id))
+                    .first())
+
+    def with_role(self, role: str) -> list[int]:
+        return list(self.session.exec(select(PersonRole.person_id).where(PersonRole.role == role)
+                                      .order_by(PersonRole.person_id)).all())
+
+
+def find_person(session: Session, email: str) -> Person:
+    """The person whose address or alias is ``email``."""
+    email = email.strip().lower()
+    person = session.exec(select(Person).where(Person.email == email)).first()
+    if person is None:
+        alias = session.get(PersonAlias, email)
+        person = session.get(Person, alias.person_id) if alias else None
+    if person is None:
+        raise NotFound(f"no person with the address {email}", email=email)
+    return person
+
+
+def roles_of(session: Session, person_id: int) -> set[str]:
+    return set(session.exec(select(PersonRole.role).where(PersonRole.person_id == person_id)))
+
+
+# ---------------------------------------------------------------------------- CSV import
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Row:
+    line: int
+    email: str
+    name: str
+    locale: str
+    manager_email: str
+    department: str
+    roles: list[str]
+    aliases: list[str]
+
+
+def import_people(session: Session, text: str) -> ImportReport:
+    """Create or update people from CSV text; all rows or none.
+
+    Every bad row is reported with its line number in one :class:`ImportFailed`, and nothing is
+    written. Importing the same file again updates the people in it.
+    """
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    rows: list[_Row] = []
+    errors: list[str] = []
+    header = next(reader, None)
+    if header is None or [h.strip().lower() for h in header] != HEADER:
+        raise ImportFailed("line 1: the header must be exactly: " + ",".join(HEADER))
+    seen: dict[str, int] = {}
+    for values in reader:
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(HEADER):
+            errors.append(f"line {line}: expected {len(HEADER)} columns, found {len(values)}")
+            continue
+        row = _Row(line, *[v.strip() for v in values[:5]],
+                   roles=_split(values[5]), aliases=[a.lower() for a in _split(values[6])])
+        row.email, row.manager_email = row.email.lower(), row.manager_email.lower()
+        problems = _check(row, seen)
+        errors.extend(f"line {line}: {p}" for p in problems)
+        seen.setdefault(row.email, line)
+        rows.append(row)
+    existing = {p.email: p for p in session.exec(select(Person)).all()}
+    known = set(existing) | {r.email for r in rows}
+    for row in rows:
+        if row.manager_email and row.manager_email not in known:
+            errors.append(f"line {row.line}: manager_email {row.manager_email} is neither in "
+                          "this file nor in the directory")
+    errors.extend(_alias_conflicts(session, rows))
+    if errors:
+        raise ImportFailed("nothing was imported:\n" + "\n".join(errors))
+    report = ImportReport()
+    people = dict(existing)
+    for row in rows:
+        person = people.get(row.email)
+        if person is None:
+            person = Person(email=row.email, name=row.name)
+            report.created += 1
+        else:
+            report.updated += 1
+        person.name, person.locale, person.department = row.name, row.locale, row.department
+        person.active = True
+        session.add(person)
+        people[row.email] = person
+    session.flush()
+    for row in rows:
+        person = people[row.email]
+        person.manager_id = people[row.manager_email].id if row.manager_email else None
+        for old in session.exec(select(PersonRole).where(PersonRole.person_id == person.id)):
+            session.delete(old)
+        for old in session.exec(select(PersonAlias).where(PersonAlias.person_id == person.id)):
+            session.delete(old)
+    session.flush()
+    for row in rows:
+        person = people[row.email]
+        session.add_all(PersonRole(person_id=person.id, role=r) for r in row.roles)
+        session.add_all(PersonAlias(email=a, person_id=person.id) for a in row.aliases)
+    session.flush()
+    _check_manager_cycles(session)
+    return report
+
+
+def _split(value: str) -> list[str]:
+    items: list[str] = []
+    for item in value.split(";"):
+        item = item.strip()
+        if item and item not in items:
+            items.append(item)
+    return items
+
+
+def _check(row: _Row, seen: dict[str, int]) -> list[str]:
+    problems = []
+    if not _EMAIL.match(row.email):
+        problems.append(f"email {row.email!r} is not an email address")
+    elif row.email in seen:
+        problems.append(f"{row.email} already appears on line {seen[row.email]}")
+    if not row.name:
+        problems.append("name is empty")
+    if row.locale not in LOCALES:
+        problems.append(f"locale {row.locale!r} must be one of {', '.join(LOCALES)}")
+    if row.manager_email and not _EMAIL.match(row.manager_email):
+        problems.append(f"manager_email {row.manager_email!r} is not an email address")
+    if row.manager_email == row.email:
+        problems.append("a person cannot be their own manager")
+    for role in row.roles:
+        if not _ROLE.match(role):
+            problems.append(f"role {role!r} must be lowercase letters, digits, - or _")
+    for alias in row.aliases:
+        if not _EMAIL.match(alias):
+            problems.append(f"alias {alias!r} is not an email address")
+        elif alias == row.email:
+            problems.append(f"alias {alias} is the person's own address")
+    return problems
+
+
+def _alias_conflicts(session: Session, rows: list[_Row]) -> list[str]:
+    errors = []
+    emails = {r.email for r in rows} | set(session.exec(select(Person.email)))
+    owners: dict[str, str] = {}
+    for alias in session.exec(select(PersonAlias)).all():
+        owner = session.get(Person, alias.person_id)
+        owners[alias.email] = owner.email if owner else ""
+    reassigned = {r.email for r in rows}
+    owners = {a: o for a, o in owners.items() if o not in reassigned}
+    for row in rows:
+        for alias in row.aliases:
+            if alias in emails:
+                errors.append(f"line {row.line}: alias {alias} is another person's address")
+            elif owners.get(alias, row.email) != row.email:
+                errors.append(f"line {row.line}: alias {alias} already belongs to "
+                              f"{owners[alias]}")
+            owners[alias] = row.email
+    return errors
+
+
+def _check_manager_cycles(session: Session) -> None:
+    managers = dict(session.exec(select(Person.id, Person.manager_id)).all())
+    emails = dict(session.exec(select(Person.id, Person.email)).all())
+    for start in managers:
+        seen, person = set(), start
+        while person is not None:
+            if person in seen:
+                raise ImportFailed(f"nothing was imported: the managers of {emails[start]} form "
+                                   "a circle")
+            seen.add(person)
+            person = managers.get(person)
+
+
+# ---------------------------------------------------------------------------- credentials
+
+
+def set_password(person: Person, password: str) -> None:
+    person.password_hash = _hasher.hash(password)
+
+
+def check_password(person: Person | None, password: str) -> bool:
+    if person is None or not person.password_hash or not person.active:
+        _hasher.hash(password)  # same cost whether or not the person exists
+        return False
+    try:
+        return _hasher.verify(person.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_token(session: Session, person: Person, now: datetime) -> str:
+    """Create an API token for ``person``; only its hash is stored."""
+    token = "so_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(person_id=person.id, token_hash=token_digest(token), created_at=now))
+    return token
+
+
+def person_for_token(session: Session, token: str) -> Person | None:
+    row = session.exec(select(ApiToken).where(ApiToken.token_hash == token_digest(token))).first()
+    if row is None:
+        return None
+    person = session.get(Person, row.person_id)
+    return person if person is not None and person.active else None

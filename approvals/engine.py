@@ -1,0 +1,513 @@
+"""The pure process engine: (state, command, now) -> (new state, events, effects).
+
+No I/O, no clock, no randomness. The service layer loads an :class:`InstanceState`, calls one
+of the command functions here with ``now`` and a read-only :class:`Directory`, and writes what
+comes back. The input state is never modified: every command works on a copy.
+
+Stage rules, for the tasks of the current stage:
+
+- ``all``: every assignee at once; every one must give a positive verdict.
+- ``sequence``: every assignee, one after another, in the listed order.
+- ``any``: every assignee at once; the first to respond decides for the stage.
+- ``quorum``: every assignee at once; the stage completes when the required count of positive
+  verdicts is reached, and goes back for revision once that count can no longer be reached.
+
+Tasks still open when a stage completes are withdrawn, and recorded as such. A ``send_back``
+(its comment is required) opens a revision task; resubmission restarts at the first stage or at
+the stage that sent it back, as the definition says.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any, Protocol
+
+from approvals.definitions import (
+    RESUBMIT,
+    REVISION,
+    SEND_BACK,
+    Action,
+    Assignee,
+    Condition,
+    Process,
+    Status,
+)
+from approvals.errors import (
+    AlreadyDecided,
+    CommentRequired,
+    Forbidden,
+    InstanceClosed,
+    NoAssignee,
+    NotAnAssignee,
+    NotFound,
+    TaskClosed,
+    TransitionNotAllowed,
+    VerdictNotAllowed,
+)
+
+RUNNING, COMPLETED, CANCELLED = "running", "completed", "cancelled"
+WAITING, OPEN, DECIDED, WITHDRAWN = "waiting", "open", "decided", "withdrawn"
+APPROVAL, REVISION_TASK = "approval", "revision"
+MAX_STAGE_HOPS = 100  # guards against a status machine that skips in a circle
+
+
+class Directory(Protocol):
+    """The read-only view of people the engine needs to resolve assignees."""
+
+    def person_id(self, email: str) -> int | None: ...
+
+    def manager_of(self, person_id: int) -> int | None: ...
+
+    def is_active(self, person_id: int) -> bool: ...
+
+    def with_role(self, role: str) -> list[int]: ...
+
+
+@dataclass
+class TaskState:
+    seq: int  # per-instance sequence number; the database adds a global id
+    stage: str
+    round: int
+    kind: str  # approval | revision
+    assignee: int
+    position: int
+    state: str
+    verdicts: tuple[str, ...]
+    opened_at: datetime | None = None
+    deadline: datetime | None = None
+    verdict: str | None = None
+    comment: str = ""
+    closed_at: datetime | None = None
+    decided_by: int | None = None
+    channel: str | None = None
+    close_reason: str | None = None
+    id: int | None = None
+
+
+@dataclass
+class InstanceState:
+    process_id: str
+    initiator: int
+    fields: dict[str, Any]
+    started_at: datetime
+    status: str = RUNNING
+    stage: str = ""
+    round: int = 0
+    sent_back_from: str | None = None
+    ended_at: datetime | None = None
+    tasks: list[TaskState] = field(default_factory=list)
+    id: int | None = None
+
+    def task(self, seq: int) -> TaskState:
+        for task in self.tasks:
+            if task.seq == seq:
+                return task
+        raise NotFound(f"task {seq} not found", seq=seq)
+
+    def current_tasks(self) -> list[TaskState]:
+        return [t for t in self.tasks if t.round == self.round]
+
+
+@dataclass(frozen=True)
+class Event:
+    """A fact for the audit trail. ``task`` is the seq of the task it concerns."""
+
+    kind: str
+    actor: int | None
+    data: dict[str, Any]
+    task: int | None = None
+
+
+@dataclass(frozen=True)
+class Notify:
+    person: int
+    template: str
+    params: dict[str, Any]
+    task: int | None = None
+
+
+@dataclass(frozen=True)
+class SetTimer:
+    task: int
+    due: datetime
+    kind: str = "deadline"
+
+
+@dataclass
+class Outcome:
+    state: InstanceState
+    events: list[Event] = field(default_factory=list)
+    effects: list[Notify | SetTimer] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------- commands
+
+
+def start(process: Process, directory: Directory, initiator: int, fields: dict[str, Any],
+          now: datetime, channel: str = "web") -> Outcome:
+    """Start an instance: ``fields`` are already validated by :mod:`approvals.forms`."""
+    state = InstanceState(process_id=process.id, initiator=initiator, fields=dict(fields),
+                          started_at=now)
+    out = Outcome(state)
+    out.events.append(Event("started", initiator, {"process": process.id,
+                                                   "digest": process.digest,
+                                                   "channel": channel}))
+    _enter(process, directory, out, process.initial, now)
+    return out
+
+
+def decide(process: Process, directory: Directory, state: InstanceState, seq: int, actor: int,
+           verdict: str, comment: str, now: datetime, channel: str = "web",
+           on_behalf_of: int | None = None) -> Outcome:
+    """Record one person's verdict on one task and advance the instance if the rule says so.
+
+    ``on_behalf_of`` is the assignee when a deputy or an administrator acts for them; the
+    service decides who may do that, the engine records it.
+    """
+    out = Outcome(copy.deepcopy(state))
+    state = out.state
+    task = state.task(seq)
+    _require_running(state)
+    if task.state == DECIDED:
+        raise AlreadyDecided(f"already decided by person {task.decided_by} at "
+                             f"{task.closed_at:%Y-%m-%d %H:%M} UTC", by=task.decided_by,
+                             at=task.closed_at, verdict=task.verdict)
+    if task.state != OPEN:
+        reason = "not yet your turn" if task.state == WAITING else "withdrawn"
+        raise TaskClosed(f"this task is {reason}", state=task.state)
+    if task.assignee != (on_behalf_of if on_behalf_of is not None else actor):
+        raise NotAnAssignee("this task is assigned to someone else")
+    if task.kind == REVISION_TASK:
+        if verdict != RESUBMIT:
+            raise VerdictNotAllowed(f"a revision task takes {RESUBMIT!r}", allowed=[RESUBMIT])
+        return _resubmit(process, directory, out, task, actor, {}, comment, now, channel)
+    if verdict not in task.verdicts:
+        raise VerdictNotAllowed(f"verdict {verdict!r} is not allowed here; allowed: "
+                                f"{', '.join(task.verdicts)}", allowed=list(task.verdicts))
+    comment = (comment or "").strip()
+    if verdict == SEND_BACK and not comment:
+        raise CommentRequired("sending back needs a comment that says what to change")
+    task.state, task.verdict, task.comment = DECIDED, verdict, comment
+    task.closed_at, task.decided_by, task.channel = now, actor, channel
+    data = {"verdict": verdict, "comment": comment, "stage": task.stage, "channel": channel}
+    if on_behalf_of is not None and on_behalf_of != actor:
+        data["on_behalf_of"] = on_behalf_of
+    out.events.append(Event("decided", actor, data, task.seq))
+    _evaluate(process, directory, out, task, now)
+    return out
+
+
+def resubmit(process: Process, directory: Directory, state: InstanceState, actor: int,
+             changes: dict[str, Any], comment: str, now: datetime,
+             channel: str = "web") -> Outcome:
+    """The revision task's assignee sends the revised process back into approval."""
+    out = Outcome(copy.deepcopy(state))
+    _require_running(out.state)
+    if out.state.stage != REVISION:
+        raise TransitionNotAllowed("the process is not waiting for revision")
+    task = next(t for t in out.state.current_tasks() if t.kind == REVISION_TASK and
+                t.state == OPEN)
+    if task.assignee != actor:
+        raise NotAnAssignee("the revision is assigned to someone else")
+    return _resubmit(process, directory, out, task, actor, changes, comment, now, channel)
+
+
+def withdraw(process: Process, state: InstanceState, actor: int, reason: str, now: datetime,
+             is_admin: bool = False, channel: str = "web") -> Outcome:
+    """Cancel a running instance: the initiator's (or an administrator's) decision."""
+    out = Outcome(copy.deepcopy(state))
+    state = out.state
+    _require_running(state)
+    if actor != state.initiator and not is_admin:
+        raise Forbidden("only the initiator or an administrator can withdraw this process")
+    for task in state.tasks:
+        if task.state in (OPEN, WAITING):
+            _close(out, task, "process_withdrawn", now, notify=task.state == OPEN)
+    state.status, state.ended_at = CANCELLED, now
+    out.events.append(Event("cancelled", actor, {"reason": (reason or "").strip(),
+                                                 "channel": channel}))
+    return out
+
+
+def reassign(process: Process, state: InstanceState, seq: int, new_assignee: int, actor: int,
+             now: datetime, is_admin: bool = False, channel: str = "web") -> Outcome:
+    """Hand an open (or waiting) task to another person: the old one is withdrawn."""
+    out = Outcome(copy.deepcopy(state))
+    state = out.state
+    _require_running(state)
+    task = state.task(seq)
+    if task.state not in (OPEN, WAITING):
+        raise TaskClosed("only an open task can be reassigned", state=task.state)
+    if actor != task.assignee and not is_admin:
+        raise Forbidden("only the assignee or an administrator can reassign this task")
+    if new_assignee == task.assignee:
+        raise TransitionNotAllowed("the task is already assigned to this person")
+    was_open = task.state == OPEN
+    _close(out, task, "reassigned", now, notify=False)
+    new = _new_task(state, task.stage, task.kind, new_assignee, task.position,
+                    OPEN if was_open else WAITING, task.verdicts, now, None)
+    new.deadline = task.deadline
+    out.events.append(Event("reassigned", actor, {"from": task.assignee, "to": new_assignee,
+                                                  "stage": task.stage, "new_task": new.seq,
+                                                  "channel": channel}, task.seq))
+    if was_open:
+        _opened(process, out, new, now)
+    return out
+
+
+def timer_fired(process: Process, state: InstanceState, seq: int, kind: str,
+                now: datetime) -> Outcome:
+    """A task's deadline passed: remind the assignee and tell the initiator, once."""
+    out = Outcome(copy.deepcopy(state))
+    task = out.state.task(seq)
+    if out.state.status != RUNNING or task.state != OPEN:
+        return out  # decided in time, or the process ended: nothing to do
+    out.events.append(Event("deadline_passed", None, {"stage": task.stage, "kind": kind},
+                            task.seq))
+    params = _params(process, out.state, task)
+    out.effects.append(Notify(task.assignee, "task_overdue", params, task.seq))
+    if out.state.initiator != task.assignee:
+        out.effects.append(Notify(out.state.initiator, "task_overdue_initiator", params,
+                                  task.seq))
+    return out
+
+
+# ---------------------------------------------------------------------------- internals
+
+
+def _require_running(state: InstanceState) -> None:
+    if state.status != RUNNING:
+        raise InstanceClosed(f"this process is {state.status}", status=state.status)
+
+
+def _resubmit(process, directory, out: Outcome, task: TaskState, actor: int, changes: dict,
+              comment: str, now: datetime, channel: str) -> Outcome:
+    state = out.state
+    task.state, task.verdict, task.comment = DECIDED, RESUBMIT, (comment or "").strip()
+    task.closed_at, task.decided_by, task.channel = now, actor, channel
+    changed = sorted(k for k, v in changes.items() if state.fields.get(k) != v)
+    state.fields.update(changes)
+    out.events.append(Event("resubmitted", actor, {"comment": task.comment, "changed": changed,
+                                                   "channel": channel}, task.seq))
+    origin = state.sent_back_from or process.initial
+    mode = process.status(origin).restart or process.revision.restart
+    target = origin if mode == "same" else process.initial
+    state.sent_back_from = None
+    _enter(process, directory, out, target, now)
+    return out
+
+
+def _evaluate(process: Process, directory: Directory, out: Outcome, task: TaskState,
+              now: datetime) -> None:
+    """Apply the stage rule after a decision."""
+    state = out.state
+    status = process.status(task.stage)
+    tasks = [t for t in state.current_tasks() if t.kind == APPROVAL]
+    live = [t for t in tasks if t.state != WITHDRAWN or t.close_reason != "reassigned"]
+    total = len(live)
+    positive = sum(1 for t in live if t.state == DECIDED and t.verdict != SEND_BACK)
+    negative = sum(1 for t in live if t.state == DECIDED and t.verdict == SEND_BACK)
+    required = status.rule.required(total)
+    if status.rule.kind == "quorum":
+        if positive >= required:
+            return _complete(process, directory, out, status, task.verdict, now)
+        if negative > total - required:
+            return _send_back(process, directory, out, status, task, now)
+        return None
+    if task.verdict == SEND_BACK:
+        return _send_back(process, directory, out, status, task, now)
+    if positive >= required:
+        return _complete(process, directory, out, status, task.verdict, now)
+    if status.rule.kind == "sequence":
+        waiting = sorted((t for t in tasks if t.state == WAITING), key=lambda t: t.position)
+        if waiting:
+            nxt = waiting[0]
+            nxt.state, nxt.opened_at = OPEN, now
+            _deadline(out, status, nxt, now)
+            _opened(process, out, nxt, now)
+    return None
+
+
+def _complete(process, directory, out: Outcome, status: Status, verdict: str, now) -> None:
+    state = out.state
+    for t in state.current_tasks():
+        if t.state in (OPEN, WAITING):
+            _close(out, t, "stage_completed", now, notify=t.state == OPEN)
+    target = status.target(verdict)
+    out.events.append(Event("stage_completed", None, {"stage": status.key, "verdict": verdict,
+                                                      "next": target}))
+    _enter(process, directory, out, target, now)
+
+
+def _send_back(process, directory, out: Outcome, status: Status, task: TaskState, now) -> None:
+    state = out.state
+    for t in state.current_tasks():
+        if t.state in (OPEN, WAITING):
+            _close(out, t, "sent_back", now, notify=t.state == OPEN)
+    comments = [t.comment for t in state.current_tasks() if t.verdict == SEND_BACK]
+    out.events.append(Event("sent_back", task.decided_by, {"stage": status.key,
+                                                           "comments": comments}, task.seq))
+    state.sent_back_from = status.key
+    state.round += 1
+    state.stage = REVISION
+    people = _resolve(process.revision.assignee, directory, state)
+    if not people:
+        raise NoAssignee("nobody can take the revision of this process")
+    revision = _new_task(state, REVISION, REVISION_TASK, people[0], 0, OPEN, (RESUBMIT,), now,
+                         None)
+    _opened(process, out, revision, now, comment=task.comment)
+
+
+def _enter(process: Process, directory: Directory, out: Outcome, key: str, now) -> None:
+    state = out.state
+    for _hop in range(MAX_STAGE_HOPS):
+        status = process.status(key)
+        if status.final:
+            state.stage, state.status, state.ended_at = key, COMPLETED, now
+            state.round += 1
+            _run_actions(process, directory, out, status.on_enter, now)
+            out.events.append(Event("completed", None, {"stage": key}))
+            out.effects.append(Notify(state.initiator, "instance_completed",
+                                      _params(process, state, None)))
+            return
+        if status.when is not None and not evaluate(status.when, state.fields, process):
+            out.events.append(Event("stage_skipped", None, {"stage": key,
+                                                            "condition": status.when.text}))
+            key = status.default_target
+            continue
+        state.stage = key
+        state.round += 1
+        people = _resolve_all(status, directory, state)
+        if not people:
+            raise NoAssignee(f"stage {key!r} has nobody to assign it to", stage=key)
+        out.events.append(Event("stage_entered", None, {"stage": key, "rule": status.rule.kind,
+                                                        "assignees": people}))
+        for position, person in enumerate(people):
+            first = position == 0 or status.rule.kind != "sequence"
+            task = _new_task(state, key, APPROVAL, person, position, OPEN if first else WAITING,
+                             status.verdicts, now if first else None, None)
+            if first:
+                _deadline(out, status, task, now)
+                _opened(process, out, task, now)
+        return
+    raise TransitionNotAllowed("the process skips stages in a circle; check its conditions")
+
+
+def _new_task(state: InstanceState, stage: str, kind: str, assignee: int, position: int,
+              task_state: str, verdicts: tuple[str, ...], opened_at, deadline) -> TaskState:
+    seq = max((t.seq for t in state.tasks), default=0) + 1
+    task = TaskState(seq=seq, stage=stage, round=state.round, kind=kind, assignee=assignee,
+                     position=position, state=task_state, verdicts=tuple(verdicts),
+                     opened_at=opened_at, deadline=deadline)
+    state.tasks.append(task)
+    return task
+
+
+def _deadline(out: Outcome, status: Status, task: TaskState, now: datetime) -> None:
+    if status.deadline_days:
+        task.deadline = now + timedelta(days=status.deadline_days)
+        out.effects.append(SetTimer(task.seq, task.deadline))
+
+
+def _opened(process: Process, out: Outcome, task: TaskState, now, comment: str = "") -> None:
+    params = _params(process, out.state, task)
+    if comment:
+        params["comment"] = comment
+    out.events.append(Event("task_opened", None, {"stage": task.stage, "kind": task.kind,
+                                                  "assignee": task.assignee}, task.seq))
+    template = "revision_requested" if task.kind == REVISION_TASK else "task_assigned"
+    out.effects.append(Notify(task.assignee, template, params, task.seq))
+
+
+def _close(out: Outcome, task: TaskState, reason: str, now, notify: bool) -> None:
+    task.state, task.closed_at, task.close_reason = WITHDRAWN, now, reason
+    out.events.append(Event("task_withdrawn", None, {"stage": task.stage, "reason": reason,
+                                                     "assignee": task.assignee}, task.seq))
+    if notify:
+        params = {"instance": out.state.id, "process": out.state.process_id,
+                  "stage": task.stage, "reason": reason}
+        out.effects.append(Notify(task.assignee, "task_withdrawn", params, task.seq))
+
+
+def _params(process: Process, state: InstanceState, task: TaskState | None) -> dict[str, Any]:
+    params: dict[str, Any] = {"instance": state.id, "process": process.id,
+                              "stage": state.stage, "initiator": state.initiator}
+    if task is not None:
+        params.update(task=task.seq, verdicts=list(task.verdicts))
+        if task.deadline:
+            params["deadline"] = task.deadline.isoformat()
+    return params
+
+
+def _run_actions(process, directory, out: Outcome, actions: tuple[Action, ...], now) -> None:
+    state = out.state
+    for action in actions:
+        if action.kind == "set":
+            values = dict(action.values)
+            state.fields.update(values)
+            out.events.append(Event("fields_set", None, {"values": values}))
+        elif action.kind == "notify":
+            params = _params(process, state, None)
+            if action.message:
+                params["message"] = {"en": action.message.en, "ru": action.message.ru}
+            for person in _resolve(action.assignee, directory, state):
+                out.effects.append(Notify(person, "process_notice", params))
+
+
+def _resolve_all(status: Status, directory: Directory, state: InstanceState) -> list[int]:
+    people: list[int] = []
+    for spec in status.assignees:
+        for person in _resolve(spec, directory, state):
+            if person not in people:
+                people.append(person)
+    return people
+
+
+def _resolve(spec: Assignee, directory: Directory, state: InstanceState) -> list[int]:
+    if spec.kind == "initiator":
+        return [state.initiator]
+    if spec.kind == "person":
+        person = directory.person_id(spec.value)
+        return [person] if person is not None and directory.is_active(person) else []
+    if spec.kind == "role":
+        return [p for p in directory.with_role(spec.value) if directory.is_active(p)]
+    if spec.kind == "manager":
+        # The manager, or the first active one up the chain when the manager is gone.
+        seen = {state.initiator}
+        person = directory.manager_of(state.initiator)
+        while person is not None and person not in seen:
+            if directory.is_active(person):
+                return [person]
+            seen.add(person)
+            person = directory.manager_of(person)
+        return []
+    value = state.fields.get(spec.value)
+    emails = value if isinstance(value, list) else [value] if value else []
+    ids = [directory.person_id(e) for e in emails]
+    return [p for p in ids if p is not None and directory.is_active(p)]
+
+
+def evaluate(condition: Condition, fields: dict[str, Any], process: Process) -> bool:
+    """Evaluate ``field op value`` against the instance's fields (typed by the definition)."""
+    spec = process.field(condition.field)
+    actual = fields.get(condition.field)
+    expected = condition.value
+    if actual is None:
+        return condition.op == "!="
+    if spec is not None and spec.type in ("number", "money"):
+        try:
+            actual = Decimal(str(actual))
+            expected = ([Decimal(str(v)) for v in expected] if condition.op == "in"
+                        else Decimal(str(expected)))
+        except (InvalidOperation, ValueError):
+            return False
+    elif spec is not None and spec.type == "date":
+        actual = date.fromisoformat(str(actual))
+        expected = expected if isinstance(expected, date) else date.fromisoformat(str(expected))
+    ops = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, ">": lambda a, b: a > b,
+           ">=": lambda a, b: a >= b, "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
+           "in": lambda a, b: a in b}
+    return bool(ops[condition.op](actual, expected))

@@ -1,0 +1,118 @@
+"""One error tree for Signoff.
+
+Every refusal the domain can make is a subclass of :class:`SignoffError`. The web layer maps
+the classes to HTTP status codes in one place (``web/errors.py``); the CLI prints ``str(err)``.
+Each error carries a stable ``code`` and the ``params`` a translated message needs.
+"""
+
+from __future__ import annotations
+
+
+class SignoffError(Exception):
+    """Base of every domain error."""
+
+    code = "error"
+    status = 400
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = params
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class DefinitionError(SignoffError):
+    """A process file is invalid: names the file, the line and the field."""
+
+    code = "definition_invalid"
+
+    def __init__(self, path: str, line: int | None, where: str, problem: str) -> None:
+        location = f"{path}:{line}" if line else path
+        field = f" {where}:" if where else ""
+        super().__init__(f"{location}:{field} {problem}", path=path, line=line, where=where)
+        self.path, self.line, self.where, self.problem = path, line, where, problem
+
+
+class FormInvalid(SignoffError):
+    """Form values were refused; ``errors`` maps each field to (code, params)."""
+
+    code = "form_invalid"
+
+    def __init__(self, errors: dict[str, tuple[str, dict]]) -> None:
+        names = ", ".join(sorted(errors))
+        super().__init__(f"invalid fields: {names}")
+        self.errors = errors
+
+
+class NotFound(SignoffError):
+    code = "not_found"
+    status = 404
+
+
+class NotAnAssignee(SignoffError):
+    code = "not_an_assignee"
+    status = 403
+
+
+class Forbidden(SignoffError):
+    code = "forbidden"
+    status = 403
+
+
+class AlreadyDecided(SignoffError):
+    code = "already_decided"
+    status = 409
+
+
+class TaskClosed(SignoffError):
+    """The task was withdrawn, or is not yet open (a later turn in an ordered stage)."""
+
+    code = "task_closed"
+    status = 409
+
+
+class InstanceClosed(SignoffError):
+    code = "instance_closed"
+    status = 409
+
+
+class TransitionNotAllowed(SignoffError):
+    code = "transition_not_allowed"
+    status = 409
+
+
+class VerdictNotAllowed(SignoffError):
+    code = "verdict_not_allowed"
+    status = 400
+
+
+class CommentRequired(SignoffError):
+    code = "comment_required"
+    status = 400
+
+
+class NoAssignee(SignoffError):
+    """A stage resolved to nobody (an empty role, a manager chain with no one in it)."""
+
+    code = "no_assignee"
+    status = 422
+
+
+class ConcurrentUpdate(SignoffError):
+    """Another command changed the instance first; the caller retries on fresh state."""
+
+    code = "concurrent_update"
+    status = 409
+
+
+class StoreUnavailable(SignoffError):
+    code = "store_unavailable"
+    status = 503
+
+
+class ImportFailed(SignoffError):
+    """A people import was refused; nothing was written."""
+
+    code = "import_failed"

@@ -1,0 +1,208 @@
+"""Validate a start or resubmit form against a process definition.
+
+The input is what a person sent (JSON values, or strings from an HTML form); the output is the
+clean values the engine stores. Refusals collect per field as ``(code, params)`` so the web
+layer can say them in the person's language; nothing is half-accepted.
+
+Clean values: text -> str, number -> str of a Decimal, money -> str with two decimals,
+date -> ``YYYY-MM-DD``, date_range -> ``{"start", "end"}``, person -> email, people -> list of
+emails, choice -> value, boolean -> bool, file -> :class:`Upload` (the service stores it).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from approvals.definitions import FieldSpec, Process
+from approvals.engine import Directory
+from approvals.errors import FormInvalid
+
+MAX_TEXT = 5000
+MAX_FILE_BYTES = 25 * 1024 * 1024
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file sent with a form, before it is stored."""
+
+    filename: str
+    content: bytes
+    content_type: str = "application/octet-stream"
+
+
+def validate(process: Process, raw: dict[str, Any], directory: Directory,
+             partial: bool = False) -> dict[str, Any]:
+    """Return the clean values, or raise :class:`FormInvalid` naming every bad field.
+
+    ``partial`` (a resubmission) accepts a subset of the fields; what is absent stays as it was.
+    """
+    if not isinstance(raw, dict):
+        raise FormInvalid({"fields": ("not_an_object", {})})
+    errors: dict[str, tuple[str, dict]] = {}
+    clean: dict[str, Any] = {}
+    known = {f.name for f in process.fields}
+    for name in raw:
+        if name not in known:
+            errors[name] = ("unknown_field", {})
+    for spec in process.fields:
+        if partial and spec.name not in raw:
+            continue
+        value = raw.get(spec.name)
+        if _empty(value):
+            if spec.required:
+                errors[spec.name] = ("required", {})
+            continue
+        try:
+            clean[spec.name] = _clean(spec, value, directory)
+        except _Refused as refusal:
+            errors[spec.name] = (refusal.code, refusal.params)
+    if errors:
+        raise FormInvalid(errors)
+    return clean
+
+
+class _Refused(Exception):
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {} or (
+        isinstance(value, str) and not value.strip())
+
+
+def _clean(spec: FieldSpec, value: Any, directory: Directory) -> Any:
+    kind = spec.type
+    if kind == "text":
+        if not isinstance(value, str):
+            raise _Refused("not_text")
+        value = value.strip()
+        limit = spec.max_length or MAX_TEXT
+        if len(value) > limit:
+            raise _Refused("too_long", max=limit)
+        if spec.pattern and not re.fullmatch(spec.pattern, value):
+            raise _Refused("pattern")
+        return value
+    if kind in ("number", "money"):
+        number = _decimal(value)
+        if spec.min is not None and number < spec.min:
+            raise _Refused("too_small", min=str(spec.min))
+        if spec.max is not None and number > spec.max:
+            raise _Refused("too_large", max=str(spec.max))
+        if kind == "money":
+            return str(number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        return str(number.normalize()) if number == number.to_integral() else str(number)
+    if kind == "date":
+        return _date(value).isoformat()
+    if kind == "date_range":
+        if isinstance(value, str) and "/" in value:
+            value = dict(zip(("start", "end"), value.split("/", 1), strict=True))
+        if not isinstance(value, dict) or not {"start", "end"} <= set(value):
+            raise _Refused("not_a_range")
+        start, end = _date(value["start"]), _date(value["end"])
+        if end < start:
+            raise _Refused("range_reversed")
+        return {"start": start.isoformat(), "end": end.isoformat()}
+    if kind == "person":
+        if not isinstance(value, str):
+            raise _Refused("not_an_email")
+        return _person(value, directory)
+    if kind == "people":
+        items = re.split(r"[,;\s]+", value) if isinstance(value, str) else value
+        if not isinstance(items, list):
+            raise _Refused("not_a_list")
+        emails: list[str] = []
+        for item in items:
+            if not isinstance(item, str):
+                raise _Refused("not_an_email")
+            if item.strip():
+                email = _person(item, directory)
+                if email not in emails:
+                    emails.append(email)
+        if not emails:
+            raise _Refused("required")
+        return emails
+    if kind == "choice":
+        allowed = [c.value for c in spec.choices]
+        if str(value) not in allowed:
+            raise _Refused("not_a_choice", allowed=allowed)
+        return str(value)
+    if kind == "boolean":
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() in ("1", "true", "on", "yes"):
+            return True
+        if str(value).lower() in ("0", "false", "off", "no"):
+            return False
+        raise _Refused("not_a_boolean")
+    return _file(value)
+
+
+def _decimal(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise _Refused("not_a_number")
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+    if isinstance(value, str) and text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")  # 1500,50 as Russian users write it
+    try:
+        number = Decimal(text)
+    except InvalidOperation as exc:
+        raise _Refused("not_a_number") from exc
+    if not number.is_finite():
+        raise _Refused("not_a_number")
+    return number
+
+
+def _date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        match = re.fullmatch(r"(\d{2})\.(\d{2})\.(\d{4})", text)  # 31.12.2026
+        if match:
+            text = f"{match[3]}-{match[2]}-{match[1]}"
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise _Refused("not_a_date")
+
+
+def _person(value: str, directory: Directory) -> str:
+    email = value.strip().lower()
+    if not _EMAIL.match(email):
+        raise _Refused("not_an_email", value=value)
+    person = directory.person_id(email)
+    if person is None or not directory.is_active(person):
+        raise _Refused("unknown_person", value=value)
+    return email
+
+
+def _file(value: Any) -> Upload:
+    if isinstance(value, Upload):
+        upload = value
+    elif isinstance(value, dict) and "filename" in value and "content_base64" in value:
+        try:
+            content = base64.b64decode(str(value["content_base64"]), validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise _Refused("bad_base64") from exc
+        upload = Upload(str(value["filename"]), content,
+                        str(value.get("content_type") or "application/octet-stream"))
+    else:
+        raise _Refused("not_a_file")
+    name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if not name:
+        raise _Refused("no_filename")
+    if not upload.content:
+        raise _Refused("empty_file")
+    if len(upload.content) > MAX_FILE_BYTES:
+        raise _Refused("file_too_large", max_mb=MAX_FILE_BYTES // (1024 * 1024))
+    return Upload(name, upload.content, upload.content_type)

@@ -1,0 +1,180 @@
+"""The tables. Times are stored as naive UTC.
+
+The service layer is the only writer of process state (``Instance``, ``Task``, ``AuditEvent``,
+``OutboxItem``, ``Timer``); workers write ``Notification`` rows and outbox bookkeeping.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(index=True, unique=True, max_length=320)
+    name: str = Field(max_length=200)
+    locale: str = Field(default="en", max_length=5)
+    manager_id: int | None = Field(default=None, foreign_key="person.id")
+    department: str = Field(default="", max_length=200)
+    active: bool = True
+    password_hash: str | None = Field(default=None, max_length=200)
+
+
+class PersonRole(SQLModel, table=True):
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    role: str = Field(primary_key=True, max_length=64, index=True)
+
+
+class PersonAlias(SQLModel, table=True):
+    """Another address of a person (a mailbox alias): it may answer for them by email."""
+
+    email: str = Field(primary_key=True, max_length=320)
+    person_id: int = Field(foreign_key="person.id", index=True)
+
+
+class ApiToken(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    created_at: datetime
+    last_used_at: datetime | None = None
+
+
+class ProcessVersion(SQLModel, table=True):
+    """The exact source of a process file as loaded; instances point at the version they
+    started with, so a later edit of the file never changes a running process."""
+
+    __table_args__ = (UniqueConstraint("process_id", "digest"),
+                      UniqueConstraint("process_id", "version"))
+    id: int | None = Field(default=None, primary_key=True)
+    process_id: str = Field(index=True, max_length=100)
+    version: int
+    digest: str = Field(max_length=64)
+    source: str = Field(sa_column=Column(Text, nullable=False))
+    path: str = Field(default="", max_length=1000)
+    loaded_at: datetime
+
+
+class Instance(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    process_id: str = Field(index=True, max_length=100)
+    process_version_id: int = Field(foreign_key="processversion.id")
+    title: str = Field(default="", max_length=500)
+    status: str = Field(default="running", index=True, max_length=20)
+    stage: str = Field(default="", max_length=100)
+    round: int = 0
+    sent_back_from: str | None = Field(default=None, max_length=100)
+    initiator_id: int = Field(foreign_key="person.id", index=True)
+    fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    started_at: datetime
+    ended_at: datetime | None = None
+    version: int = 0  # optimistic concurrency: every command bumps it
+
+
+class Task(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("instance_id", "seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    instance_id: int = Field(foreign_key="instance.id", index=True)
+    seq: int
+    stage: str = Field(max_length=100)
+    round: int
+    kind: str = Field(max_length=20)
+    assignee_id: int = Field(foreign_key="person.id", index=True)
+    position: int = 0
+    state: str = Field(index=True, max_length=20)
+    verdicts: str = Field(max_length=200)  # comma-separated, as the definition allowed
+    opened_at: datetime | None = None
+    deadline: datetime | None = None
+    verdict: str | None = Field(default=None, max_length=40)
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    closed_at: datetime | None = None
+    decided_by_id: int | None = Field(default=None, foreign_key="person.id")
+    channel: str | None = Field(default=None, max_length=20)
+    close_reason: str | None = Field(default=None, max_length=40)
+
+
+class Blob(SQLModel, table=True):
+    """File content, addressed by its SHA-256 (stored once however often it is attached)."""
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class Document(SQLModel, table=True):
+    """One version of a file attached to an instance's file field; old versions are kept."""
+
+    __table_args__ = (UniqueConstraint("instance_id", "field", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    instance_id: int = Field(foreign_key="instance.id", index=True)
+    field: str = Field(max_length=100)
+    version: int
+    filename: str = Field(max_length=500)
+    content_type: str = Field(default="application/octet-stream", max_length=200)
+    size: int
+    sha256: str = Field(foreign_key="blob.sha256", max_length=64)
+    uploaded_by_id: int = Field(foreign_key="person.id")
+    uploaded_at: datetime
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only; ``hash`` = SHA-256(prev_hash + canonical JSON of the event)."""
+
+    __table_args__ = (UniqueConstraint("instance_id", "seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    instance_id: int = Field(foreign_key="instance.id", index=True)
+    seq: int
+    at: datetime
+    kind: str = Field(max_length=40)
+    actor_id: int | None = Field(default=None, foreign_key="person.id")
+    task_id: int | None = Field(default=None, foreign_key="task.id")
+    channel: str = Field(default="system", max_length=20)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class OutboxItem(SQLModel, table=True):
+    """An effect to carry out after the commit (a notification now; an email later)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=40)
+    instance_id: int | None = Field(default=None, foreign_key="instance.id", index=True)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    state: str = Field(default="pending", index=True, max_length=20)  # pending|done|failed
+    created_at: datetime
+    attempts: int = 0
+    last_attempt_at: datetime | None = None
+    done_at: datetime | None = None
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Notification(SQLModel, table=True):
+    """What a person sees in their notification list; one per delivered outbox item."""
+
+    __table_args__ = (UniqueConstraint("outbox_item_id", "person_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    outbox_item_id: int = Field(foreign_key="outboxitem.id")
+    person_id: int = Field(foreign_key="person.id", index=True)
+    instance_id: int | None = Field(default=None, foreign_key="instance.id")
+    task_id: int | None = Field(default=None, foreign_key="task.id")
+    template: str = Field(max_length=60)
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime
+    read_at: datetime | None = None
+
+
+class Timer(SQLModel, table=True):
+    """A moment the scheduler must act on (a task's deadline)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    instance_id: int = Field(foreign_key="instance.id", index=True)
+    task_id: int = Field(foreign_key="task.id")
+    kind: str = Field(default="deadline", max_length=20)
+    due_at: datetime = Field(index=True)
+    fired_at: datetime | None = None
+    enqueued_at: datetime | None = None

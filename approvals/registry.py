@@ -1,0 +1,102 @@
+"""Where process definitions come from, and which version an instance runs.
+
+Files are read from the shipped folders (``approvals/processes``, ``hr/processes``) and from
+every folder in ``SIGNOFF_PROCESS_DIRS`` (separated by the OS path separator). ``sync`` stores
+each file's exact source as a :class:`ProcessVersion` when its digest is new; an instance keeps
+the version it started with, so editing a file never changes a running process.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from sqlmodel import Session, func, select
+
+from approvals.definitions import Process, load_file, load_text
+from approvals.errors import DefinitionError, NotFound
+from approvals.models import ProcessVersion
+
+SHIPPED = [Path(__file__).with_name("processes"),
+           Path(__file__).parent.parent / "hr" / "processes"]
+
+
+def process_dirs() -> list[Path]:
+    extra = [Path(p) for p in os.environ.get("SIGNOFF_PROCESS_DIRS", "").split(os.pathsep) if p]
+    return [*SHIPPED, *extra]
+
+
+def process_files(dirs: list[Path] | None = None) -> list[Path]:
+    files: list[Path] = []
+    for folder in dirs if dirs is not None else process_dirs():
+        if folder.is_dir():
+            files.extend(sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]))
+    return files
+
+
+def load_all(dirs: list[Path] | None = None) -> tuple[list[Process], list[DefinitionError]]:
+    """Parse every process file; a broken file is reported and left out, never half-loaded."""
+    processes, errors = [], []
+    ids: dict[str, str] = {}
+    for path in process_files(dirs):
+        try:
+            process = load_file(path)
+        except DefinitionError as error:
+            errors.append(error)
+            continue
+        if process.id in ids:
+            errors.append(DefinitionError(str(path), None, "id", f"process id {process.id!r} is "
+                                          f"already defined in {ids[process.id]}"))
+            continue
+        ids[process.id] = str(path)
+        processes.append(process)
+    return processes, errors
+
+
+def sync(session: Session, processes: list[Process], now: datetime) -> list[ProcessVersion]:
+    """Store a new version of every process whose source changed. Returns the new versions."""
+    added = []
+    for process in processes:
+        known = session.exec(select(ProcessVersion).where(
+            ProcessVersion.process_id == process.id,
+            ProcessVersion.digest == process.digest)).first()
+        if known is not None:
+            continue
+        last = session.exec(select(func.max(ProcessVersion.version)).where(
+            ProcessVersion.process_id == process.id)).one()
+        source = Path(process.source_path).read_text(encoding="utf-8")
+        row = ProcessVersion(process_id=process.id, version=(last or 0) + 1,
+                             digest=process.digest, source=source, path=process.source_path,
+                             loaded_at=now)
+        session.add(row)
+        added.append(row)
+    session.flush()
+    return added
+
+
+def latest(session: Session, process_id: str) -> ProcessVersion:
+    row = session.exec(select(ProcessVersion).where(ProcessVersion.process_id == process_id)
+                       .order_by(ProcessVersion.version.desc()).limit(1)).first()
+    if row is None:
+        raise NotFound(f"no process {process_id!r}", process=process_id)
+    return row
+
+
+def latest_versions(session: Session) -> list[ProcessVersion]:
+    newest = select(ProcessVersion.process_id, func.max(ProcessVersion.version).label("v")) \
+        .group_by(ProcessVersion.process_id).subquery()
+    return list(session.exec(select(ProcessVersion).join(
+        newest, (ProcessVersion.process_id == newest.c.process_id)
+        & (ProcessVersion.version == newest.c.v)).order_by(ProcessVersion.process_id)).all())
+
+
+@lru_cache(maxsize=256)
+def _compiled(version_id: int, digest: str, source: str, path: str) -> Process:
+    return load_text(source, path)
+
+
+def definition(row: ProcessVersion) -> Process:
+    """The immutable definition of one stored version (parsed once per process)."""
+    return _compiled(row.id, row.digest, row.source, row.path)

@@ -1,0 +1,59 @@
+"""Configuration from the environment, with embedded defaults for one machine.
+
+| variable               | default                                  |
+|------------------------|------------------------------------------|
+| SIGNOFF_VAR_DIR        | ./var                                    |
+| DATABASE_URL           | sqlite:///<var>/signoff.db (WAL)         |
+| REDIS_URL              | unix://<var>/redis.sock (embedded Redis) |
+| SIGNOFF_SECRET_KEY     | a random key kept in <var>/secret_key    |
+| SIGNOFF_PROCESS_DIRS   | (none) extra folders of process files    |
+| SIGNOFF_BASE_URL       | http://127.0.0.1:<PORT>                  |
+| PORT                   | 5000                                     |
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def var_dir() -> Path:
+    """The folder holding local state: ``SIGNOFF_VAR_DIR``, else ``./var``, made absolute."""
+    return Path(os.environ.get("SIGNOFF_VAR_DIR") or "var").resolve()
+
+
+@dataclass(frozen=True)
+class Settings:
+    var_dir: Path
+    database_url: str
+    redis_url: str | None
+    secret_key: str
+    port: int
+    base_url: str
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        var = var_dir()
+        port = int(os.environ.get("PORT") or 5000)
+        return cls(
+            var_dir=var,
+            database_url=os.environ.get("DATABASE_URL") or f"sqlite:///{var / 'signoff.db'}",
+            redis_url=os.environ.get("REDIS_URL") or None,
+            secret_key=os.environ.get("SIGNOFF_SECRET_KEY") or _local_secret(var),
+            port=port,
+            base_url=(os.environ.get("SIGNOFF_BASE_URL") or f"http://127.0.0.1:{port}")
+            .rstrip("/"),
+        )
+
+
+def _local_secret(var: Path) -> str:
+    """A random secret kept under var/ so sessions survive restarts on one machine."""
+    path = var / "secret_key"
+    if not path.exists():
+        var.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

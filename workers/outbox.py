@@ -1,0 +1,66 @@
+"""Carrying out outbox rows, and handing them to the workers.
+
+An outbox row is written in the same transaction as the state change that caused it. After
+the commit the entry point calls :func:`kick`; if Redis is down or the message is lost, the
+scheduler's sweep sends it again. :func:`deliver` is idempotent: a row already done is left
+alone, and the notification it creates is unique per (row, person).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+
+from approvals.db import write_session
+from approvals.models import Notification, OutboxItem
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 10
+
+
+def deliver(db: Engine, item_id: int, now: datetime) -> bool:
+    """Carry out one outbox row; returns False when it was already done (or is unknown)."""
+    with write_session(db) as session:
+        item = session.get(OutboxItem, item_id)
+        if item is None or item.state != "pending":
+            return False
+        item.attempts += 1
+        item.last_attempt_at = now
+        handler = HANDLERS.get(item.kind)
+        if handler is None:
+            item.state, item.last_error = "failed", f"no handler for outbox kind {item.kind!r}"
+            session.add(item)
+            log.error("outbox %s: %s", item.id, item.last_error)
+            return False
+        handler(session, item, now)
+        item.state, item.done_at = "done", now
+        session.add(item)
+        return True
+
+
+def _notify(session, item: OutboxItem, now: datetime) -> None:
+    payload = item.payload
+    params = payload.get("params", {})
+    session.add(Notification(outbox_item_id=item.id, person_id=payload["person"],
+                             instance_id=item.instance_id, task_id=params.get("task"),
+                             template=payload["template"], params=params, created_at=now))
+
+
+HANDLERS = {"notify": _notify}
+
+
+def kick(item_ids: list[int]) -> None:
+    """Enqueue delivery of committed outbox rows; a Redis failure only delays them."""
+    if not item_ids:
+        return
+    from workers.actors import deliver_outbox
+
+    for item_id in item_ids:
+        try:
+            deliver_outbox.send(item_id)
+        except Exception:  # noqa: BLE001 - the sweep re-sends what was not enqueued
+            log.warning("could not enqueue outbox row %s; the sweep will", item_id,
+                        exc_info=True)
+            return

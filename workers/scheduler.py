@@ -1,0 +1,76 @@
+"""The periodic sweep (Procfile role ``scheduler``).
+
+Every few seconds it re-enqueues outbox rows still pending after a grace period (a message lost
+from Redis, or never sent because Redis was down, loses nothing) and enqueues due timers. The
+database says what is due; Redis only carries the work, so running the sweep twice is harmless:
+the actors are idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from approvals.db import write_session
+from approvals.models import OutboxItem, Timer
+from workers import runtime
+
+log = logging.getLogger(__name__)
+GRACE = timedelta(seconds=30)  # an outbox row younger than this is still on its first trip
+TIMER_RETRY = timedelta(minutes=2)
+BATCH = 500
+
+
+@dataclass
+class SweepReport:
+    outbox: int = 0
+    timers: int = 0
+
+
+def sweep(db: Engine, now: datetime) -> SweepReport:
+    """Enqueue what is due; returns how many of each kind were sent."""
+    from workers.actors import deliver_outbox, fire_timer
+
+    report = SweepReport()
+    with write_session(db) as session:
+        stale = now - GRACE
+        items = session.exec(select(OutboxItem).where(
+            OutboxItem.state == "pending", OutboxItem.created_at <= stale,
+            or_(OutboxItem.last_attempt_at.is_(None), OutboxItem.last_attempt_at <= stale))
+            .order_by(OutboxItem.id).limit(BATCH)).all()
+        for item in items:
+            item.last_attempt_at = now  # the next sweep waits another grace period
+            session.add(item)
+        timers = session.exec(select(Timer).where(
+            Timer.fired_at.is_(None), Timer.due_at <= now,
+            or_(Timer.enqueued_at.is_(None), Timer.enqueued_at <= now - TIMER_RETRY))
+            .order_by(Timer.due_at).limit(BATCH)).all()
+        for timer in timers:
+            timer.enqueued_at = now
+            session.add(timer)
+        item_ids, timer_ids = [i.id for i in items], [t.id for t in timers]
+    for item_id in item_ids:
+        deliver_outbox.send(item_id)
+    for timer_id in timer_ids:
+        fire_timer.send(timer_id)
+    report.outbox, report.timers = len(item_ids), len(timer_ids)
+    return report
+
+
+def run_forever(interval: float = 5.0) -> None:
+    """The scheduler role's loop; an error is logged and the next round tries again."""
+    while True:
+        try:
+            report = sweep(runtime.db(), runtime.utcnow())
+            if report.outbox or report.timers:
+                log.info("sweep: re-sent %d outbox rows, %d timers", report.outbox,
+                         report.timers)
+        except Exception:  # noqa: BLE001 - a scheduler that dies stops all timers
+            log.exception("sweep failed; retrying in %.0f s", interval)
+        time.sleep(interval)
