@@ -1,0 +1,46 @@
+"""The web adapter: server-rendered pages and the JSON API, one Flask app.
+
+Blueprints: ``auth`` (log in / out), ``pages`` (inbox, start, task and instance pages),
+``api`` (token-authenticated JSON under ``/api``). Domain errors map to HTTP status codes in
+one place, :mod:`web.errors`. Entry points only translate HTTP to service calls.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from approvals.db import make_engine
+from signoff.config import Settings
+
+csrf = CSRFProtect()
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    settings = Settings.from_env()
+    app = Flask(__name__)
+    app.config.from_mapping(
+        SECRET_KEY=settings.secret_key,
+        DATABASE_URL=settings.database_url,
+        BASE_URL=settings.base_url,
+        MAX_CONTENT_LENGTH=60 * 1024 * 1024,  # a 25 MiB file, base64-encoded, with room
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.extensions["signoff.db"] = app.config.get("DB_ENGINE") or make_engine(
+        app.config["DATABASE_URL"])
+    csrf.init_app(app)
+
+    from web import api, auth, errors, pages
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp, url_prefix="/api")
+    csrf.exempt(api.bp)  # token-authenticated, no cookies
+    errors.init_app(app)
+    return app

@@ -1,0 +1,208 @@
+"""The read side: what pages and the JSON API show. Nothing here writes.
+
+Views are plain dicts of JSON-friendly values (times as ISO 8601 UTC strings ending in ``Z``),
+so the API returns them as they are and templates read the same keys.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from approvals import registry
+from approvals.definitions import REVISION, Process
+from approvals.directory import roles_of
+from approvals.errors import Forbidden, NotFound
+from approvals.models import (
+    AuditEvent,
+    Document,
+    Instance,
+    Notification,
+    Person,
+    ProcessVersion,
+    Task,
+)
+
+READER_ROLES = {"admin", "auditor"}
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") + "Z" if value else None
+
+
+def person_ref(person: Person | None) -> dict[str, Any] | None:
+    if person is None:
+        return None
+    return {"id": person.id, "name": person.name, "email": person.email}
+
+
+class _People:
+    """Looks people up once per view."""
+
+    def __init__(self, session: Session) -> None:
+        self.session, self.cache = session, {}
+
+    def __call__(self, person_id: int | None) -> dict[str, Any] | None:
+        if person_id is None:
+            return None
+        if person_id not in self.cache:
+            self.cache[person_id] = person_ref(self.session.get(Person, person_id))
+        return self.cache[person_id]
+
+
+def process_of(session: Session, instance: Instance) -> Process:
+    return registry.definition(session.get(ProcessVersion, instance.process_version_id))
+
+
+def get_instance(session: Session, instance_id: int) -> Instance:
+    instance = session.get(Instance, instance_id)
+    if instance is None:
+        raise NotFound(f"instance {instance_id} not found", instance=instance_id)
+    return instance
+
+
+def is_participant(session: Session, instance: Instance, person: Person) -> bool:
+    if instance.initiator_id == person.id:
+        return True
+    return session.exec(select(Task.id).where(
+        Task.instance_id == instance.id,
+        (Task.assignee_id == person.id) | (Task.decided_by_id == person.id)).limit(1)
+    ).first() is not None
+
+
+def require_reader(session: Session, instance: Instance, person: Person) -> None:
+    """Participants, administrators and auditors may read an instance; others get 403."""
+    if is_participant(session, instance, person):
+        return
+    if roles_of(session, person.id) & READER_ROLES:
+        return
+    raise Forbidden("you are not a participant of this process")
+
+
+def instance_view(session: Session, instance: Instance, locale: str = "en") -> dict[str, Any]:
+    process = process_of(session, instance)
+    version = session.get(ProcessVersion, instance.process_version_id)
+    people = _People(session)
+    tasks = session.exec(select(Task).where(Task.instance_id == instance.id)
+                         .order_by(Task.seq)).all()
+    events = session.exec(select(AuditEvent).where(AuditEvent.instance_id == instance.id)
+                          .order_by(AuditEvent.seq)).all()
+    documents = session.exec(select(Document).where(Document.instance_id == instance.id)
+                             .order_by(Document.field, Document.version)).all()
+    stage_name = (process.status(instance.stage).name.get(locale)
+                  if instance.stage else "")
+    return {
+        "id": instance.id,
+        "process": {"id": process.id, "version": version.version,
+                    "name": process.name.get(locale)},
+        "title": instance.title,
+        "status": instance.status,
+        "stage": instance.stage,
+        "stage_name": stage_name,
+        "initiator": people(instance.initiator_id),
+        "started_at": iso(instance.started_at),
+        "ended_at": iso(instance.ended_at),
+        "fields": instance.fields,
+        "field_labels": {f.name: f.label.get(locale) for f in process.fields},
+        "field_types": {f.name: f.type for f in process.fields},
+        "documents": [{"id": d.id, "field": d.field, "version": d.version,
+                       "filename": d.filename, "size": d.size, "sha256": d.sha256,
+                       "uploaded_at": iso(d.uploaded_at),
+                       "uploaded_by": people(d.uploaded_by_id)} for d in documents],
+        "stages": stage_list(process, instance, tasks, locale),
+        "tasks": [task_view(t, process, people, locale) for t in tasks],
+        "timeline": [{"seq": e.seq, "at": iso(e.at), "kind": e.kind, "actor": people(e.actor_id),
+                      "task_id": e.task_id, "channel": e.channel, "data": e.data}
+                     for e in events],
+        "version": instance.version,
+    }
+
+
+def task_view(task: Task, process: Process, people, locale: str = "en") -> dict[str, Any]:
+    return {
+        "id": task.id,
+        "instance_id": task.instance_id,
+        "stage": task.stage,
+        "stage_name": process.status(task.stage).name.get(locale),
+        "kind": task.kind,
+        "assignee": people(task.assignee_id),
+        "state": task.state,
+        "verdicts": [v for v in task.verdicts.split(",") if v],
+        "verdict": task.verdict,
+        "comment": task.comment,
+        "opened_at": iso(task.opened_at),
+        "deadline": iso(task.deadline),
+        "closed_at": iso(task.closed_at),
+        "decided_by": people(task.decided_by_id),
+        "channel": task.channel,
+        "close_reason": task.close_reason,
+    }
+
+
+def stage_list(process: Process, instance: Instance, tasks: list[Task],
+               locale: str = "en") -> list[dict[str, Any]]:
+    """The working stages in order, each marked done, current, skipped or pending."""
+    entered = {t.stage for t in tasks}
+    result = []
+    current_seen = False
+    for status in process.stages:
+        if status.key == REVISION:
+            continue
+        if status.key == instance.stage and instance.status == "running":
+            state, current_seen = "current", True
+        elif instance.status == "completed" or (status.key in entered and not current_seen):
+            state = "done" if status.key in entered else "skipped"
+        else:
+            state = "pending"
+        result.append({"key": status.key, "name": status.name.get(locale), "state": state,
+                       "rule": status.rule.kind})
+    if instance.stage == REVISION and instance.status == "running":
+        result.append({"key": REVISION, "name": process.status(REVISION).name.get(locale),
+                       "state": "current", "rule": "all"})
+    return result
+
+
+def open_tasks(session: Session, person_id: int, locale: str = "en") -> list[dict[str, Any]]:
+    """The person's open tasks, oldest first (what their inbox and the API list)."""
+    rows = session.exec(select(Task, Instance).join(Instance, Task.instance_id == Instance.id)
+                        .where(Task.assignee_id == person_id, Task.state == "open")
+                        .order_by(Task.opened_at, Task.id)).all()
+    people = _People(session)
+    result = []
+    for task, instance in rows:
+        process = process_of(session, instance)
+        view = task_view(task, process, people, locale)
+        view.update(process=process.id, process_name=process.name.get(locale),
+                    title=instance.title, initiator=people(instance.initiator_id))
+        result.append(view)
+    return result
+
+
+def get_task(session: Session, task_id: int) -> tuple[Task, Instance]:
+    task = session.get(Task, task_id)
+    if task is None:
+        raise NotFound(f"task {task_id} not found", task=task_id)
+    return task, session.get(Instance, task.instance_id)
+
+
+def instances_started_by(session: Session, person_id: int, limit: int = 50) -> list[Instance]:
+    return list(session.exec(select(Instance).where(Instance.initiator_id == person_id)
+                             .order_by(Instance.id.desc()).limit(limit)).all())
+
+
+def notifications(session: Session, person_id: int, limit: int = 30) -> list[Notification]:
+    return list(session.exec(select(Notification).where(Notification.person_id == person_id)
+                             .order_by(Notification.id.desc()).limit(limit)).all())
+
+
+def processes(session: Session, locale: str = "en") -> list[dict[str, Any]]:
+    result = []
+    for row in registry.latest_versions(session):
+        process = registry.definition(row)
+        result.append({"id": process.id, "version": row.version,
+                       "name": process.name.get(locale),
+                       "description": process.description.get(locale)
+                       if process.description else ""})
+    return result
