@@ -1,5 +1,7 @@
 """The pure process engine: (state, command, now) -> (new state, events, effects).
 
+``now`` is an aware UTC datetime, passed in by the caller.
+
 No I/O, no clock, no randomness. The service layer loads an :class:`InstanceState`, calls one
 of the command functions here with ``now`` and a read-only :class:`Directory`, and writes what
 comes back. The input state is never modified: every command works on a copy.

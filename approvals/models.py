@@ -1,4 +1,5 @@
-"""The tables. Times are stored as naive UTC.
+"""The tables. Times are aware datetimes in UTC (SQLModel's UTCDateTime stores and returns
+UTC on SQLite and PostgreSQL alike; a naive datetime is refused).
 
 The service layer is the only writer of process state (``Instance``, ``Task``, ``AuditEvent``,
 ``OutboxItem``, ``Timer``); workers write ``Notification`` rows and outbox bookkeeping.

@@ -6,7 +6,7 @@ so the API returns them as they are and templates read the same keys.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session, select
@@ -29,7 +29,7 @@ READER_ROLES = {"admin", "auditor"}
 
 
 def iso(value: datetime | None) -> str | None:
-    return value.isoformat(timespec="seconds") + "Z" if value else None
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
 
 
 def person_ref(person: Person | None) -> dict[str, Any] | None:

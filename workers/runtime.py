@@ -29,5 +29,5 @@ def use_db(engine: Engine | None) -> None:
 
 
 def utcnow() -> datetime:
-    """The clock of the adapters: naive UTC, as the database stores it."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """The clock of the adapters: an aware UTC time (the database stores and returns UTC)."""
+    return datetime.now(UTC)

@@ -1,0 +1,258 @@
+"""Benchmark: contract approvals with three stages on the embedded defaults.
+
+    make bench                       # both modes, 2,000 instances each
+    python -m benchmarks.contract --instances 500 --mode service
+
+``service``: this process calls ``approvals.service`` directly (SQLite in WAL mode), hands
+every outbox row to a real ``signoff worker`` process through the embedded Redis, and waits
+until the worker has delivered them all. ``api``: the same approvals driven over HTTP through
+the JSON API served by ``signoff web`` (waitress), by 8 client threads, with the worker
+running. Each instance takes 4 decisions (two lawyers, the accountant, the manager).
+
+Prints decisions per second, p50/p99 milliseconds per decision and peak memory (RSS). A
+benchmark, not a test: nothing fails because the machine is slow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import http.client
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PEOPLE = """email,name,locale,manager_email,department,roles,aliases
+director@bench.test,Director,en,,Board,,
+author@bench.test,Author,ru,director@bench.test,Sales,,
+lawyer1@bench.test,Lawyer One,en,director@bench.test,Legal,lawyer,
+lawyer2@bench.test,Lawyer Two,ru,director@bench.test,Legal,lawyer,
+accountant@bench.test,Accountant,en,director@bench.test,Finance,accountant,
+"""
+CONTRACT = base64.b64encode(b"%PDF-1.4 benchmark contract\n" * 40).decode()
+FIELDS = {"title": "Supply contract", "amount": "150000.00",
+          "contract": {"filename": "contract.pdf", "content_base64": CONTRACT},
+          "approvers": ["lawyer1@bench.test", "lawyer2@bench.test"]}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+@contextmanager
+def environment(var: Path):
+    """A fresh embedded installation: SQLite under var/, the embedded Redis, a worker."""
+    from approvals import registry
+    from approvals.db import make_engine, upgrade, write_session
+    from approvals.directory import import_people
+    from signoff.embedded_redis import server_args, wait_for_redis
+
+    os.environ.update(SIGNOFF_VAR_DIR=str(var),
+                      SIGNOFF_PROCESS_DIRS=str(ROOT / "benchmarks" / "processes"))
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.pop("REDIS_URL", None)
+    url = f"sqlite:///{var / 'signoff.db'}"
+    upgrade(url)
+    db = make_engine(url)
+    from workers.runtime import utcnow
+
+    with write_session(db) as session:
+        import_people(session, PEOPLE)
+        processes, errors = registry.load_all()
+        assert not errors, errors
+        registry.sync(session, processes, utcnow())
+    redis = subprocess.Popen(server_args(var), stdout=subprocess.DEVNULL)
+    wait_for_redis(f"unix://{var / 'redis.sock'}")
+    signoff = str(Path(sys.executable).with_name("signoff"))
+    worker = subprocess.Popen([signoff, "worker"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        yield db, signoff
+    finally:
+        for proc in (worker, redis):
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def wait_for_outbox(db, timeout: float = 600) -> float:
+    """Seconds until the worker has delivered every outbox row."""
+    from sqlmodel import func, select
+
+    from approvals.db import read_session
+    from approvals.models import OutboxItem
+
+    began = time.perf_counter()
+    while time.perf_counter() - began < timeout:
+        with read_session(db) as session:
+            pending = session.exec(select(func.count()).select_from(OutboxItem)
+                                   .where(OutboxItem.state == "pending")).one()
+        if not pending:
+            return time.perf_counter() - began
+        time.sleep(0.2)
+    raise TimeoutError(f"{pending} outbox rows still pending after {timeout} s")
+
+
+def person_ids(db) -> dict[str, int]:
+    from sqlmodel import select
+
+    from approvals.db import read_session
+    from approvals.models import Person
+
+    with read_session(db) as session:
+        return {p.email.split("@")[0]: p.id for p in session.exec(select(Person))}
+
+
+def run_service(db, instances: int) -> dict:
+    from approvals import service
+    from workers.outbox import kick
+    from workers.runtime import utcnow
+
+    ids = person_ids(db)
+    order = [ids["lawyer1"], ids["lawyer2"], ids["accountant"], ids["director"]]
+    latencies: list[float] = []
+    began = time.perf_counter()
+    for _ in range(instances):
+        result = service.start(db, "bench-contract", ids["author"], FIELDS, utcnow())
+        kick(result.outbox_ids)
+        tasks = dict(result.task_ids)
+        for position, person in enumerate(order):
+            task_id = tasks[position + 1]  # seq 1, 2: lawyers; 3: accountant; 4: manager
+            t0 = time.perf_counter()
+            result = service.decide(db, task_id, person, "approve", "", utcnow())
+            latencies.append(time.perf_counter() - t0)
+            kick(result.outbox_ids)
+            tasks.update(result.task_ids)
+        assert result.status == "completed", result
+    elapsed = time.perf_counter() - began
+    drain = wait_for_outbox(db)
+    return {"elapsed": elapsed, "latencies": latencies, "drain": drain}
+
+
+def run_api(db, signoff: str, instances: int, clients: int = 8) -> dict:
+    from approvals.db import write_session
+    from approvals.directory import find_person, issue_token
+    from tests.support import free_port
+    from workers.runtime import utcnow
+
+    tokens = {}
+    with write_session(db) as session:
+        for name in ("author", "lawyer1", "lawyer2", "accountant", "director"):
+            tokens[name] = issue_token(session, find_person(session, f"{name}@bench.test"),
+                                       utcnow())
+    port = free_port()
+    web = subprocess.Popen([signoff, "web"], env=dict(os.environ, PORT=str(port)),
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    latencies: list[float] = []
+    lock = threading.Lock()
+    errors: list[str] = []
+
+    def call(conn, method, path, token, body=None):
+        conn.request(method, path, body=json.dumps(body) if body is not None else None,
+                     headers={"Authorization": f"Bearer {token}",
+                              "Content-Type": "application/json"})
+        response = conn.getresponse()
+        data = json.loads(response.read())
+        if response.status >= 400:
+            raise RuntimeError(f"{method} {path}: {response.status} {data}")
+        return data
+
+    def client(count: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            for _ in range(count):
+                view = call(conn, "POST", "/api/instances", tokens["author"],
+                            {"process": "bench-contract", "fields": FIELDS})
+                for name in ("lawyer1", "lawyer2", "accountant", "director"):
+                    task = next(t for t in view["tasks"] if t["state"] == "open"
+                                and t["assignee"]["email"] == f"{name}@bench.test")
+                    t0 = time.perf_counter()
+                    view = call(conn, "POST", f"/api/tasks/{task['id']}/decision",
+                                tokens[name], {"verdict": "approve", "comment": ""})
+                    with lock:
+                        latencies.append(time.perf_counter() - t0)
+                assert view["status"] == "completed", view["status"]
+        except Exception as exc:  # noqa: BLE001 - reported below, the run is invalid
+            errors.append(repr(exc))
+        finally:
+            conn.close()
+
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).connect()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        share = [instances // clients + (1 if i < instances % clients else 0)
+                 for i in range(clients)]
+        threads = [threading.Thread(target=client, args=(n,)) for n in share]
+        began = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - began
+        drain = wait_for_outbox(db)
+    finally:
+        web.terminate()
+        web.wait(timeout=30)
+    if errors:
+        raise RuntimeError(f"{len(errors)} clients failed; first: {errors[0]}")
+    return {"elapsed": elapsed, "latencies": latencies, "drain": drain}
+
+
+def report(mode: str, instances: int, figures: dict) -> None:
+    lat = figures["latencies"]
+    decisions = len(lat)
+    print(f"[{mode}] {instances} contract approvals, {decisions} decisions, "
+          f"3 stages, SQLite (WAL) + embedded Redis + 1 worker process")
+    print(f"[{mode}]   decisions/s (decision calls only): {decisions / sum(lat):8.0f}")
+    print(f"[{mode}]   decisions/s (wall, incl. starts):  "
+          f"{decisions / figures['elapsed']:8.0f}")
+    print(f"[{mode}]   ms per decision: p50 {statistics.median(lat) * 1000:6.2f}  "
+          f"p99 {percentile(lat, 99) * 1000:6.2f}")
+    print(f"[{mode}]   worker drained the outbox {figures['drain']:.1f} s after the last "
+          "decision")
+    print(f"[{mode}]   peak RSS of this process: {peak_rss_mb():.0f} MB; of the children: "
+          f"{peak_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--instances", type=int, default=2000)
+    parser.add_argument("--mode", choices=("service", "api", "both"), default="both")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    for mode in (("service", "api") if args.mode == "both" else (args.mode,)):
+        var = Path(tempfile.mkdtemp(prefix="signoff-bench-"))
+        try:
+            with environment(var) as (db, signoff):
+                if mode == "service":
+                    figures = run_service(db, args.instances)
+                else:
+                    figures = run_api(db, signoff, args.instances)
+            report(mode, args.instances, figures)
+        finally:
+            shutil.rmtree(var, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
