@@ -177,8 +177,8 @@ class Process:
 
     @property
     def stages(self) -> tuple[Status, ...]:
-        """The working statuses in declaration order (what the stage list on a page shows)."""
-        return tuple(s for s in self.statuses if not s.final)
+        """The working statuses in declaration order, without the built-in revision."""
+        return tuple(s for s in self.statuses if not s.final and s.key != REVISION)
 
 
 # ---------------------------------------------------------------------------- YAML with lines
@@ -187,6 +187,7 @@ class Process:
 class _Map(dict):
     line: int = 0
     key_lines: dict
+    duplicates: dict
 
 
 class _Seq(list):
@@ -198,12 +199,25 @@ class _Loader(yaml.SafeLoader):
 
 
 def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
-    loader.flatten_mapping(node)
     result = _Map()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
+    result.duplicates = {}  # key -> line of its second occurrence (a merged << key may repeat)
+    own = {id(k) for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge"}
+    seen = set()
+    loader.flatten_mapping(node)
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping", node.start_mark, "found an unhashable key",
+                key_node.start_mark) from None
+        if id(key_node) in own:
+            if key in seen:
+                result.duplicates.setdefault(key, key_node.start_mark.line + 1)
+            seen.add(key)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
@@ -280,6 +294,18 @@ def _join(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
 
 
+def _no_duplicates(r: _Reader, node: Any, where: str) -> None:
+    """Refuse a key given twice in one mapping: YAML would silently keep only the last."""
+    if isinstance(node, _Map):
+        for key, line in node.duplicates.items():
+            raise DefinitionError(r.path, line, _join(where, str(key)), "is given twice")
+        for key, value in node.items():
+            _no_duplicates(r, value, _join(where, str(key)))
+    elif isinstance(node, _Seq):
+        for i, item in enumerate(node):
+            _no_duplicates(r, item, f"{where}[{i}]")
+
+
 # ---------------------------------------------------------------------------- parsing
 
 
@@ -303,6 +329,7 @@ def load_text(text: str, path: str = "<process>") -> Process:
         raise DefinitionError(path, None, "", f"not valid YAML: {exc}") from exc
     r = _Reader(path)
     root = r.mapping(tree, "")
+    _no_duplicates(r, root, "")
     notation = root.get("notation", "sequential")
     common = {"id", "name", "description", "notation", "fields", "revision"}
     if notation == "sequential":
@@ -456,7 +483,10 @@ def _condition(r: _Reader, node: _Map, where: str, fields: dict) -> Condition | 
     spec = fields.get(name)
     if spec is None:
         r.fail(node, _join(where, "when"), f"unknown field {name!r}", "when")
-    value = yaml.safe_load(literal)
+    # A form stores text, choice and person values as text: read the literal as text too, so
+    # that `priority == 1` or `code == 007` compare with "1" and "007".
+    textual = spec.type in ("text", "choice", "person")
+    value = yaml.load(literal, Loader=yaml.BaseLoader if textual else yaml.SafeLoader)  # noqa: S506
     if op == "in" and not isinstance(value, list):
         r.fail(node, _join(where, "when"), "'in' needs a list such as [a, b]", "when")
     if op in (">", ">=", "<", "<=") and spec.type not in ("number", "money", "date"):

@@ -173,6 +173,8 @@ def decide(process: Process, directory: Directory, state: InstanceState, seq: in
     state = out.state
     task = state.task(seq)
     _require_running(state)
+    if task.assignee != (on_behalf_of if on_behalf_of is not None else actor):
+        raise NotAnAssignee("this task is assigned to someone else")
     if task.state == DECIDED:
         raise AlreadyDecided(f"already decided by person {task.decided_by} at "
                              f"{task.closed_at:%Y-%m-%d %H:%M} UTC", by=task.decided_by,
@@ -180,8 +182,6 @@ def decide(process: Process, directory: Directory, state: InstanceState, seq: in
     if task.state != OPEN:
         reason = "not yet your turn" if task.state == WAITING else "withdrawn"
         raise TaskClosed(f"this task is {reason}", state=task.state)
-    if task.assignee != (on_behalf_of if on_behalf_of is not None else actor):
-        raise NotAnAssignee("this task is assigned to someone else")
     if task.kind == REVISION_TASK:
         if verdict != RESUBMIT:
             raise VerdictNotAllowed(f"a revision task takes {RESUBMIT!r}", allowed=[RESUBMIT])
@@ -250,12 +250,14 @@ def reassign(process: Process, state: InstanceState, seq: int, new_assignee: int
     was_open = task.state == OPEN
     _close(out, task, "reassigned", now, notify=False)
     new = _new_task(state, task.stage, task.kind, new_assignee, task.position,
-                    OPEN if was_open else WAITING, task.verdicts, now, None)
-    new.deadline = task.deadline
+                    OPEN if was_open else WAITING, task.verdicts, now if was_open else None,
+                    task.deadline)
     out.events.append(Event("reassigned", actor, {"from": task.assignee, "to": new_assignee,
                                                   "stage": task.stage, "new_task": new.seq,
                                                   "channel": channel}, task.seq))
     if was_open:
+        if new.deadline:  # the old task's timer is for the old task: schedule the new one's
+            out.effects.append(SetTimer(new.seq, new.deadline))
         _opened(process, out, new, now)
     return out
 

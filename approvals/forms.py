@@ -25,6 +25,7 @@ from approvals.errors import FormInvalid
 
 MAX_TEXT = 5000
 MAX_FILE_BYTES = 25 * 1024 * 1024
+MAX_NUMBER = Decimal(10) ** 18
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -99,7 +100,7 @@ def _clean(spec: FieldSpec, value: Any, directory: Directory) -> Any:
             raise _Refused("too_large", max=str(spec.max))
         if kind == "money":
             return str(number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-        return str(number.normalize()) if number == number.to_integral() else str(number)
+        return f"{number.normalize():f}" if number == number.to_integral() else str(number)
     if kind == "date":
         return _date(value).isoformat()
     if kind == "date_range":
@@ -158,6 +159,8 @@ def _decimal(value: Any) -> Decimal:
         raise _Refused("not_a_number") from exc
     if not number.is_finite():
         raise _Refused("not_a_number")
+    if abs(number) >= MAX_NUMBER:  # beyond any amount; and quantize() would overflow
+        raise _Refused("too_large", max=str(MAX_NUMBER - 1))
     return number
 
 

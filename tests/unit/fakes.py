@@ -1,0 +1,48 @@
+"""An in-memory :class:`~approvals.engine.Directory` for unit tests of the pure core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class FakePerson:
+    id: int
+    email: str
+    manager: int | None = None
+    active: bool = True
+    roles: set[str] = field(default_factory=set)
+
+
+class FakeDirectory:
+    """People held in a dict; ids are handed out 1, 2, 3… in the order people are added."""
+
+    def __init__(self) -> None:
+        self.people: dict[int, FakePerson] = {}
+
+    def add(self, email: str, manager: int | None = None, active: bool = True,
+            roles: tuple[str, ...] = ()) -> int:
+        person = FakePerson(len(self.people) + 1, email.lower(), manager, active, set(roles))
+        self.people[person.id] = person
+        return person.id
+
+    def id(self, email: str) -> int:
+        """The id of someone the test added; a typo in a test fails loudly."""
+        found = self.person_id(email)
+        assert found is not None, f"{email} is not in the fake directory"
+        return found
+
+    # The Directory protocol.
+
+    def person_id(self, email: str) -> int | None:
+        email = email.strip().lower()
+        return next((p.id for p in self.people.values() if p.email == email), None)
+
+    def manager_of(self, person_id: int) -> int | None:
+        return self.people[person_id].manager
+
+    def is_active(self, person_id: int) -> bool:
+        return self.people[person_id].active
+
+    def with_role(self, role: str) -> list[int]:
+        return sorted(p.id for p in self.people.values() if role in p.roles)
