@@ -90,7 +90,8 @@ def read_session(engine: Engine) -> Iterator[Session]:
 def _is_unavailable(error: exc.OperationalError) -> bool:
     text = str(error.orig).lower()
     return any(s in text for s in ("connection", "could not connect", "unable to open",
-                                   "server closed", "terminating", "no such table"))
+                                   "server closed", "terminating", "no such table",
+                                   "database is locked"))
 
 
 def alembic_config(url: str) -> Config:

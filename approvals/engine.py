@@ -189,7 +189,7 @@ def decide(process: Process, directory: Directory, state: InstanceState, seq: in
     if verdict not in task.verdicts:
         raise VerdictNotAllowed(f"verdict {verdict!r} is not allowed here; allowed: "
                                 f"{', '.join(task.verdicts)}", allowed=list(task.verdicts))
-    comment = (comment or "").strip()
+    comment = _clean_text(comment)
     if verdict == SEND_BACK and not comment:
         raise CommentRequired("sending back needs a comment that says what to change")
     task.state, task.verdict, task.comment = DECIDED, verdict, comment
@@ -229,7 +229,7 @@ def withdraw(process: Process, state: InstanceState, actor: int, reason: str, no
         if task.state in (OPEN, WAITING):
             _close(out, task, "process_withdrawn", now, notify=task.state == OPEN)
     state.status, state.ended_at = CANCELLED, now
-    out.events.append(Event("cancelled", actor, {"reason": (reason or "").strip(),
+    out.events.append(Event("cancelled", actor, {"reason": _clean_text(reason),
                                                  "channel": channel}))
     return out
 
@@ -282,6 +282,11 @@ def timer_fired(process: Process, state: InstanceState, seq: int, kind: str,
 # ---------------------------------------------------------------------------- internals
 
 
+def _clean_text(text: str | None) -> str:
+    """A comment as stored: trimmed, without NUL characters (which no database keeps)."""
+    return (text or "").replace("\x00", "").strip()
+
+
 def _require_running(state: InstanceState) -> None:
     if state.status != RUNNING:
         raise InstanceClosed(f"this process is {state.status}", status=state.status)
@@ -290,7 +295,7 @@ def _require_running(state: InstanceState) -> None:
 def _resubmit(process, directory, out: Outcome, task: TaskState, actor: int, changes: dict,
               comment: str, now: datetime, channel: str) -> Outcome:
     state = out.state
-    task.state, task.verdict, task.comment = DECIDED, RESUBMIT, (comment or "").strip()
+    task.state, task.verdict, task.comment = DECIDED, RESUBMIT, _clean_text(comment)
     task.closed_at, task.decided_by, task.channel = now, actor, channel
     changed = sorted(k for k, v in changes.items() if state.fields.get(k) != v)
     state.fields.update(changes)

@@ -85,7 +85,7 @@ def _clean(spec: FieldSpec, value: Any, directory: Directory) -> Any:
     if kind == "text":
         if not isinstance(value, str):
             raise _Refused("not_text")
-        value = value.strip()
+        value = value.replace("\x00", "").strip()
         limit = spec.max_length or MAX_TEXT
         if len(value) > limit:
             raise _Refused("too_long", max=limit)

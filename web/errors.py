@@ -42,8 +42,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
         if _wants_json():
+            headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
             return jsonify({"error": error.name.lower().replace(" ", "_"),
-                            "message": error.description}), error.code
+                            "message": error.description}), error.code, headers
         from web.pages import render_error
 
         return render_error(error.code or 500, error.description or error.name, None)
