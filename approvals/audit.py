@@ -102,5 +102,5 @@ def verify(session: Session, instance_id: int) -> ChainReport:
                                event.seq)
         prev = event.hash
     if not events:
-        return ChainReport(instance_id, 0, GENESIS, False, "no events recorded", None)
+        return ChainReport(instance_id, 0, GENESIS, False, "no events recorded", 1)
     return ChainReport(instance_id, len(events), prev, True)

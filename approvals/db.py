@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
@@ -94,7 +92,9 @@ def _is_unavailable(error: exc.OperationalError) -> bool:
                                    "database is locked"))
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str):
+    from alembic.config import Config  # imported here: workers never migrate
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -103,5 +103,12 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str) -> None:
     """Bring the schema to the newest migration (``signoff db upgrade``)."""
+    from alembic import command
+
     make_engine(url).dispose()  # creates the SQLite folder
-    command.upgrade(alembic_config(url), "head")
+    try:
+        command.upgrade(alembic_config(url), "head")
+    except exc.OperationalError as error:
+        if _is_unavailable(error):
+            raise StoreUnavailable(f"the database is unavailable: {error.orig}") from error
+        raise

@@ -9,6 +9,9 @@
 | SIGNOFF_PROCESS_DIRS   | (none) extra folders of process files    |
 | SIGNOFF_BASE_URL       | http://127.0.0.1:<PORT>                  |
 | PORT                   | 5000                                     |
+| SIGNOFF_WEB_PORT       | PORT (what ``signoff web`` listens on;   |
+|                        | ``signoff run`` pins it, because honcho  |
+|                        | gives every role a different PORT)       |
 """
 
 from __future__ import annotations

@@ -1,0 +1,63 @@
+"""``signoff db upgrade``, and how every database command fails when the store is away."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.cli import Invoke
+
+
+def test_db_upgrade_on_fresh_database_creates_tables(cli: Invoke, env: Path) -> None:
+    result = cli("db", "upgrade")
+
+    assert result.exit_code == 0, result.output
+    assert "upgraded from an empty database to 0001" in result.stdout
+    engine = sa.create_engine(f"sqlite:///{env}/t.db")
+    try:
+        tables = set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    assert {"person", "instance", "task", "auditevent", "outboxitem", "alembic_version"} <= tables
+
+
+def test_db_upgrade_twice_says_the_schema_is_already_current(cli: Invoke) -> None:
+    cli("db", "upgrade")
+
+    result = cli("db", "upgrade")
+
+    assert result.exit_code == 0
+    assert "already at the newest schema (0001)" in result.stdout
+
+
+def test_db_upgrade_against_unreachable_postgresql_exits_1_without_traceback(
+        cli: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://x@127.0.0.1:1/x")
+
+    result = cli("db", "upgrade")
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: the database is unavailable: ")
+    assert "127.0.0.1" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_command_before_db_upgrade_says_to_run_it(cli: Invoke, people_csv) -> None:
+    result = cli("people", "import", str(people_csv("a@example.com,A,en,,,,")))
+
+    assert result.exit_code == 1
+    assert "the database is unavailable; nothing was changed: no such table" in result.stderr
+    assert 'run "signoff db upgrade" first' in result.stderr
+
+
+def test_an_unusable_database_url_is_reported_plainly(cli: Invoke,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "nosuchdb://somewhere/x")
+
+    result = cli("people", "token", "a@example.com")
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: DATABASE_URL is not usable")
+    assert "Traceback" not in result.output

@@ -1,0 +1,202 @@
+"""The Procfile roles (``redis``, ``web``, ``worker``, ``scheduler``) and the ``run`` launcher.
+
+The servers themselves are not started here: each test replaces the call that would block or
+replace the process, and checks what the command would run, and with which settings.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from signoff import cli as cli_module
+from signoff import demo, launcher
+from signoff.config import Settings
+from tests.cli import Invoke
+
+
+@pytest.fixture
+def redis_answers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Redis answers at once; collects the URLs that were waited for."""
+    waited: list[str] = []
+    monkeypatch.setattr("signoff.embedded_redis.wait_for_redis",
+                        lambda url, timeout: waited.append(url))
+    return waited
+
+
+def test_redis_runs_the_embedded_server_in_the_var_dir(cli: Invoke, env: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[Path] = []
+    monkeypatch.setattr("signoff.embedded_redis.run_embedded_redis", started.append)
+
+    assert cli("redis").exit_code == 0
+    assert started == [env / "var"]
+
+
+def test_worker_waits_for_redis_then_execs_dramatiq_on_its_queues(
+        cli: Invoke, env: Path, redis_answers: list[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    execs: list[tuple[str, list[str]]] = []
+    monkeypatch.setattr(os, "execv", lambda path, argv: execs.append((path, argv)))
+
+    result = cli("worker")
+
+    assert result.exit_code == 0, result.output
+    assert redis_answers == [f"unix://{env / 'var' / 'redis.sock'}"]
+    assert execs == [(sys.executable, [
+        sys.executable, "-m", "dramatiq", "workers.actors", "--processes", "1",
+        "--threads", "4", "--queues", "outbox", "timers"])]
+
+
+def test_worker_uses_redis_url_when_set(cli: Invoke, redis_answers: list[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6399/0")
+    monkeypatch.setattr(os, "execv", lambda path, argv: None)
+
+    cli("worker")
+
+    assert redis_answers == ["redis://127.0.0.1:6399/0"]
+
+
+def test_worker_gives_up_clearly_when_redis_never_answers(
+        cli: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    def never(url: str, timeout: float) -> None:
+        raise TimeoutError(f"Redis at {url} did not answer within {timeout:g} s")
+
+    monkeypatch.setattr("signoff.embedded_redis.wait_for_redis", never)
+    monkeypatch.setattr(os, "execv", lambda path, argv: pytest.fail("dramatiq was started"))
+
+    result = cli("worker")
+
+    assert result.exit_code == 1
+    assert "did not answer within 60 s; is `signoff redis` running?" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_scheduler_waits_for_redis_then_sweeps(cli: Invoke, redis_answers: list[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    loops: list[float] = []
+    monkeypatch.setattr("workers.scheduler.run_forever", loops.append)
+
+    result = cli("scheduler", "--interval", "2")
+
+    assert result.exit_code == 0, result.output
+    assert len(redis_answers) == 1
+    assert loops == [2.0]
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> dict:
+    """A stand-in ``web`` package and ``waitress.serve``; records what would be served."""
+    seen: dict = {}
+    app = object()
+    fake_web = types.ModuleType("web")
+    fake_web.create_app = lambda: app
+    monkeypatch.setitem(sys.modules, "web", fake_web)
+    monkeypatch.setattr("waitress.serve",
+                        lambda application, **kw: seen.update(kw, app=application))
+    seen["expected_app"] = app
+    return seen
+
+
+def test_web_serves_create_app_with_waitress_on_port_5000_by_default(cli: Invoke,
+                                                                     served: dict) -> None:
+    result = cli("web")
+
+    assert result.exit_code == 0, result.output
+    assert served["app"] is served["expected_app"]
+    assert (served["host"], served["port"]) == ("127.0.0.1", 5000)
+
+
+def test_web_port_comes_from_the_launcher_over_honchos_port(
+        cli: Invoke, served: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORT", "5100")  # honcho's per-role port for the second role
+    monkeypatch.setenv("SIGNOFF_WEB_PORT", "8080")
+
+    cli("web", "--host", "0.0.0.0")
+
+    assert (served["host"], served["port"]) == ("0.0.0.0", 8080)
+
+
+def test_web_respects_port(cli: Invoke, served: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORT", "5731")
+
+    cli("web")
+
+    assert served["port"] == 5731
+
+
+@pytest.fixture
+def honcho(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], dict]]:
+    """Replaces starting honcho; records its command line and environment."""
+    calls: list[tuple[list[str], dict]] = []
+
+    def start(argv: list[str], env: dict) -> int:
+        calls.append((argv, dict(env)))
+        return 0
+
+    monkeypatch.setattr(launcher, "start", start)
+    return calls
+
+
+def test_run_prints_the_url_and_demo_logins_then_starts_every_role_with_honcho(
+        cli: Invoke, env: Path, honcho: list, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORT", "5731")
+
+    result = cli("run")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Signoff: http://127.0.0.1:5731\n")
+    assert 'Demo logins (password "demo")' in result.stdout
+    assert all(login.email in result.stdout for login in demo.logins())
+    [(argv, role_env)] = honcho
+    root = Path(cli_module.__file__).resolve().parent.parent
+    assert argv == [sys.executable, "-m", "honcho", "start", "-f", str(root / "Procfile"),
+                    "-d", str(root)]
+    assert role_env["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
+    assert role_env["SIGNOFF_BASE_URL"] == "http://127.0.0.1:5731"
+    assert role_env["SIGNOFF_WEB_PORT"] == "5731"
+    assert role_env["SIGNOFF_VAR_DIR"] == str(env / "var")
+
+
+def test_run_keeps_an_explicit_base_url(cli: Invoke, honcho: list,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SIGNOFF_BASE_URL", "https://signoff.example.com/")
+
+    result = cli("run")
+
+    assert result.stdout.startswith("Signoff: https://signoff.example.com\n")
+    assert honcho[0][1]["SIGNOFF_BASE_URL"] == "https://signoff.example.com/"
+
+
+def test_run_fails_clearly_without_a_procfile(cli: Invoke, env: Path, honcho: list,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(launcher, "ROOT", env)
+
+    result = cli("run")
+
+    assert result.exit_code == 1
+    assert f"no Procfile at {env / 'Procfile'}" in result.stderr
+    assert honcho == []
+
+
+def test_procfile_names_every_role_the_launcher_starts() -> None:
+    roles = dict(line.split(":", 1) for line in launcher.procfile().read_text().splitlines()
+                 if line.strip())
+    assert {name: command.strip() for name, command in roles.items()} == {
+        "redis": "signoff redis", "web": "signoff web", "worker": "signoff worker",
+        "scheduler": "signoff scheduler"}
+
+
+def test_launcher_environment_puts_this_venv_first_on_path() -> None:
+    settings = Settings(var_dir=Path("/srv/var"), database_url="sqlite://", redis_url=None,
+                        secret_key="k", port=5000, base_url="http://127.0.0.1:5000")
+
+    env = launcher.environment(settings, {"PATH": "/usr/bin"})
+
+    assert env["PATH"] == f"{Path(sys.executable).parent}{os.pathsep}/usr/bin"
+    assert env["PYTHONUNBUFFERED"] == "1"
