@@ -14,6 +14,8 @@ else writes process state. They never send mail or render PDFs: the returned
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,7 +29,7 @@ from approvals import audit, engine, forms, registry
 from approvals.db import write_session
 from approvals.definitions import Process
 from approvals.directory import DbDirectory
-from approvals.errors import AlreadyDecided, ConcurrentUpdate, NotFound
+from approvals.errors import AlreadyDecided, ConcurrentUpdate, NotFound, SignoffError
 from approvals.models import (
     Blob,
     Document,
@@ -40,6 +42,8 @@ from approvals.models import (
 )
 
 RETRIES = 8
+MAX_FILENAME = 255  # the column holds 500; headers and file systems want less
+_MIME = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,62}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$")
 
 
 @dataclass
@@ -167,13 +171,29 @@ def _run(db: Engine, instance_id: int, command: Callable, now: datetime, channel
                                                           instance.process_version_id))
                 tasks = list(session.exec(select(Task).where(Task.instance_id == instance_id)))
                 state = _load(instance, tasks)
-                out, events = command(session, process, state, instance)
+                try:
+                    out, events = command(session, process, state, instance)
+                except SignoffError:
+                    _refuse_only_unchanged(session, instance)
+                    raise
                 return _persist(session, instance, tasks, out, now, channel, evidence, events)
         except (ConcurrentUpdate, exc.IntegrityError):
             if attempt == RETRIES - 1:
                 raise ConcurrentUpdate("the process changed while your decision was being "
                                        "saved; please try again") from None
     raise AssertionError("unreachable")
+
+
+def _refuse_only_unchanged(session: Session, instance: Instance) -> None:
+    """Turn a refusal into a retry when another writer committed while we were loading.
+
+    On PostgreSQL (READ COMMITTED) each SELECT sees the newest commit, so the tasks may come
+    from a later commit than the instance row (a task withdrawn, an instance still running)
+    and the engine would refuse on a state that never existed. The versioned UPDATE catches
+    this when the command succeeds; a refusal has to check the version itself."""
+    current = session.exec(select(Instance.version).where(Instance.id == instance.id)).one()
+    if current != instance.version:
+        raise ConcurrentUpdate("the instance changed while it was being read")
 
 
 def _instance_of_task(db: Engine, task_id: int) -> int:
@@ -294,6 +314,7 @@ def _store_uploads(session: Session, instance_id: int, uploads: dict[str, forms.
     """Store each file as the next version of its field; returns the field values."""
     values = {}
     for name, upload in uploads.items():
+        filename, content_type = _safe_filename(upload.filename), _safe_type(upload.content_type)
         digest = hashlib.sha256(upload.content).hexdigest()
         if session.get(Blob, digest) is None:
             session.add(Blob(sha256=digest, size=len(upload.content), data=upload.content))
@@ -301,13 +322,29 @@ def _store_uploads(session: Session, instance_id: int, uploads: dict[str, forms.
             Document.instance_id == instance_id, Document.field == name)).one()
         version = (last or 0) + 1
         session.add(Document(instance_id=instance_id, field=name, version=version,
-                             filename=upload.filename, content_type=upload.content_type,
+                             filename=filename, content_type=content_type,
                              size=len(upload.content), sha256=digest, uploaded_by_id=person_id,
                              uploaded_at=now))
-        values[name] = {"filename": upload.filename, "size": len(upload.content),
+        values[name] = {"filename": filename, "size": len(upload.content),
                         "sha256": digest, "version": version}
     session.flush()
     return values
+
+
+def _safe_filename(filename: str) -> str:
+    """The name without control characters (they break headers), at most MAX_FILENAME long."""
+    name = "".join(ch for ch in filename if ch.isprintable()).strip() or "file"
+    if len(name) > MAX_FILENAME:
+        stem, suffix = os.path.splitext(name)
+        suffix = suffix[:16]
+        name = stem[:MAX_FILENAME - len(suffix)] + suffix
+    return name
+
+
+def _safe_type(content_type: str) -> str:
+    """A plain ``type/subtype`` (what a client claims is only a hint), else octet-stream."""
+    value = (content_type or "").split(";", 1)[0].strip().lower()
+    return value if _MIME.match(value) else "application/octet-stream"
 
 
 def _doc_events(docs: dict[str, dict[str, Any]]) -> list[tuple[str, dict]]:

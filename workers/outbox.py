@@ -23,7 +23,9 @@ MAX_ATTEMPTS = 10
 def deliver(db: Engine, item_id: int, now: datetime) -> bool:
     """Carry out one outbox row; returns False when it was already done (or is unknown)."""
     with write_session(db) as session:
-        item = session.get(OutboxItem, item_id)
+        # Locked, so a second delivery of the same id waits for the first and then finds
+        # it done (SQLite's BEGIN IMMEDIATE already serialises writers).
+        item = session.get(OutboxItem, item_id, with_for_update=True)
         if item is None or item.state != "pending":
             return False
         item.attempts += 1

@@ -1,0 +1,61 @@
+"""Small helpers the integration tests share: form values, and reading rows back."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel, select
+
+from approvals import service
+from approvals.db import read_session
+from approvals.models import AuditEvent, Task
+
+CONTRACT = "contract-approval"
+PDF_V1 = b"%PDF-1.4\n% the contract, first draft\n"
+PDF_V2 = b"%PDF-1.4\n% the contract, with the penalty clause rewritten\n"
+
+
+def upload(filename: str, content: bytes) -> dict[str, str]:
+    return {"filename": filename, "content_base64": base64.b64encode(content).decode("ascii"),
+            "content_type": "application/pdf"}
+
+
+def contract_fields(approver_emails: list[str], content: bytes = PDF_V1) -> dict[str, Any]:
+    return {"title": "Supply contract", "counterparty": "ООО «Ромашка»", "amount": "150000,50",
+            "contract": upload("c.pdf", content), "approvers": approver_emails}
+
+
+def start_contract(db: Engine, org, now: datetime, approvers: list[int] | None = None
+                   ) -> service.Result:
+    approvers = org.approvers if approvers is None else approvers
+    return service.start(db, CONTRACT, org.initiator,
+                         contract_fields([org.email(p) for p in approvers]), now)
+
+
+def rows(db: Engine, model: type[SQLModel], *where) -> list[Any]:
+    with read_session(db) as session:
+        query = select(model)
+        for condition in where:
+            query = query.where(condition)
+        return list(session.exec(query.order_by(*model.__table__.primary_key.columns)).all())
+
+
+def open_tasks(db: Engine, instance_id: int) -> dict[int, Task]:
+    """The open tasks of an instance, by assignee."""
+    tasks = rows(db, Task, Task.instance_id == instance_id, Task.state == "open")
+    by_assignee = {t.assignee_id: t for t in tasks}
+    assert len(by_assignee) == len(tasks), "one person holds two open tasks"
+    return by_assignee
+
+
+def audit_kinds(db: Engine, instance_id: int) -> list[str]:
+    return [e.kind for e in audit_events(db, instance_id)]
+
+
+def audit_events(db: Engine, instance_id: int) -> list[AuditEvent]:
+    with read_session(db) as session:
+        return list(session.exec(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
+                                 .order_by(AuditEvent.seq)).all())

@@ -1,0 +1,146 @@
+"""The outbox and the timers carried by a real Dramatiq worker over the embedded Redis."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from approvals import audit, service
+from approvals.db import read_session
+from approvals.models import Notification, OutboxItem, Timer
+from tests.integration.flows import audit_kinds, open_tasks, rows, start_contract
+from workers import outbox, scheduler
+from workers.actors import deliver_outbox
+
+
+def _notifications(db, instance_id):
+    return rows(db, Notification, Notification.instance_id == instance_id)
+
+
+def test_notifications_are_delivered_by_a_real_worker(db, org, now, worker):
+    started = start_contract(db, org, now)
+    assert len(started.outbox_ids) == 3
+
+    outbox.kick(started.outbox_ids)
+    worker.join()
+
+    tasks = open_tasks(db, started.instance_id)
+    notes = _notifications(db, started.instance_id)
+    assert sorted((n.person_id, n.template, n.task_id) for n in notes) == sorted(
+        (person, "task_assigned", tasks[person].id) for person in org.approvers)
+    assert {n.outbox_item_id for n in notes} == set(started.outbox_ids)
+    items = rows(db, OutboxItem, OutboxItem.instance_id == started.instance_id)
+    assert [(i.state, i.attempts) for i in items] == [("done", 1)] * 3
+    assert all(i.done_at is not None for i in items)
+
+
+def test_the_same_actor_message_delivered_twice_has_one_effect(db, org, now, worker):
+    started = start_contract(db, org, now)
+    item_id = started.outbox_ids[0]
+
+    deliver_outbox.send(item_id)
+    deliver_outbox.send(item_id)
+    worker.join()
+    assert outbox.deliver(db, item_id, now) is False
+    assert outbox.deliver(db, item_id, now) is False
+
+    notes = rows(db, Notification, Notification.outbox_item_id == item_id)
+    assert len(notes) == 1
+    with read_session(db) as session:
+        item = session.get(OutboxItem, item_id)
+    assert (item.state, item.attempts) == ("done", 1)
+
+
+def test_delivering_directly_twice_has_one_effect(db, org, now):
+    started = start_contract(db, org, now)
+    item_id = started.outbox_ids[0]
+
+    assert outbox.deliver(db, item_id, now) is True
+    assert outbox.deliver(db, item_id, now) is False
+
+    assert len(rows(db, Notification, Notification.outbox_item_id == item_id)) == 1
+
+
+def test_sweep_resends_outbox_rows_lost_from_redis(db, org, now, worker):
+    started = start_contract(db, org, now)  # committed, but never kicked: the message is lost
+
+    assert scheduler.sweep(db, now).outbox == 0  # still within the grace period
+    report = scheduler.sweep(db, now + timedelta(minutes=1))
+    assert (report.outbox, report.timers) == (3, 0)
+    worker.join()
+
+    assert len(_notifications(db, started.instance_id)) == 3
+    assert {i.state for i in rows(db, OutboxItem)} == {"done"}
+    for later in (timedelta(minutes=1), timedelta(minutes=2), timedelta(hours=1)):
+        assert scheduler.sweep(db, now + later) == scheduler.SweepReport(0, 0)
+    worker.join()
+    assert len(_notifications(db, started.instance_id)) == 3
+
+
+def test_sweep_waits_a_grace_period_before_resending_a_row_it_sent(db, org, now, broker):
+    start_contract(db, org, now)  # no worker: what the sweep sends stays in Redis
+
+    first = scheduler.sweep(db, now + timedelta(minutes=1))
+    again = scheduler.sweep(db, now + timedelta(minutes=1, seconds=10))
+    assert broker.do_qsize("outbox") == 3
+    later = scheduler.sweep(db, now + timedelta(minutes=2))
+
+    assert (first.outbox, again.outbox, later.outbox) == (3, 0, 3)
+    assert broker.do_qsize("outbox") == 6  # harmless: delivery is idempotent
+
+
+def test_due_timer_fires_a_reminder_once(db, org, now, worker):
+    started = start_contract(db, org, now)
+    outbox.kick(started.outbox_ids)
+    worker.join()
+    timers = rows(db, Timer, Timer.instance_id == started.instance_id)
+    assert {t.due_at for t in timers} == {now + timedelta(days=3)}
+    assert len(timers) == 3
+
+    assert scheduler.sweep(db, now + timedelta(days=2)).timers == 0  # not due yet
+    assert scheduler.sweep(db, now + timedelta(days=4)).timers == 3
+    worker.join()
+
+    def overdue():
+        return Counter((n.template, n.person_id) for n in _notifications(db, started.instance_id)
+                       if n.template.startswith("task_overdue"))
+
+    reminded = overdue()
+    assert reminded == Counter({**{("task_overdue", p): 1 for p in org.approvers},
+                                ("task_overdue_initiator", org.initiator): 3})
+    assert all(t.fired_at is not None for t in rows(db, Timer))
+
+    for later in (timedelta(days=4), timedelta(days=4, minutes=5), timedelta(days=9)):
+        assert scheduler.sweep(db, now + later) == scheduler.SweepReport(0, 0)
+    worker.join()
+    assert overdue() == reminded
+    assert audit_kinds(db, started.instance_id).count("deadline_passed") == 3
+    with read_session(db) as session:
+        assert audit.verify(session, started.instance_id).ok
+
+
+def test_a_timer_fired_twice_reminds_once(db, org, now):
+    started = start_contract(db, org, now, approvers=org.approvers[:1])
+    timer = rows(db, Timer, Timer.instance_id == started.instance_id)[0]
+
+    first = service.fire_timer(db, timer.id, now + timedelta(days=4))
+    second = service.fire_timer(db, timer.id, now + timedelta(days=4, seconds=1))
+
+    assert first is not None and len(first.outbox_ids) == 2
+    assert second is None
+    assert audit_kinds(db, started.instance_id).count("deadline_passed") == 1
+
+
+def test_a_timer_of_a_task_decided_in_time_reminds_nobody(db, org, now, worker):
+    anna = org.approvers[0]
+    started = start_contract(db, org, now, approvers=[anna])
+    service.decide(db, open_tasks(db, started.instance_id)[anna].id, anna, "approve", "",
+                   now + timedelta(days=1))
+
+    assert scheduler.sweep(db, now + timedelta(days=4)).timers == 1
+    worker.join()
+
+    assert not any(n.template.startswith("task_overdue")
+                   for n in _notifications(db, started.instance_id))
+    assert all(t.fired_at is not None for t in rows(db, Timer))
+    assert "deadline_passed" not in audit_kinds(db, started.instance_id)
