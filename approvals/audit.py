@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from approvals.models import AuditEvent
@@ -21,16 +22,18 @@ from approvals.models import AuditEvent
 GENESIS = "0" * 64
 
 
-def canonical(event: AuditEvent) -> bytes:
+def canonical(event: AuditEvent | dict[str, Any]) -> bytes:
+    """The event's canonical JSON: sorted keys, no spaces, UTF-8."""
+    get = event.get if isinstance(event, dict) else lambda key: getattr(event, key)
     body = {
-        "instance": event.instance_id,
-        "seq": event.seq,
-        "at": event.at.isoformat(timespec="microseconds"),
-        "kind": event.kind,
-        "actor": event.actor_id,
-        "task": event.task_id,
-        "channel": event.channel,
-        "data": event.data,
+        "instance": get("instance_id"),
+        "seq": get("seq"),
+        "at": get("at").isoformat(timespec="microseconds"),
+        "kind": get("kind"),
+        "actor": get("actor_id"),
+        "task": get("task_id"),
+        "channel": get("channel"),
+        "data": get("data"),
     }
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       default=_default).encode("utf-8")
@@ -42,29 +45,47 @@ def _default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-def chain_hash(prev_hash: str, event: AuditEvent) -> str:
+def chain_hash(prev_hash: str, event: AuditEvent | dict[str, Any]) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + canonical(event)).hexdigest()
 
 
-def head(session: Session, instance_id: int) -> AuditEvent | None:
-    return session.exec(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
-                        .order_by(AuditEvent.seq.desc()).limit(1)).first()
+def head(session: Session, instance_id: int) -> tuple[int, str]:
+    """The (seq, hash) of the instance's newest event; (0, GENESIS) before the first."""
+    row = session.exec(select(AuditEvent.seq, AuditEvent.hash)
+                       .where(AuditEvent.instance_id == instance_id)
+                       .order_by(AuditEvent.seq.desc()).limit(1)).first()
+    return (row[0], row[1]) if row else (0, GENESIS)
 
 
-def append(session: Session, instance_id: int, last: AuditEvent | None, kind: str, at: datetime,
-           data: dict[str, Any], actor_id: int | None = None, task_id: int | None = None,
-           channel: str = "system") -> AuditEvent:
-    """Add one event after ``last`` (the current head, or None for the first event).
+@dataclass(frozen=True)
+class Entry:
+    """One event to append: what happened, who did it, through which channel."""
+
+    kind: str
+    data: dict[str, Any]
+    actor_id: int | None = None
+    task_id: int | None = None
+    channel: str = "system"
+
+
+def append(session: Session, instance_id: int, entries: list[Entry], at: datetime) -> str:
+    """Append events after the instance's current head, in one INSERT; returns the new head.
 
     The (instance, seq) unique constraint makes two writers racing for the same place fail.
     """
-    event = AuditEvent(instance_id=instance_id, seq=(last.seq + 1) if last else 1, at=at,
-                       kind=kind, actor_id=actor_id, task_id=task_id, channel=channel,
-                       data=json.loads(json.dumps(data, default=_default)),
-                       prev_hash=last.hash if last else GENESIS, hash="")
-    event.hash = chain_hash(event.prev_hash, event)
-    session.add(event)
-    return event
+    seq, prev = head(session, instance_id)
+    at = at.astimezone(UTC)  # as the database gives it back, so the hash stays the same
+    rows = []
+    for entry in entries:
+        seq += 1
+        row = {"instance_id": instance_id, "seq": seq, "at": at, "kind": entry.kind,
+               "actor_id": entry.actor_id, "task_id": entry.task_id, "channel": entry.channel,
+               "data": json.loads(json.dumps(entry.data, default=_default)), "prev_hash": prev}
+        row["hash"] = prev = chain_hash(prev, row)
+        rows.append(row)
+    if rows:
+        session.execute(insert(AuditEvent), rows)
+    return prev
 
 
 @dataclass(frozen=True)

@@ -169,7 +169,7 @@ def decide(process: Process, directory: Directory, state: InstanceState, seq: in
     ``on_behalf_of`` is the assignee when a deputy or an administrator acts for them; the
     service decides who may do that, the engine records it.
     """
-    out = Outcome(copy.deepcopy(state))
+    out = Outcome(_copy(state))
     state = out.state
     task = state.task(seq)
     _require_running(state)
@@ -206,7 +206,7 @@ def resubmit(process: Process, directory: Directory, state: InstanceState, actor
              changes: dict[str, Any], comment: str, now: datetime,
              channel: str = "web") -> Outcome:
     """The revision task's assignee sends the revised process back into approval."""
-    out = Outcome(copy.deepcopy(state))
+    out = Outcome(_copy(state))
     _require_running(out.state)
     if out.state.stage != REVISION:
         raise TransitionNotAllowed("the process is not waiting for revision")
@@ -220,7 +220,7 @@ def resubmit(process: Process, directory: Directory, state: InstanceState, actor
 def withdraw(process: Process, state: InstanceState, actor: int, reason: str, now: datetime,
              is_admin: bool = False, channel: str = "web") -> Outcome:
     """Cancel a running instance: the initiator's (or an administrator's) decision."""
-    out = Outcome(copy.deepcopy(state))
+    out = Outcome(_copy(state))
     state = out.state
     _require_running(state)
     if actor != state.initiator and not is_admin:
@@ -237,7 +237,7 @@ def withdraw(process: Process, state: InstanceState, actor: int, reason: str, no
 def reassign(process: Process, state: InstanceState, seq: int, new_assignee: int, actor: int,
              now: datetime, is_admin: bool = False, channel: str = "web") -> Outcome:
     """Hand an open (or waiting) task to another person: the old one is withdrawn."""
-    out = Outcome(copy.deepcopy(state))
+    out = Outcome(_copy(state))
     state = out.state
     _require_running(state)
     task = state.task(seq)
@@ -265,7 +265,7 @@ def reassign(process: Process, state: InstanceState, seq: int, new_assignee: int
 def timer_fired(process: Process, state: InstanceState, seq: int, kind: str,
                 now: datetime) -> Outcome:
     """A task's deadline passed: remind the assignee and tell the initiator, once."""
-    out = Outcome(copy.deepcopy(state))
+    out = Outcome(_copy(state))
     task = out.state.task(seq)
     if out.state.status != RUNNING or task.state != OPEN:
         return out  # decided in time, or the process ended: nothing to do
@@ -280,6 +280,14 @@ def timer_fired(process: Process, state: InstanceState, seq: int, kind: str,
 
 
 # ---------------------------------------------------------------------------- internals
+
+
+def _copy(state: InstanceState) -> InstanceState:
+    """A copy the command may change freely (field values are replaced, never mutated)."""
+    clone = copy.copy(state)
+    clone.fields = dict(state.fields)
+    clone.tasks = [copy.copy(task) for task in state.tasks]
+    return clone
 
 
 def _clean_text(text: str | None) -> str:

@@ -143,8 +143,19 @@ def task_view(task: Task, process: Process, people, locale: str = "en") -> dict[
 
 def stage_list(process: Process, instance: Instance, tasks: list[Task],
                locale: str = "en") -> list[dict[str, Any]]:
-    """The working stages in order, each marked done, current, skipped or pending."""
+    """The working stages in order, each marked done, current, skipped or pending.
+
+    A stage is done only once the process moved on from it: the stage a withdrawn process
+    stopped at, and a stage whose last round was sent back for revision, are still pending.
+    """
     entered = {t.stage for t in tasks}
+    latest: dict[str, int] = {}
+    for t in tasks:
+        latest[t.stage] = max(latest.get(t.stage, 0), t.round)
+    revisions = {t.round for t in tasks if t.stage == REVISION}
+    unfinished = {key for key, last in latest.items() if last + 1 in revisions}
+    if instance.status == "cancelled":
+        unfinished.add(instance.stage)
     result = []
     current_seen = False
     for status in process.stages:
@@ -153,7 +164,12 @@ def stage_list(process: Process, instance: Instance, tasks: list[Task],
         if status.key == instance.stage and instance.status == "running":
             state, current_seen = "current", True
         elif instance.status == "completed" or (status.key in entered and not current_seen):
-            state = "done" if status.key in entered else "skipped"
+            if status.key not in entered:
+                state = "skipped"
+            elif status.key in unfinished and instance.status != "completed":
+                state = "pending"
+            else:
+                state = "done"
         else:
             state = "pending"
         result.append({"key": status.key, "name": status.name.get(locale), "state": state,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 
 from sqlmodel import Session, func, select
@@ -92,11 +91,21 @@ def latest_versions(session: Session) -> list[ProcessVersion]:
         & (ProcessVersion.version == newest.c.v)).order_by(ProcessVersion.process_id)).all())
 
 
-@lru_cache(maxsize=256)
-def _compiled(version_id: int, digest: str, source: str, path: str) -> Process:
-    return load_text(source, path)
+_compiled: dict[str, Process] = {}
 
 
 def definition(row: ProcessVersion) -> Process:
-    """The immutable definition of one stored version (parsed once per process)."""
-    return _compiled(row.id, row.digest, row.source, row.path)
+    """The immutable definition of one stored version (parsed once per digest)."""
+    process = _compiled.get(row.digest)
+    if process is None:
+        process = _compiled[row.digest] = load_text(row.source, row.path)
+    return process
+
+
+def definition_of(session: Session, version_id: int) -> Process:
+    """Like :func:`definition`, reading only the digest when the version is already parsed."""
+    digest = session.exec(select(ProcessVersion.digest)
+                          .where(ProcessVersion.id == version_id)).one()
+    process = _compiled.get(digest)
+    return process if process is not None else definition(session.get(ProcessVersion,
+                                                                      version_id))

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exc, update
+from sqlalchemy import exc, insert, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
@@ -36,7 +36,6 @@ from approvals.models import (
     Instance,
     OutboxItem,
     Person,
-    ProcessVersion,
     Task,
     Timer,
 )
@@ -90,7 +89,7 @@ def decide(db: Engine, task_id: int, actor_id: int, verdict: str, comment: str, 
         except AlreadyDecided as refusal:
             raise _named(session, refusal) from None
 
-    return _run(db, _instance_of_task(db, task_id), command, now, channel, evidence)
+    return _run(db, _InstanceOfTask(task_id), command, now, channel, evidence)
 
 
 def resubmit(db: Engine, instance_id: int, actor_id: int, fields: dict[str, Any], comment: str,
@@ -126,7 +125,7 @@ def reassign(db: Engine, task_id: int, new_assignee_id: int, actor_id: int, now:
         return engine.reassign(process, state, seq, new_assignee_id, actor_id, now, is_admin,
                                channel), []
 
-    return _run(db, _instance_of_task(db, task_id), command, now, channel)
+    return _run(db, _InstanceOfTask(task_id), command, now, channel)
 
 
 def fire_timer(db: Engine, timer_id: int, now: datetime) -> Result | None:
@@ -154,8 +153,8 @@ def fire_timer(db: Engine, timer_id: int, now: datetime) -> Result | None:
 # ---------------------------------------------------------------------------- the unit of work
 
 
-def _run(db: Engine, instance_id: int, command: Callable, now: datetime, channel: str,
-         evidence: dict[str, Any] | None = None) -> Result:
+def _run(db: Engine, target: int | _InstanceOfTask, command: Callable, now: datetime,
+         channel: str, evidence: dict[str, Any] | None = None) -> Result:
     """Load, run ``command``, persist; retried when another writer got there first.
 
     ``command(session, process, state, instance)`` returns the engine's outcome and any extra
@@ -164,11 +163,11 @@ def _run(db: Engine, instance_id: int, command: Callable, now: datetime, channel
     for attempt in range(RETRIES):
         try:
             with write_session(db) as session:
+                instance_id = target if isinstance(target, int) else target.resolve(session)
                 instance = session.get(Instance, instance_id)
                 if instance is None:
                     raise NotFound(f"instance {instance_id} not found", instance=instance_id)
-                process = registry.definition(session.get(ProcessVersion,
-                                                          instance.process_version_id))
+                process = registry.definition_of(session, instance.process_version_id)
                 tasks = list(session.exec(select(Task).where(Task.instance_id == instance_id)))
                 state = _load(instance, tasks)
                 try:
@@ -196,12 +195,18 @@ def _refuse_only_unchanged(session: Session, instance: Instance) -> None:
         raise ConcurrentUpdate("the instance changed while it was being read")
 
 
-def _instance_of_task(db: Engine, task_id: int) -> int:
-    with write_session(db) as session:
-        task = session.get(Task, task_id)
-        if task is None:
-            raise NotFound(f"task {task_id} not found", task=task_id)
-        return task.instance_id
+@dataclass(frozen=True)
+class _InstanceOfTask:
+    """Names an instance by one of its tasks; resolved inside the command's transaction."""
+
+    task_id: int
+
+    def resolve(self, session: Session) -> int:
+        instance_id = session.exec(select(Task.instance_id)
+                                   .where(Task.id == self.task_id)).first()
+        if instance_id is None:
+            raise NotFound(f"task {self.task_id} not found", task=self.task_id)
+        return instance_id
 
 
 def _load(instance: Instance, tasks: list[Task]) -> engine.InstanceState:
@@ -256,30 +261,35 @@ def _persist(session: Session, instance: Instance, rows: list[Task], out: engine
         session.add(row)
     session.flush()
     ids = {seq: row.id for seq, row in by_seq.items()}
-    last = audit.head(session, instance.id)
     extra = [engine.Event(kind, None, data) for kind, data in extra_events or []]
+    entries = []
     for event in [*out.events[:1], *extra, *out.events[1:]]:
         data = dict(event.data)
         if evidence and event.kind == "decided":
             data["evidence"] = evidence
-        last = audit.append(session, instance.id, last, event.kind, now, data, event.actor,
-                            ids.get(event.task), data.get("channel", "system"))
-    outbox = []
+        entries.append(audit.Entry(event.kind, data, event.actor, ids.get(event.task),
+                                   data.get("channel", "system")))
+    audit.append(session, instance.id, entries, now)
+    timers, notices = [], []
     for effect in out.effects:
         if isinstance(effect, engine.SetTimer):
-            session.add(Timer(instance_id=instance.id, task_id=ids[effect.task], kind=effect.kind,
-                              due_at=effect.due))
+            timers.append({"instance_id": instance.id, "task_id": ids[effect.task],
+                           "kind": effect.kind, "due_at": effect.due})
             continue
         params = dict(effect.params, instance=instance.id, title=instance.title)
         if effect.task is not None:
             params["task"] = ids[effect.task]
-        item = OutboxItem(kind="notify", instance_id=instance.id, created_at=now,
-                          payload={"person": effect.person, "template": effect.template,
-                                   "params": params})
-        session.add(item)
-        outbox.append(item)
-    session.flush()
-    return Result(instance.id, [item.id for item in outbox], instance.status, instance.stage, ids)
+        notices.append({"kind": "notify", "instance_id": instance.id, "created_at": now,
+                        "state": "pending", "attempts": 0,
+                        "payload": {"person": effect.person, "template": effect.template,
+                                    "params": params}})
+    if timers:
+        session.execute(insert(Timer), timers)
+    outbox_ids = []
+    if notices:
+        outbox_ids = list(session.scalars(insert(OutboxItem).returning(
+            OutboxItem.id, sort_by_parameter_order=True), notices))
+    return Result(instance.id, outbox_ids, instance.status, instance.stage, ids)
 
 
 def _same(row: Task, task: engine.TaskState) -> bool:
