@@ -36,8 +36,21 @@ def deliver(db: Engine, item_id: int, now: datetime) -> bool:
             session.add(item)
             log.error("outbox %s: %s", item.id, item.last_error)
             return False
-        handler(session, item, now)
-        item.state, item.done_at = "done", now
+        try:
+            with session.begin_nested():
+                handler(session, item, now)
+        except Exception as error:  # noqa: BLE001 - recorded on the row, then re-raised
+            item.last_error = f"{type(error).__name__}: {error}"[:2000]
+            if item.attempts >= MAX_ATTEMPTS:
+                item.state = "failed"
+            session.add(item)
+            session.commit()  # the attempt and the error are kept for the administrator
+            log.error("outbox %s attempt %d failed: %s", item.id, item.attempts,
+                      item.last_error)
+            if item.state == "failed":
+                return False
+            raise
+        item.state, item.done_at, item.last_error = "done", now, None
         session.add(item)
         return True
 

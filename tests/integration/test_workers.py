@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from approvals import audit, service
-from approvals.db import read_session
+from approvals.db import read_session, write_session
 from approvals.models import Notification, OutboxItem, Timer
 from tests.integration.flows import audit_kinds, open_tasks, rows, start_contract
 from workers import outbox, scheduler
@@ -144,3 +146,29 @@ def test_a_timer_of_a_task_decided_in_time_reminds_nobody(db, org, now, worker):
                    for n in _notifications(db, started.instance_id))
     assert all(t.fired_at is not None for t in rows(db, Timer))
     assert "deadline_passed" not in audit_kinds(db, started.instance_id)
+
+
+def test_a_failing_outbox_row_records_each_attempt_and_ends_failed(db, monkeypatch) -> None:
+    """A handler that keeps failing leaves its error on the row and gives up after the limit,
+    instead of being retried for ever with no trace."""
+    def broken(session, item, now):
+        raise RuntimeError("the relay said no")
+
+    monkeypatch.setitem(outbox.HANDLERS, "broken", broken)
+    now = datetime.now(UTC)
+    with write_session(db) as session:
+        item = OutboxItem(kind="broken", payload={}, created_at=now)
+        session.add(item)
+        session.flush()
+        item_id = item.id
+    for attempt in range(1, outbox.MAX_ATTEMPTS):
+        with pytest.raises(RuntimeError):
+            outbox.deliver(db, item_id, now)
+        with read_session(db) as session:
+            row = session.get(OutboxItem, item_id)
+            assert (row.state, row.attempts) == ("pending", attempt)
+            assert row.last_error == "RuntimeError: the relay said no"
+    assert outbox.deliver(db, item_id, now) is False
+    with read_session(db) as session:
+        row = session.get(OutboxItem, item_id)
+        assert (row.state, row.attempts) == ("failed", outbox.MAX_ATTEMPTS)
