@@ -1,0 +1,118 @@
+"""Logging in and out of the pages, and who the current person is.
+
+The Flask session (a signed cookie) holds only the person's id. Each request loads the person
+once (:func:`current_person`, cached on ``g``); someone deactivated since they logged in is
+logged out on their next request. The JSON API authenticates with tokens instead.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from approvals.db import read_session
+from approvals.directory import check_password, find_person
+from approvals.errors import NotFound
+from approvals.models import Person
+from web import i18n
+from web.context import db
+
+bp = Blueprint("auth", __name__)
+
+_UNSET = object()
+
+
+def current_person() -> Person | None:
+    """The logged-in, active person, or None."""
+    cached = g.get("page_person", _UNSET)
+    if cached is not _UNSET:
+        return cached
+    person = None
+    person_id = session.get("person_id")
+    if person_id is not None:
+        with read_session(db()) as s:
+            person = s.get(Person, person_id)
+        if person is None or not person.active:
+            session.clear()
+            person = None
+    g.page_person = person
+    return person
+
+
+def current_locale() -> str:
+    """The person's language; before login the ``lang`` parameter, else Accept-Language."""
+    person = g.get("page_person", None)
+    if person is not None:
+        return i18n.normalize(person.locale)
+    chosen = request.args.get("lang")
+    if chosen in i18n.LOCALES:
+        return chosen
+    return request.accept_languages.best_match(i18n.LOCALES) or i18n.DEFAULT_LOCALE
+
+
+def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_person() is None:
+            target = request.full_path if request.method == "GET" else request.path
+            return redirect(url_for("auth.login", next=target.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never an absolute URL or ``//host`` (an open redirect)."""
+    if not target:
+        return url_for("pages.inbox")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return url_for("pages.inbox")
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    next_url = request.values.get("next", "")
+    if request.method == "GET":
+        if current_person() is not None:
+            return redirect(_safe_next(next_url))
+        return render_template("login.html", email="", next=next_url, failed=False)
+    email = request.form.get("email", "").strip()
+    password = request.form.get("password", "")
+    person = None
+    if email:
+        with read_session(db()) as s:
+            try:
+                person = find_person(s, email)
+            except NotFound:
+                person = None
+    if not check_password(person, password):
+        return render_template("login.html", email=email, next=next_url, failed=True), 401
+    session.clear()
+    session["person_id"] = person.id
+    g.page_person = person
+    return redirect(_safe_next(next_url), 303)
+
+
+@bp.post("/logout")
+def logout():
+    locale = i18n.normalize(current_person().locale) if current_person() else None
+    session.clear()
+    g.page_person = None
+    flash(i18n.t("logout.done", locale or current_locale()), "info")
+    return redirect(url_for("auth.login", lang=locale), 303)

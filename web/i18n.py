@@ -1,0 +1,472 @@
+"""Everything a page, a notification or an error says, in English and Russian.
+
+``CATALOGUE`` maps a key to its two texts; :func:`t` picks the person's language and fills in
+``{params}``. Field errors, verdicts, states, timeline events and notifications have their own
+key families (``field_error.*``, ``verdict.*``, ``event.*``, ``notify.*``) and small helpers
+that know which parameters each one takes. A missing key shows as the key itself, never as an
+error page.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+LOCALES = ("en", "ru")
+DEFAULT_LOCALE = "en"
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    # ------------------------------------------------------------------ frame and navigation
+    "app.name": {"en": "Signoff", "ru": "Signoff"},
+    "nav.inbox": {"en": "Inbox", "ru": "Входящие"},
+    "nav.start": {"en": "Start", "ru": "Запустить"},
+    "nav.logout": {"en": "Log out", "ru": "Выйти"},
+    "nav.menu": {"en": "Main menu", "ru": "Главное меню"},
+    "lang.note": {"en": "English, as in your profile", "ru": "Русский, как в вашем профиле"},
+    "lang.label": {"en": "Language", "ru": "Язык"},
+    "lang.en": {"en": "English", "ru": "English"},
+    "lang.ru": {"en": "Русский", "ru": "Русский"},
+    "common.yes": {"en": "Yes", "ru": "Да"},
+    "common.no": {"en": "No", "ru": "Нет"},
+    "common.none": {"en": "—", "ru": "—"},
+    "common.back_inbox": {"en": "Back to the inbox", "ru": "Вернуться во входящие"},
+    "common.required": {"en": "required", "ru": "обязательно"},
+    # ------------------------------------------------------------------ login
+    "login.title": {"en": "Log in", "ru": "Вход"},
+    "login.intro": {"en": "Approvals and HR requests of your company.",
+                    "ru": "Согласования и кадровые заявки вашей компании."},
+    "login.email": {"en": "Email", "ru": "Электронная почта"},
+    "login.password": {"en": "Password", "ru": "Пароль"},
+    "login.submit": {"en": "Log in", "ru": "Войти"},
+    "login.failed": {"en": "The email or the password is wrong.",
+                     "ru": "Неверный адрес электронной почты или пароль."},
+    "login.required": {"en": "Please log in to continue.",
+                       "ru": "Войдите, чтобы продолжить."},
+    "logout.done": {"en": "You have logged out.", "ru": "Вы вышли из системы."},
+    # ------------------------------------------------------------------ inbox
+    "inbox.title": {"en": "My tasks", "ru": "Мои задачи"},
+    "inbox.empty": {"en": "Nothing is waiting for you.", "ru": "Вас ничего не ждёт."},
+    "inbox.started": {"en": "Processes I started", "ru": "Запущенные мной процессы"},
+    "inbox.started_empty": {"en": "You have not started any process yet.",
+                            "ru": "Вы ещё не запускали процессов."},
+    "inbox.notifications": {"en": "Notifications", "ru": "Уведомления"},
+    "inbox.notifications_empty": {"en": "No notifications.", "ru": "Уведомлений нет."},
+    "inbox.start": {"en": "Start a process", "ru": "Запустить процесс"},
+    "inbox.from": {"en": "from {name}", "ru": "от {name}"},
+    "inbox.due": {"en": "due {when}", "ru": "срок {when}"},
+    # ------------------------------------------------------------------ processes and start
+    "processes.title": {"en": "Start a process", "ru": "Запуск процесса"},
+    "processes.empty": {"en": "No processes are available.", "ru": "Нет доступных процессов."},
+    "start.submit": {"en": "Start", "ru": "Запустить"},
+    "start.invalid": {"en": "Please correct the fields marked below.",
+                      "ru": "Исправьте отмеченные ниже поля."},
+    "start.file_again": {"en": "Files are not kept when a form is refused: choose the file "
+                               "again.",
+                         "ru": "Файлы не сохраняются, если форма не принята: выберите файл "
+                               "ещё раз."},
+    "field.people_hint": {"en": "Email addresses, one per line or separated by commas.",
+                          "ru": "Адреса электронной почты, по одному в строке или через "
+                                "запятую."},
+    "field.person_hint": {"en": "A colleague's email address.",
+                          "ru": "Адрес электронной почты сотрудника."},
+    "field.from": {"en": "From", "ru": "С"},
+    "field.to": {"en": "To", "ru": "По"},
+    "field.choose": {"en": "— choose —", "ru": "— выберите —"},
+    "field.current_file": {"en": "Current file: {name}", "ru": "Текущий файл: {name}"},
+    "field.new_version": {"en": "Upload a new version (optional)",
+                          "ru": "Загрузить новую версию (необязательно)"},
+    # ------------------------------------------------------------------ task page
+    "task.stage": {"en": "Stage", "ru": "Этап"},
+    "task.assignee": {"en": "Assignee", "ru": "Исполнитель"},
+    "task.state": {"en": "State", "ru": "Состояние"},
+    "task.opened": {"en": "Opened", "ru": "Открыта"},
+    "task.deadline": {"en": "Deadline", "ru": "Срок"},
+    "task.decision": {"en": "Your decision", "ru": "Ваше решение"},
+    "task.comment": {"en": "Comment", "ru": "Комментарий"},
+    "task.comment_hint": {"en": "Required when sending back: say what must change.",
+                          "ru": "Обязателен при возврате на доработку: укажите, что нужно "
+                                "изменить."},
+    "task.already_decided": {"en": "Already decided by {name} at {when}: {verdict}.",
+                             "ru": "Решение уже принято: {name}, {when} — «{verdict}»."},
+    "task.assigned_to": {"en": "This task is assigned to {name}.",
+                         "ru": "Эта задача назначена: {name}."},
+    "task.closed": {"en": "This task is closed ({reason}); no decision is needed.",
+                    "ru": "Эта задача закрыта ({reason}); решение не требуется."},
+    "task.waiting": {"en": "It is not yet this task's turn.",
+                     "ru": "Очередь этой задачи ещё не наступила."},
+    "task.revision_intro": {"en": "The process was sent back to you for revision. Correct "
+                                  "the data and send it for approval again.",
+                            "ru": "Процесс возвращён вам на доработку. Исправьте данные и "
+                                  "отправьте на согласование повторно."},
+    "task.sent_back_by": {"en": "Sent back by {name}:", "ru": "Вернул(а) на доработку "
+                                                            "{name}:"},
+    "task.resubmit_comment": {"en": "What did you change?", "ru": "Что изменено?"},
+    "task.open_instance": {"en": "The whole process", "ru": "Весь процесс"},
+    "task.document": {"en": "Document", "ru": "Документ"},
+    "flash.started": {"en": "The process has started.", "ru": "Процесс запущен."},
+    "flash.decided": {"en": "Your decision is recorded: {verdict}.",
+                      "ru": "Ваше решение записано: «{verdict}»."},
+    "flash.resubmitted": {"en": "Sent for approval again.",
+                          "ru": "Отправлено на согласование повторно."},
+    "flash.withdrawn": {"en": "The process was withdrawn.", "ru": "Процесс отозван."},
+    # ------------------------------------------------------------------ instance page
+    "instance.status": {"en": "Status", "ru": "Статус"},
+    "instance.process": {"en": "Process", "ru": "Процесс"},
+    "instance.initiator": {"en": "Initiator", "ru": "Инициатор"},
+    "instance.started": {"en": "Started", "ru": "Запущен"},
+    "instance.ended": {"en": "Ended", "ru": "Завершён"},
+    "instance.data": {"en": "Data", "ru": "Данные"},
+    "instance.documents": {"en": "Documents", "ru": "Документы"},
+    "instance.no_documents": {"en": "No documents.", "ru": "Документов нет."},
+    "instance.stages": {"en": "Stages", "ru": "Этапы"},
+    "instance.tasks": {"en": "Tasks", "ru": "Задачи"},
+    "instance.timeline": {"en": "History", "ru": "История"},
+    "instance.your_task": {"en": "A task here is waiting for you.",
+                           "ru": "Здесь вас ждёт задача."},
+    "instance.open_task": {"en": "Open my task", "ru": "Открыть мою задачу"},
+    "instance.withdraw": {"en": "Withdraw the process…", "ru": "Отозвать процесс…"},
+    "instance.withdraw_reason": {"en": "Reason (optional)", "ru": "Причина (необязательно)"},
+    "instance.withdraw_confirm": {"en": "Yes, withdraw it: every open task will be closed.",
+                                  "ru": "Да, отозвать: все открытые задачи будут закрыты."},
+    "instance.withdraw_submit": {"en": "Withdraw", "ru": "Отозвать"},
+    "instance.withdraw_unconfirmed": {"en": "Tick the confirmation to withdraw the process.",
+                                      "ru": "Отметьте подтверждение, чтобы отозвать процесс."},
+    "col.assignee": {"en": "Assignee", "ru": "Исполнитель"},
+    "col.stage": {"en": "Stage", "ru": "Этап"},
+    "col.state": {"en": "State", "ru": "Состояние"},
+    "col.verdict": {"en": "Decision", "ru": "Решение"},
+    "col.comment": {"en": "Comment", "ru": "Комментарий"},
+    "col.when": {"en": "When", "ru": "Когда"},
+    "col.file": {"en": "File", "ru": "Файл"},
+    "col.size": {"en": "Size", "ru": "Размер"},
+    "col.by": {"en": "Uploaded by", "ru": "Загрузил(а)"},
+    "doc.version": {"en": "version {n}", "ru": "версия {n}"},
+    "doc.via": {"en": "via {channel}", "ru": "через: {channel}"},
+    "size.b": {"en": "{n} B", "ru": "{n} Б"},
+    "size.kb": {"en": "{n} KB", "ru": "{n} КБ"},
+    "size.mb": {"en": "{n} MB", "ru": "{n} МБ"},
+    # ------------------------------------------------------------------ verdicts
+    "verdict.approve": {"en": "Approve", "ru": "Согласовать"},
+    "verdict.send_back": {"en": "Send back", "ru": "Вернуть на доработку"},
+    "verdict.done": {"en": "Done", "ru": "Выполнено"},
+    "verdict.paid": {"en": "Paid", "ru": "Оплачено"},
+    "verdict.acknowledge": {"en": "Acknowledged", "ru": "Ознакомлен"},
+    "verdict.resubmit": {"en": "Resubmit", "ru": "Отправить повторно"},
+    "verdict_past.approve": {"en": "Approved", "ru": "Согласовано"},
+    "verdict_past.send_back": {"en": "Sent back", "ru": "Возвращено на доработку"},
+    "verdict_past.done": {"en": "Done", "ru": "Выполнено"},
+    "verdict_past.paid": {"en": "Paid", "ru": "Оплачено"},
+    "verdict_past.acknowledge": {"en": "Acknowledged", "ru": "Ознакомлен"},
+    "verdict_past.resubmit": {"en": "Resubmitted", "ru": "Отправлено повторно"},
+    # ------------------------------------------------------------------ states
+    "instance_state.running": {"en": "In progress", "ru": "В работе"},
+    "instance_state.completed": {"en": "Completed", "ru": "Завершено"},
+    "instance_state.cancelled": {"en": "Cancelled", "ru": "Отменено"},
+    "task_state.waiting": {"en": "Waiting for its turn", "ru": "Ожидает очереди"},
+    "task_state.open": {"en": "Open", "ru": "Открыта"},
+    "task_state.decided": {"en": "Decided", "ru": "Решение принято"},
+    "task_state.withdrawn": {"en": "Withdrawn", "ru": "Снята"},
+    "task_kind.approval": {"en": "Approval", "ru": "Согласование"},
+    "task_kind.revision": {"en": "Revision", "ru": "Доработка"},
+    "stage_state.done": {"en": "done", "ru": "пройден"},
+    "stage_state.current": {"en": "current", "ru": "текущий"},
+    "stage_state.pending": {"en": "pending", "ru": "предстоит"},
+    "stage_state.skipped": {"en": "skipped", "ru": "пропущен"},
+    "rule.all": {"en": "everyone must decide", "ru": "решают все"},
+    "rule.sequence": {"en": "one after another", "ru": "по очереди"},
+    "rule.any": {"en": "first to respond", "ru": "первый ответивший"},
+    "rule.quorum": {"en": "by quorum", "ru": "по кворуму"},
+    "close_reason.stage_completed": {"en": "the stage completed", "ru": "этап завершён"},
+    "close_reason.sent_back": {"en": "sent back for revision",
+                               "ru": "процесс возвращён на доработку"},
+    "close_reason.process_withdrawn": {"en": "the process was withdrawn",
+                                       "ru": "процесс отозван"},
+    "close_reason.reassigned": {"en": "handed over to someone else",
+                                "ru": "передана другому сотруднику"},
+    "channel.web": {"en": "web", "ru": "веб"},
+    "channel.email": {"en": "email", "ru": "почта"},
+    "channel.api": {"en": "API", "ru": "API"},
+    "channel.cli": {"en": "command line", "ru": "командная строка"},
+    "channel.system": {"en": "system", "ru": "система"},
+    # ------------------------------------------------------------------ timeline events
+    "event.started": {"en": "Process started", "ru": "Процесс запущен"},
+    "event.stage_entered": {"en": "Stage “{stage}” began: {assignees}",
+                            "ru": "Начат этап «{stage}»: {assignees}"},
+    "event.task_opened": {"en": "Task opened for {assignee}",
+                          "ru": "Открыта задача: {assignee}"},
+    "event.decided": {"en": "Decision: {verdict}", "ru": "Решение: «{verdict}»"},
+    "event.task_withdrawn": {"en": "Task of {assignee} withdrawn: {reason}",
+                             "ru": "Задача снята ({assignee}): {reason}"},
+    "event.stage_completed": {"en": "Stage “{stage}” completed",
+                              "ru": "Этап «{stage}» завершён"},
+    "event.stage_skipped": {"en": "Stage “{stage}” skipped (condition {condition} not met)",
+                            "ru": "Этап «{stage}» пропущен (условие {condition} не "
+                                  "выполнено)"},
+    "event.sent_back": {"en": "Sent back for revision from the stage “{stage}”",
+                        "ru": "Возвращено на доработку с этапа «{stage}»"},
+    "event.resubmitted": {"en": "Sent for approval again", "ru": "Отправлено на согласование "
+                                                                 "повторно"},
+    "event.document_version": {"en": "{field}: version {version}, {filename}",
+                               "ru": "{field}: версия {version}, {filename}"},
+    "event.completed": {"en": "Process completed", "ru": "Процесс завершён"},
+    "event.cancelled": {"en": "Process withdrawn", "ru": "Процесс отозван"},
+    "event.reassigned": {"en": "Task handed over from {from_} to {to}",
+                         "ru": "Задача передана: {from_} → {to}"},
+    "event.deadline_passed": {"en": "Deadline passed at the stage “{stage}”",
+                              "ru": "Истёк срок на этапе «{stage}»"},
+    "event.fields_set": {"en": "Set: {values}", "ru": "Установлено: {values}"},
+    # ------------------------------------------------------------------ notifications
+    "notify.task_assigned": {"en": "New task: “{title}”, stage “{stage}”",
+                             "ru": "Новая задача: «{title}», этап «{stage}»"},
+    "notify.revision_requested": {"en": "“{title}” was sent back to you for revision",
+                                  "ru": "«{title}»: возвращено вам на доработку"},
+    "notify.task_withdrawn": {"en": "Your task on “{title}” was withdrawn: {reason}",
+                              "ru": "Ваша задача по «{title}» снята: {reason}"},
+    "notify.task_overdue": {"en": "Overdue: your task on “{title}” (stage “{stage}”)",
+                            "ru": "Просрочено: ваша задача по «{title}» (этап «{stage}»)"},
+    "notify.task_overdue_initiator": {"en": "A task in “{title}” is overdue (stage “{stage}”)",
+                                      "ru": "В процессе «{title}» просрочена задача (этап "
+                                            "«{stage}»)"},
+    "notify.instance_completed": {"en": "“{title}” is completed",
+                                  "ru": "«{title}»: процесс завершён"},
+    "notify.process_notice": {"en": "“{title}”: {message}", "ru": "«{title}»: {message}"},
+    # ------------------------------------------------------------------ field errors
+    "field_error.required": {"en": "This field is required.", "ru": "Обязательное поле."},
+    "field_error.unknown_field": {"en": "This form has no such field.",
+                                  "ru": "В этой форме нет такого поля."},
+    "field_error.not_text": {"en": "Enter text.", "ru": "Введите текст."},
+    "field_error.too_long": {"en": "At most {max} characters.",
+                             "ru": "Не более {max} символов."},
+    "field_error.pattern": {"en": "The value does not have the expected format.",
+                            "ru": "Значение не соответствует требуемому формату."},
+    "field_error.not_a_number": {"en": "Enter a number, such as 1500.50.",
+                                 "ru": "Введите число, например 1500,50."},
+    "field_error.too_small": {"en": "Must be at least {min}.", "ru": "Не меньше {min}."},
+    "field_error.too_large": {"en": "Must be at most {max}.", "ru": "Не больше {max}."},
+    "field_error.not_a_date": {"en": "Enter a date, such as 2026-12-31.",
+                               "ru": "Введите дату, например 31.12.2026."},
+    "field_error.not_a_range": {"en": "Enter both the first and the last day.",
+                                "ru": "Укажите и первый, и последний день."},
+    "field_error.range_reversed": {"en": "The last day is before the first.",
+                                   "ru": "Последний день раньше первого."},
+    "field_error.not_an_email": {"en": "“{value}” is not an email address.",
+                                 "ru": "«{value}» — не адрес электронной почты."},
+    "field_error.not_an_email.plain": {"en": "Enter an email address.",
+                                       "ru": "Введите адрес электронной почты."},
+    "field_error.unknown_person": {"en": "Nobody with the address “{value}” can take part "
+                                         "(unknown or inactive).",
+                                   "ru": "Сотрудник с адресом «{value}» не найден или "
+                                         "отключён."},
+    "field_error.not_a_list": {"en": "Enter a list of email addresses.",
+                               "ru": "Введите список адресов электронной почты."},
+    "field_error.not_a_choice": {"en": "Choose one of: {allowed}.",
+                                 "ru": "Выберите один из вариантов: {allowed}."},
+    "field_error.not_a_boolean": {"en": "Choose yes or no.", "ru": "Выберите «да» или «нет»."},
+    "field_error.bad_base64": {"en": "The file content is not valid base64.",
+                               "ru": "Содержимое файла — не корректный base64."},
+    "field_error.not_a_file": {"en": "Attach a file.", "ru": "Приложите файл."},
+    "field_error.no_filename": {"en": "The file has no name.", "ru": "У файла нет имени."},
+    "field_error.empty_file": {"en": "The file is empty.", "ru": "Файл пустой."},
+    "field_error.file_too_large": {"en": "The file is larger than {max_mb} MB.",
+                                   "ru": "Файл больше {max_mb} МБ."},
+    "field_error.not_an_object": {"en": "The form must be an object of named fields.",
+                                  "ru": "Форма должна быть объектом с именованными полями."},
+    "field_error.unknown": {"en": "This value is not accepted.", "ru": "Значение не принято."},
+    # ------------------------------------------------------------------ domain errors
+    "error.already_decided": {"en": "This task has already been decided.",
+                              "ru": "По этой задаче решение уже принято."},
+    "error.not_an_assignee": {"en": "This task is assigned to someone else.",
+                              "ru": "Эта задача назначена другому сотруднику."},
+    "error.forbidden": {"en": "You do not have access to this page.",
+                        "ru": "У вас нет доступа к этой странице."},
+    "error.not_found": {"en": "Not found: the link may be wrong or out of date.",
+                        "ru": "Не найдено: возможно, ссылка неверна или устарела."},
+    "error.task_closed": {"en": "This task is closed: it was withdrawn, or it is not yet its "
+                                "turn.",
+                          "ru": "Задача закрыта: она снята или её очередь ещё не наступила."},
+    "error.instance_closed": {"en": "This process has already ended.",
+                              "ru": "Этот процесс уже завершён."},
+    "error.verdict_not_allowed": {"en": "This decision is not available for this task.",
+                                  "ru": "Это решение недоступно для этой задачи."},
+    "error.comment_required": {"en": "Sending back needs a comment that says what to change.",
+                               "ru": "Для возврата на доработку нужен комментарий: что "
+                                     "нужно изменить."},
+    "error.transition_not_allowed": {"en": "This action is not possible in the process's "
+                                           "current state.",
+                                     "ru": "Это действие невозможно в текущем состоянии "
+                                           "процесса."},
+    "error.no_assignee": {"en": "Nobody can take the next stage (an empty role or a missing "
+                                "manager). Please tell an administrator.",
+                          "ru": "Следующий этап некому назначить (пустая роль или нет "
+                                "руководителя). Сообщите администратору."},
+    "error.concurrent_update": {"en": "The process changed while your decision was being "
+                                      "saved. Please try again.",
+                                "ru": "Процесс изменился, пока сохранялось ваше решение. "
+                                      "Попробуйте ещё раз."},
+    "error.store_unavailable": {"en": "The database is unavailable; nothing was changed. "
+                                      "Please try again in a few minutes.",
+                                "ru": "База данных недоступна; ничего не изменено. Повторите "
+                                      "через несколько минут."},
+    "error.form_invalid": {"en": "Some fields are filled in wrongly.",
+                           "ru": "Некоторые поля заполнены неверно."},
+    "error.csrf": {"en": "The form has expired. Go back, reload the page and try again.",
+                   "ru": "Срок действия формы истёк. Вернитесь, обновите страницу и "
+                         "попробуйте ещё раз."},
+    "http.title": {"en": "Error {status}", "ru": "Ошибка {status}"},
+    "http.400": {"en": "The request could not be understood.", "ru": "Неверный запрос."},
+    "http.401": {"en": "Please log in.", "ru": "Войдите в систему."},
+    "http.403": {"en": "You do not have access to this page.",
+                 "ru": "У вас нет доступа к этой странице."},
+    "http.404": {"en": "This page does not exist.", "ru": "Такой страницы нет."},
+    "http.405": {"en": "This action is not available here.",
+                 "ru": "Это действие здесь недоступно."},
+    "http.409": {"en": "The request conflicts with the current state.",
+                 "ru": "Запрос противоречит текущему состоянию."},
+    "http.413": {"en": "The upload is too large.", "ru": "Загружаемый файл слишком большой."},
+    "http.500": {"en": "Something went wrong on our side.", "ru": "Что-то пошло не так."},
+    "http.503": {"en": "The service is temporarily unavailable.",
+                 "ru": "Сервис временно недоступен."},
+}
+
+DOMAIN_ERRORS = ("already_decided", "not_an_assignee", "forbidden", "not_found", "task_closed",
+                 "instance_closed", "verdict_not_allowed", "comment_required",
+                 "transition_not_allowed", "no_assignee", "concurrent_update",
+                 "store_unavailable", "form_invalid", "csrf")
+
+
+def normalize(locale: str | None) -> str:
+    locale = (locale or "").lower()[:2]
+    return locale if locale in LOCALES else DEFAULT_LOCALE
+
+
+def has(key: str) -> bool:
+    return key in CATALOGUE
+
+
+def t(key: str, locale: str, **params: Any) -> str:
+    """The text of ``key`` in ``locale`` with ``params`` filled in; the key when unknown."""
+    texts = CATALOGUE.get(key)
+    if texts is None:
+        return key
+    text = texts.get(normalize(locale)) or texts[DEFAULT_LOCALE]
+    if not params:
+        return text
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return text
+
+
+def field_error(code: str, params: dict[str, Any] | None, locale: str) -> str:
+    """What to say next to a field that :mod:`approvals.forms` refused with ``code``."""
+    params = dict(params or {})
+    if "allowed" in params and isinstance(params["allowed"], list | tuple):
+        params["allowed"] = ", ".join(str(v) for v in params["allowed"])
+    key = f"field_error.{code}"
+    if code == "not_an_email" and "value" not in params:
+        key += ".plain"
+    if not has(key):
+        key = "field_error.unknown"
+    return t(key, locale, **params)
+
+
+def verdict(name: str | None, locale: str, past: bool = False) -> str:
+    if not name:
+        return ""
+    key = f"verdict_past.{name}" if past else f"verdict.{name}"
+    return t(key, locale) if has(key) else name
+
+
+def state(kind: str, value: str | None, locale: str) -> str:
+    """``kind`` is instance_state, task_state, task_kind, stage_state, rule, close_reason or
+    channel."""
+    if not value:
+        return ""
+    key = f"{kind}.{value}"
+    return t(key, locale) if has(key) else value
+
+
+def error_message(code: str | None, locale: str) -> str | None:
+    """The localized text of a domain error code, or None when the code is not known."""
+    if code and has(f"error.{code}"):
+        return t(f"error.{code}", locale)
+    return None
+
+
+def notification_text(template: str, params: dict[str, Any], locale: str,
+                      stage_name: str = "") -> str:
+    """One line for a notification; ``stage_name`` is the stage's name in ``locale``."""
+    values = {"title": params.get("title") or "", "stage": stage_name or params.get("stage")
+              or "", "reason": state("close_reason", params.get("reason"), locale)}
+    message = params.get("message")
+    if isinstance(message, dict):
+        values["message"] = message.get(normalize(locale)) or message.get("en") or ""
+    else:
+        values["message"] = str(message or "")
+    key = f"notify.{template}"
+    return t(key, locale, **values) if has(key) else values["title"] or template
+
+
+def event_text(kind: str, data: dict[str, Any], locale: str, name_of, stage_name,
+               field_label) -> str:
+    """The timeline line for one audit event.
+
+    ``name_of(person_id)``, ``stage_name(key)`` and ``field_label(name)`` turn the ids and
+    keys the event stores into what a reader recognises.
+    """
+    values: dict[str, Any] = {
+        "stage": stage_name(data.get("stage")) if data.get("stage") else "",
+        "assignee": name_of(data.get("assignee")),
+        "assignees": ", ".join(name_of(p) for p in data.get("assignees") or []),
+        "verdict": verdict(data.get("verdict"), locale, past=True),
+        "reason": state("close_reason", data.get("reason"), locale),
+        "condition": data.get("condition", ""),
+        "field": field_label(data.get("field")) if data.get("field") else "",
+        "version": data.get("version", ""),
+        "filename": data.get("filename", ""),
+        "from_": name_of(data.get("from")),
+        "to": name_of(data.get("to")),
+        "values": ", ".join(f"{k} = {v}" for k, v in (data.get("values") or {}).items()),
+    }
+    key = f"event.{kind}"
+    return t(key, locale, **values) if has(key) else kind
+
+
+# ---------------------------------------------------------------------------- formatting
+
+
+def format_time(value: datetime | str | None, locale: str = DEFAULT_LOCALE) -> str:
+    """A moment as the person reads it: ``2026-11-27 14:05 UTC``."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.removesuffix("Z"))
+        except ValueError:
+            return value
+    if value.tzinfo is not None:
+        value = (value - value.utcoffset()).replace(tzinfo=None)
+    return f"{value:%Y-%m-%d %H:%M} UTC"
+
+
+def format_number(value: Any, locale: str, places: int | None = None) -> str:
+    """Digits grouped the way the reader writes them: 150,000.00 / 150 000,00."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    text = f"{number:,.{places}f}" if places is not None else f"{number:,}"
+    if normalize(locale) == "ru":
+        text = text.replace(",", "\u00a0").replace(".", ",")
+    return text
+
+
+def format_size(size: int | None, locale: str) -> str:
+    if size is None:
+        return ""
+    if size < 1024:
+        return t("size.b", locale, n=size)
+    if size < 1024 * 1024:
+        return t("size.kb", locale, n=format_number(round(size / 1024, 1), locale))
+    return t("size.mb", locale, n=format_number(round(size / (1024 * 1024), 1), locale))

@@ -1,0 +1,404 @@
+"""The server-rendered pages: inbox, starting a process, a task, an instance, downloads.
+
+Every page reads through :func:`approvals.db.read_session` and writes only through
+:mod:`approvals.service`; after a write the new outbox rows are handed to the workers
+(:func:`workers.outbox.kick`) and the browser is sent on with a 303. GET never changes state.
+Refusals the person can fix (a bad field, a send-back without a comment, a task someone else
+decided first) re-render the page with the message; the rest go to :mod:`web.errors`.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from jinja2 import pass_context
+from sqlmodel import select
+from werkzeug.routing import IntegerConverter
+
+from approvals import queries, registry, service
+from approvals.db import read_session
+from approvals.definitions import Process
+from approvals.directory import roles_of
+from approvals.errors import (
+    AlreadyDecided,
+    CommentRequired,
+    ConcurrentUpdate,
+    FormInvalid,
+    InstanceClosed,
+    TaskClosed,
+    TransitionNotAllowed,
+    VerdictNotAllowed,
+)
+from approvals.models import Blob, Document, Instance, Task
+from web import i18n, present
+from web.auth import current_locale, current_person, login_required
+from web.context import db, utcnow
+from workers.outbox import kick
+
+bp = Blueprint("pages", __name__)
+
+
+class RowId(IntegerConverter):
+    """A positive row id that fits every database's integer column (larger ids are 404s)."""
+
+    def __init__(self, url_map, *_args, **_kwargs) -> None:
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
+@bp.record_once
+def _register_converter(state) -> None:
+    state.app.url_map.converters.setdefault("row", RowId)
+
+
+@bp.before_app_request
+def _refuse_nul() -> None:
+    """No text may hold NUL (PostgreSQL refuses it): a form carrying one is a bad request.
+    (The JSON API checks its own bodies.)"""
+    if request.method == "POST" and not request.path.startswith("/api/"):
+        values = [*request.form.keys(), *request.form.values(),
+                  *(f.filename or "" for f in request.files.values())]
+        if any("\x00" in value for value in values):
+            abort(400)
+
+
+def _locale() -> str:
+    person = current_person()
+    return i18n.normalize(person.locale) if person else current_locale()
+
+
+@bp.app_context_processor
+def _frame() -> dict[str, Any]:
+    """What every template may use: the person, their language and ``t``."""
+    try:
+        person = current_person()
+    except Exception:  # noqa: BLE001 - an error page must render even without a database
+        person = None
+    locale = i18n.normalize(person.locale) if person else current_locale()
+
+    def translate(key: str, **params: Any) -> str:
+        return i18n.t(key, locale, **params)
+
+    return {"person": person, "locale": locale, "t": translate, "widget": present.widget}
+
+
+@bp.app_template_filter("t")
+@pass_context
+def _t(context, key: str, **params: Any) -> str:
+    return i18n.t(key, context.get("locale", i18n.DEFAULT_LOCALE), **params)
+
+
+@bp.app_template_filter("when")
+def _when(value) -> str:
+    return i18n.format_time(value)
+
+
+@bp.app_template_filter("size")
+@pass_context
+def _size(context, value) -> str:
+    return i18n.format_size(value, context.get("locale", i18n.DEFAULT_LOCALE))
+
+
+@bp.app_template_filter("verdict")
+@pass_context
+def _verdict(context, value, past: bool = False) -> str:
+    return i18n.verdict(value, context.get("locale", i18n.DEFAULT_LOCALE), past)
+
+
+@bp.app_template_filter("state")
+@pass_context
+def _state(context, value, kind: str) -> str:
+    return i18n.state(kind, value, context.get("locale", i18n.DEFAULT_LOCALE))
+
+
+def _field_errors(error: FormInvalid, locale: str) -> dict[str, str]:
+    return {name: i18n.field_error(code, params, locale)
+            for name, (code, params) in error.errors.items()}
+
+
+# ---------------------------------------------------------------------------- inbox
+
+
+@bp.get("/")
+@login_required
+def inbox():
+    person, locale = current_person(), _locale()
+    with read_session(db()) as s:
+        tasks = queries.open_tasks(s, person.id, locale)
+        mine = []
+        for instance in queries.instances_started_by(s, person.id, limit=20):
+            process = queries.process_of(s, instance)
+            mine.append({"id": instance.id, "title": instance.title,
+                         "process_name": process.name.get(locale), "status": instance.status,
+                         "stage_name": _stage_name(process, instance.stage, locale),
+                         "started_at": instance.started_at})
+        notes = [{"text": _notification_text(s, n, locale), "at": n.created_at,
+                  "instance_id": n.instance_id, "task_id": n.task_id,
+                  "template": n.template}
+                 for n in queries.notifications(s, person.id, limit=20)]
+        processes = queries.processes(s, locale)
+    return render_template("inbox.html", tasks=tasks, mine=mine, notes=notes,
+                           processes=processes)
+
+
+def _stage_name(process: Process, key: str, locale: str) -> str:
+    try:
+        return process.status(key).name.get(locale) if key else ""
+    except KeyError:
+        return key
+
+
+def _notification_text(s, note, locale: str) -> str:
+    stage = ""
+    if note.instance_id and note.params.get("stage"):
+        instance = s.get(Instance, note.instance_id)
+        if instance is not None:
+            stage = _stage_name(queries.process_of(s, instance), note.params["stage"], locale)
+    return i18n.notification_text(note.template, note.params, locale, stage)
+
+
+# ---------------------------------------------------------------------------- starting
+
+
+@bp.get("/processes")
+@login_required
+def processes():
+    with read_session(db()) as s:
+        items = queries.processes(s, _locale())
+    return render_template("processes.html", processes=items)
+
+
+@bp.route("/processes/<process_id>/start", methods=["GET", "POST"])
+@login_required
+def start(process_id: str):
+    person, locale = current_person(), _locale()
+    with read_session(db()) as s:
+        process = registry.definition(registry.latest(s, process_id))
+        people = present.directory_choices(s)
+    if request.method == "GET":
+        return render_template("start.html", process=process, values={}, errors={},
+                               people=people)
+    raw = present.raw_from_request(process, request.form, request.files)
+    try:
+        result = service.start(db(), process_id, person.id, raw, utcnow(), channel="web")
+    except FormInvalid as error:
+        return render_template("start.html", process=process, errors=_field_errors(error,
+                               locale), values=present.submitted_values(request.form),
+                               people=people), 400
+    kick(result.outbox_ids)
+    flash(i18n.t("flash.started", locale), "success")
+    return redirect(url_for(".instance", instance_id=result.instance_id), 303)
+
+
+# ---------------------------------------------------------------------------- tasks
+
+
+@bp.get("/tasks/<row:task_id>")
+@login_required
+def task(task_id: int):
+    return _task_page(task_id)
+
+
+def _task_page(task_id: int, status: int = 200, **extra: Any):
+    """The task page; ``extra`` carries what a refused POST wants to show again."""
+    person, locale = current_person(), _locale()
+    with read_session(db()) as s:
+        row, instance = queries.get_task(s, task_id)
+        queries.require_reader(s, instance, person)
+        context = _instance_context(s, instance, person, locale)
+        people = present.directory_choices(s)
+    view = context["view"]
+    task_view = next(t for t in view["tasks"] if t["id"] == task_id)
+    revision = task_view["kind"] == "revision"
+    editable = task_view["state"] == "open" and task_view["assignee"]["id"] == person.id
+    values = extra.pop("values", None)
+    if values is None:
+        values = present.form_values(context["process"], view["fields"])
+    return render_template("task.html", task=task_view, revision=revision, editable=editable,
+                           values=values, errors=extra.pop("errors", {}), people=people,
+                           comment=extra.pop("comment", ""),
+                           sent_back=_sent_back_comments(view, task_view["round"])
+                           if revision else [],
+                           **context, **extra), status
+
+
+def _sent_back_comments(view: dict, revision_round: int | None) -> list[dict]:
+    """The send-back comments of the round that led to this revision."""
+    return [{"name": t["decided_by"]["name"] if t["decided_by"] else "",
+             "comment": t["comment"], "at": t["closed_at"]}
+            for t in view["tasks"] if t["verdict"] == "send_back"
+            and revision_round is not None and t["round"] == revision_round - 1]
+
+
+@bp.post("/tasks/<row:task_id>/decide")
+@login_required
+def decide(task_id: int):
+    person, locale = current_person(), _locale()
+    verdict = request.form.get("verdict", "")
+    comment = request.form.get("comment", "")
+    try:
+        result = service.decide(db(), task_id, person.id, verdict, comment, utcnow(),
+                                channel="web")
+    except AlreadyDecided as error:
+        at = error.params.get("at")
+        notice = i18n.t("task.already_decided", locale, name=error.params.get("by", ""),
+                        when=i18n.format_time(at, locale),
+                        verdict=i18n.verdict(error.params.get("verdict"), locale, past=True))
+        return _task_page(task_id, 409, notice=notice)
+    except CommentRequired:
+        return _task_page(task_id, 400, comment=comment, comment_error=i18n.t(
+            "error.comment_required", locale))
+    except (TaskClosed, InstanceClosed, VerdictNotAllowed, ConcurrentUpdate) as error:
+        return _task_page(task_id, error.status, comment=comment,
+                          notice=i18n.error_message(error.code, locale))
+    kick(result.outbox_ids)
+    flash(i18n.t("flash.decided", locale, verdict=i18n.verdict(verdict, locale)), "success")
+    return redirect(url_for(".instance", instance_id=result.instance_id), 303)
+
+
+# ---------------------------------------------------------------------------- instances
+
+
+def _instance_context(s, instance: Instance, person, locale: str) -> dict[str, Any]:
+    process = queries.process_of(s, instance)
+    view = queries.instance_view(s, instance, locale)
+    with_rounds = dict(s.exec(select(Task.id, Task.round)
+                              .where(Task.instance_id == instance.id)).all())
+    latest: dict[str, list[int]] = {}
+    for item in view["tasks"]:
+        item["round"] = with_rounds.get(item["id"])
+        if item["close_reason"] != "reassigned":
+            latest.setdefault(item["stage"], []).append(item["round"] or 0)
+    for stage in view["stages"]:  # how many people the stage went to (in its last round)
+        rounds = latest.get(stage["key"], [])
+        stage["people"] = rounds.count(max(rounds)) if rounds else 0
+    names = present.Names(s)
+    names.load_emails(present.emails_in(process, view["fields"]))
+    my_open = [t for t in view["tasks"] if t["state"] == "open"
+               and t["assignee"] and t["assignee"]["id"] == person.id]
+    return {
+        "view": view,
+        "process": process,
+        "fields": present.field_rows(process, view["fields"], view["documents"], locale,
+                                     names),
+        "timeline": present.timeline(view, process, locale, names),
+        "my_open": my_open,
+        "can_withdraw": view["status"] == "running" and (
+            view["initiator"]["id"] == person.id or "admin" in roles_of(s, person.id)),
+    }
+
+
+@bp.get("/instances/<row:instance_id>")
+@login_required
+def instance(instance_id: int):
+    return _instance_page(instance_id)
+
+
+def _instance_page(instance_id: int, status: int = 200, **extra: Any):
+    person, locale = current_person(), _locale()
+    with read_session(db()) as s:
+        row = queries.get_instance(s, instance_id)
+        queries.require_reader(s, row, person)
+        context = _instance_context(s, row, person, locale)
+    return render_template("instance.html", **context, **extra), status
+
+
+@bp.post("/instances/<row:instance_id>/withdraw")
+@login_required
+def withdraw(instance_id: int):
+    person, locale = current_person(), _locale()
+    reason = request.form.get("reason", "")
+    if not request.form.get("confirm"):
+        return _instance_page(instance_id, 400, withdraw_error=i18n.t(
+            "instance.withdraw_unconfirmed", locale), reason=reason)
+    with read_session(db()) as s:
+        is_admin = "admin" in roles_of(s, person.id)
+    result = service.withdraw(db(), instance_id, person.id, reason, utcnow(),
+                              is_admin=is_admin, channel="web")
+    kick(result.outbox_ids)
+    flash(i18n.t("flash.withdrawn", locale), "success")
+    return redirect(url_for(".instance", instance_id=instance_id), 303)
+
+
+@bp.post("/instances/<row:instance_id>/resubmit")
+@login_required
+def resubmit(instance_id: int):
+    person, locale = current_person(), _locale()
+    with read_session(db()) as s:
+        row = queries.get_instance(s, instance_id)
+        queries.require_reader(s, row, person)
+        process = queries.process_of(s, row)
+    raw = present.raw_from_request(process, request.form, request.files, partial=True)
+    comment = request.form.get("_comment", "")
+    try:
+        result = service.resubmit(db(), instance_id, person.id, raw, comment, utcnow(),
+                                  channel="web")
+    except FormInvalid as error:
+        task_id = _open_revision_task(instance_id)
+        if task_id is None:
+            raise
+        return _task_page(task_id, 400, errors=_field_errors(error, locale),
+                          values=present.submitted_values(request.form), comment=comment)
+    except (TransitionNotAllowed, InstanceClosed, ConcurrentUpdate) as error:
+        task_id = _open_revision_task(instance_id)
+        if task_id is None:
+            raise
+        return _task_page(task_id, error.status, notice=i18n.error_message(error.code, locale))
+    kick(result.outbox_ids)
+    flash(i18n.t("flash.resubmitted", locale), "success")
+    return redirect(url_for(".instance", instance_id=instance_id), 303)
+
+
+def _open_revision_task(instance_id: int) -> int | None:
+    with read_session(db()) as s:
+        return s.exec(select(Task.id).where(Task.instance_id == instance_id,
+                                            Task.kind == "revision")
+                      .order_by(Task.seq.desc())).first()
+
+
+@bp.get("/documents/<row:doc_id>")
+@login_required
+def document(doc_id: int):
+    with read_session(db()) as s:
+        doc = s.get(Document, doc_id)
+        if doc is None:
+            abort(404)
+        queries.require_reader(s, queries.get_instance(s, doc.instance_id), current_person())
+        blob = s.get(Blob, doc.sha256)
+        data, filename, content_type = blob.data, doc.filename, doc.content_type
+    response = send_file(io.BytesIO(data), mimetype=content_type or "application/octet-stream",
+                         as_attachment=True, download_name=filename, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ---------------------------------------------------------------------------- errors
+
+
+def render_error(status: int, message: str, code: str | None):
+    """The error page in the person's language; ``code`` is a domain error code if any."""
+    try:
+        locale = _locale()
+    except Exception:  # noqa: BLE001 - the error page must render even without a database
+        locale = i18n.DEFAULT_LOCALE
+    if code is None and status == 400 and "CSRF" in (message or ""):
+        code = "csrf"
+    text = i18n.error_message(code, locale)
+    if text is None:
+        text = message if locale == "en" and message else i18n.t(f"http.{status}", locale)
+        if text == f"http.{status}":
+            text = message or str(status)
+    detail = message if locale == "en" and message and message != text else ""
+    return render_template("error.html", status=status, text=text, detail=detail,
+                           code=code), status
