@@ -292,18 +292,16 @@ def redis() -> None:
               help="Port to listen on [default: SIGNOFF_WEB_PORT, else PORT, else 5000].")
 @click.option("--threads", type=int, default=8, show_default=True)
 def web(host: str, port: int | None, threads: int) -> None:
-    """Serve the web pages and the JSON API with waitress (Procfile role)."""
+    """Serve the web pages and the JSON API with waitress (Procfile role).
+
+    Process files are loaded first, so a new or edited file takes effect on restart (a broken
+    one is reported and left out; running instances keep their version)."""
     import waitress
 
-    try:
-        import web as web_package
-    except ModuleNotFoundError as error:
-        if error.name != "web":
-            raise
-        raise click.ClickException("the web package is not installed") from None
-    create_app = getattr(web_package, "create_app", None)
-    if create_app is None:
-        raise click.ClickException("web.create_app does not exist yet")
+    from web import create_app
+
+    with _engine() as engine:
+        _load_processes(engine)
     settings = Settings.from_env()
     _log_to_stderr()
     app = create_app()

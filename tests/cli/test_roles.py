@@ -90,8 +90,9 @@ def test_scheduler_waits_for_redis_then_sweeps(cli: Invoke, redis_answers: list[
 
 
 @pytest.fixture
-def served(monkeypatch: pytest.MonkeyPatch) -> dict:
-    """A stand-in ``web`` package and ``waitress.serve``; records what would be served."""
+def served(upgraded: Invoke, monkeypatch: pytest.MonkeyPatch) -> dict:
+    """A stand-in ``web`` package and ``waitress.serve`` on a migrated database; records what
+    would be served."""
     seen: dict = {}
     app = object()
     fake_web = types.ModuleType("web")
@@ -110,6 +111,7 @@ def test_web_serves_create_app_with_waitress_on_port_5000_by_default(cli: Invoke
     assert result.exit_code == 0, result.output
     assert served["app"] is served["expected_app"]
     assert (served["host"], served["port"]) == ("127.0.0.1", 5000)
+    assert "loaded contract-approval version 1" in result.stdout  # processes load first
 
 
 def test_web_port_comes_from_the_launcher_over_honchos_port(
