@@ -8,6 +8,7 @@ nothing is skipped silently. The mechanics live in :mod:`tests.support`.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -38,3 +39,15 @@ def postgres_url() -> Iterator[str]:
         error = exc
     if error is not None:  # failing outside `except` keeps the report free of chained noise
         pytest.fail(f"could not start PostgreSQL: {error}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def app_broker(redis_url: str) -> Iterator[Any]:
+    """Signoff's actors bound to the session's Redis, so the web app's ``kick`` really
+    enqueues (nothing consumes; the integration tests bring their own worker)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("REDIS_URL", redis_url)  # importing the actors builds a broker from it
+        from workers.broker import bind, make_broker
+
+        broker = bind(make_broker(redis_url))
+    yield broker

@@ -99,17 +99,6 @@ class Api:
                          {"verdict": verdict, "comment": comment})
 
 
-@pytest.fixture(scope="session")
-def broker(redis_url: str) -> Iterator[Any]:
-    """Signoff's actors bound to the session's Redis, so ``kick`` really enqueues."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("REDIS_URL", redis_url)  # importing the actors builds a broker from it
-        from workers.broker import bind, make_broker
-
-        broker = bind(make_broker(redis_url))
-    yield broker
-
-
 @pytest.fixture
 def database_url(request, tmp_path) -> Iterator[str]:
     """SQLite in ``tmp_path``; a test parametrized ``indirect`` with "postgresql" gets a fresh
@@ -129,7 +118,7 @@ def database_url(request, tmp_path) -> Iterator[str]:
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch, redis_url: str, broker, database_url: str) -> Iterator[Flask]:
+def app(tmp_path, monkeypatch, redis_url: str, app_broker, database_url: str) -> Iterator[Flask]:
     monkeypatch.setenv("SIGNOFF_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("REDIS_URL", redis_url)
     url = database_url

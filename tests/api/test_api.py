@@ -78,15 +78,15 @@ def test_contract_process_end_to_end_through_the_api(app, api: Api) -> None:
         assert audit.verify(session, instance_id).ok
 
 
-def test_outbox_rows_of_a_command_are_enqueued_on_redis(app, api: Api, broker) -> None:
+def test_outbox_rows_of_a_command_are_enqueued_on_redis(app, api: Api, app_broker) -> None:
     queued = "dramatiq:outbox.msgs"
-    before = broker.client.hlen(queued)
+    before = app_broker.client.hlen(queued)
     view = api.start()
     with read_session(app.extensions["signoff.db"]) as session:
         rows = session.exec(select(func.count()).select_from(OutboxItem).where(
             OutboxItem.instance_id == view["id"])).one()
     assert rows == 3  # one "task assigned" per approver
-    assert broker.client.hlen(queued) - before == rows
+    assert app_broker.client.hlen(queued) - before == rows
 
 
 def test_a_participant_downloads_each_stored_document_version(api: Api) -> None:

@@ -31,13 +31,11 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
 
 
 @pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, redis_url: str) -> Iterator[str]:
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, redis_url: str,
+         app_broker) -> Iterator[str]:
     """The base URL of a Signoff served on 127.0.0.1 for the length of the test."""
     monkeypatch.setenv("SIGNOFF_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("REDIS_URL", redis_url)
-    from workers.broker import bind, make_broker
-
-    bind(make_broker(redis_url))  # the server's kick() enqueues there
     app: Flask = build_app(tmp_path)
     server = make_server("127.0.0.1", free_port(), app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="signoff-web", daemon=True)

@@ -5,7 +5,6 @@ really enqueues."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -17,18 +16,8 @@ from tests.web.site import Browser, build_app
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
-@pytest.fixture(scope="session")
-def broker(redis_url: str) -> Iterator[Any]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("REDIS_URL", redis_url)  # importing the actors builds a broker from it
-        from workers.broker import bind, make_broker
-
-        broker = bind(make_broker(redis_url))
-    yield broker
-
-
 @pytest.fixture
-def app(tmp_path, monkeypatch, redis_url: str, broker) -> Iterator[Flask]:
+def app(tmp_path, monkeypatch, redis_url: str, app_broker) -> Iterator[Flask]:
     monkeypatch.setenv("SIGNOFF_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("REDIS_URL", redis_url)
     monkeypatch.setattr("approvals.directory._hasher", FAST_HASHER)
