@@ -15,10 +15,13 @@ domain errors become status codes in :mod:`web.errors`.
 | ``GET  /api/instances/<id>/documents/<doc_id>`` | the stored file, as an attachment           |
 | ``GET  /api/tasks?assignee=me``                 | ``{"tasks": [...]}`` the caller's open tasks |
 | ``POST /api/tasks/<id>/decision``               | the instance view after the verdict         |
+| ``POST /api/tasks/<id>/reassign``               | the instance view; the task goes to ``to``  |
+|                                                 | (the assignee or an administrator)          |
 
 Bodies are JSON objects: start ``{"process", "fields"}`` (a file field is
 ``{"filename", "content_base64"[, "content_type"]}``), decision ``{"verdict", "comment"}``,
-resubmit ``{"comment", "fields"}`` (only the changed fields), withdraw ``{"reason"}``.
+resubmit ``{"comment", "fields"}`` (only the changed fields), withdraw ``{"reason"}``,
+reassign ``{"to": EMAIL}``.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from werkzeug.routing import IntegerConverter
 
 from approvals import queries, service
 from approvals.db import read_session
-from approvals.directory import LOCALES, person_for_token, roles_of
+from approvals.directory import LOCALES, find_person, person_for_token, roles_of
 from approvals.errors import NotFound
 from approvals.models import Blob, Document
 from web.context import db, utcnow
@@ -231,3 +234,18 @@ def decision(task_id: int):
         raise BadRequest("'verdict' must be one of the task's verdicts (see GET /api/tasks)")
     return _done(service.decide(db(), task_id, g.person.id, verdict.strip(),
                                 _text(body, "comment"), utcnow(), channel=CHANNEL))
+
+
+@bp.post("/tasks/<id:task_id>/reassign")
+def reassign(task_id: int):
+    body = _body()
+    to = _text(body, "to").strip()
+    if not to:
+        raise BadRequest("'to' must be the email address of the new assignee")
+    with read_session(db()) as session:
+        new = find_person(session, to)
+        is_admin = "admin" in roles_of(session, g.person.id)
+    if not new.active:
+        raise NotFound(f"{to} is no longer in the directory", email=to)
+    return _done(service.reassign(db(), task_id, new.id, g.person.id, utcnow(),
+                                  is_admin=is_admin, channel=CHANNEL))

@@ -10,7 +10,7 @@ from sqlmodel import func, select
 from approvals import audit
 from approvals.db import read_session
 from approvals.models import OutboxItem
-from tests.api.conftest import APPROVERS, Api, contract_fields, file_value
+from tests.api.conftest import APPROVERS, WHO, Api, contract_fields, file_value
 
 ON_BOTH_DATABASES = pytest.mark.parametrize(
     "database_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
@@ -145,6 +145,30 @@ def test_an_admin_may_withdraw_and_an_approver_may_not(api: Api) -> None:
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["status"] == "cancelled"
     assert api.post("admin", path, {}).status_code == 409  # already ended
+
+
+def test_an_assignee_hands_a_task_to_a_colleague_who_then_decides_it(api: Api) -> None:
+    view = api.start()
+    task = api.open_task("anna", view["id"])
+    response = api.post("anna", f"/api/tasks/{task['id']}/reassign", {"to": WHO["outsider"]})
+    assert response.status_code == 200, response.get_json()
+    tasks = {t["id"]: t for t in response.get_json()["tasks"]}
+    assert (tasks[task["id"]]["state"], tasks[task["id"]]["close_reason"]) == (
+        "withdrawn", "reassigned")
+    assert api.get("anna", "/api/tasks?assignee=me").get_json() == {"tasks": []}
+    handed = api.open_task("outsider", view["id"])
+    assert api.decide("outsider", handed["id"], "approve").status_code == 200
+    assert api.decide("anna", task["id"], "approve").status_code == 409
+
+
+def test_only_the_assignee_or_an_admin_may_reassign(api: Api) -> None:
+    view = api.start()
+    task = api.open_task("anna", view["id"])
+    path = f"/api/tasks/{task['id']}/reassign"
+    assert api.post("boris", path, {"to": WHO["clara"]}).status_code == 403
+    assert api.post("anna", path, {"to": "nobody@example.com"}).status_code == 404
+    assert api.post("anna", path, {}).status_code == 400
+    assert api.post("admin", path, {"to": WHO["outsider"]}).status_code == 200
 
 
 def test_processes_lists_the_shipped_processes(api: Api) -> None:
