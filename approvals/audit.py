@@ -14,12 +14,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from approvals.models import AuditEvent
 
 GENESIS = "0" * 64
+_EVENTS = AuditEvent.__table__
+_HEAD = (select(_EVENTS.c.seq, _EVENTS.c.hash)
+         .where(_EVENTS.c.instance_id == bindparam("instance_id"))
+         .order_by(_EVENTS.c.seq.desc()).limit(1))
+_INSERT = insert(_EVENTS)
 
 
 def canonical(event: AuditEvent | dict[str, Any]) -> bytes:
@@ -49,11 +55,9 @@ def chain_hash(prev_hash: str, event: AuditEvent | dict[str, Any]) -> str:
     return hashlib.sha256(prev_hash.encode("ascii") + canonical(event)).hexdigest()
 
 
-def head(session: Session, instance_id: int) -> tuple[int, str]:
+def head(session: Session | Connection, instance_id: int) -> tuple[int, str]:
     """The (seq, hash) of the instance's newest event; (0, GENESIS) before the first."""
-    row = session.exec(select(AuditEvent.seq, AuditEvent.hash)
-                       .where(AuditEvent.instance_id == instance_id)
-                       .order_by(AuditEvent.seq.desc()).limit(1)).first()
+    row = session.execute(_HEAD, {"instance_id": instance_id}).first()
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
@@ -68,12 +72,15 @@ class Entry:
     channel: str = "system"
 
 
-def append(session: Session, instance_id: int, entries: list[Entry], at: datetime) -> str:
+def append(session: Session | Connection, instance_id: int, entries: list[Entry], at: datetime,
+           after: tuple[int, str] | None = None) -> str:
     """Append events after the instance's current head, in one INSERT; returns the new head.
 
-    The (instance, seq) unique constraint makes two writers racing for the same place fail.
+    ``after`` is the head when the caller has already read it (the service reads it with the
+    instance, in the same statement). The (instance, seq) unique constraint makes two writers
+    racing for the same place fail, whichever head they started from.
     """
-    seq, prev = head(session, instance_id)
+    seq, prev = after if after is not None else head(session, instance_id)
     at = at.astimezone(UTC)  # as the database gives it back, so the hash stays the same
     rows = []
     for entry in entries:
@@ -84,7 +91,7 @@ def append(session: Session, instance_id: int, entries: list[Entry], at: datetim
         row["hash"] = prev = chain_hash(prev, row)
         rows.append(row)
     if rows:
-        session.execute(insert(AuditEvent), rows)
+        session.execute(_INSERT, rows)
     return prev
 
 

@@ -7,17 +7,21 @@ needs nothing special (the optimistic version check in the service does the rest
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event, exc
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, create_engine
 
 from approvals.errors import StoreUnavailable
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_MS = 30000  # how long a statement waits for SQLite's lock before it fails
+LOCK_POLL_SECONDS = 1.0  # how long BEGIN IMMEDIATE polls for the lock before that
 
 
 def make_engine(url: str, echo: bool = False) -> Engine:
@@ -41,13 +45,43 @@ def _sqlite_setup(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:
-        immediate = connection.get_execution_options().get("signoff_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if connection.get_execution_options().get("signoff_write", False):
+            _begin_immediate(connection)
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+def _begin_immediate(connection: Connection) -> None:
+    """``BEGIN IMMEDIATE``, polling for the write lock in sub-millisecond steps at first.
+
+    SQLite's own busy handler sleeps 1, 2, 5, 10, … 100 ms between tries: a writer that finds
+    the lock taken waits far longer than the holder needs it, and writers that follow each
+    other closely (a worker delivering outbox rows) can starve it for tens of milliseconds.
+    Polling finely catches the gaps between their transactions. A lock still taken after
+    ``LOCK_POLL_SECONDS`` is waited for as before (the busy timeout), and any other error is
+    reported by that same statement, as SQLAlchemy reports errors."""
+    raw = connection.connection.driver_connection
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        deadline, delay = time.monotonic() + LOCK_POLL_SECONDS, 0.00005
+        while True:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                busy = error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+                if not busy or time.monotonic() > deadline:
+                    break
+            time.sleep(delay)
+            delay = min(delay * 2, 0.001)
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -68,6 +102,25 @@ def write_session(engine: Engine) -> Iterator[Session]:
             except BaseException:
                 session.rollback()
                 raise
+    except exc.OperationalError as error:
+        if _is_unavailable(error):
+            raise StoreUnavailable("the database is unavailable; nothing was changed") from error
+        raise
+
+
+@contextmanager
+def write_connection(engine: Engine) -> Iterator[Connection]:
+    """What :func:`write_session` is, for Core statements: one transaction on one connection,
+    committed on success and rolled back on any error; ``BEGIN IMMEDIATE`` on SQLite.
+
+    The service's commands use it: they run a handful of prebuilt statements, and an ORM
+    session would cost more than the statements themselves."""
+    try:
+        with engine.connect() as connection:
+            if is_sqlite(engine):
+                connection.execution_options(signoff_write=True)
+            with connection.begin():
+                yield connection
     except exc.OperationalError as error:
         if _is_unavailable(error):
             raise StoreUnavailable("the database is unavailable; nothing was changed") from error

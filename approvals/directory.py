@@ -13,6 +13,8 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import bindparam
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from approvals.errors import ImportFailed, NotFound
@@ -25,30 +27,54 @@ _ROLE = re.compile(r"^[a-z][a-z0-9_-]*$")
 _hasher = PasswordHasher()
 
 
-class DbDirectory:
-    """The engine's :class:`~approvals.engine.Directory`, read from the database."""
+_PEOPLE, _ROLES = Person.__table__, PersonRole.__table__
+_MANAGERS = _PEOPLE.alias("manager")
+_BY_EMAIL = select(_PEOPLE.c.id, _PEOPLE.c.active).where(_PEOPLE.c.email == bindparam("email"))
+_MANAGER = select(_MANAGERS.c.id, _MANAGERS.c.active) \
+    .join_from(_PEOPLE, _MANAGERS, _MANAGERS.c.id == _PEOPLE.c.manager_id) \
+    .where(_PEOPLE.c.id == bindparam("id"))
+_ACTIVE = select(_PEOPLE.c.active).where(_PEOPLE.c.id == bindparam("id"))
+_WITH_ROLE = select(_ROLES.c.person_id, _PEOPLE.c.active) \
+    .join_from(_ROLES, _PEOPLE, _PEOPLE.c.id == _ROLES.c.person_id) \
+    .where(_ROLES.c.role == bindparam("role")).order_by(_ROLES.c.person_id)
 
-    def __init__(self, session: Session) -> None:
+
+class DbDirectory:
+    """The engine's :class:`~approvals.engine.Directory`, read from the database through a
+    session or a Core connection.
+
+    It lives for one command (one transaction): whether a person is active is read along with
+    the lookup that found them, and remembered."""
+
+    def __init__(self, session: Session | Connection) -> None:
         self.session = session
         self._by_email: dict[str, int | None] = {}
+        self._active: dict[int, bool] = {}
 
     def person_id(self, email: str) -> int | None:
         email = email.strip().lower()
         if email not in self._by_email:
-            self._by_email[email] = self.session.exec(
-                select(Person.id).where(Person.email == email)).first()
+            row = self.session.execute(_BY_EMAIL, {"email": email}).first()
+            self._by_email[email] = self._found(row)
         return self._by_email[email]
 
     def manager_of(self, person_id: int) -> int | None:
-        return self.session.exec(select(Person.manager_id).where(Person.id == person_id)).first()
+        return self._found(self.session.execute(_MANAGER, {"id": person_id}).first())
 
     def is_active(self, person_id: int) -> bool:
-        return bool(self.session.exec(select(Person.active).where(Person.id == person_id))
-                    .first())
+        if person_id not in self._active:
+            self._active[person_id] = bool(self.session.execute(
+                _ACTIVE, {"id": person_id}).scalar())
+        return self._active[person_id]
 
     def with_role(self, role: str) -> list[int]:
-        return list(self.session.exec(select(PersonRole.person_id).where(PersonRole.role == role)
-                                      .order_by(PersonRole.person_id)).all())
+        return [self._found(row) for row in self.session.execute(_WITH_ROLE, {"role": role})]
+
+    def _found(self, row) -> int | None:
+        if row is None:
+            return None
+        self._active[row[0]] = bool(row[1])
+        return row[0]
 
 
 def find_person(session: Session, email: str) -> Person:

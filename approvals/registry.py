@@ -12,6 +12,8 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import bindparam
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, func, select
 
 from approvals.definitions import Process, load_file, load_text
@@ -92,6 +94,12 @@ def latest_versions(session: Session) -> list[ProcessVersion]:
 
 
 _compiled: dict[str, Process] = {}
+_VERSIONS = ProcessVersion.__table__
+_LATEST = (select(_VERSIONS.c.id, _VERSIONS.c.digest)
+           .where(_VERSIONS.c.process_id == bindparam("process_id"))
+           .order_by(_VERSIONS.c.version.desc()).limit(1))
+_SOURCE = select(_VERSIONS.c.digest, _VERSIONS.c.source, _VERSIONS.c.path) \
+    .where(_VERSIONS.c.id == bindparam("id"))
 
 
 def definition(row: ProcessVersion) -> Process:
@@ -109,3 +117,20 @@ def definition_of(session: Session, version_id: int) -> Process:
     process = _compiled.get(digest)
     return process if process is not None else definition(session.get(ProcessVersion,
                                                                       version_id))
+
+
+def latest_id(connection: Connection, process_id: str) -> tuple[int, str]:
+    """The (id, digest) of the newest version of ``process_id``; see :func:`latest`."""
+    row = connection.execute(_LATEST, {"process_id": process_id}).first()
+    if row is None:
+        raise NotFound(f"no process {process_id!r}", process=process_id)
+    return row[0], row[1]
+
+
+def definition_by_digest(connection: Connection, version_id: int, digest: str) -> Process:
+    """Like :func:`definition_of` when the caller has read the digest already: no query at all
+    once the version is parsed."""
+    process = _compiled.get(digest)
+    if process is None:
+        process = definition(connection.execute(_SOURCE, {"id": version_id}).one())
+    return process
