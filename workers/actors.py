@@ -16,9 +16,11 @@ setup_broker()
 
 
 @dramatiq.actor(queue_name="outbox", max_retries=outbox.MAX_ATTEMPTS, min_backoff=1000)
-def deliver_outbox(item_id: int) -> None:
-    """Carry out one outbox row (a second delivery of the same id does nothing)."""
-    outbox.deliver(runtime.db(), item_id, runtime.utcnow())
+def deliver_outbox(item_ids: int | list[int]) -> None:
+    """Carry out outbox rows, one id or the ids of one command (a second delivery of the same
+    ids does nothing)."""
+    ids = [item_ids] if isinstance(item_ids, int) else list(item_ids)
+    outbox.deliver_batch(runtime.db(), ids, runtime.utcnow())
 
 
 @dramatiq.actor(queue_name="timers", max_retries=5, min_backoff=1000)

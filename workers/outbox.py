@@ -22,37 +22,49 @@ MAX_ATTEMPTS = 10
 
 def deliver(db: Engine, item_id: int, now: datetime) -> bool:
     """Carry out one outbox row; returns False when it was already done (or is unknown)."""
+    return deliver_batch(db, [item_id], now) == 1
+
+
+def deliver_batch(db: Engine, item_ids: list[int], now: datetime) -> int:
+    """Carry out outbox rows in one transaction (the rows of one command travel together, so
+    the worker takes the database's write lock once, not once per row).
+
+    Returns how many rows this call carried out. A row whose handler fails keeps its attempt
+    and error for the administrator while the others go through; the call then raises so that
+    Dramatiq retries (rows already done are skipped), until a row fails ``MAX_ATTEMPTS`` times
+    and is marked ``failed``.
+    """
+    done, failures = 0, []
     with write_session(db) as session:
-        # Locked, so a second delivery of the same id waits for the first and then finds
-        # it done (SQLite's BEGIN IMMEDIATE already serialises writers).
-        item = session.get(OutboxItem, item_id, with_for_update=True)
-        if item is None or item.state != "pending":
-            return False
-        item.attempts += 1
-        item.last_attempt_at = now
-        handler = HANDLERS.get(item.kind)
-        if handler is None:
-            item.state, item.last_error = "failed", f"no handler for outbox kind {item.kind!r}"
+        for item_id in item_ids:
+            # Locked, so a second delivery of the same id waits for the first and then finds
+            # it done (SQLite's BEGIN IMMEDIATE already serialises writers).
+            item = session.get(OutboxItem, item_id, with_for_update=True)
+            if item is None or item.state != "pending":
+                continue
+            item.attempts += 1
+            item.last_attempt_at = now
+            handler = HANDLERS.get(item.kind)
+            try:
+                if handler is None:
+                    raise LookupError(f"no handler for outbox kind {item.kind!r}")
+                with session.begin_nested():
+                    handler(session, item, now)
+            except Exception as error:  # noqa: BLE001 - recorded on the row, then re-raised
+                item.last_error = f"{type(error).__name__}: {error}"[:2000]
+                if handler is None or item.attempts >= MAX_ATTEMPTS:
+                    item.state = "failed"
+                log.error("outbox %s attempt %d failed: %s", item.id, item.attempts,
+                          item.last_error)
+                if item.state != "failed":
+                    failures.append(error)
+            else:
+                item.state, item.done_at, item.last_error = "done", now, None
+                done += 1
             session.add(item)
-            log.error("outbox %s: %s", item.id, item.last_error)
-            return False
-        try:
-            with session.begin_nested():
-                handler(session, item, now)
-        except Exception as error:  # noqa: BLE001 - recorded on the row, then re-raised
-            item.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if item.attempts >= MAX_ATTEMPTS:
-                item.state = "failed"
-            session.add(item)
-            session.commit()  # the attempt and the error are kept for the administrator
-            log.error("outbox %s attempt %d failed: %s", item.id, item.attempts,
-                      item.last_error)
-            if item.state == "failed":
-                return False
-            raise
-        item.state, item.done_at, item.last_error = "done", now, None
-        session.add(item)
-        return True
+    if failures:
+        raise failures[0]
+    return done
 
 
 def _notify(session, item: OutboxItem, now: datetime) -> None:
@@ -67,15 +79,14 @@ HANDLERS = {"notify": _notify}
 
 
 def kick(item_ids: list[int]) -> None:
-    """Enqueue delivery of committed outbox rows; a Redis failure only delays them."""
+    """Enqueue delivery of committed outbox rows, as one message; a Redis failure only
+    delays them (the scheduler's sweep re-sends what is still pending)."""
     if not item_ids:
         return
     from workers.actors import deliver_outbox
 
-    for item_id in item_ids:
-        try:
-            deliver_outbox.send(item_id)
-        except Exception:  # noqa: BLE001 - the sweep re-sends what was not enqueued
-            log.warning("could not enqueue outbox row %s; the sweep will", item_id,
-                        exc_info=True)
-            return
+    try:
+        deliver_outbox.send(list(item_ids))
+    except Exception:  # noqa: BLE001 - the sweep re-sends what was not enqueued
+        log.warning("could not enqueue outbox rows %s; the sweep will", item_ids,
+                    exc_info=True)

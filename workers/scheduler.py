@@ -55,8 +55,8 @@ def sweep(db: Engine, now: datetime) -> SweepReport:
             timer.enqueued_at = now
             session.add(timer)
         item_ids, timer_ids = [i.id for i in items], [t.id for t in timers]
-    for item_id in item_ids:
-        deliver_outbox.send(item_id)
+    for first in range(0, len(item_ids), 50):
+        deliver_outbox.send(item_ids[first:first + 50])
     for timer_id in timer_ids:
         fire_timer.send(timer_id)
     report.outbox, report.timers = len(item_ids), len(timer_ids)

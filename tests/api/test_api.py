@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import select
 
 from approvals import audit
 from approvals.db import read_session
@@ -80,13 +81,15 @@ def test_contract_process_end_to_end_through_the_api(app, api: Api) -> None:
 
 def test_outbox_rows_of_a_command_are_enqueued_on_redis(app, api: Api, app_broker) -> None:
     queued = "dramatiq:outbox.msgs"
-    before = app_broker.client.hlen(queued)
+    before = set(app_broker.client.hkeys(queued))
     view = api.start()
     with read_session(app.extensions["signoff.db"]) as session:
-        rows = session.exec(select(func.count()).select_from(OutboxItem).where(
-            OutboxItem.instance_id == view["id"])).one()
-    assert rows == 3  # one "task assigned" per approver
-    assert app_broker.client.hlen(queued) - before == rows
+        rows = session.exec(select(OutboxItem.id).where(
+            OutboxItem.instance_id == view["id"])).all()
+    assert len(rows) == 3  # one "task assigned" per approver
+    new = [json.loads(app_broker.client.hget(queued, key))
+           for key in set(app_broker.client.hkeys(queued)) - before]
+    assert [message["args"] for message in new] == [[sorted(rows)]]  # one message, all rows
 
 
 def test_a_participant_downloads_each_stored_document_version(api: Api) -> None:
