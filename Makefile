@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # Touched after a successful install; pip runs again whenever pyproject.toml changes.
 STAMP := $(VENV)/.signoff-installed
 
-.PHONY: venv system-deps test run bench lint
+.PHONY: venv system-deps test run bench bench-trail lint
 
 venv: $(STAMP)
 
@@ -16,14 +16,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -e '.[dev]'
 	touch $@
 
-# Debian packages the test suite needs: Chromium (browser tests) and the PostgreSQL server
-# binaries (the suite runs its own throwaway cluster). apt runs only if something is missing.
+# Debian packages the test suite needs: Chromium (browser tests), the PostgreSQL server
+# binaries (the suite runs its own throwaway cluster), Pango (WeasyPrint renders the trail
+# PDFs with it) and poppler-utils (pdfsig and pdftotext check the trails independently).
+# apt runs only if something is missing.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	{ command -v initdb || compgen -G '/usr/lib/postgresql/*/bin/initdb'; } >/dev/null \
 		|| missing="$$missing postgresql"; \
-	if [ -z "$$missing" ]; then echo "system-deps: chromium and PostgreSQL present"; exit 0; fi; \
+	for lib in libpango-1.0-0:libpango-1.0.so.0 libpangoft2-1.0-0:libpangoft2-1.0.so.0; do \
+		/sbin/ldconfig -p | grep -q "$${lib#*:}" || missing="$$missing $${lib%%:*}"; \
+	done; \
+	{ command -v pdfsig && command -v pdftotext; } >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -z "$$missing" ]; then \
+		echo "system-deps: chromium, PostgreSQL, Pango and poppler-utils present"; exit 0; \
+	fi; \
 	if [ "$$(id -u)" -ne 0 ]; then \
 		echo "system-deps: missing:$$missing; run 'make system-deps' as root" >&2; exit 1; \
 	fi; \
@@ -35,13 +43,21 @@ test: venv system-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 	$(BIN)/ruff check .
 
+# The worker signs trails and will not start without the organisation's keys: they are made on
+# the first run (`keys show` fails only when they are missing or broken; `keys init` never
+# overwrites, so broken keys stop here with the file named).
 run: venv
 	$(BIN)/signoff db upgrade
 	$(BIN)/signoff demo load
+	$(BIN)/signoff keys show >/dev/null 2>&1 || $(BIN)/signoff keys init
 	$(BIN)/signoff run
 
 bench: venv
 	$(BIN)/python -m benchmarks.contract
+
+# Render and sign one trail (40 events, 3 documents), warm: p50/p95 ms and peak memory.
+bench-trail: venv system-deps
+	$(BIN)/python -m benchmarks.trail
 
 lint: venv
 	$(BIN)/ruff check .

@@ -116,3 +116,45 @@ class ImportFailed(SignoffError):
     """A people import was refused; nothing was written."""
 
     code = "import_failed"
+
+
+class KeyProblem(SignoffError):
+    """The organisation's signing key or certificate is missing, unreadable or corrupt; the
+    message names the file. A trail is never passed off as signed without them."""
+
+    code = "key_problem"
+    status = 503
+
+    def __init__(self, message: str, path: object = None) -> None:
+        super().__init__(message, path=str(path) if path is not None else None)
+        self.path = path
+
+
+class TrailNotFinal(SignoffError):
+    """A final (signable) trail was asked for an instance that is still running, or a
+    provisional trail was handed to the signer."""
+
+    code = "trail_not_final"
+    status = 409
+
+
+class TrailPending(SignoffError):
+    """The instance is completed but its signed trail is not stored yet (a worker makes it)."""
+
+    code = "trail_pending"
+    status = 409
+
+
+class StoredFileProblem(SignoffError):
+    """A stored trail or export is missing on disk, or its content no longer matches the
+    SHA-256 the database recorded for it."""
+
+    code = "stored_file_problem"
+    status = 500
+
+
+class ExportNotReady(SignoffError):
+    """An export's ZIP was asked for before the worker finished it (or after it failed)."""
+
+    code = "export_not_ready"
+    status = 409

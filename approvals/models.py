@@ -2,7 +2,9 @@
 UTC on SQLite and PostgreSQL alike; a naive datetime is refused).
 
 The service layer is the only writer of process state (``Instance``, ``Task``, ``AuditEvent``,
-``OutboxItem``, ``Timer``); workers write ``Notification`` rows and outbox bookkeeping.
+``OutboxItem``, ``Timer``, ``Trail``); workers write ``Notification`` rows and outbox
+bookkeeping, the exports they build (``Export``), and the pages log refused reads
+(``AccessDenial``).
 """
 
 from __future__ import annotations
@@ -179,3 +181,66 @@ class Timer(SQLModel, table=True):
     due_at: datetime = Field(index=True)
     fired_at: datetime | None = None
     enqueued_at: datetime | None = None
+
+
+class Trail(SQLModel, table=True):
+    """A signed trail as stored: the index of a file under the trails folder, named by its
+    SHA-256. ``id`` is the trail's own number.
+
+    One per completion of an instance: ``completion_seq`` is the seq of the ``completed`` audit
+    event it seals, so a second delivery of the same work can never store a second trail; an
+    instance reopened and completed again gets a new trail with the next ``sequence``.
+    ``chain_head`` and ``event_count`` are what the PDF carries: the audit chain as it stood
+    when the trail was made (the ``trail_issued`` event recording it comes after)."""
+
+    __table_args__ = (UniqueConstraint("instance_id", "completion_seq"),
+                      UniqueConstraint("instance_id", "sequence"))
+    id: int | None = Field(default=None, primary_key=True)
+    instance_id: int = Field(foreign_key="instance.id", index=True)
+    sequence: int
+    completion_seq: int
+    completed_at: datetime = Field(index=True)
+    sha256: str = Field(index=True, max_length=64)
+    size: int
+    path: str = Field(max_length=200)  # relative to the trails folder: ab/cd/<sha256>.pdf
+    chain_head: str = Field(max_length=64)
+    event_count: int
+    signed: bool = True
+    problems: str | None = Field(default=None, sa_column=Column(Text))  # what it shows marked
+    created_at: datetime
+
+
+class Export(SQLModel, table=True):
+    """A ZIP of the trails of a period with a CSV index, built by a worker.
+
+    ``filters`` holds ``from`` and ``to`` (ISO dates, both days included) and an optional
+    ``process``; ``done`` of ``total`` trails are in so far."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    requested_by_id: int = Field(foreign_key="person.id", index=True)
+    filters: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    state: str = Field(default="pending", index=True, max_length=20)  # pending|running|done|failed
+    done: int = 0
+    total: int = 0
+    sha256: str | None = Field(default=None, max_length=64)
+    size: int | None = None
+    path: str | None = Field(default=None, max_length=200)  # relative to the trails folder
+    error: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None = None
+
+
+class AccessDenial(SQLModel, table=True):
+    """A refused attempt to read a trail, an export or the audit pages, for administrators.
+
+    Kept apart from the audit chain on purpose: the chain records what happened in a process,
+    and nobody outside it may make it grow by asking."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    instance_id: int | None = Field(default=None, foreign_key="instance.id", index=True)
+    what: str = Field(max_length=40)  # trail | export | audit
+    channel: str = Field(max_length=20)  # web | api
+    path: str = Field(default="", max_length=500)

@@ -6,9 +6,12 @@ so the API returns them as they are and templates read the same keys.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import Text, cast, exists, func, or_
 from sqlmodel import Session, select
 
 from approvals import registry
@@ -23,6 +26,7 @@ from approvals.models import (
     Person,
     ProcessVersion,
     Task,
+    Trail,
 )
 
 READER_ROLES = {"admin", "auditor"}
@@ -222,3 +226,81 @@ def processes(session: Session, locale: str = "en") -> list[dict[str, Any]]:
                        "description": process.description.get(locale)
                        if process.description else ""})
     return result
+
+
+# ---------------------------------------------------------------------------- audit search
+
+OUTCOMES = ("running", "completed", "cancelled")
+PERIODS = ("started", "ended")
+
+
+@dataclass(frozen=True)
+class Search:
+    """What an auditor searches instances by; empty values do not filter."""
+
+    process: str = ""
+    period: str = "started"  # which moment the dates bound: started or ended
+    date_from: date | None = None
+    date_to: date | None = None  # included
+    person: str = ""  # part of the initiator's or a participant's email or name
+    outcome: str = ""  # an instance status
+    text: str = ""  # part of the title or of a field value
+
+
+def search_instances(session: Session, search: Search, page: int = 1,
+                     per_page: int = 25) -> tuple[list[Instance], int]:
+    """One page of the matching instances, newest first, and how many match in all."""
+    query = select(Instance)
+    if search.process:
+        query = query.where(Instance.process_id == search.process)
+    if search.outcome:
+        query = query.where(Instance.status == search.outcome)
+    moment = Instance.ended_at if search.period == "ended" else Instance.started_at
+    if search.date_from:
+        query = query.where(moment >= datetime.combine(search.date_from, time(), UTC))
+    if search.date_to:
+        query = query.where(moment < datetime.combine(search.date_to, time(), UTC)
+                            + timedelta(days=1))
+    if search.person.strip():
+        pattern = _like(search.person.strip().lower())
+        people = select(Person.id).where(or_(func.lower(Person.email).like(pattern, "!"),
+                                             Person.name.ilike(pattern, "!")))
+        query = query.where(or_(Instance.initiator_id.in_(people), exists().where(
+            Task.instance_id == Instance.id,
+            or_(Task.assignee_id.in_(people), Task.decided_by_id.in_(people)))))
+    if search.text.strip():
+        query = query.where(or_(*_text_matches(search.text.strip())))
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(query.order_by(Instance.id.desc()).offset((max(page, 1) - 1) * per_page)
+                        .limit(per_page)).all()
+    return list(rows), total
+
+
+def _like(text: str) -> str:
+    """``%text%`` for LIKE with ``!`` as the escape character."""
+    return "%" + text.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
+
+
+def _text_matches(text: str) -> list[Any]:
+    """Title or field values containing ``text``.
+
+    Field values are stored as JSON, where letters outside ASCII are written ``\\uXXXX``, so
+    the text is looked for in that spelling too; and because neither SQLite nor a PostgreSQL
+    database in the C locale folds the case of Cyrillic letters, the usual case variants of
+    the text are tried (as typed, lower, upper, capitalised)."""
+    fields = cast(Instance.fields, Text)
+    matches = []
+    for variant in dict.fromkeys((text, text.lower(), text.upper(), text.capitalize())):
+        matches.append(Instance.title.ilike(_like(variant), "!"))
+        for spelling in dict.fromkeys((variant, json.dumps(variant)[1:-1])):
+            matches.append(fields.ilike(_like(spelling), "!"))
+    return matches
+
+
+def newest_trails(session: Session, instance_ids: list[int]) -> dict[int, Trail]:
+    """The newest signed trail of each instance that has one."""
+    if not instance_ids:
+        return {}
+    rows = session.exec(select(Trail).where(Trail.instance_id.in_(instance_ids))
+                        .order_by(Trail.instance_id, Trail.sequence)).all()
+    return {trail.instance_id: trail for trail in rows}  # the last one wins: the newest

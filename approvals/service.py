@@ -21,16 +21,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exc
+from sqlalchemy import exc, func
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
 from approvals import audit, engine, forms, registry, store
-from approvals.db import write_connection
+from approvals.db import write_connection, write_session
 from approvals.definitions import Process
 from approvals.directory import DbDirectory
 from approvals.errors import AlreadyDecided, ConcurrentUpdate, NotFound, SignoffError
-from approvals.models import OutboxItem
+from approvals.models import Instance, OutboxItem, Trail
 
 RETRIES = 8
 MAX_FILENAME = 255  # the column holds 500; headers and file systems want less
@@ -216,6 +216,11 @@ def _persist(conn: Connection, loaded: store.Loaded, out: engine.Outcome, now: d
                         "state": "pending", "attempts": 0,
                         "payload": {"person": effect.person, "template": effect.template,
                                     "params": params}})
+    if state.status == "completed" and loaded.state.status != "completed":
+        # the signed trail: made by a worker on its own queue, never inside a command
+        notices.append({"kind": "trail", "instance_id": loaded.id, "created_at": now,
+                        "state": "pending", "attempts": 0,
+                        "payload": {"instance": loaded.id}})
     store.add_timers(conn, timers)
     return Result(loaded.id, store.add_outbox(conn, notices), state.status, state.stage, ids)
 
@@ -275,6 +280,84 @@ def _safe_type(content_type: str) -> str:
 
 def _doc_events(docs: dict[str, dict[str, Any]]) -> list[tuple[str, dict]]:
     return [("document_version", {"field": name, **doc}) for name, doc in docs.items()]
+
+
+# ---------------------------------------------------------------------------- trails
+
+
+@dataclass(frozen=True)
+class TrailRecord:
+    trail_id: int
+    created: bool  # False: this completion already had its trail (the caller's copy is spare)
+    outbox_ids: list[int] = field(default_factory=list)
+
+
+def record_trail(db: Engine, instance_id: int, *, completion_seq: int, completed_at: datetime,
+                 sha256: str, size: int, path: str, chain_head: str, event_count: int,
+                 now: datetime, problems: str | None = None) -> TrailRecord:
+    """Index a signed trail already stored on disk, in one transaction: the trail row, the
+    ``trail_issued`` audit event carrying its SHA-256, the initiator's notification, and the
+    instance's pending ``trail`` outbox rows closed.
+
+    The trail is unique per completion (``completion_seq``, the seq of the ``completed``
+    event): when that completion already has one, nothing new is written and its number is
+    returned with ``created=False``. The event comes after the chain head the PDF carries
+    (``event_count`` events), so the trail seals the chain as it stood when it was made.
+    ``problems`` is what the trail shows marked (an attachment it could not embed)."""
+    for attempt in range(RETRIES):
+        try:
+            with write_session(db) as session:
+                existing = session.exec(select(Trail.id).where(
+                    Trail.instance_id == instance_id,
+                    Trail.completion_seq == completion_seq)).first()
+                if existing is not None:
+                    close_trail_rows(session, instance_id, now)
+                    return TrailRecord(existing, False)
+                instance = session.get(Instance, instance_id)
+                if instance is None:
+                    raise NotFound(f"instance {instance_id} not found", instance=instance_id)
+                last = session.exec(select(func.max(Trail.sequence))
+                                    .where(Trail.instance_id == instance_id)).one()
+                trail = Trail(instance_id=instance_id, sequence=(last or 0) + 1,
+                              completion_seq=completion_seq, completed_at=completed_at,
+                              sha256=sha256, size=size, path=path, chain_head=chain_head,
+                              event_count=event_count, signed=True, problems=problems,
+                              created_at=now)
+                session.add(trail)
+                session.flush()
+                data = {"trail": trail.id, "sequence": trail.sequence, "sha256": sha256,
+                        "size": size, "event_count": event_count, "chain_head": chain_head}
+                if problems:
+                    data["problems"] = problems
+                audit.append(session, instance_id, [audit.Entry("trail_issued", data)], now)
+                note = OutboxItem(kind="notify", instance_id=instance_id, created_at=now,
+                                  payload={"person": instance.initiator_id,
+                                           "template": "trail_issued",
+                                           "params": {"instance": instance_id,
+                                                      "title": instance.title,
+                                                      "trail": trail.id}})
+                session.add(note)
+                close_trail_rows(session, instance_id, now)
+                session.flush()
+                return TrailRecord(trail.id, True, [note.id])
+        except exc.IntegrityError:  # another worker recorded it (or an event) first
+            if attempt == RETRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def close_trail_rows(session: Session, instance_id: int, now: datetime,
+                     note: str | None = None) -> int:
+    """Mark the instance's pending ``trail`` outbox rows done; returns how many."""
+    rows = session.exec(select(OutboxItem).where(
+        OutboxItem.instance_id == instance_id, OutboxItem.kind == "trail",
+        OutboxItem.state == "pending").with_for_update()).all()
+    for row in rows:
+        row.state, row.done_at, row.last_error = "done", now, note
+        row.attempts += 1
+        row.last_attempt_at = now
+        session.add(row)
+    return len(rows)
 
 
 def outbox_ids(session: Session, instance_id: int, since_id: int = 0) -> list[int]:

@@ -29,8 +29,9 @@ from signoff import demo, launcher
 from signoff.config import Settings, var_dir
 from workers.runtime import utcnow
 
-#: Queues the ``worker`` role consumes.
-QUEUES = ("outbox", "timers")
+#: Queues the ``worker`` role consumes (``trails``: rendering, signing and exporting trails,
+#: apart so that a slow render never delays a notification or a timer).
+QUEUES = ("outbox", "timers", "trails")
 REDIS_WAIT = 60.0  # seconds a role waits for Redis before giving up
 
 
@@ -248,6 +249,128 @@ def audit_verify(instance_id: int) -> None:
         sys.exit(1)
 
 
+# ---------------------------------------------------------------------------- keys and trails
+
+
+def _keys_dir() -> Path:
+    return var_dir() / "keys"
+
+
+@main.group("keys")
+def keys_group() -> None:
+    """The organisation's key and certificate that sign the trails (in var/keys/)."""
+
+
+@keys_group.command("init")
+@click.option("--org", "org_name", default="Signoff", show_default=True,
+              help="The organisation's name, as the certificate shows it.")
+def keys_init(org_name: str) -> None:
+    """Create a private key and a self-signed organisation certificate (mode 0600); existing
+    keys are never overwritten."""
+    from approvals.trail import init_keys, load_keys
+
+    init_keys(_keys_dir(), org_name)
+    _describe_keys(load_keys(_keys_dir()), "created")
+
+
+@keys_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--password", help="The PKCS#12 file's password (for scripts); prompted for "
+                                 "otherwise.")
+@click.option("--replace", is_flag=True, help="Replace the current keys; they move to "
+                                              "var/keys/retired/ and still verify old trails.")
+def keys_import(file: Path, password: str | None, replace: bool) -> None:
+    """Sign trails with a company certificate: the key and certificate chain of FILE.p12."""
+    from approvals.trail import import_keys, load_keys
+
+    if password is None:
+        password = click.prompt("Password of " + file.name, hide_input=True, default="",
+                                show_default=False)
+    import_keys(_keys_dir(), file, password, replace=replace)
+    _describe_keys(load_keys(_keys_dir()), "imported")
+
+
+@keys_group.command("show")
+def keys_show() -> None:
+    """Print the organisation's certificate: subject, validity and SHA-256 fingerprint."""
+    from approvals.trail import load_certificates
+
+    _describe_keys(load_certificates(_keys_dir()), "current")
+
+
+def _describe_keys(keys, what: str) -> None:
+    click.echo(f"{what}: {keys.cert_path}")
+    click.echo(f"  subject:  {keys.subject}")
+    click.echo(f"  valid until {keys.valid_until:%Y-%m-%d}")
+    click.echo(f"  SHA-256 fingerprint: {keys.fingerprint}")
+    if keys.former:
+        click.echo(f"  {len(keys.former)} retired certificate(s) still verify older trails")
+    click.echo("Publish the fingerprint: auditors compare it with the signer of a trail.")
+
+
+@main.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--cert", "cert_file", type=click.Path(exists=True, dir_okay=False,
+                                                     path_type=Path),
+              help="The organisation's certificate (PEM or DER) [default: var/keys/].")
+def verify(file: Path, cert_file: Path | None) -> None:
+    """Check a trail FILE.pdf: its signature covers the whole file and is the organisation's,
+    and, next to the database, its chain head and event count match the stored audit chain.
+    Exit status 0 only if everything checked passed."""
+    from approvals.trail import load_certificates, verify_trail
+    from approvals.trail.keys import CERT_FILE, certificate_of
+
+    logging.getLogger("pyhanko").setLevel(logging.CRITICAL)  # the verdict lines say it all
+    certs = None
+    if cert_file is not None:
+        try:
+            certs = certificate_of(cert_file.read_bytes())
+        except (ValueError, TypeError):
+            raise click.ClickException(f"{cert_file} is not a certificate (PEM or DER)") \
+                from None
+    elif (_keys_dir() / CERT_FILE).exists():
+        certs = load_certificates(_keys_dir())  # a corrupt file is an error naming it
+    else:
+        click.echo(f"NOTE  no organisation certificate in {_keys_dir()}: the signer is shown, "
+                   "not compared (use --cert FILE)")
+    pdf = file.read_bytes()
+    with _reachable_db() as session:
+        report = verify_trail(pdf, cert=certs, session=session)
+    for line in report.lines:
+        click.echo(line)
+    if not report.ok:
+        sys.exit(1)
+
+
+@contextmanager
+def _reachable_db() -> Iterator:
+    """A read session on DATABASE_URL, or None (with a note) when it cannot be reached."""
+    from sqlmodel import select
+
+    url = Settings.from_env().database_url
+    parsed = make_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
+        click.echo(f"NOTE  no database at {shown}: the signature alone is verified")
+        yield None
+        return
+    engine = db.make_engine(url)
+    try:
+        with db.read_session(engine) as session:
+            try:
+                session.exec(select(Instance.id).limit(1)).first()
+            except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.ProgrammingError) \
+                    as error:
+                detail = str(getattr(error, "orig", error)).strip().splitlines()[0]
+                click.echo(f"NOTE  the database {shown} cannot be reached ({detail}): the "
+                           "signature alone is verified")
+                yield None
+                return
+            yield session
+    finally:
+        engine.dispose()
+
+
 # ---------------------------------------------------------------------------- demo
 
 
@@ -316,12 +439,21 @@ def web(host: str, port: int | None, threads: int) -> None:
 @main.command()
 @click.option("--processes", "worker_processes", type=int, default=1, show_default=True)
 @click.option("--threads", type=int, default=4, show_default=True)
-def worker(worker_processes: int, threads: int) -> None:
-    """Wait for Redis, then run the Dramatiq workers (Procfile role)."""
+@click.option("--queues", "queues", multiple=True, type=click.Choice(QUEUES),
+              default=QUEUES, show_default=True,
+              help="Queues to consume (repeat the option); e.g. a separate trails worker.")
+def worker(worker_processes: int, threads: int, queues: tuple[str, ...]) -> None:
+    """Check the signing key, wait for Redis, then run the Dramatiq workers (Procfile role).
+
+    A worker that consumes ``trails`` signs trails, so it refuses to start when the
+    organisation's key or certificate is missing or broken: better no worker than trails that
+    cannot be sealed."""
+    if "trails" in queues:
+        _check_signing_keys()
     _wait_for_redis("worker")
     argv = [sys.executable, "-m", "dramatiq", "workers.actors",
             "--processes", str(worker_processes), "--threads", str(threads),
-            "--queues", *QUEUES]
+            "--queues", *queues]
     sys.stdout.flush()
     sys.stderr.flush()
     os.execv(sys.executable, argv)
@@ -359,6 +491,22 @@ def run() -> None:
     except launcher.LauncherError as error:
         raise click.ClickException(str(error)) from None
     sys.exit(status)
+
+
+def _check_signing_keys() -> None:
+    from approvals.errors import KeyProblem
+    from approvals.trail import load_keys
+    from signoff.config import keys_dir
+
+    try:
+        keys = load_keys(keys_dir())
+    except KeyProblem as error:
+        raise click.ClickException(
+            f"the worker cannot sign trails, so it does not start: {error}. Create the "
+            "organisation's keys with `signoff keys init` (or `signoff keys import FILE.p12`)."
+        ) from None
+    click.echo(f"signoff worker: trails are signed by {keys.subject} ({keys.key_path})",
+               err=True)
 
 
 def _wait_for_redis(role: str) -> None:

@@ -6,6 +6,8 @@
 | DATABASE_URL           | sqlite:///<var>/signoff.db (WAL)         |
 | REDIS_URL              | unix://<var>/redis.sock (embedded Redis) |
 | SIGNOFF_SECRET_KEY     | a random key kept in <var>/secret_key    |
+| SIGNOFF_TRAILS_DIR     | <var>/trails (signed trails, exports)    |
+| SIGNOFF_TSA_URL        | (none) time-stamping authority for trails|
 | SIGNOFF_PROCESS_DIRS   | (none) extra folders of process files    |
 | SIGNOFF_BASE_URL       | http://127.0.0.1:<PORT>                  |
 | PORT                   | 5000                                     |
@@ -27,6 +29,24 @@ def var_dir() -> Path:
     return Path(os.environ.get("SIGNOFF_VAR_DIR") or "var").resolve()
 
 
+def keys_dir() -> Path:
+    """The organisation's signing key and certificate: ``<var>/keys`` (``signoff keys init``
+    creates them)."""
+    return var_dir() / "keys"
+
+
+def trails_dir() -> Path:
+    """Where signed trails (``ab/cd/<sha256>.pdf``) and exports are stored:
+    ``SIGNOFF_TRAILS_DIR``, else ``<var>/trails``."""
+    return Path(os.environ.get("SIGNOFF_TRAILS_DIR") or var_dir() / "trails").resolve()
+
+
+def base_url() -> str:
+    """Where people reach the web pages: ``SIGNOFF_BASE_URL``, else ``http://127.0.0.1:PORT``."""
+    port = int(os.environ.get("PORT") or 5000)
+    return (os.environ.get("SIGNOFF_BASE_URL") or f"http://127.0.0.1:{port}").rstrip("/")
+
+
 @dataclass(frozen=True)
 class Settings:
     var_dir: Path
@@ -46,8 +66,7 @@ class Settings:
             redis_url=os.environ.get("REDIS_URL") or None,
             secret_key=os.environ.get("SIGNOFF_SECRET_KEY") or _local_secret(var),
             port=port,
-            base_url=(os.environ.get("SIGNOFF_BASE_URL") or f"http://127.0.0.1:{port}")
-            .rstrip("/"),
+            base_url=base_url(),
         )
 
 

@@ -7,7 +7,9 @@ nothing is skipped silently. The mechanics live in :mod:`tests.support`.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,3 +53,25 @@ def app_broker(redis_url: str) -> Iterator[Any]:
 
         broker = bind(make_broker(redis_url))
     yield broker
+
+
+@pytest.fixture(scope="session")
+def org_keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The organisation's signing key and certificate, made once per session (what
+    ``signoff keys init`` writes), in a folder of their own."""
+    from approvals.trail import init_keys
+
+    path = tmp_path_factory.mktemp("org-keys") / "keys"
+    init_keys(path, "Signoff Test Organisation")
+    return path
+
+
+@pytest.fixture
+def signing_var(tmp_path: Path, org_keys: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``SIGNOFF_VAR_DIR`` for one test, holding a copy of the session's keys in ``keys/``;
+    trails are stored in its ``trails/`` folder."""
+    var = tmp_path / "var"
+    shutil.copytree(org_keys, var / "keys")
+    monkeypatch.setenv("SIGNOFF_VAR_DIR", str(var))
+    monkeypatch.delenv("SIGNOFF_TRAILS_DIR", raising=False)
+    return var

@@ -1,7 +1,8 @@
 """The web adapter: server-rendered pages and the JSON API, one Flask app.
 
 Blueprints: ``auth`` (log in / out), ``pages`` (inbox, start, task and instance pages),
-``api`` (token-authenticated JSON under ``/api``). Domain errors map to HTTP status codes in
+``audit`` (trail downloads, the auditor's search and exports), ``api`` (token-authenticated
+JSON under ``/api``). Domain errors map to HTTP status codes in
 one place, :mod:`web.errors`. Entry points only translate HTTP to service calls.
 """
 
@@ -36,10 +37,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["DATABASE_URL"])
     csrf.init_app(app)
 
-    from web import api, auth, errors, pages
+    from web import api, audit, auth, errors, pages
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(audit.bp)  # after pages: it uses the "row" converter
     app.register_blueprint(api.bp, url_prefix="/api")
     csrf.exempt(api.bp)  # token-authenticated, no cookies
     errors.init_app(app)

@@ -13,6 +13,14 @@ domain errors become status codes in :mod:`web.errors`.
 | ``POST /api/instances/<id>/resubmit``           | the instance view after a revision          |
 | ``POST /api/instances/<id>/withdraw``           | the instance view, cancelled                |
 | ``GET  /api/instances/<id>/documents/<doc_id>`` | the stored file, as an attachment           |
+| ``GET  /api/instances/<id>/trail.pdf``          | the newest signed trail of a completed      |
+|                                                 | instance (409 while it is being made), or a |
+|                                                 | provisional one of a running instance;      |
+|                                                 | ``X-Signoff-Trail: signed|provisional``     |
+| ``POST /api/exports``                           | 202, the export resource, ``Location``      |
+|                                                 | (auditors and administrators)               |
+| ``GET  /api/exports/<id>``                      | the export: state, progress, download URL   |
+| ``GET  /api/exports/<id>/download``             | the ZIP (409 until it is ready)             |
 | ``GET  /api/tasks?assignee=me``                 | ``{"tasks": [...]}`` the caller's open tasks |
 | ``POST /api/tasks/<id>/decision``               | the instance view after the verdict         |
 | ``POST /api/tasks/<id>/reassign``               | the instance view; the task goes to ``to``  |
@@ -21,7 +29,11 @@ domain errors become status codes in :mod:`web.errors`.
 Bodies are JSON objects: start ``{"process", "fields"}`` (a file field is
 ``{"filename", "content_base64"[, "content_type"]}``), decision ``{"verdict", "comment"}``,
 resubmit ``{"comment", "fields"}`` (only the changed fields), withdraw ``{"reason"}``,
-reassign ``{"to": EMAIL}``.
+reassign ``{"to": EMAIL}``, export ``{"from": DATE, "to": DATE[, "process"]}`` (ISO dates,
+both days included, UTC; the trails of the processes completed in that period).
+
+Who may read a trail: its participants, auditors and administrators; anyone else gets 403 and
+the attempt is logged (:mod:`approvals.trail.access`).
 """
 
 from __future__ import annotations
@@ -39,6 +51,10 @@ from approvals.db import read_session
 from approvals.directory import LOCALES, find_person, person_for_token, roles_of
 from approvals.errors import NotFound
 from approvals.models import Blob, Document
+from approvals.trail import access
+from approvals.trail import export as exports
+from signoff.config import trails_dir
+from web.audit import enqueue_export, send_export, send_trail
 from web.context import db, utcnow
 from workers.outbox import kick
 
@@ -249,3 +265,55 @@ def reassign(task_id: int):
         raise NotFound(f"{to} is no longer in the directory", email=to)
     return _done(service.reassign(db(), task_id, new.id, g.person.id, utcnow(),
                                   is_admin=is_admin, channel=CHANNEL))
+
+
+# ---------------------------------------------------------------------------- trails
+
+
+@bp.get("/instances/<id:instance_id>/trail.pdf")
+def trail(instance_id: int):
+    now = utcnow()
+    with read_session(db()) as session:
+        instance = queries.get_instance(session, instance_id)
+        access.require_trail_reader(db(), session, instance, g.person, channel=CHANNEL,
+                                    path=request.path, now=now)
+        file = access.trail_file(session, instance, trails_dir(), now, locale=_locale())
+    return send_trail(file)
+
+
+def _require_auditor() -> None:
+    with read_session(db()) as session:
+        access.require_auditor(db(), session, g.person, what="export", channel=CHANNEL,
+                               path=request.path, now=utcnow())
+
+
+def _export(export_id: int) -> dict[str, Any]:
+    with read_session(db()) as session:
+        item = exports.view(session, exports.get(session, export_id))
+    item["url"] = url_for("api.export", export_id=export_id)
+    item["download_url"] = (url_for("api.export_download", export_id=export_id)
+                            if item["state"] == "done" else None)
+    return item
+
+
+@bp.post("/exports")
+def create_export():
+    _require_auditor()
+    created = exports.create(db(), g.person.id, _body(), utcnow())
+    enqueue_export(created.id)
+    response = jsonify(_export(created.id))
+    response.status_code = 202
+    response.headers["Location"] = url_for("api.export", export_id=created.id)
+    return response
+
+
+@bp.get("/exports/<id:export_id>")
+def export(export_id: int):
+    _require_auditor()
+    return jsonify(_export(export_id))
+
+
+@bp.get("/exports/<id:export_id>/download")
+def export_download(export_id: int):
+    _require_auditor()
+    return send_export(export_id)

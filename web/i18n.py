@@ -22,6 +22,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "nav.inbox": {"en": "Inbox", "ru": "Входящие"},
     "nav.start": {"en": "Start", "ru": "Запустить"},
     "nav.logout": {"en": "Log out", "ru": "Выйти"},
+    "nav.audit": {"en": "Audit", "ru": "Аудит"},
     "nav.menu": {"en": "Main menu", "ru": "Главное меню"},
     "lang.note": {"en": "English, as in your profile", "ru": "Русский, как в вашем профиле"},
     "lang.label": {"en": "Language", "ru": "Язык"},
@@ -146,6 +147,117 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "size.b": {"en": "{n} B", "ru": "{n} Б"},
     "size.kb": {"en": "{n} KB", "ru": "{n} КБ"},
     "size.mb": {"en": "{n} MB", "ru": "{n} МБ"},
+    "instance.trail": {"en": "Trail", "ru": "Лист согласования"},
+    "instance.trail_signed": {"en": "Download the signed trail (PDF)",
+                              "ru": "Скачать подписанный лист согласования (PDF)"},
+    "instance.trail_signed_note": {"en": "Trail No. {trail}, SHA-256 {sha256}",
+                                   "ru": "Лист № {trail}, SHA-256 {sha256}"},
+    "instance.trail_provisional": {"en": "Download a provisional trail (PDF, as of now, "
+                                         "unsigned)",
+                                   "ru": "Скачать предварительный лист согласования (PDF, на "
+                                         "текущий момент, без подписи)"},
+    "instance.trail_pending": {"en": "The signed trail is being made; it will be here in a "
+                                     "minute.",
+                               "ru": "Подписанный лист согласования формируется и скоро "
+                                     "появится здесь."},
+    # ------------------------------------------------------------------ audit page
+    "audit.title": {"en": "Audit", "ru": "Аудит"},
+    "audit.intro": {"en": "Find processes, download their trails, export the trails of a "
+                          "period.",
+                    "ru": "Поиск процессов, скачивание листов согласования, выгрузка листов "
+                          "за период."},
+    "audit.search": {"en": "Search processes", "ru": "Поиск процессов"},
+    "audit.process": {"en": "Process", "ru": "Процесс"},
+    "audit.any_process": {"en": "Any process", "ru": "Любой процесс"},
+    "audit.period": {"en": "Dates apply to", "ru": "Даты относятся к"},
+    "audit.period_started": {"en": "the start", "ru": "запуску"},
+    "audit.period_ended": {"en": "the end", "ru": "завершению"},
+    "audit.from": {"en": "From", "ru": "С"},
+    "audit.to": {"en": "To", "ru": "По"},
+    "audit.person": {"en": "Person (email or name)", "ru": "Сотрудник (адрес или имя)"},
+    "audit.person_hint": {"en": "The initiator or any participant.",
+                          "ru": "Инициатор или любой участник."},
+    "audit.outcome": {"en": "Outcome", "ru": "Итог"},
+    "audit.any_outcome": {"en": "Any outcome", "ru": "Любой итог"},
+    "audit.text": {"en": "Text in the title or the data", "ru": "Текст в названии или данных"},
+    "audit.submit": {"en": "Search", "ru": "Найти"},
+    "audit.reset": {"en": "Clear", "ru": "Сбросить"},
+    "audit.found": {"en": "Found: {n}", "ru": "Найдено: {n}"},
+    "audit.none": {"en": "No process matches.", "ru": "Подходящих процессов нет."},
+    "audit.col_number": {"en": "No.", "ru": "№"},
+    "audit.col_process": {"en": "Process", "ru": "Процесс"},
+    "audit.col_title": {"en": "Subject", "ru": "Предмет"},
+    "audit.col_initiator": {"en": "Initiator", "ru": "Инициатор"},
+    "audit.col_started": {"en": "Started", "ru": "Запущен"},
+    "audit.col_ended": {"en": "Ended", "ru": "Завершён"},
+    "audit.col_outcome": {"en": "Outcome", "ru": "Итог"},
+    "audit.col_trail": {"en": "Trail", "ru": "Лист согласования"},
+    "audit.trail_signed": {"en": "No. {trail} (signed)", "ru": "№ {trail} (подписан)"},
+    "audit.trail_provisional": {"en": "provisional", "ru": "предварительный"},
+    "audit.trail_pending": {"en": "being made", "ru": "формируется"},
+    "audit.page": {"en": "Page {page} of {pages}", "ru": "Страница {page} из {pages}"},
+    "audit.previous": {"en": "Previous", "ru": "Назад"},
+    "audit.next": {"en": "Next", "ru": "Вперёд"},
+    "audit.bad_date": {"en": "Enter a date, such as 2026-12-31.",
+                       "ru": "Введите дату, например 2026-12-31."},
+    "audit.export_title": {"en": "Export the trails of a period",
+                           "ru": "Выгрузка листов согласования за период"},
+    "audit.export_help": {"en": "One ZIP with every signed trail of the processes completed "
+                                "in the period (both days included, UTC) and an index "
+                                "(index.csv). It is built in the background; you can watch "
+                                "it and download it when it is ready.",
+                          "ru": "Один ZIP-архив со всеми подписанными листами согласования "
+                                "процессов, завершённых за период (включая обе даты, UTC), и "
+                                "оглавлением (index.csv). Архив собирается в фоне; за ходом "
+                                "можно следить и скачать архив, когда он готов."},
+    "audit.export_submit": {"en": "Export", "ru": "Выгрузить"},
+    "audit.export_invalid": {"en": "The export was not started: correct the marked fields.",
+                             "ru": "Выгрузка не запущена: исправьте отмеченные поля."},
+    "audit.exports": {"en": "Recent exports", "ru": "Последние выгрузки"},
+    "audit.exports_none": {"en": "No exports yet.", "ru": "Выгрузок ещё не было."},
+    "audit.denials": {"en": "Refused attempts to read trails",
+                      "ru": "Отклонённые попытки доступа к листам согласования"},
+    "audit.denials_none": {"en": "None so far.", "ru": "Пока нет."},
+    "audit.attention": {"en": "Trails that need attention",
+                        "ru": "Листы согласования, требующие внимания"},
+    "audit.attention_none": {"en": "Every trail owed has been made.",
+                             "ru": "Все положенные листы согласования сформированы."},
+    "audit.attention_owed": {"en": "the signed trail is not made yet (attempt {attempts}): "
+                                   "{problem}",
+                             "ru": "подписанный лист ещё не сформирован (попытка "
+                                   "{attempts}): {problem}"},
+    "audit.attention_failed": {"en": "the signed trail could not be made after {attempts} "
+                                     "attempts: {problem}",
+                               "ru": "подписанный лист не удалось сформировать за {attempts} "
+                                     "попыток: {problem}"},
+    "audit.attention_marked": {"en": "trail No. {trail} shows a problem marked: {problem}",
+                               "ru": "в листе № {trail} отмечена проблема: {problem}"},
+    "audit.col_when": {"en": "When", "ru": "Когда"},
+    "audit.col_person": {"en": "Person", "ru": "Сотрудник"},
+    "audit.col_what": {"en": "What", "ru": "Что"},
+    "audit.col_instance": {"en": "Process No.", "ru": "Процесс №"},
+    "audit.col_channel": {"en": "Channel", "ru": "Канал"},
+    "audit.what.trail": {"en": "a trail", "ru": "лист согласования"},
+    "audit.what.audit": {"en": "the audit pages", "ru": "страницы аудита"},
+    "audit.what.export": {"en": "an export", "ru": "выгрузку"},
+    # ------------------------------------------------------------------ export page
+    "export.title": {"en": "Export No. {id}", "ru": "Выгрузка № {id}"},
+    "export.period": {"en": "Trails of the processes completed from {start} to {end}",
+                      "ru": "Листы согласования процессов, завершённых с {start} по {end}"},
+    "export.process": {"en": "Process: {name}", "ru": "Процесс: {name}"},
+    "export.requested": {"en": "Requested by {name} at {when}",
+                         "ru": "Запросил(а) {name}, {when}"},
+    "export.state.pending": {"en": "Waiting for a worker", "ru": "Ожидает обработчика"},
+    "export.state.running": {"en": "Being built", "ru": "Собирается"},
+    "export.state.done": {"en": "Ready", "ru": "Готово"},
+    "export.state.failed": {"en": "Failed", "ru": "Ошибка"},
+    "export.progress": {"en": "{done} of {total} trails", "ru": "{done} из {total} листов"},
+    "export.download": {"en": "Download the ZIP ({size})", "ru": "Скачать ZIP ({size})"},
+    "export.sha256": {"en": "SHA-256 of the ZIP: {sha256}", "ru": "SHA-256 архива: {sha256}"},
+    "export.failed": {"en": "The export failed: {error}", "ru": "Выгрузка не удалась: {error}"},
+    "export.reload": {"en": "This page shows the progress when it is reloaded.",
+                      "ru": "Обновите страницу, чтобы увидеть ход выгрузки."},
+    "export.back": {"en": "Back to the audit page", "ru": "Вернуться на страницу аудита"},
     # ------------------------------------------------------------------ verdicts
     "verdict.approve": {"en": "Approve", "ru": "Согласовать"},
     "verdict.send_back": {"en": "Send back", "ru": "Вернуть на доработку"},
@@ -216,6 +328,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "event.deadline_passed": {"en": "Deadline passed at the stage “{stage}”",
                               "ru": "Истёк срок на этапе «{stage}»"},
     "event.fields_set": {"en": "Set: {values}", "ru": "Установлено: {values}"},
+    "event.trail_issued": {"en": "Signed trail No. {trail} issued (SHA-256 {sha256})",
+                           "ru": "Выпущен подписанный лист согласования № {trail} "
+                                 "(SHA-256 {sha256})"},
     # ------------------------------------------------------------------ notifications
     "notify.task_assigned": {"en": "New task: “{title}”, stage “{stage}”",
                              "ru": "Новая задача: «{title}», этап «{stage}»"},
@@ -231,6 +346,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "notify.instance_completed": {"en": "“{title}” is completed",
                                   "ru": "«{title}»: процесс завершён"},
     "notify.process_notice": {"en": "“{title}”: {message}", "ru": "«{title}»: {message}"},
+    "notify.trail_issued": {"en": "The signed trail of “{title}” is ready: download it",
+                            "ru": "«{title}»: подписанный лист согласования готов — скачать"},
     # ------------------------------------------------------------------ field errors
     "field_error.required": {"en": "This field is required.", "ru": "Обязательное поле."},
     "field_error.unknown_field": {"en": "This form has no such field.",
@@ -273,6 +390,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "field_error.not_an_object": {"en": "The form must be an object of named fields.",
                                   "ru": "Форма должна быть объектом с именованными полями."},
     "field_error.unknown": {"en": "This value is not accepted.", "ru": "Значение не принято."},
+    "field_error.unknown_process": {"en": "There is no process “{value}”.",
+                                    "ru": "Процесса «{value}» нет."},
     # ------------------------------------------------------------------ domain errors
     "error.already_decided": {"en": "This task has already been decided.",
                               "ru": "По этой задаче решение уже принято."},
@@ -310,6 +429,24 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                       "через несколько минут."},
     "error.form_invalid": {"en": "Some fields are filled in wrongly.",
                            "ru": "Некоторые поля заполнены неверно."},
+    "error.trail_pending": {"en": "The signed trail of this process is being made. Try again "
+                                  "in a minute.",
+                            "ru": "Подписанный лист согласования этого процесса формируется. "
+                                  "Повторите через минуту."},
+    "error.trail_not_final": {"en": "A signed trail can only be made of a process that has "
+                                    "ended.",
+                              "ru": "Подписанный лист согласования формируется только для "
+                                    "завершённого процесса."},
+    "error.key_problem": {"en": "The organisation's signing key cannot be used. Please tell "
+                                "an administrator.",
+                          "ru": "Ключ подписи организации недоступен. Сообщите "
+                                "администратору."},
+    "error.stored_file_problem": {"en": "A stored file is missing or damaged. Please tell an "
+                                        "administrator.",
+                                  "ru": "Сохранённый файл отсутствует или повреждён. Сообщите "
+                                        "администратору."},
+    "error.export_not_ready": {"en": "This export is not ready to download.",
+                               "ru": "Эта выгрузка ещё не готова к скачиванию."},
     "error.csrf": {"en": "The form has expired. Go back, reload the page and try again.",
                    "ru": "Срок действия формы истёк. Вернитесь, обновите страницу и "
                          "попробуйте ещё раз."},
@@ -332,7 +469,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
 DOMAIN_ERRORS = ("already_decided", "not_an_assignee", "forbidden", "not_found", "task_closed",
                  "instance_closed", "verdict_not_allowed", "comment_required",
                  "transition_not_allowed", "no_assignee", "concurrent_update",
-                 "store_unavailable", "form_invalid", "csrf")
+                 "store_unavailable", "form_invalid", "csrf", "trail_pending",
+                 "trail_not_final", "key_problem", "stored_file_problem", "export_not_ready")
 
 
 def normalize(locale: str | None) -> str:
@@ -428,6 +566,8 @@ def event_text(kind: str, data: dict[str, Any], locale: str, name_of, stage_name
         "from_": name_of(data.get("from")),
         "to": name_of(data.get("to")),
         "values": ", ".join(f"{k} = {v}" for k, v in (data.get("values") or {}).items()),
+        "trail": data.get("trail", ""),
+        "sha256": data.get("sha256", ""),
     }
     key = f"event.{kind}"
     return t(key, locale, **values) if has(key) else kind

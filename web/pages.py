@@ -41,6 +41,7 @@ from approvals.errors import (
     VerdictNotAllowed,
 )
 from approvals.models import Blob, Document, Instance, Task
+from approvals.trail.access import newest_trail
 from web import i18n, present
 from web.auth import current_locale, current_person, login_required
 from web.context import db, utcnow
@@ -295,6 +296,7 @@ def _instance_context(s, instance: Instance, person, locale: str) -> dict[str, A
         "my_open": my_open,
         "can_withdraw": view["status"] == "running" and (
             view["initiator"]["id"] == person.id or "admin" in roles_of(s, person.id)),
+        "trail": newest_trail(s, instance.id) if instance.status == "completed" else None,
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dramatiq
 
 from approvals import service
+from signoff.config import base_url, keys_dir, trails_dir
 from workers import outbox, runtime
 from workers.broker import setup_broker
 
@@ -31,4 +32,29 @@ def fire_timer(timer_id: int) -> None:
         outbox.kick(result.outbox_ids)
 
 
-ACTORS = [deliver_outbox, fire_timer]
+@dramatiq.actor(queue_name="trails", max_retries=outbox.MAX_ATTEMPTS, min_backoff=5000,
+                max_backoff=15 * 60 * 1000)
+def render_trail(instance_id: int) -> None:
+    """Render, sign and store the trail of a completed instance (idempotent: one signed trail
+    per completion; a second delivery finds it stored). A missing key fails with
+    ``KeyProblem`` naming the file, recorded on the instance's trail outbox row."""
+    from approvals.trail import issue, tsa_url_from_env
+
+    issued = issue.issue(runtime.db(), instance_id, keys_dir=keys_dir(),
+                         trails_dir=trails_dir(), now=runtime.utcnow(),
+                         location=base_url(), tsa_url=tsa_url_from_env(),
+                         max_attempts=outbox.MAX_ATTEMPTS)
+    outbox.kick(issued.outbox_ids)
+
+
+@dramatiq.actor(queue_name="trails", max_retries=3, min_backoff=5000,
+                time_limit=2 * 60 * 60 * 1000)
+def build_export(export_id: int) -> None:
+    """Build an export's ZIP of trails with its CSV index (an export already built is left
+    alone; one interrupted is built again from the start)."""
+    from approvals.trail import export
+
+    export.build(runtime.db(), export_id, trails_dir(), runtime.utcnow)
+
+
+ACTORS = [deliver_outbox, fire_timer, render_trail, build_export]

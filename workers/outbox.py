@@ -3,7 +3,9 @@
 An outbox row is written in the same transaction as the state change that caused it. After
 the commit the entry point calls :func:`kick`; if Redis is down or the message is lost, the
 scheduler's sweep sends it again. :func:`deliver` is idempotent: a row already done is left
-alone, and the notification it creates is unique per (row, person).
+alone, and the notification it creates is unique per (row, person). A ``trail`` row is only
+handed on to the ``render_trail`` actor (see :data:`ROUTES`), which closes it once the signed
+trail is stored.
 """
 
 from __future__ import annotations
@@ -34,13 +36,16 @@ def deliver_batch(db: Engine, item_ids: list[int], now: datetime) -> int:
     Dramatiq retries (rows already done are skipped), until a row fails ``MAX_ATTEMPTS`` times
     and is marked ``failed``.
     """
-    done, failures = 0, []
+    done, failures, routed = 0, [], []
     with write_session(db) as session:
         for item_id in item_ids:
             # Locked, so a second delivery of the same id waits for the first and then finds
             # it done (SQLite's BEGIN IMMEDIATE already serialises writers).
             item = session.get(OutboxItem, item_id, with_for_update=True)
             if item is None or item.state != "pending":
+                continue
+            if item.kind in ROUTES:  # carried out (and closed) by its own actor
+                routed.append((item.kind, item.instance_id))
                 continue
             item.attempts += 1
             item.last_attempt_at = now
@@ -62,6 +67,7 @@ def deliver_batch(db: Engine, item_ids: list[int], now: datetime) -> int:
                 item.state, item.done_at, item.last_error = "done", now, None
                 done += 1
             session.add(item)
+    route(routed)
     if failures:
         raise failures[0]
     return done
@@ -76,6 +82,29 @@ def _notify(session, item: OutboxItem, now: datetime) -> None:
 
 
 HANDLERS = {"notify": _notify}
+
+
+def _send_trail(instance_id: int) -> None:
+    from workers.actors import render_trail
+
+    render_trail.send(instance_id)
+
+
+#: Outbox kinds carried out by an actor on another queue, which closes the row itself when
+#: the work is really done: a trail is rendered on the ``trails`` queue, so a slow render
+#: never delays a notification (or a decision). The row's id may reach ``deliver_outbox``
+#: (``kick`` does not know kinds); it is handed on from there.
+ROUTES = {"trail": _send_trail}
+
+
+def route(rows: list[tuple[str, int | None]]) -> None:
+    """Hand (kind, instance id) rows of a routed kind to their actor, once per instance."""
+    for kind, instance_id in dict.fromkeys(rows):
+        try:
+            ROUTES[kind](instance_id)
+        except Exception:  # noqa: BLE001 - the sweep re-sends what is still pending
+            log.warning("could not enqueue %s of instance %s; the sweep will", kind,
+                        instance_id, exc_info=True)
 
 
 def kick(item_ids: list[int]) -> None:

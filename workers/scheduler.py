@@ -1,7 +1,9 @@
 """The periodic sweep (Procfile role ``scheduler``).
 
 Every few seconds it re-enqueues outbox rows still pending after a grace period (a message lost
-from Redis, or never sent because Redis was down, loses nothing) and enqueues due timers. The
+from Redis, or never sent because Redis was down, loses nothing), enqueues due timers, and
+re-enqueues exports left pending or stalled (a ``trail`` row goes to ``render_trail`` on the
+``trails`` queue, an export to ``build_export``). The
 database says what is due; Redis only carries the work, so running the sweep twice is harmless:
 the actors are idempotent.
 """
@@ -18,8 +20,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from approvals.db import write_session
-from approvals.models import OutboxItem, Timer
-from workers import runtime
+from approvals.models import Export, OutboxItem, Timer
+from workers import outbox, runtime
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(seconds=30)  # an outbox row younger than this is still on its first trip
@@ -31,11 +33,12 @@ BATCH = 500
 class SweepReport:
     outbox: int = 0
     timers: int = 0
+    exports: int = 0
 
 
 def sweep(db: Engine, now: datetime) -> SweepReport:
     """Enqueue what is due; returns how many of each kind were sent."""
-    from workers.actors import deliver_outbox, fire_timer
+    from workers.actors import build_export, deliver_outbox, fire_timer
 
     report = SweepReport()
     with write_session(db) as session:
@@ -54,12 +57,25 @@ def sweep(db: Engine, now: datetime) -> SweepReport:
         for timer in timers:
             timer.enqueued_at = now
             session.add(timer)
-        item_ids, timer_ids = [i.id for i in items], [t.id for t in timers]
+        exports = session.exec(select(Export).where(  # lost, or its worker stopped
+            Export.state.in_(("pending", "running")), Export.updated_at <= stale)
+            .order_by(Export.id).limit(BATCH)).all()
+        for export in exports:
+            export.updated_at = now
+            session.add(export)
+        export_ids = [e.id for e in exports]
+        routed = [(i.kind, i.instance_id) for i in items if i.kind in outbox.ROUTES]
+        item_ids = [i.id for i in items if i.kind not in outbox.ROUTES]
+        timer_ids = [t.id for t in timers]
+    outbox.route(routed)  # a trail row goes straight to render_trail on the trails queue
     for first in range(0, len(item_ids), 50):
         deliver_outbox.send(item_ids[first:first + 50])
     for timer_id in timer_ids:
         fire_timer.send(timer_id)
-    report.outbox, report.timers = len(item_ids), len(timer_ids)
+    for export_id in export_ids:
+        build_export.send(export_id)
+    report.exports = len(export_ids)
+    report.outbox, report.timers = len(item_ids) + len(routed), len(timer_ids)
     return report
 
 
@@ -68,9 +84,9 @@ def run_forever(interval: float = 5.0) -> None:
     while True:
         try:
             report = sweep(runtime.db(), runtime.utcnow())
-            if report.outbox or report.timers:
-                log.info("sweep: re-sent %d outbox rows, %d timers", report.outbox,
-                         report.timers)
+            if report.outbox or report.timers or report.exports:
+                log.info("sweep: re-sent %d outbox rows, %d timers, %d exports",
+                         report.outbox, report.timers, report.exports)
         except Exception:  # noqa: BLE001 - a scheduler that dies stops all timers
             log.exception("sweep failed; retrying in %.0f s", interval)
         time.sleep(interval)

@@ -14,13 +14,14 @@ def test_db_upgrade_on_fresh_database_creates_tables(cli: Invoke, env: Path) -> 
     result = cli("db", "upgrade")
 
     assert result.exit_code == 0, result.output
-    assert "upgraded from an empty database to 0001" in result.stdout
+    assert "upgraded from an empty database to 0002" in result.stdout
     engine = sa.create_engine(f"sqlite:///{env}/t.db")
     try:
         tables = set(sa.inspect(engine).get_table_names())
     finally:
         engine.dispose()
-    assert {"person", "instance", "task", "auditevent", "outboxitem", "alembic_version"} <= tables
+    assert {"person", "instance", "task", "auditevent", "outboxitem", "trail", "export",
+            "accessdenial", "alembic_version"} <= tables
 
 
 def test_db_upgrade_twice_says_the_schema_is_already_current(cli: Invoke) -> None:
@@ -29,7 +30,32 @@ def test_db_upgrade_twice_says_the_schema_is_already_current(cli: Invoke) -> Non
     result = cli("db", "upgrade")
 
     assert result.exit_code == 0
-    assert "already at the newest schema (0001)" in result.stdout
+    assert "already at the newest schema (0002)" in result.stdout
+
+
+def test_db_upgrade_brings_a_0001_database_to_0002_keeping_its_rows(cli: Invoke,
+                                                                    env: Path) -> None:
+    from alembic import command
+
+    from approvals.db import alembic_config
+
+    url = f"sqlite:///{env}/t.db"
+    command.upgrade(alembic_config(url), "0001")
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text("INSERT INTO person (email, name, locale, department, "
+                                       "active) VALUES ('a@example.com', 'A', 'en', '', 1)"))
+        result = cli("db", "upgrade")
+        assert result.exit_code == 0, result.output
+        assert "upgraded from 0001 to 0002" in result.stdout
+        with engine.connect() as connection:
+            assert connection.execute(sa.text("SELECT count(*) FROM person")).scalar() == 1
+            assert connection.execute(sa.text("SELECT count(*) FROM trail")).scalar() == 0
+        command.downgrade(alembic_config(url), "0001")
+        assert "trail" not in sa.inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
 
 
 def test_db_upgrade_against_unreachable_postgresql_exits_1_without_traceback(

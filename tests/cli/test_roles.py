@@ -7,6 +7,7 @@ replace the process, and checks what the command would run, and with which setti
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import types
 from pathlib import Path
@@ -28,6 +29,12 @@ def redis_answers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return waited
 
 
+@pytest.fixture
+def keys(env: Path, org_keys: Path) -> Path:
+    """The organisation's keys in the var folder, as ``signoff keys init`` leaves them."""
+    return Path(shutil.copytree(org_keys, env / "var" / "keys"))
+
+
 def test_redis_runs_the_embedded_server_in_the_var_dir(cli: Invoke, env: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[Path] = []
@@ -38,7 +45,7 @@ def test_redis_runs_the_embedded_server_in_the_var_dir(cli: Invoke, env: Path,
 
 
 def test_worker_waits_for_redis_then_execs_dramatiq_on_its_queues(
-        cli: Invoke, env: Path, redis_answers: list[str],
+        cli: Invoke, env: Path, keys: Path, redis_answers: list[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
     execs: list[tuple[str, list[str]]] = []
     monkeypatch.setattr(os, "execv", lambda path, argv: execs.append((path, argv)))
@@ -49,10 +56,11 @@ def test_worker_waits_for_redis_then_execs_dramatiq_on_its_queues(
     assert redis_answers == [f"unix://{env / 'var' / 'redis.sock'}"]
     assert execs == [(sys.executable, [
         sys.executable, "-m", "dramatiq", "workers.actors", "--processes", "1",
-        "--threads", "4", "--queues", "outbox", "timers"])]
+        "--threads", "4", "--queues", "outbox", "timers", "trails"])]
+    assert "trails are signed by " in result.stderr and str(keys) in result.stderr
 
 
-def test_worker_uses_redis_url_when_set(cli: Invoke, redis_answers: list[str],
+def test_worker_uses_redis_url_when_set(cli: Invoke, keys: Path, redis_answers: list[str],
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6399/0")
     monkeypatch.setattr(os, "execv", lambda path, argv: None)
@@ -63,7 +71,7 @@ def test_worker_uses_redis_url_when_set(cli: Invoke, redis_answers: list[str],
 
 
 def test_worker_gives_up_clearly_when_redis_never_answers(
-        cli: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+        cli: Invoke, keys: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def never(url: str, timeout: float) -> None:
         raise TimeoutError(f"Redis at {url} did not answer within {timeout:g} s")
 
@@ -75,6 +83,31 @@ def test_worker_gives_up_clearly_when_redis_never_answers(
     assert result.exit_code == 1
     assert "did not answer within 60 s; is `signoff redis` running?" in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("damage, named", [
+    ("no keys", "organisation.key.pem"), ("corrupt key", "organisation.key.pem"),
+    ("no certificate", "organisation.cert.pem")])
+def test_worker_refuses_to_start_without_a_usable_signing_key(
+        cli: Invoke, env: Path, org_keys: Path, redis_answers: list[str],
+        monkeypatch: pytest.MonkeyPatch, damage: str, named: str) -> None:
+    monkeypatch.setattr(os, "execv", lambda path, argv: pytest.fail("dramatiq was started"))
+    folder = env / "var" / "keys"
+    if damage != "no keys":
+        shutil.copytree(org_keys, folder)
+    if damage == "corrupt key":
+        (folder / "organisation.key.pem").write_text("-----BEGIN PRIVATE KEY-----\nxx\n")
+    elif damage == "no certificate":
+        (folder / "organisation.cert.pem").unlink()
+
+    result = cli("worker")
+
+    assert result.exit_code == 1
+    assert "the worker cannot sign trails, so it does not start" in result.stderr
+    assert str(folder / named) in result.stderr
+    assert "signoff keys init" in result.stderr
+    assert "Traceback" not in result.output
+    assert redis_answers == []  # refused before waiting for anything
 
 
 def test_scheduler_waits_for_redis_then_sweeps(cli: Invoke, redis_answers: list[str],

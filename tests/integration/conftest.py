@@ -3,8 +3,8 @@
 ``db`` runs each test on both databases: a migrated SQLite file under ``tmp_path``, and a fresh
 PostgreSQL database created in the session cluster and dropped afterwards. ``org`` fills it with
 a small directory and the shipped processes. ``worker`` runs Dramatiq's own worker in threads of
-this process against the embedded Redis; its ``join()`` waits until every queue is empty and
-fails the test if an actor raised.
+this process against the embedded Redis, with the session's signing keys in its var folder; its
+``join()`` waits until every queue is empty and fails the test if an actor raised.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from approvals.models import Person
 from workers import broker as brokers
 from workers import runtime
 
-QUEUES = ("outbox", "timers")
+QUEUES = ("outbox", "timers", "trails")
 
 PEOPLE = """\
 email,name,locale,manager_email,department,roles,aliases
@@ -164,9 +164,10 @@ class RunningWorker:
 
 
 @pytest.fixture
-def broker(db: Engine, redis_url: str) -> Iterator[RedisBroker]:
+def broker(db: Engine, redis_url: str, signing_var) -> Iterator[RedisBroker]:
     """Signoff's actors bound to a Redis broker on the embedded Redis, its queues empty, and
-    the worker runtime pointed at ``db``; nothing consumes the queues."""
+    the worker runtime pointed at ``db`` (and at a var folder holding the organisation's keys,
+    so completed instances get their signed trails); nothing consumes the queues."""
     from workers import actors
 
     previous = dramatiq.get_broker()

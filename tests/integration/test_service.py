@@ -98,8 +98,12 @@ def test_contract_is_sent_back_revised_with_a_new_file_approved_and_sent(db, org
     assert events[6].data == {"verdict": "send_back", "comment": "The penalty clause is "
                               "one-sided.", "stage": "approval", "channel": "web"}
     assert events[6].actor_id == boris
-    notes = [(o.payload["person"], o.payload["template"]) for o in
-             rows(db, OutboxItem, OutboxItem.instance_id == started.instance_id)]
+    items = rows(db, OutboxItem, OutboxItem.instance_id == started.instance_id)
+    # the completing command also owes the signed trail (made by a worker, see test_trails)
+    assert [(o.kind, o.payload) for o in items if o.kind != "notify"] == [
+        ("trail", {"instance": started.instance_id})]
+    assert items[-1].id in done.outbox_ids
+    notes = [(o.payload["person"], o.payload["template"]) for o in items if o.kind == "notify"]
     assert notes == [
         (anna, "task_assigned"), (boris, "task_assigned"), (clara, "task_assigned"),
         (anna, "task_withdrawn"), (clara, "task_withdrawn"), (org.initiator, "revision_requested"),

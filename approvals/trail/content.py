@@ -1,0 +1,430 @@
+"""What a trail shows, read from the database and put into words.
+
+:func:`collect` builds one plain dict (the template's only input) from
+:func:`approvals.queries.instance_view` and the rows it points at: the summary, the form data,
+every version of every document, the stages, every audit event in order, and the audit chain
+recomputed at this moment. It only reads. Anything that cannot be shown as it should (a
+document whose stored bytes are missing or do not match their SHA-256, a broken chain) is put
+in the trail, marked, and listed in ``problems``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlmodel import Session, select
+
+from approvals import audit, queries
+from approvals.definitions import FieldSpec, Process
+from approvals.models import Blob, Document, Person, Task
+from approvals.trail.i18n import t, term
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """The final version of a document, to embed as an associated file."""
+
+    filename: str
+    content: bytes
+    content_type: str
+    description: str
+    uploaded_at: datetime
+
+
+def collect(session: Session, instance_id: int, locale: str, provisional: bool,
+            generated_at: datetime) -> tuple[dict[str, Any], list[Embedded]]:
+    """The trail's content and the files to embed in it."""
+    instance = queries.get_instance(session, instance_id)
+    process = queries.process_of(session, instance)
+    # The chain first: events are only ever appended, so the view read after it holds every
+    # event the head covers (and, on a running instance, perhaps newer ones, left out).
+    chain = audit.verify(session, instance_id)
+    view = queries.instance_view(session, instance, locale)
+    if chain.ok:
+        view["timeline"] = [e for e in view["timeline"] if e["seq"] <= chain.count]
+    names = _Names(session, _people_ids(view))
+    problems: list[str] = []
+    if not chain.ok:
+        problems.append(t("chain.broken", locale, problem=chain.problem, at=chain.broken_at))
+    documents, embedded = _documents(session, instance_id, process, locale, problems, names)
+    content = {
+        "locale": locale,
+        "provisional": provisional,
+        "generated_at": when(generated_at),
+        "instance_id": instance_id,
+        "status": view["status"],
+        "process_name": view["process"]["name"],
+        "summary": _summary(view, process, locale, names, generated_at),
+        "participants": _participants(view, process, locale, names),
+        "fields": _fields(process, view["fields"], locale, names),
+        "documents": documents,
+        "stages": _stages(session, view, process, locale, names),
+        "timeline": [_event(e, process, locale, names) for e in view["timeline"]],
+        "chain": {"count": chain.count, "head": chain.head, "ok": chain.ok,
+                  "state": t("chain.intact", locale) if chain.ok else problems[0]},
+        "problems": problems,
+    }
+    return content, embedded
+
+
+# ---------------------------------------------------------------------------- formatting
+
+
+def when(value: datetime | str | None) -> str:
+    """A moment in UTC, to the second: ``2026-11-27 14:05:09 UTC``."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return f"{value.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+
+
+def duration(seconds: float, locale: str) -> str:
+    seconds = max(0, int(seconds))
+    d, rest = divmod(seconds, 86400)
+    h, rest = divmod(rest, 3600)
+    m, s = divmod(rest, 60)
+    if d:
+        return t("duration.days", locale, d=d, h=h, m=m)
+    if h:
+        return t("duration.hours", locale, h=h, m=m)
+    return t("duration.minutes", locale, m=m, s=s)
+
+
+def number(value: Any, locale: str, places: int | None = None) -> str:
+    """Digits grouped the way the reader writes them: 150,000.50 / 150 000,50."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    text = f"{amount:,.{places}f}" if places is not None else f"{amount:,}"
+    if locale == "ru":
+        text = text.replace(",", "\u00a0").replace(".", ",")
+    return text
+
+
+class _Names:
+    """People by id, loaded in one query: a name alone, or ``Name <email>`` when two people
+    of the trail share a name. :meth:`participants` lists everyone once, with the address."""
+
+    def __init__(self, session: Session, ids: set[int]) -> None:
+        self.session = session
+        self.people: dict[int, Person] = {}
+        if ids:
+            for person in session.exec(select(Person).where(Person.id.in_(ids))):
+                self.people[person.id] = person
+        counts: dict[str, int] = {}
+        for person in self.people.values():
+            counts[person.name] = counts.get(person.name, 0) + 1
+        self.ambiguous = {name for name, n in counts.items() if n > 1}
+
+    def of_id(self, person_id: Any) -> str:
+        if not isinstance(person_id, int):
+            return "" if person_id is None else str(person_id)
+        person = self.people.get(person_id)
+        if person is None:
+            person = self.people[person_id] = self.session.get(Person, person_id)
+        if person is None:
+            return f"#{person_id}"
+        return f"{person.name} <{person.email}>" if person.name in self.ambiguous \
+            else person.name
+
+    def of_email(self, email: str) -> str:
+        person = next((p for p in self.people.values() if p and p.email == email), None)
+        if person is None:
+            person = self.session.exec(select(Person).where(Person.email == email)).first()
+        return f"{person.name} <{email}>" if person else email
+
+
+def _people_ids(view: dict[str, Any]) -> set[int]:
+    ids = {view["initiator"]["id"]} if view["initiator"] else set()
+    for task in view["tasks"]:
+        ids.update(p["id"] for p in (task["assignee"], task["decided_by"]) if p)
+    for event in view["timeline"]:
+        data = event["data"] or {}
+        if event["actor"]:
+            ids.add(event["actor"]["id"])
+        ids.update(v for v in (data.get("assignee"), data.get("from"), data.get("to"),
+                               data.get("on_behalf_of"), *(data.get("assignees") or []))
+                   if isinstance(v, int))
+    ids.update(d["uploaded_by"]["id"] for d in view["documents"] if d["uploaded_by"])
+    return ids
+
+
+# ---------------------------------------------------------------------------- sections
+
+
+def _summary(view: dict, process: Process, locale: str, names: _Names,
+             generated_at: datetime) -> list[tuple[str, str]]:
+    if view["status"] == "completed":
+        outcome = t("outcome.completed", locale)
+    elif view["status"] == "cancelled":
+        event = next((e for e in reversed(view["timeline"]) if e["kind"] == "cancelled"), None)
+        who = names.of_id(event["actor"]["id"]) if event and event["actor"] else ""
+        reason = (event or {"data": {}})["data"].get("reason") or ""
+        outcome = t("outcome.cancelled_reason" if reason else "outcome.cancelled", locale,
+                    name=who, reason=reason)
+    else:
+        outcome = t("outcome.running", locale, stage=view["stage_name"] or view["stage"])
+    initiator = view["initiator"]
+    return [
+        (t("summary.process", locale), view["process"]["name"]),
+        (t("summary.version", locale), str(view["process"]["version"])),
+        (t("summary.instance", locale), str(view["id"])),
+        (t("summary.subject", locale), view["title"]),
+        (t("summary.initiator", locale),
+         f"{initiator['name']} <{initiator['email']}>" if initiator else ""),
+        (t("summary.started", locale), when(view["started_at"])),
+        (t("summary.ended", locale), when(view["ended_at"]) if view["ended_at"]
+         else t("summary.not_ended", locale)),
+        (t("summary.outcome", locale), outcome),
+        (t("summary.generated", locale), when(generated_at)),
+    ]
+
+
+def _participants(view: dict, process: Process, locale: str,
+                  names: _Names) -> list[dict[str, str]]:
+    """Everyone who took part, once, with the address that identifies them and their part."""
+    parts: dict[int, list[str]] = {}
+    if view["initiator"]:
+        parts[view["initiator"]["id"]] = [t("participants.initiator", locale)]
+    for task in view["tasks"]:
+        for person in (task["assignee"], task["decided_by"]):
+            if person:
+                roles = parts.setdefault(person["id"], [])
+                if task["stage_name"] not in roles:
+                    roles.append(task["stage_name"])
+    for event in view["timeline"]:
+        if event["actor"]:
+            parts.setdefault(event["actor"]["id"], [])
+    rows = []
+    for person_id, roles in parts.items():
+        person = names.people.get(person_id)
+        if person is not None:
+            rows.append({"name": person.name, "email": person.email,
+                         "part": "; ".join(roles)})
+    return rows
+
+
+def _fields(process: Process, fields: dict[str, Any], locale: str,
+            names: _Names) -> list[tuple[str, str]]:
+    rows = []
+    for spec in process.fields:
+        value = fields.get(spec.name)
+        if value is None or value == "" or value == []:
+            continue
+        rows.append((spec.label.get(locale), _display(spec, value, locale, names)))
+    declared = {f.name for f in process.fields}
+    for name, value in fields.items():  # values a process sets itself
+        if name not in declared:
+            text = t("common.yes" if value else "common.no", locale) \
+                if isinstance(value, bool) else str(value)
+            rows.append((name, text))
+    return rows
+
+
+def _display(spec: FieldSpec, value: Any, locale: str, names: _Names) -> str:
+    kind = spec.type
+    if kind == "file" and isinstance(value, dict):
+        return t("fields.file", locale, filename=value.get("filename", ""),
+                 version=value.get("version", ""))
+    if kind == "money":
+        amount = number(value, locale, places=2)
+        return f"{amount} {spec.currency}" if spec.currency else amount
+    if kind == "number":
+        return number(value, locale)
+    if kind == "date_range" and isinstance(value, dict):
+        return f"{value.get('start', '')} – {value.get('end', '')}"
+    if kind == "person" and isinstance(value, str):
+        return names.of_email(value)
+    if kind == "people" and isinstance(value, list):
+        return "; ".join(names.of_email(v) for v in value)
+    if kind == "choice":
+        choice = next((c for c in spec.choices if c.value == str(value)), None)
+        return choice.label.get(locale) if choice else str(value)
+    if kind == "boolean":
+        return t("common.yes" if value else "common.no", locale)
+    return str(value)
+
+
+def _documents(session: Session, instance_id: int, process: Process, locale: str,
+               problems: list[str], names: _Names) -> tuple[list[dict[str, Any]],
+                                                             list[Embedded]]:
+    rows = session.exec(select(Document).where(Document.instance_id == instance_id)
+                        .order_by(Document.field, Document.version)).all()
+    final = {}
+    for doc in rows:
+        final[doc.field] = doc.id  # ordered by version: the last one wins
+    result, embedded = [], []
+    for doc in rows:
+        spec = process.field(doc.field)
+        label = spec.label.get(locale) if spec else doc.field
+        is_final = final[doc.field] == doc.id
+        problem = ""
+        if is_final:
+            blob = session.get(Blob, doc.sha256)
+            if blob is None:
+                problem = t("docs.missing", locale)
+            elif hashlib.sha256(blob.data).hexdigest() != doc.sha256:
+                problem = t("docs.mismatch", locale)
+            else:
+                embedded.append(Embedded(
+                    doc.filename, blob.data, doc.content_type,
+                    t("docs.description", locale, field=label, version=doc.version,
+                      sha256=doc.sha256), doc.uploaded_at))
+            if problem:
+                problems.append(f"{label}, {doc.filename}: {problem}")
+        result.append({
+            "field": label, "version": doc.version, "filename": doc.filename,
+            "size": t("size.bytes", locale, n=number(doc.size, locale)), "sha256": doc.sha256,
+            "uploaded": when(doc.uploaded_at), "uploaded_by": names.of_id(doc.uploaded_by_id),
+            "state": (t("docs.problem", locale, problem=problem) if problem
+                      else t("docs.final" if is_final else "docs.superseded", locale)),
+            "problem": bool(problem),
+        })
+    return result, embedded
+
+
+def _stages(session: Session, view: dict, process: Process, locale: str,
+            names: _Names) -> list[dict[str, Any]]:
+    tasks = session.exec(select(Task).where(Task.instance_id == view["id"])
+                         .order_by(Task.seq)).all()
+    by_stage: dict[str, list[Task]] = {}
+    for task in tasks:
+        by_stage.setdefault(task.stage, []).append(task)
+    rows = []
+    revision_seen = any(task.kind == "revision" for task in tasks)
+    stages = list(view["stages"])
+    if revision_seen and not any(s["key"] == "revision" for s in stages):
+        stages.append({"key": "revision", "name": process.status("revision").name.get(locale),
+                       "state": "done", "rule": "all"})
+    for stage in stages:
+        own = by_stage.get(stage["key"], [])
+        people = [_task_line(task, locale, names) for task in own]
+        rounds = len({task.round for task in own})
+        rows.append({
+            "name": stage["name"],
+            "state": term("stage_state", stage["state"], locale),
+            "rule": term("rule", stage["rule"], locale),
+            "people": people or [t("stages.none", locale)],
+            "rounds": t("stages.rounds", locale, n=rounds) if rounds > 1 else "",
+            "duration": _stage_duration(own, locale),
+        })
+    return rows
+
+
+def _task_line(task: Task, locale: str, names: _Names) -> str:
+    who = names.of_id(task.assignee_id)
+    if task.state == "decided":
+        decided = term("verdict", task.verdict, locale)
+        by = ""
+        if task.decided_by_id is not None and task.decided_by_id != task.assignee_id:
+            by = f" ({names.of_id(task.decided_by_id)})"
+        return f"{who}: {decided}{by}, {when(task.closed_at)}, " \
+               f"{term('channel', task.channel, locale)}"
+    if task.state == "withdrawn":
+        return f"{who}: {t('task.withdrawn', locale)} " \
+               f"({term('close_reason', task.close_reason, locale)})"
+    return f"{who}: {t('task.pending', locale)}"
+
+
+def _stage_duration(tasks: list[Task], locale: str) -> str:
+    opened = [task.opened_at for task in tasks if task.opened_at]
+    if not opened:
+        return ""
+    if any(task.state in ("open", "waiting") for task in tasks):
+        return t("stages.in_progress", locale, time=when(min(opened)))
+    closed = [task.closed_at for task in tasks if task.closed_at]
+    return duration((max(closed) - min(opened)).total_seconds(), locale) if closed else ""
+
+
+def _event(event: dict[str, Any], process: Process, locale: str,
+           names: _Names) -> dict[str, Any]:
+    data = event["data"] or {}
+
+    def stage_name(key: Any) -> str:
+        try:
+            return process.status(key).name.get(locale)
+        except (KeyError, TypeError):
+            return str(key or "")
+
+    def field_label(name: Any) -> str:
+        spec = process.field(name) if isinstance(name, str) else None
+        return spec.label.get(locale) if spec else str(name or "")
+
+    values = {
+        "stage": stage_name(data.get("stage")) if data.get("stage") else "",
+        "rule": term("rule", data.get("rule"), locale),
+        "assignee": names.of_id(data.get("assignee")),
+        "assignees": "; ".join(names.of_id(p) for p in data.get("assignees") or []),
+        "verdict": term("verdict", data.get("verdict"), locale),
+        "reason": term("close_reason", data.get("reason"), locale),
+        "condition": data.get("condition", ""),
+        "field": field_label(data.get("field")),
+        "version": data.get("version", ""),
+        "filename": data.get("filename", ""),
+        "from_": names.of_id(data.get("from")),
+        "to": names.of_id(data.get("to")),
+        "values": ", ".join(f"{k} = {v}" for k, v in (data.get("values") or {}).items()),
+    }
+    kind = event["kind"]
+    text = t(f"event.{kind}", locale, **values) if f"event.{kind}" in _EVENT_KEYS else kind
+    details = []
+    if kind == "document_version" and data.get("sha256"):
+        details.append(("SHA-256", data["sha256"]))
+    comment = data.get("reason") if kind == "cancelled" else data.get("comment")
+    if kind == "sent_back" and data.get("comments"):
+        comment = " / ".join(str(c) for c in data["comments"] if c)
+    actor = event["actor"]
+    person = names.of_id(actor["id"]) if actor else t("timeline.system", locale)
+    on_behalf = data.get("on_behalf_of")
+    return {
+        "seq": event["seq"],
+        "at": when(event["at"]),
+        "person": person,
+        "on_behalf_of": (t("timeline.on_behalf_of", locale, name=names.of_id(on_behalf))
+                         if on_behalf is not None else ""),
+        "text": text,
+        "verdict": term("verdict", data.get("verdict"), locale) if kind == "decided" else "",
+        "comment": comment or "",
+        "channel": term("channel", event["channel"], locale),
+        "channel_key": event["channel"],
+        "details": details,
+        "evidence": _evidence(data.get("evidence"), locale),
+    }
+
+
+_EVENT_KEYS = {f"event.{kind}" for kind in (
+    "started", "stage_entered", "task_opened", "decided", "task_withdrawn", "stage_completed",
+    "stage_skipped", "sent_back", "resubmitted", "document_version", "completed", "cancelled",
+    "reassigned", "deadline_passed", "fields_set")}
+
+_EVIDENCE_LABELS = {"message_id": "evidence.message_id", "message-id": "evidence.message_id",
+                    "auth": "evidence.auth", "authentication": "evidence.auth",
+                    "authentication_results": "evidence.auth", "auth_result": "evidence.auth",
+                    "from": "evidence.from", "sender": "evidence.from",
+                    "received_at": "evidence.received_at"}
+
+
+def _evidence(evidence: Any, locale: str) -> list[tuple[str, str]]:
+    """An email decision's evidence (Message-ID, sender authentication…), every key shown."""
+    if not evidence:
+        return []
+    if not isinstance(evidence, dict):
+        return [("", str(evidence))]
+    rows = []
+    for key, value in evidence.items():
+        label_key = _EVIDENCE_LABELS.get(str(key).lower())
+        label = t(label_key, locale) if label_key else str(key)
+        if isinstance(value, dict):
+            value = "; ".join(f"{k}={v}" for k, v in value.items())
+        elif isinstance(value, list):
+            value = "; ".join(str(v) for v in value)
+        rows.append((label, str(value)))
+    return rows

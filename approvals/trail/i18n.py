@@ -1,0 +1,234 @@
+"""What a trail says, in English and Russian.
+
+The trail keeps its own catalogue (the web pages have theirs in ``web/i18n.py``; the
+``approvals`` package never imports ``web``). :func:`t` picks the language and fills in
+``{params}``; a missing key shows as the key itself.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+LOCALES = ("en", "ru")
+DEFAULT_LOCALE = "en"
+
+TEXTS: dict[str, dict[str, str]] = {
+    "doc.title": {"en": "Approval trail", "ru": "Лист согласования"},
+    "doc.subtitle": {"en": "{process}, instance No. {instance}",
+                     "ru": "{process}, процесс № {instance}"},
+    "doc.provisional": {"en": "PROVISIONAL — as of {time}, not signed",
+                        "ru": "ПРЕДВАРИТЕЛЬНАЯ ВЕРСИЯ — по состоянию на {time}, без подписи"},
+    "doc.provisional_mark": {"en": "PROVISIONAL", "ru": "ПРЕДВАРИТЕЛЬНАЯ ВЕРСИЯ"},
+    "doc.provisional_note": {
+        "en": "The process is still running. This copy shows what happened so far; it is not "
+              "signed and is not the final trail.",
+        "ru": "Процесс ещё идёт. Эта копия показывает произошедшее на текущий момент; она не "
+              "подписана и не является итоговым листом согласования."},
+    "doc.page": {"en": "Page ", "ru": "Стр. "},
+    "doc.of": {"en": " of ", "ru": " из "},
+    "doc.footer": {"en": "Instance No. {instance} · audit chain {head}",
+                   "ru": "Процесс № {instance} · цепочка журнала {head}"},
+    # ------------------------------------------------------------------ summary
+    "summary.title": {"en": "Summary", "ru": "Сводка"},
+    "summary.process": {"en": "Process", "ru": "Процесс"},
+    "summary.version": {"en": "Process version", "ru": "Версия процесса"},
+    "summary.instance": {"en": "Instance No.", "ru": "Номер процесса"},
+    "summary.subject": {"en": "Subject", "ru": "Предмет"},
+    "summary.initiator": {"en": "Initiator", "ru": "Инициатор"},
+    "summary.started": {"en": "Started", "ru": "Начат"},
+    "summary.ended": {"en": "Ended", "ru": "Завершён"},
+    "summary.not_ended": {"en": "not yet (still running)", "ru": "ещё не завершён"},
+    "summary.outcome": {"en": "Outcome", "ru": "Итог"},
+    "summary.generated": {"en": "Trail generated", "ru": "Лист сформирован"},
+    "outcome.completed": {"en": "Completed: every stage was passed",
+                          "ru": "Завершён: все этапы пройдены"},
+    "outcome.cancelled": {"en": "Withdrawn by {name}", "ru": "Отозван: {name}"},
+    "outcome.cancelled_reason": {"en": "Withdrawn by {name}: {reason}",
+                                 "ru": "Отозван: {name}; причина: {reason}"},
+    "outcome.running": {"en": "In progress, at the stage “{stage}”",
+                        "ru": "В работе, этап «{stage}»"},
+    # ------------------------------------------------------------------ participants
+    "participants.title": {"en": "Participants", "ru": "Участники"},
+    "participants.name": {"en": "Name", "ru": "Имя"},
+    "participants.email": {"en": "Email address", "ru": "Адрес электронной почты"},
+    "participants.part": {"en": "Part in this process", "ru": "Роль в процессе"},
+    "participants.initiator": {"en": "initiator", "ru": "инициатор"},
+    # ------------------------------------------------------------------ fields
+    "fields.title": {"en": "Form data", "ru": "Данные формы"},
+    "fields.empty": {"en": "No data was entered.", "ru": "Данные не вводились."},
+    "fields.file": {"en": "{filename} (version {version}, SHA-256 below)",
+                    "ru": "{filename} (версия {version}, SHA-256 ниже)"},
+    "common.yes": {"en": "Yes", "ru": "Да"},
+    "common.no": {"en": "No", "ru": "Нет"},
+    # ------------------------------------------------------------------ documents
+    "docs.title": {"en": "Documents", "ru": "Документы"},
+    "docs.intro": {"en": "Every version of every attached file. The final version of each is "
+                         "embedded in this PDF as an associated file.",
+                   "ru": "Все версии всех приложенных файлов. Итоговая версия каждого "
+                         "вложена в этот PDF как связанный файл."},
+    "docs.empty": {"en": "No documents were attached.", "ru": "Документы не прикладывались."},
+    "docs.field": {"en": "Field", "ru": "Поле"},
+    "docs.version": {"en": "Ver.", "ru": "Верс."},
+    "docs.file": {"en": "File name and SHA-256", "ru": "Имя файла и SHA-256"},
+    "docs.size": {"en": "Size", "ru": "Размер"},
+    "docs.uploaded": {"en": "Uploaded", "ru": "Загружен"},
+    "docs.final": {"en": "final, embedded", "ru": "итоговая, вложена"},
+    "docs.superseded": {"en": "superseded", "ru": "заменена"},
+    "docs.problem": {"en": "NOT EMBEDDED: {problem}", "ru": "НЕ ВЛОЖЕН: {problem}"},
+    "docs.missing": {"en": "the stored content is missing",
+                     "ru": "сохранённое содержимое отсутствует"},
+    "docs.mismatch": {"en": "the stored content does not match its recorded SHA-256",
+                      "ru": "сохранённое содержимое не совпадает с записанным SHA-256"},
+    "docs.description": {"en": "{field}, version {version} (final), SHA-256 {sha256}",
+                         "ru": "{field}, версия {version} (итоговая), SHA-256 {sha256}"},
+    "size.bytes": {"en": "{n} bytes", "ru": "{n} байт"},
+    # ------------------------------------------------------------------ stages
+    "stages.title": {"en": "Stages", "ru": "Этапы"},
+    "stages.stage": {"en": "Stage", "ru": "Этап"},
+    "stages.rule": {"en": "Rule", "ru": "Правило"},
+    "stages.assignees": {"en": "Assignees and decisions", "ru": "Исполнители и решения"},
+    "stages.duration": {"en": "Duration", "ru": "Длительность"},
+    "stages.none": {"en": "nobody (not reached)", "ru": "никто (этап не начинался)"},
+    "stages.in_progress": {"en": "in progress since {time}", "ru": "идёт с {time}"},
+    "stages.rounds": {"en": "{n} rounds", "ru": "кругов: {n}"},
+    "stage_state.done": {"en": "done", "ru": "пройден"},
+    "stage_state.current": {"en": "current", "ru": "текущий"},
+    "stage_state.pending": {"en": "not reached", "ru": "не начинался"},
+    "stage_state.skipped": {"en": "skipped", "ru": "пропущен"},
+    "rule.all": {"en": "everyone must decide", "ru": "решают все"},
+    "rule.sequence": {"en": "one after another", "ru": "по очереди"},
+    "rule.any": {"en": "first to respond", "ru": "первый ответивший"},
+    "rule.quorum": {"en": "by quorum", "ru": "по кворуму"},
+    "task.pending": {"en": "no decision", "ru": "решения нет"},
+    "task.withdrawn": {"en": "withdrawn", "ru": "снята"},
+    "duration.days": {"en": "{d} d {h} h {m} min", "ru": "{d} дн. {h} ч {m} мин"},
+    "duration.hours": {"en": "{h} h {m} min", "ru": "{h} ч {m} мин"},
+    "duration.minutes": {"en": "{m} min {s} s", "ru": "{m} мин {s} с"},
+    # ------------------------------------------------------------------ timeline
+    "timeline.title": {"en": "Timeline: every audit event",
+                       "ru": "Хронология: все события журнала"},
+    "timeline.seq": {"en": "No.", "ru": "№"},
+    "timeline.time": {"en": "Time (UTC)", "ru": "Время (UTC)"},
+    "timeline.person": {"en": "Person", "ru": "Сотрудник"},
+    "timeline.event": {"en": "Event", "ru": "Событие"},
+    "timeline.channel": {"en": "Channel", "ru": "Канал"},
+    "timeline.on_behalf_of": {"en": "on behalf of {name}", "ru": "от имени: {name}"},
+    "timeline.system": {"en": "Signoff", "ru": "Signoff"},
+    "timeline.verdict": {"en": "Verdict", "ru": "Решение"},
+    "timeline.comment": {"en": "Comment: “{text}”", "ru": "Комментарий: «{text}»"},
+    "evidence.message_id": {"en": "Message-ID", "ru": "Message-ID"},
+    "evidence.auth": {"en": "Sender authentication", "ru": "Проверка отправителя"},
+    "evidence.from": {"en": "From", "ru": "Отправитель"},
+    "evidence.received_at": {"en": "Received", "ru": "Получено"},
+    "channel.web": {"en": "web", "ru": "веб"},
+    "channel.email": {"en": "email", "ru": "почта"},
+    "channel.api": {"en": "API", "ru": "API"},
+    "channel.cli": {"en": "command line", "ru": "командная строка"},
+    "channel.system": {"en": "system", "ru": "система"},
+    "verdict.approve": {"en": "approved", "ru": "согласовано"},
+    "verdict.send_back": {"en": "sent back for revision", "ru": "возвращено на доработку"},
+    "verdict.done": {"en": "done", "ru": "выполнено"},
+    "verdict.paid": {"en": "paid", "ru": "оплачено"},
+    "verdict.acknowledge": {"en": "acknowledged", "ru": "ознакомлен"},
+    "verdict.resubmit": {"en": "resubmitted", "ru": "отправлено повторно"},
+    "close_reason.stage_completed": {"en": "the stage completed", "ru": "этап завершён"},
+    "close_reason.sent_back": {"en": "sent back for revision",
+                               "ru": "процесс возвращён на доработку"},
+    "close_reason.process_withdrawn": {"en": "the process was withdrawn",
+                                       "ru": "процесс отозван"},
+    "close_reason.reassigned": {"en": "handed over to someone else",
+                                "ru": "передана другому сотруднику"},
+    "event.started": {"en": "Process started", "ru": "Процесс запущен"},
+    "event.stage_entered": {"en": "Stage “{stage}” began ({rule}): {assignees}",
+                            "ru": "Начат этап «{stage}» ({rule}): {assignees}"},
+    "event.task_opened": {"en": "Task opened for {assignee} (stage “{stage}”)",
+                          "ru": "Открыта задача: {assignee} (этап «{stage}»)"},
+    "event.decided": {"en": "Decision at the stage “{stage}”",
+                      "ru": "Решение на этапе «{stage}»"},
+    "event.task_withdrawn": {"en": "Task of {assignee} withdrawn: {reason}",
+                             "ru": "Задача снята ({assignee}): {reason}"},
+    "event.stage_completed": {"en": "Stage “{stage}” completed",
+                              "ru": "Этап «{stage}» завершён"},
+    "event.stage_skipped": {"en": "Stage “{stage}” skipped (condition {condition} not met)",
+                            "ru": "Этап «{stage}» пропущен (условие {condition} не "
+                                  "выполнено)"},
+    "event.sent_back": {"en": "Sent back for revision from the stage “{stage}”",
+                        "ru": "Возвращено на доработку с этапа «{stage}»"},
+    "event.resubmitted": {"en": "Sent for approval again", "ru": "Отправлено на согласование "
+                                                                 "повторно"},
+    "event.document_version": {"en": "Document “{field}”: version {version}, {filename}",
+                               "ru": "Документ «{field}»: версия {version}, {filename}"},
+    "event.completed": {"en": "Process completed", "ru": "Процесс завершён"},
+    "event.cancelled": {"en": "Process withdrawn", "ru": "Процесс отозван"},
+    "event.reassigned": {"en": "Task handed over from {from_} to {to}",
+                         "ru": "Задача передана: {from_} → {to}"},
+    "event.deadline_passed": {"en": "Deadline passed at the stage “{stage}”",
+                              "ru": "Истёк срок на этапе «{stage}»"},
+    "event.fields_set": {"en": "Set by the process: {values}",
+                         "ru": "Установлено процессом: {values}"},
+    # ------------------------------------------------------------------ chain and signature
+    "chain.title": {"en": "Audit chain", "ru": "Цепочка журнала"},
+    "chain.events": {"en": "Events", "ru": "Событий"},
+    "chain.head": {"en": "Head hash (SHA-256)", "ru": "Хеш вершины (SHA-256)"},
+    "chain.intact": {"en": "intact when this trail was generated",
+                     "ru": "целостна на момент формирования листа"},
+    "chain.broken": {"en": "BROKEN when this trail was generated: {problem} (event {at})",
+                     "ru": "НАРУШЕНА на момент формирования листа: {problem} (событие {at})"},
+    "chain.status": {"en": "State", "ru": "Состояние"},
+    "chain.explain": {
+        "en": "Each event's hash covers the previous event's hash and the event itself, so the "
+              "head hash above fixes every event listed in this trail. Anyone can check this "
+              "file: “signoff verify FILE.pdf” checks the signature and, next to Signoff's "
+              "database, recomputes the chain; any PAdES validator checks the signature.",
+        "ru": "Хеш каждого события покрывает хеш предыдущего события и само событие, поэтому "
+              "хеш вершины фиксирует все события этого листа. Проверить файл может любой: "
+              "«signoff verify FILE.pdf» проверяет подпись и, рядом с базой данных Signoff, "
+              "пересчитывает цепочку; подпись проверяет любой валидатор PAdES."},
+    "signature.note": {
+        "en": "This trail is sealed with the organisation's electronic signature (PAdES): a "
+              "PDF reader's signature panel shows who signed it and whether anything changed "
+              "since.",
+        "ru": "Лист заверен электронной подписью организации (PAdES): панель подписей "
+              "программы просмотра PDF показывает, кто подписал документ и изменялся ли он "
+              "после подписания."},
+    "problems.title": {"en": "Problems found while generating this trail",
+                       "ru": "Проблемы при формировании листа"},
+}
+
+
+def organisation_locale() -> str:
+    """The organisation's language for trails: ``SIGNOFF_LOCALE`` (``en`` unless ``ru``)."""
+    return normalize(os.environ.get("SIGNOFF_LOCALE"))
+
+
+def normalize(locale: str | None) -> str:
+    locale = (locale or "").strip().lower()[:2]
+    return locale if locale in LOCALES else DEFAULT_LOCALE
+
+
+def t(key: str, locale: str, **params: Any) -> str:
+    """The text of ``key`` in ``locale`` with ``params`` filled in; the key when unknown."""
+    texts = TEXTS.get(key)
+    if texts is None:
+        return key
+    text = texts.get(locale) or texts[DEFAULT_LOCALE]
+    if not params:
+        return text
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return text
+
+
+def known(key: str) -> bool:
+    return key in TEXTS
+
+
+def term(family: str, value: str | None, locale: str) -> str:
+    """A translated term of ``family`` (``verdict``, ``channel``, ``rule``…); the raw value
+    when the catalogue does not know it."""
+    if not value:
+        return ""
+    key = f"{family}.{value}"
+    return t(key, locale) if key in TEXTS else value

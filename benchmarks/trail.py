@@ -1,0 +1,168 @@
+"""Benchmark: render and sign one approval trail, warm.
+
+    make bench-trail
+    python -m benchmarks.trail --iterations 30 --locale ru
+
+Builds, through ``approvals.service`` on a fresh SQLite database, a completed contract
+approval with 40 audit events and 3 documents (three versions of a 150 KB contract, two
+send-backs, a task handed over), creates an organisation key, renders and signs the trail
+once to warm up, then ``--iterations`` times. Prints p50/p95 milliseconds for render, sign,
+both, and the CPU time of both, and the peak memory (RSS) of this process. Goal on a 2-core
+machine: p50 <= 300 ms, p95 <= 600 ms, <= 300 MB. A benchmark, not a test: nothing fails
+because the machine is slow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+PEOPLE = """email,name,locale,manager_email,department,roles,aliases
+director@bench.test,Дмитрий Директоров,ru,,Board,,
+author@bench.test,Анна Автор,ru,director@bench.test,Sales,,
+lawyer1@bench.test,Lawyer One,en,director@bench.test,Legal,,
+lawyer2@bench.test,Юрист Второй,ru,director@bench.test,Legal,,
+accountant@bench.test,Accountant,en,director@bench.test,Finance,,
+"""
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+EVIDENCE = {"message_id": "<bench-reply@mail.bench.test>",
+            "auth": "dkim=pass header.d=bench.test; spf=pass; dmarc=pass"}
+DOCUMENT_BYTES = 150_000
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def contract(version: int) -> dict[str, str]:
+    body = random.Random(version).randbytes(DOCUMENT_BYTES)  # incompressible, the worst case
+    content = b"%PDF-1.4\n% contract version " + str(version).encode() + b"\n" + body
+    return {"filename": f"supply-contract-v{version}.pdf",
+            "content_base64": base64.b64encode(content).decode("ascii"),
+            "content_type": "application/pdf"}
+
+
+def build(db) -> int:
+    """A completed contract approval of exactly 40 audit events and 3 document versions."""
+    from sqlmodel import select
+
+    from approvals import registry, service
+    from approvals.db import read_session, write_session
+    from approvals.directory import import_people
+    from approvals.models import Person, Task
+
+    with write_session(db) as session:
+        import_people(session, PEOPLE)
+        processes, errors = registry.load_all()
+        assert not errors, errors
+        registry.sync(session, processes, T0)
+        ids = {p.email.split("@")[0]: p.id for p in session.exec(select(Person)).all()}
+    author, director = ids["author"], ids["director"]
+    approvers = [ids["lawyer1"], ids["lawyer2"], ids["accountant"]]
+    fields = {"title": "Договор поставки № 42", "counterparty": "ООО «Ромашка»",
+              "amount": "1500000,00", "contract": contract(1),
+              "approvers": [f"{n}@bench.test" for n in ("lawyer1", "lawyer2", "accountant")]}
+    iid = service.start(db, "contract-approval", author, fields, T0).instance_id
+    clock = iter(T0 + timedelta(minutes=37 * n) for n in range(1, 100))
+
+    def open_tasks() -> dict[int, int]:
+        with read_session(db) as session:
+            rows = session.exec(select(Task).where(Task.instance_id == iid,
+                                                   Task.state == "open")).all()
+            return {t.assignee_id: t.id for t in rows}
+
+    for version in (2, 3):  # two rounds sent back by the second lawyer, by email
+        tasks = open_tasks()
+        service.decide(db, tasks[approvers[0]], approvers[0], "approve", "Согласовано",
+                       next(clock))
+        service.decide(db, tasks[approvers[2]], approvers[2], "approve", "", next(clock),
+                       channel="api")
+        service.decide(db, tasks[approvers[1]], approvers[1], "send_back",
+                       "Пункт 7.2: неустойка слишком высока", next(clock), channel="email",
+                       evidence=EVIDENCE)
+        service.resubmit(db, iid, author, {"contract": contract(version)},
+                         "Исправлен пункт 7.2", next(clock))
+    tasks = open_tasks()
+    service.reassign(db, tasks[approvers[0]], director, approvers[0], next(clock))
+    tasks = open_tasks()
+    for person in (director, approvers[1], approvers[2]):
+        service.decide(db, tasks[person], person, "approve", "", next(clock), channel="email",
+                       evidence=EVIDENCE)
+    tasks = open_tasks()
+    result = service.decide(db, tasks[author], author, "done", "Отправлено клиенту",
+                            next(clock))
+    assert result.status == "completed", result
+    return iid
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--iterations", type=int, default=30)
+    parser.add_argument("--locale", default="ru", choices=("en", "ru"))
+    args = parser.parse_args(argv)
+
+    from approvals import audit
+    from approvals.db import make_engine, read_session, upgrade
+    from approvals.trail import init_keys, load_keys, render_trail, sign_trail, verify_trail
+
+    with tempfile.TemporaryDirectory(prefix="signoff-bench-trail-") as tmp:
+        var = Path(tmp)
+        url = f"sqlite:///{var / 'signoff.db'}"
+        upgrade(url)
+        db = make_engine(url)
+        iid = build(db)
+        init_keys(var / "keys", "ООО «Бенчмарк»")
+        keys = load_keys(var / "keys")
+        with read_session(db) as session:
+            events = audit.verify(session, iid).count
+            generated = T0 + timedelta(days=2)
+
+            def once() -> tuple[float, float, float, bytes]:
+                started, cpu = time.perf_counter(), time.process_time()
+                pdf = render_trail(session, iid, locale=args.locale, generated_at=generated)
+                rendered = time.perf_counter()
+                signed = sign_trail(pdf, keys, reason="Approval trail", location="Signoff")
+                return (rendered - started, time.perf_counter() - rendered,
+                        time.process_time() - cpu, signed)
+
+            *_, signed = once()  # warm: imports, fonts, templates, the key
+            report = verify_trail(signed, cert=keys, session=session)
+            assert report.ok, report
+            render_ms, sign_ms, total_ms, cpu_ms = [], [], [], []
+            for _ in range(args.iterations):
+                render, sign, cpu, signed = once()
+                render_ms.append(render * 1000)
+                sign_ms.append(sign * 1000)
+                total_ms.append((render + sign) * 1000)
+                cpu_ms.append(cpu * 1000)
+        db.dispose()
+    print(f"trail of {events} events, 3 documents ({DOCUMENT_BYTES // 1000} KB each, the final "
+          f"one embedded), {args.locale}, {len(signed) // 1024} KB signed PDF; "
+          f"{args.iterations} iterations, warm")
+    for name, values in (("render", render_ms), ("sign", sign_ms), ("render+sign", total_ms),
+                         ("CPU time", cpu_ms)):
+        print(f"  {name:12} p50 {percentile(values, 50):7.1f} ms   p95 "
+              f"{percentile(values, 95):7.1f} ms   mean {statistics.fmean(values):7.1f} ms")
+    print(f"  peak memory (RSS) {peak_rss_mb():.0f} MB")
+    print(f"  load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores (other work on the "
+          "machine slows the wall-clock figures, less the CPU time)")
+    print("  goal: render+sign p50 <= 300 ms, p95 <= 600 ms, <= 300 MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,181 @@
+"""The signed trail of a completed instance, made by a real worker on the ``trails`` queue."""
+
+from __future__ import annotations
+
+import hashlib
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from approvals import audit, service
+from approvals.db import read_session, write_session
+from approvals.errors import KeyProblem
+from approvals.models import AuditEvent, Notification, OutboxItem, Trail
+from approvals.trail import issue, load_keys, verify_trail
+from approvals.trail.keys import CERT_FILE, KEY_FILE
+from tests.integration.flows import audit_events, rows
+from tests.integration.trails import complete_contract, make_app, signed_in
+from workers import outbox, scheduler
+from workers.actors import render_trail
+
+
+def _pdfs(var: Path) -> list[Path]:
+    return sorted((var / "trails").rglob("*.pdf"))
+
+
+def _kick_everything(db, instance_id: int) -> None:
+    with read_session(db) as session:
+        outbox.kick(service.outbox_ids(session, instance_id))
+
+
+def _issue(db, instance_id: int, var: Path, now):
+    return issue.issue(db, instance_id, keys_dir=var / "keys", trails_dir=var / "trails",
+                       now=now, location="test")
+
+
+def test_completing_a_contract_stores_exactly_one_signed_trail(db, org, now, worker,
+                                                              signing_var):
+    done = complete_contract(db, org, now)
+    instance_id = done.instance_id
+    _kick_everything(db, instance_id)
+    worker.join(timeout=60)
+
+    [trail] = rows(db, Trail, Trail.instance_id == instance_id)
+    assert (trail.sequence, trail.signed) == (1, True)
+    sha = trail.sha256
+    assert trail.path == f"{sha[:2]}/{sha[2:4]}/{sha}.pdf"
+    assert _pdfs(signing_var) == [signing_var / "trails" / trail.path]
+    pdf = (signing_var / "trails" / trail.path).read_bytes()
+    assert hashlib.sha256(pdf).hexdigest() == sha and len(pdf) == trail.size
+
+    events = audit_events(db, instance_id)
+    issued = events[-1]
+    assert issued.kind == "trail_issued"
+    assert issued.data["sha256"] == sha and issued.data["trail"] == trail.id
+    # the trail seals the chain as it stood before the event that records the trail
+    assert trail.event_count == issued.seq - 1
+    assert trail.chain_head == events[trail.event_count - 1].hash == issued.prev_hash
+    assert [e.kind for e in events].count("completed") == 1
+    with read_session(db) as session:
+        assert audit.verify(session, instance_id).ok
+        report = verify_trail(pdf, cert=load_keys(signing_var / "keys"), session=session)
+    assert report.ok, str(report)
+
+    [note] = rows(db, Notification, Notification.template == "trail_issued")
+    assert (note.person_id, note.instance_id, note.params["trail"]) == (
+        org.initiator, instance_id, trail.id)
+    [row] = rows(db, OutboxItem, OutboxItem.kind == "trail")
+    assert (row.instance_id, row.state, row.last_error) == (instance_id, "done", None)
+    inbox = signed_in(make_app(db), org.initiator).get("/").text  # Ivan reads Russian
+    assert f'href="/instances/{instance_id}/trail.pdf"' in inbox
+    assert "подписанный лист согласования готов" in inbox
+
+
+def test_the_trail_message_delivered_twice_still_makes_one_trail(db, org, now, worker,
+                                                                 signing_var):
+    done = complete_contract(db, org, now)
+    instance_id = done.instance_id
+
+    render_trail.send(instance_id)
+    render_trail.send(instance_id)
+    outbox.kick(done.outbox_ids)  # the trail row, handed on to the trails queue once more
+    worker.join(timeout=60)
+
+    [trail] = rows(db, Trail, Trail.instance_id == instance_id)
+    assert [e.kind for e in audit_events(db, instance_id)].count("trail_issued") == 1
+    assert len(rows(db, Notification, Notification.template == "trail_issued")) == 1
+    assert _pdfs(signing_var) == [signing_var / "trails" / trail.path]
+    again = _issue(db, instance_id, signing_var, now)
+    assert (again.trail_id, again.created, again.outbox_ids) == (trail.id, False, [])
+    assert len(rows(db, Trail)) == 1
+
+
+def test_two_workers_racing_for_the_same_trail_store_one(db, org, now, broker, signing_var):
+    instance_id = complete_contract(db, org, now).instance_id
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda _: _issue(db, instance_id, signing_var, now), range(2)))
+
+    [trail] = rows(db, Trail)
+    assert sorted(r.created for r in results) == [False, True]
+    assert {r.trail_id for r in results} == {trail.id}
+    assert _pdfs(signing_var) == [signing_var / "trails" / trail.path]  # the spare is removed
+    assert [e.kind for e in audit_events(db, instance_id)].count("trail_issued") == 1
+
+
+@pytest.mark.parametrize("damage, named", [
+    ("missing key", KEY_FILE), ("corrupt certificate", CERT_FILE)])
+def test_a_key_problem_fails_naming_the_file_and_the_outbox_row_keeps_the_error(
+        db, org, now, broker, signing_var, damage, named):
+    if damage == "missing key":
+        (signing_var / "keys" / KEY_FILE).unlink()
+    else:
+        (signing_var / "keys" / CERT_FILE).write_text("-----BEGIN CERTIFICATE-----\nnot one\n")
+    instance_id = complete_contract(db, org, now).instance_id
+
+    with pytest.raises(KeyProblem) as problem:
+        render_trail.fn(instance_id)
+
+    assert named in str(problem.value)
+    [row] = rows(db, OutboxItem, OutboxItem.kind == "trail")
+    assert (row.state, row.attempts) == ("pending", 1)
+    assert row.last_error.startswith("KeyProblem: ") and named in row.last_error
+    assert rows(db, Trail) == [] and _pdfs(signing_var) == []  # never an unsigned PDF
+    assert "trail_issued" not in [e.kind for e in audit_events(db, instance_id)]
+
+
+def test_a_render_failure_is_recorded_on_the_outbox_row_until_it_fails(db, org, now, broker,
+                                                                       signing_var,
+                                                                       monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the renderer fell over")
+
+    monkeypatch.setattr(issue, "render_trail", broken)
+    instance_id = complete_contract(db, org, now).instance_id
+
+    for _ in range(outbox.MAX_ATTEMPTS):
+        with pytest.raises(RuntimeError):
+            render_trail.fn(instance_id)
+
+    [row] = rows(db, OutboxItem, OutboxItem.kind == "trail")
+    assert (row.state, row.attempts) == ("failed", outbox.MAX_ATTEMPTS)
+    assert row.last_error == "RuntimeError: the renderer fell over"
+    assert rows(db, Trail) == []
+
+
+def test_the_sweep_sends_a_lost_trail_row_to_the_trails_queue(db, org, now, worker,
+                                                              signing_var):
+    instance_id = complete_contract(db, org, now).instance_id  # committed, never kicked
+    lost = rows(db, OutboxItem, OutboxItem.instance_id == instance_id)
+    assert "trail" in [row.kind for row in lost]
+
+    report = scheduler.sweep(db, now + timedelta(minutes=1))
+    worker.join(timeout=60)
+
+    assert report.outbox == len(lost)
+    assert len(rows(db, Trail, Trail.instance_id == instance_id)) == 1
+    assert {r.state for r in rows(db, OutboxItem)} == {"done"}
+
+
+def test_a_second_completion_gets_a_new_trail_with_its_own_number(db, org, now, broker,
+                                                                  signing_var):
+    instance_id = complete_contract(db, org, now).instance_id
+    first = _issue(db, instance_id, signing_var, now)
+    # what an administrator's reopen and a second completion leave in the chain
+    with write_session(db) as session:
+        audit.append(session, instance_id, [audit.Entry("completed", {"again": True})],
+                     now + timedelta(hours=1))
+
+    second = _issue(db, instance_id, signing_var, now + timedelta(hours=1))
+
+    assert second.created and second.trail_id != first.trail_id
+    trails = rows(db, Trail, Trail.instance_id == instance_id)
+    assert [(t.id, t.sequence) for t in trails] == [(first.trail_id, 1), (second.trail_id, 2)]
+    assert trails[1].completion_seq > trails[0].completion_seq
+    assert len(_pdfs(signing_var)) == 2
+    kinds = [e.kind for e in audit_events(db, instance_id)]
+    assert kinds.count("trail_issued") == 2
+    assert kinds[-1] == "trail_issued"
+    assert len(rows(db, AuditEvent, AuditEvent.kind == "trail_issued")) == 2
