@@ -13,7 +13,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from sqlalchemy import exc
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from approvals.db import write_session
 from approvals.models import Notification, OutboxItem
@@ -36,13 +38,27 @@ def deliver_batch(db: Engine, item_ids: list[int], now: datetime) -> int:
     Dramatiq retries (rows already done are skipped), until a row fails ``MAX_ATTEMPTS`` times
     and is marked ``failed``.
     """
+    try:
+        return _deliver(db, item_ids, now, isolate=False)
+    except (_HandlerFailed, exc.IntegrityError):
+        # Nothing was kept: go again with each row in its own savepoint, so the failure is
+        # recorded on its row and the others still go through.
+        return _deliver(db, item_ids, now, isolate=True)
+
+
+class _HandlerFailed(Exception):
+    """A handler failed while rows were carried out without savepoints."""
+
+
+def _deliver(db: Engine, item_ids: list[int], now: datetime, isolate: bool) -> int:
     done, failures, routed = 0, [], []
     with write_session(db) as session:
-        for item_id in item_ids:
-            # Locked, so a second delivery of the same id waits for the first and then finds
-            # it done (SQLite's BEGIN IMMEDIATE already serialises writers).
-            item = session.get(OutboxItem, item_id, with_for_update=True)
-            if item is None or item.state != "pending":
+        # Locked, so a second delivery of the same ids waits for the first and then finds
+        # them done (SQLite's BEGIN IMMEDIATE already serialises writers).
+        items = session.exec(select(OutboxItem).where(OutboxItem.id.in_(item_ids))
+                             .order_by(OutboxItem.id).with_for_update()).all()
+        for item in items:
+            if item.state != "pending":
                 continue
             if item.kind in ROUTES:  # carried out (and closed) by its own actor
                 routed.append((item.kind, item.instance_id))
@@ -53,8 +69,16 @@ def deliver_batch(db: Engine, item_ids: list[int], now: datetime) -> int:
             try:
                 if handler is None:
                     raise LookupError(f"no handler for outbox kind {item.kind!r}")
-                with session.begin_nested():
-                    handler(session, item, now)
+                if isolate:
+                    with session.begin_nested():
+                        handler(session, item, now)
+                else:
+                    try:
+                        handler(session, item, now)
+                    except Exception as error:  # noqa: BLE001 - retried row by row
+                        raise _HandlerFailed() from error
+            except _HandlerFailed:
+                raise
             except Exception as error:  # noqa: BLE001 - recorded on the row, then re-raised
                 item.last_error = f"{type(error).__name__}: {error}"[:2000]
                 if handler is None or item.attempts >= MAX_ATTEMPTS:
