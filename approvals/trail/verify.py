@@ -226,9 +226,11 @@ def _check_chain(out: _Lines, session: Session, facts: TrailFacts) -> None:
             AuditEvent.instance_id == instance_id,
             AuditEvent.seq == facts.event_count)).first()
         if at_trail == facts.chain_head:
+            later = list(session.exec(select(AuditEvent.kind).where(
+                AuditEvent.instance_id == instance_id, AuditEvent.seq > facts.event_count)
+                .order_by(AuditEvent.seq)))
             out.ok(f"the stored audit chain matches up to event {facts.event_count}; "
-                   f"{stored.count - facts.event_count} later events (a later trail covers "
-                   "them)")
+                   f"recorded after this trail was made: {', '.join(later)}")
             return
     out.fail(f"the stored audit chain does not match the trail: the database holds "
              f"{stored.count} events with head {stored.head}; the trail says "
