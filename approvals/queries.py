@@ -294,7 +294,7 @@ def _like(text: str) -> str:
 def _text_matches(text: str) -> list[Any]:
     """Title or field values containing ``text``.
 
-    Field values are stored as JSON, where letters outside ASCII are written ``\\uXXXX``, so
+    Field values are stored as JSON, where letters outside ASCII are written as ``\\u`` escapes, so
     the text is looked for in that spelling too; and because neither SQLite nor a PostgreSQL
     database in the C locale folds the case of Cyrillic letters, the usual case variants of
     the text are tried (as typed, lower, upper, capitalised)."""
