@@ -13,10 +13,13 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from approvals.words import DOMAIN_TEXTS
+
 LOCALES = ("en", "ru")
 DEFAULT_LOCALE = "en"
 
 CATALOGUE: dict[str, dict[str, str]] = {
+    **DOMAIN_TEXTS,  # approvals/words.py: channels, rules, events both catalogues share
     # ------------------------------------------------------------------ frame and navigation
     "app.name": {"en": "Signoff", "ru": "Signoff"},
     "nav.inbox": {"en": "Inbox", "ru": "Входящие"},
@@ -28,8 +31,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "lang.label": {"en": "Language", "ru": "Язык"},
     "lang.en": {"en": "English", "ru": "English"},
     "lang.ru": {"en": "Русский", "ru": "Русский"},
-    "common.yes": {"en": "Yes", "ru": "Да"},
-    "common.no": {"en": "No", "ru": "Нет"},
     "common.none": {"en": "—", "ru": "—"},
     "common.back_inbox": {"en": "Back to the inbox", "ru": "Вернуться во входящие"},
     "common.required": {"en": "required", "ru": "обязательно"},
@@ -281,56 +282,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "task_state.withdrawn": {"en": "Withdrawn", "ru": "Снята"},
     "task_kind.approval": {"en": "Approval", "ru": "Согласование"},
     "task_kind.revision": {"en": "Revision", "ru": "Доработка"},
-    "stage_state.done": {"en": "done", "ru": "пройден"},
-    "stage_state.current": {"en": "current", "ru": "текущий"},
     "stage_state.pending": {"en": "pending", "ru": "предстоит"},
-    "stage_state.skipped": {"en": "skipped", "ru": "пропущен"},
-    "rule.all": {"en": "everyone must decide", "ru": "решают все"},
-    "rule.sequence": {"en": "one after another", "ru": "по очереди"},
-    "rule.any": {"en": "first to respond", "ru": "первый ответивший"},
-    "rule.quorum": {"en": "by quorum", "ru": "по кворуму"},
-    "close_reason.stage_completed": {"en": "the stage completed", "ru": "этап завершён"},
-    "close_reason.sent_back": {"en": "sent back for revision",
-                               "ru": "процесс возвращён на доработку"},
-    "close_reason.process_withdrawn": {"en": "the process was withdrawn",
-                                       "ru": "процесс отозван"},
-    "close_reason.reassigned": {"en": "handed over to someone else",
-                                "ru": "передана другому сотруднику"},
-    "channel.web": {"en": "web", "ru": "веб"},
-    "channel.email": {"en": "email", "ru": "почта"},
-    "channel.api": {"en": "API", "ru": "API"},
-    "channel.cli": {"en": "command line", "ru": "командная строка"},
-    "channel.system": {"en": "system", "ru": "система"},
     # ------------------------------------------------------------------ timeline events
-    "event.started": {"en": "Process started", "ru": "Процесс запущен"},
     "event.stage_entered": {"en": "Stage “{stage}” began: {assignees}",
                             "ru": "Начат этап «{stage}»: {assignees}"},
     "event.task_opened": {"en": "Task opened for {assignee}",
                           "ru": "Открыта задача: {assignee}"},
     "event.decided": {"en": "Decision: {verdict}", "ru": "Решение: «{verdict}»"},
-    "event.task_withdrawn": {"en": "Task of {assignee} withdrawn: {reason}",
-                             "ru": "Задача снята ({assignee}): {reason}"},
-    "event.stage_completed": {"en": "Stage “{stage}” completed",
-                              "ru": "Этап «{stage}» завершён"},
-    "event.stage_skipped": {"en": "Stage “{stage}” skipped (condition {condition} not met)",
-                            "ru": "Этап «{stage}» пропущен (условие {condition} не "
-                                  "выполнено)"},
-    "event.sent_back": {"en": "Sent back for revision from the stage “{stage}”",
-                        "ru": "Возвращено на доработку с этапа «{stage}»"},
-    "event.resubmitted": {"en": "Sent for approval again", "ru": "Отправлено на согласование "
-                                                                 "повторно"},
     "event.document_version": {"en": "{field}: version {version}, {filename}",
                                "ru": "{field}: версия {version}, {filename}"},
-    "event.completed": {"en": "Process completed", "ru": "Процесс завершён"},
-    "event.cancelled": {"en": "Process withdrawn", "ru": "Процесс отозван"},
-    "event.reassigned": {"en": "Task handed over from {from_} to {to}",
-                         "ru": "Задача передана: {from_} → {to}"},
-    "event.deadline_passed": {"en": "Deadline passed at the stage “{stage}”",
-                              "ru": "Истёк срок на этапе «{stage}»"},
     "event.fields_set": {"en": "Set: {values}", "ru": "Установлено: {values}"},
-    "event.trail_issued": {"en": "Signed trail No. {trail} issued (SHA-256 {sha256})",
-                           "ru": "Выпущен подписанный лист согласования № {trail} "
-                                 "(SHA-256 {sha256})"},
     # ------------------------------------------------------------------ notifications
     "notify.task_assigned": {"en": "New task: “{title}”, stage “{stage}”",
                              "ru": "Новая задача: «{title}», этап «{stage}»"},

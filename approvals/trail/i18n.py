@@ -10,10 +10,13 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from approvals.words import DOMAIN_TEXTS
+
 LOCALES = ("en", "ru")
 DEFAULT_LOCALE = "en"
 
 TEXTS: dict[str, dict[str, str]] = {
+    **DOMAIN_TEXTS,  # approvals/words.py: channels, rules, events both catalogues share
     "doc.title": {"en": "Approval trail", "ru": "Лист согласования"},
     "doc.subtitle": {"en": "{process}, instance No. {instance}",
                      "ru": "{process}, процесс № {instance}"},
@@ -59,8 +62,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "fields.empty": {"en": "No data was entered.", "ru": "Данные не вводились."},
     "fields.file": {"en": "{filename} (version {version}, SHA-256 below)",
                     "ru": "{filename} (версия {version}, SHA-256 ниже)"},
-    "common.yes": {"en": "Yes", "ru": "Да"},
-    "common.no": {"en": "No", "ru": "Нет"},
     # ------------------------------------------------------------------ documents
     "docs.title": {"en": "Documents", "ru": "Документы"},
     "docs.intro": {"en": "Every version of every attached file. The final version of each is "
@@ -92,14 +93,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "stages.none": {"en": "nobody (not reached)", "ru": "никто (этап не начинался)"},
     "stages.in_progress": {"en": "in progress since {time}", "ru": "идёт с {time}"},
     "stages.rounds": {"en": "{n} rounds", "ru": "кругов: {n}"},
-    "stage_state.done": {"en": "done", "ru": "пройден"},
-    "stage_state.current": {"en": "current", "ru": "текущий"},
     "stage_state.pending": {"en": "not reached", "ru": "не начинался"},
-    "stage_state.skipped": {"en": "skipped", "ru": "пропущен"},
-    "rule.all": {"en": "everyone must decide", "ru": "решают все"},
-    "rule.sequence": {"en": "one after another", "ru": "по очереди"},
-    "rule.any": {"en": "first to respond", "ru": "первый ответивший"},
-    "rule.quorum": {"en": "by quorum", "ru": "по кворуму"},
     "task.pending": {"en": "no decision", "ru": "решения нет"},
     "task.withdrawn": {"en": "withdrawn", "ru": "снята"},
     "duration.days": {"en": "{d} d {h} h {m} min", "ru": "{d} дн. {h} ч {m} мин"},
@@ -121,50 +115,20 @@ TEXTS: dict[str, dict[str, str]] = {
     "evidence.auth": {"en": "Sender authentication", "ru": "Проверка отправителя"},
     "evidence.from": {"en": "From", "ru": "Отправитель"},
     "evidence.received_at": {"en": "Received", "ru": "Получено"},
-    "channel.web": {"en": "web", "ru": "веб"},
-    "channel.email": {"en": "email", "ru": "почта"},
-    "channel.api": {"en": "API", "ru": "API"},
-    "channel.cli": {"en": "command line", "ru": "командная строка"},
-    "channel.system": {"en": "system", "ru": "система"},
     "verdict.approve": {"en": "approved", "ru": "согласовано"},
     "verdict.send_back": {"en": "sent back for revision", "ru": "возвращено на доработку"},
     "verdict.done": {"en": "done", "ru": "выполнено"},
     "verdict.paid": {"en": "paid", "ru": "оплачено"},
     "verdict.acknowledge": {"en": "acknowledged", "ru": "ознакомлен"},
     "verdict.resubmit": {"en": "resubmitted", "ru": "отправлено повторно"},
-    "close_reason.stage_completed": {"en": "the stage completed", "ru": "этап завершён"},
-    "close_reason.sent_back": {"en": "sent back for revision",
-                               "ru": "процесс возвращён на доработку"},
-    "close_reason.process_withdrawn": {"en": "the process was withdrawn",
-                                       "ru": "процесс отозван"},
-    "close_reason.reassigned": {"en": "handed over to someone else",
-                                "ru": "передана другому сотруднику"},
-    "event.started": {"en": "Process started", "ru": "Процесс запущен"},
     "event.stage_entered": {"en": "Stage “{stage}” began ({rule}): {assignees}",
                             "ru": "Начат этап «{stage}» ({rule}): {assignees}"},
     "event.task_opened": {"en": "Task opened for {assignee} (stage “{stage}”)",
                           "ru": "Открыта задача: {assignee} (этап «{stage}»)"},
     "event.decided": {"en": "Decision at the stage “{stage}”",
                       "ru": "Решение на этапе «{stage}»"},
-    "event.task_withdrawn": {"en": "Task of {assignee} withdrawn: {reason}",
-                             "ru": "Задача снята ({assignee}): {reason}"},
-    "event.stage_completed": {"en": "Stage “{stage}” completed",
-                              "ru": "Этап «{stage}» завершён"},
-    "event.stage_skipped": {"en": "Stage “{stage}” skipped (condition {condition} not met)",
-                            "ru": "Этап «{stage}» пропущен (условие {condition} не "
-                                  "выполнено)"},
-    "event.sent_back": {"en": "Sent back for revision from the stage “{stage}”",
-                        "ru": "Возвращено на доработку с этапа «{stage}»"},
-    "event.resubmitted": {"en": "Sent for approval again", "ru": "Отправлено на согласование "
-                                                                 "повторно"},
     "event.document_version": {"en": "Document “{field}”: version {version}, {filename}",
                                "ru": "Документ «{field}»: версия {version}, {filename}"},
-    "event.completed": {"en": "Process completed", "ru": "Процесс завершён"},
-    "event.cancelled": {"en": "Process withdrawn", "ru": "Процесс отозван"},
-    "event.reassigned": {"en": "Task handed over from {from_} to {to}",
-                         "ru": "Задача передана: {from_} → {to}"},
-    "event.deadline_passed": {"en": "Deadline passed at the stage “{stage}”",
-                              "ru": "Истёк срок на этапе «{stage}»"},
     "event.fields_set": {"en": "Set by the process: {values}",
                          "ru": "Установлено процессом: {values}"},
     # ------------------------------------------------------------------ chain and signature

@@ -1,0 +1,53 @@
+"""Words of the domain in English and Russian, shared by every catalogue that names them.
+
+Pages (``web/i18n.py``) and trails (``approvals/trail/i18n.py``) say the same thing about a
+channel, a rule, a closed task or an audit event; the texts live here once and each catalogue
+adds its own (and may word a key differently for its reader).
+"""
+
+from __future__ import annotations
+
+DOMAIN_TEXTS: dict[str, dict[str, str]] = {
+    "common.yes": {"en": "Yes", "ru": "Да"},
+    "common.no": {"en": "No", "ru": "Нет"},
+    "stage_state.done": {"en": "done", "ru": "пройден"},
+    "stage_state.current": {"en": "current", "ru": "текущий"},
+    "stage_state.skipped": {"en": "skipped", "ru": "пропущен"},
+    "rule.all": {"en": "everyone must decide", "ru": "решают все"},
+    "rule.sequence": {"en": "one after another", "ru": "по очереди"},
+    "rule.any": {"en": "first to respond", "ru": "первый ответивший"},
+    "rule.quorum": {"en": "by quorum", "ru": "по кворуму"},
+    "close_reason.stage_completed": {"en": "the stage completed", "ru": "этап завершён"},
+    "close_reason.sent_back": {"en": "sent back for revision",
+                               "ru": "процесс возвращён на доработку"},
+    "close_reason.process_withdrawn": {"en": "the process was withdrawn",
+                                       "ru": "процесс отозван"},
+    "close_reason.reassigned": {"en": "handed over to someone else",
+                                "ru": "передана другому сотруднику"},
+    "channel.web": {"en": "web", "ru": "веб"},
+    "channel.email": {"en": "email", "ru": "почта"},
+    "channel.api": {"en": "API", "ru": "API"},
+    "channel.cli": {"en": "command line", "ru": "командная строка"},
+    "channel.system": {"en": "system", "ru": "система"},
+    "event.started": {"en": "Process started", "ru": "Процесс запущен"},
+    "event.task_withdrawn": {"en": "Task of {assignee} withdrawn: {reason}",
+                             "ru": "Задача снята ({assignee}): {reason}"},
+    "event.stage_completed": {"en": "Stage “{stage}” completed",
+                              "ru": "Этап «{stage}» завершён"},
+    "event.stage_skipped": {"en": "Stage “{stage}” skipped (condition {condition} not met)",
+                            "ru": "Этап «{stage}» пропущен (условие {condition} не "
+                                  "выполнено)"},
+    "event.sent_back": {"en": "Sent back for revision from the stage “{stage}”",
+                        "ru": "Возвращено на доработку с этапа «{stage}»"},
+    "event.resubmitted": {"en": "Sent for approval again", "ru": "Отправлено на согласование "
+                                                                 "повторно"},
+    "event.completed": {"en": "Process completed", "ru": "Процесс завершён"},
+    "event.cancelled": {"en": "Process withdrawn", "ru": "Процесс отозван"},
+    "event.reassigned": {"en": "Task handed over from {from_} to {to}",
+                         "ru": "Задача передана: {from_} → {to}"},
+    "event.deadline_passed": {"en": "Deadline passed at the stage “{stage}”",
+                              "ru": "Истёк срок на этапе «{stage}»"},
+    "event.trail_issued": {"en": "Signed trail No. {trail} issued (SHA-256 {sha256})",
+                           "ru": "Выпущен подписанный лист согласования № {trail} "
+                                 "(SHA-256 {sha256})"},
+}
