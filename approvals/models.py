@@ -142,7 +142,7 @@ class AuditEvent(SQLModel, table=True):
 
 
 class OutboxItem(SQLModel, table=True):
-    """An effect to carry out after the commit (a notification now; an email later)."""
+    """An effect to carry out after the commit: a notification, an email, a trail."""
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=40)
@@ -244,3 +244,65 @@ class AccessDenial(SQLModel, table=True):
     what: str = Field(max_length=40)  # trail | export | audit
     channel: str = Field(max_length=20)  # web | api
     path: str = Field(default="", max_length=500)
+
+
+class ReplyToken(SQLModel, table=True):
+    """The secret an email about a task carries in ``Reply-To: reply+TOKEN@MAIL_DOMAIN`` (and
+    in its ``Message-ID``), one per (task, assignee, mail). Only its SHA-256 is stored: the
+    token is derived again from the mail's notification with the secret key when the mail is
+    (re)sent, so a retried send carries the same token. Single use: ``used_at`` is set by the
+    decision it carried."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    notification_id: int = Field(foreign_key="notification.id", unique=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+    instance_id: int = Field(foreign_key="instance.id", index=True)
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+    used_by_inbound_id: int | None = None
+
+
+class InboundMessage(SQLModel, table=True):
+    """An email that reached Signoff, stored raw before anything reads it.
+
+    ``state``: ``received`` (stored, waiting for the worker), ``done`` (the rule chain ran;
+    ``outcome`` says what came of it), ``failed`` (processing raised; kept for the admin).
+    ``source_key`` names where the message came from when the source can send it twice
+    (``imap:<account>:<uidvalidity>:<uid>``), so the same mailbox message is stored once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    received_at: datetime = Field(index=True)
+    channel: str = Field(max_length=10)  # smtp | imap
+    envelope_from: str = Field(default="", max_length=998)
+    envelope_to: str = Field(default="", max_length=2000)
+    source_key: str | None = Field(default=None, unique=True, max_length=500)
+    message_id: str | None = Field(default=None, index=True, max_length=998)
+    size: int
+    sha256: str = Field(max_length=64)
+    raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    state: str = Field(default="received", index=True, max_length=20)
+    outcome: str | None = Field(default=None, index=True, max_length=40)
+    reason: str | None = Field(default=None, sa_column=Column(Text))
+    sender: str | None = Field(default=None, max_length=320)
+    subject: str | None = Field(default=None, max_length=998)
+    task_id: int | None = Field(default=None, foreign_key="task.id")
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    instance_id: int | None = Field(default=None, foreign_key="instance.id", index=True)
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    attempts: int = 0
+    processed_at: datetime | None = None
+
+
+class MailReply(SQLModel, table=True):
+    """An explanatory reply sent to someone whose email was not accepted; kept to rate-limit
+    them per address and reason."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    address: str = Field(index=True, max_length=320)
+    reason: str = Field(max_length=40)
+    inbound_id: int = Field(foreign_key="inboundmessage.id")
+    outbox_item_id: int | None = Field(default=None, foreign_key="outboxitem.id")
+    sent_at: datetime = Field(index=True)
