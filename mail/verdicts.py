@@ -1,0 +1,196 @@
+"""Reading the verdict in a reply's own text, strictly.
+
+A reply decides a task only when its first lines say one thing clearly: the answer must open a
+line (after at most a greeting), as whole words, and nothing in those lines may say another
+verdict. Whatever is unclear is not guessed: the sender is told which words we understand.
+
+Matching works on normalised words (NFKC, case-folded, ``ё`` → ``е``, punctuation dropped), the
+longest phrase first, so "не согласовано" and "not approved" are read before the approvals they
+contain and "disapproved" is never "approved". Phrases of every verdict are recognised, also
+those the task does not accept: "Оплачено" on an approval is not understood, and next to an
+accepted answer it makes the reply ambiguous.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from mail.words import ANSWERS
+
+#: a word: letters and digits (with combining marks), hyphens and apostrophes inside
+_WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+(?:['’\-‐](?:[^\W_]|[\u0300-\u036f])+)*")
+#: phrases that start with an answer word but are no answer ("no comments", "нет замечаний")
+_NEUTRAL = ("no comments", "no comment", "no objections", "no questions", "no remarks",
+            "no problem", "no problems", "no worries", "no idea", "no changes",
+            "нет замечаний", "нет возражений", "нет вопросов", "нет проблем")
+#: a greeting may stand before the answer, on its line or the line above
+_GREETINGS = ("hi", "hello", "hey", "dear", "good morning", "good afternoon", "good evening",
+              "good day", "greetings", "thanks", "thank you", "many thanks",
+              "добрый день", "добрый вечер", "доброе утро", "доброго дня", "доброго времени суток",
+              "здравствуйте", "здравствуй", "привет", "приветствую", "коллеги", "уважаемый",
+              "уважаемая", "уважаемые", "спасибо", "благодарю")
+_NAME_WORDS = 3  # words after a greeting taken as a name ("Здравствуйте, Анна Петровна")
+_NEGATIONS = {"не", "not", "ни"}
+_EXAMINED_LINES = 3
+_LEADING_PUNCTUATION = " \t,.!:;-—–…\u00a0"
+
+
+def _fold(word: str) -> str:
+    folded = unicodedata.normalize("NFKC", word).casefold().replace("ё", "е").replace("’", "'")
+    return "".join(ch for ch in folded if ch.isalnum() or ch in "'-")
+
+
+@dataclass(frozen=True)
+class _Token:
+    word: str  # normalised
+    start: int  # span in the raw line
+    end: int
+
+
+def _tokens(line: str) -> list[_Token]:
+    """The words of ``line`` with their places in it; invisible format characters (zero-width
+    spaces, soft hyphens) inside a word are ignored."""
+    kept = [(index, ch) for index, ch in enumerate(line) if unicodedata.category(ch) != "Cf"]
+    visible = "".join(ch for _, ch in kept)
+    tokens = []
+    for match in _WORD.finditer(visible):
+        word = _fold(match.group())
+        if word:
+            tokens.append(_Token(word, kept[match.start()][0], kept[match.end() - 1][0] + 1))
+    return tokens
+
+
+def normalise(text: str) -> str:
+    """NFKC, case-folded, ``ё`` → ``е``, every kind of space one space, punctuation dropped
+    except inside words ("e-mail", "don't")."""
+    return " ".join(token.word for token in _tokens(text))
+
+
+def _phrase_table() -> dict[tuple[str, ...], frozenset[str]]:
+    table: dict[tuple[str, ...], set[str]] = {}
+    for verdict, locales in ANSWERS.items():
+        for phrases in locales.values():
+            for phrase in phrases:
+                table.setdefault(tuple(normalise(phrase).split()), set()).add(verdict)
+    for phrase in _NEUTRAL:
+        table[tuple(normalise(phrase).split())] = set()
+    return {words: frozenset(verdicts) for words, verdicts in table.items() if words}
+
+
+_PHRASES = _phrase_table()
+_LONGEST = max(len(words) for words in _PHRASES)
+_GREETING_WORDS = sorted((tuple(normalise(greeting).split()) for greeting in _GREETINGS),
+                         key=len, reverse=True)
+
+
+@dataclass(frozen=True)
+class _Match:
+    verdicts: frozenset[str]  # empty for a neutral phrase
+    first: int  # token indices
+    last: int
+
+
+def _match_at(tokens: list[_Token], index: int, line: str) -> _Match | None:
+    """The longest phrase starting at token ``index``; a phrase followed by "?" (a question)
+    or by a negation ("согласовано не будет") is no answer."""
+    for length in range(min(_LONGEST, len(tokens) - index), 0, -1):
+        words = tuple(token.word for token in tokens[index:index + length])
+        if words not in _PHRASES:
+            continue
+        match = _Match(_PHRASES[words], index, index + length - 1)
+        after = line[tokens[match.last].end:].lstrip()
+        following = tokens[match.last + 1].word if match.last + 1 < len(tokens) else ""
+        negated = following in _NEGATIONS and not _says(tokens, match.last + 1, line)
+        if match.verdicts and (after.startswith("?") or negated):
+            return _Match(frozenset(), index, match.last)  # read, but says nothing
+        return match
+    return None
+
+
+def _says(tokens: list[_Token], index: int, line: str) -> bool:
+    match = _match_at(tokens, index, line)
+    return match is not None and bool(match.verdicts)
+
+
+def _matches(tokens: list[_Token], line: str, start: int = 0) -> list[_Match]:
+    found, index = [], start
+    while index < len(tokens):
+        match = _match_at(tokens, index, line)
+        if match is None:
+            index += 1
+            continue
+        if match.verdicts:
+            found.append(match)
+        index = match.last + 1
+    return found
+
+
+def _greeting_length(tokens: list[_Token]) -> int:
+    words = tuple(token.word for token in tokens)
+    for greeting in _GREETING_WORDS:
+        if words[:len(greeting)] == greeting:
+            return len(greeting)
+    return 0
+
+
+def _answer_start(tokens: list[_Token], line: str) -> tuple[int | None, bool]:
+    """(token index where the answer starts, whether the line is a greeting only)."""
+    first = _match_at(tokens, 0, line) if tokens else None
+    if first is not None and first.verdicts:
+        return 0, False
+    greeting = _greeting_length(tokens)
+    if not greeting:
+        return None, False
+    for index in range(greeting, min(greeting + _NAME_WORDS, len(tokens) - 1) + 1):
+        match = _match_at(tokens, index, line)
+        if match is not None and match.verdicts:
+            return index, False
+    return None, len(tokens) <= greeting + _NAME_WORDS
+
+
+@dataclass
+class Reading:
+    verdict: str | None
+    ambiguous: bool
+    comment: str
+    matched: str | None
+    #: the verdicts said when ambiguous, or the verdict said that the task does not accept
+    candidates: tuple[str, ...]
+
+
+def _ordered(verdicts: set[str]) -> tuple[str, ...]:
+    return tuple(sorted(verdicts, key=lambda verdict: list(ANSWERS).index(verdict)))
+
+
+def read_verdict(text: str, accepted: tuple[str, ...]) -> Reading:
+    """The verdict of a reply's own text (see :func:`mail.quoting.own_text`)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    examined = [index for index, line in enumerate(lines) if line.strip()][:_EXAMINED_LINES]
+    for position, line_index in enumerate(examined):
+        line = lines[line_index]
+        tokens = _tokens(line)
+        start, greeting_only = _answer_start(tokens, line)
+        if start is None:
+            if greeting_only:
+                continue
+            break
+        matches = _matches(tokens, line, start)
+        said = set().union(*(match.verdicts for match in matches))
+        for later in examined[position + 1:]:  # an answer opening a following line counts too
+            later_tokens = _tokens(lines[later])
+            first = _match_at(later_tokens, 0, lines[later]) if later_tokens else None
+            if first is not None:
+                said |= first.verdicts
+        first = matches[0]
+        raw_phrase = line[tokens[first.first].start:tokens[first.last].end]
+        rest = line[tokens[first.last].end:].lstrip(_LEADING_PUNCTUATION)
+        comment = "\n".join([rest, *lines[line_index + 1:]]).strip()
+        known = said & set(accepted)
+        if known and len(said) > 1:
+            return Reading(None, True, comment, raw_phrase, _ordered(said))
+        if known:
+            return Reading(known.pop(), False, comment, raw_phrase, ())
+        return Reading(None, False, comment, raw_phrase, _ordered(said))
+    return Reading(None, False, text.strip(), None, ())
