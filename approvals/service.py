@@ -83,8 +83,10 @@ def decide(db: Engine, task_id: int, actor_id: int, verdict: str, comment: str, 
 
 
 def resubmit(db: Engine, instance_id: int, actor_id: int, fields: dict[str, Any], comment: str,
-             now: datetime, channel: str = "web") -> Result:
-    """Send a revised process back into approval; files in ``fields`` become new versions."""
+             now: datetime, channel: str = "web",
+             evidence: dict[str, Any] | None = None) -> Result:
+    """Send a revised process back into approval; files in ``fields`` become new versions.
+    ``evidence`` (an email's Message-ID) goes into the audit event."""
 
     def command(conn: Connection, process: Process, loaded: store.Loaded):
         directory = DbDirectory(conn)
@@ -96,7 +98,7 @@ def resubmit(db: Engine, instance_id: int, actor_id: int, fields: dict[str, Any]
         out.state.fields.update(docs)
         return out, _doc_events(docs)
 
-    return _run(db, instance_id, command, now, channel)
+    return _run(db, instance_id, command, now, channel, evidence)
 
 
 def withdraw(db: Engine, instance_id: int, actor_id: int, reason: str, now: datetime,
@@ -198,7 +200,7 @@ def _persist(conn: Connection, loaded: store.Loaded, out: engine.Outcome, now: d
     entries = []
     for event in [*out.events[:1], *extra, *out.events[1:]]:
         data = dict(event.data)
-        if evidence and event.kind == "decided":
+        if evidence and event.kind in ("decided", "resubmitted"):
             data["evidence"] = evidence
         entries.append(audit.Entry(event.kind, data, event.actor, ids.get(event.task),
                                    data.get("channel", "system")))

@@ -71,11 +71,20 @@ class Settings:
 
 
 def _local_secret(var: Path) -> str:
-    """A random secret kept under var/ so sessions survive restarts on one machine."""
+    """A random secret kept under var/ so sessions (and reply tokens) survive restarts on one
+    machine. Written whole under another name and linked into place, so two processes (or
+    threads) starting at once agree on one key and never read a half-written file."""
     path = var / "secret_key"
     if not path.exists():
         var.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        draft = var / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process was first: its key is the key
+        finally:
+            draft.unlink()
     return path.read_text().strip()

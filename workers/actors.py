@@ -57,4 +57,31 @@ def build_export(export_id: int) -> None:
     export.build(runtime.db(), export_id, trails_dir(), runtime.utcnow)
 
 
-ACTORS = [deliver_outbox, fire_timer, render_trail, build_export]
+@dramatiq.actor(queue_name="mail", max_retries=outbox.MAX_ATTEMPTS, min_backoff=5000,
+                max_backoff=30 * 60 * 1000)
+def send_email(item_id: int) -> None:
+    """Send the mail of one ``email`` outbox row (a row already sent is left alone; one the
+    relay refuses for good is marked failed; a relay that is down means a retry later)."""
+    from mail.config import MailSettings
+    from mail.outgoing import send_item
+
+    send_item(runtime.db(), item_id, runtime.utcnow(), settings=MailSettings.from_env(),
+              base_url=base_url(), secret_key=runtime.secret_key(), trails_dir=trails_dir(),
+              max_attempts=outbox.MAX_ATTEMPTS)
+
+
+@dramatiq.actor(queue_name="mail", max_retries=5, min_backoff=2000)
+def handle_inbound(inbound_id: int) -> None:
+    """Read one stored inbound message and act on it (a message already processed is left
+    alone)."""
+    from mail.config import MailSettings
+    from mail.inbound import process
+
+    done = process(runtime.db(), inbound_id, runtime.utcnow(),
+                   settings=MailSettings.from_env(), base_url=base_url())
+    if done is not None:
+        outbox.kick(done.outbox_ids)
+        outbox.route([("email", item_id, None) for item_id in done.mail_ids])
+
+
+ACTORS = [deliver_outbox, fire_timer, render_trail, build_export, send_email, handle_inbound]

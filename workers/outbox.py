@@ -3,22 +3,26 @@
 An outbox row is written in the same transaction as the state change that caused it. After
 the commit the entry point calls :func:`kick`; if Redis is down or the message is lost, the
 scheduler's sweep sends it again. :func:`deliver` is idempotent: a row already done is left
-alone, and the notification it creates is unique per (row, person). A ``trail`` row is only
-handed on to the ``render_trail`` actor (see :data:`ROUTES`), which closes it once the signed
-trail is stored.
+alone, and the notification it creates is unique per (row, person).
+
+A ``notify`` row becomes the person's notification and, in the same transaction, an ``email``
+row (with the reply token of a task mail); ``email`` and ``trail`` rows are only handed on to
+their actors on other queues (see :data:`ROUTES`), which close them once the mail is sent or
+the signed trail stored: a slow relay or render never delays a decision.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import exc
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from approvals.db import write_session
-from approvals.models import Notification, OutboxItem
+from approvals.models import Notification, OutboxItem, ReplyToken
+from mail import tokens
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 10
@@ -61,7 +65,7 @@ def _deliver(db: Engine, item_ids: list[int], now: datetime, isolate: bool) -> i
             if item.state != "pending":
                 continue
             if item.kind in ROUTES:  # carried out (and closed) by its own actor
-                routed.append((item.kind, item.instance_id))
+                routed.append((item.kind, item.id, item.instance_id))
                 continue
             item.attempts += 1
             item.last_attempt_at = now
@@ -71,12 +75,13 @@ def _deliver(db: Engine, item_ids: list[int], now: datetime, isolate: bool) -> i
                     raise LookupError(f"no handler for outbox kind {item.kind!r}")
                 if isolate:
                     with session.begin_nested():
-                        handler(session, item, now)
+                        created = handler(session, item, now)
                 else:
                     try:
-                        handler(session, item, now)
+                        created = handler(session, item, now)
                     except Exception as error:  # noqa: BLE001 - retried row by row
                         raise _HandlerFailed() from error
+                routed.extend((new.kind, new.id, new.instance_id) for new in created)
             except _HandlerFailed:
                 raise
             except Exception as error:  # noqa: BLE001 - recorded on the row, then re-raised
@@ -97,38 +102,71 @@ def _deliver(db: Engine, item_ids: list[int], now: datetime, isolate: bool) -> i
     return done
 
 
-def _notify(session, item: OutboxItem, now: datetime) -> None:
+#: Notifications about an open task whose mail carries a reply token.
+TASK_MAILS = frozenset({"task_assigned", "revision_requested", "task_overdue"})
+
+
+def _notify(session, item: OutboxItem, now: datetime) -> list[OutboxItem]:
+    """The person's notification, and the ``email`` row that mails it to them."""
     payload = item.payload
     params = payload.get("params", {})
-    session.add(Notification(outbox_item_id=item.id, person_id=payload["person"],
-                             instance_id=item.instance_id, task_id=params.get("task"),
-                             template=payload["template"], params=params, created_at=now))
+    note = Notification(outbox_item_id=item.id, person_id=payload["person"],
+                        instance_id=item.instance_id, task_id=params.get("task"),
+                        template=payload["template"], params=params, created_at=now)
+    session.add(note)
+    session.flush()
+    with_token = note.template in TASK_MAILS and note.task_id is not None
+    if with_token:
+        from mail.config import MailSettings
+        from workers.runtime import secret_key
+
+        days = MailSettings.from_env().token_days
+        session.add(ReplyToken(token_hash=tokens.token_hash(tokens.derive(secret_key(), note.id)),
+                               notification_id=note.id, task_id=note.task_id,
+                               person_id=note.person_id, instance_id=note.instance_id,
+                               created_at=now, expires_at=now + timedelta(days=days)))
+    mail = OutboxItem(kind="email", instance_id=item.instance_id, created_at=now,
+                      payload={"notification": note.id, "token": with_token})
+    session.add(mail)
+    session.flush()
+    return [mail]
 
 
 HANDLERS = {"notify": _notify}
 
 
-def _send_trail(instance_id: int) -> None:
+def _send_trail(_item_id: int, instance_id: int | None) -> None:
     from workers.actors import render_trail
 
     render_trail.send(instance_id)
 
 
+def _send_email(item_id: int, _instance_id: int | None) -> None:
+    from workers.actors import send_email
+
+    send_email.send(item_id)
+
+
 #: Outbox kinds carried out by an actor on another queue, which closes the row itself when
-#: the work is really done: a trail is rendered on the ``trails`` queue, so a slow render
-#: never delays a notification (or a decision). The row's id may reach ``deliver_outbox``
-#: (``kick`` does not know kinds); it is handed on from there.
-ROUTES = {"trail": _send_trail}
+#: the work is really done: a trail is rendered on the ``trails`` queue and a mail sent on the
+#: ``mail`` queue, so a slow render or relay never delays a notification (or a decision). The
+#: row's id may reach ``deliver_outbox`` (``kick`` does not know kinds); it is handed on there.
+ROUTES = {"trail": _send_trail, "email": _send_email}
 
 
-def route(rows: list[tuple[str, int | None]]) -> None:
-    """Hand (kind, instance id) rows of a routed kind to their actor, once per instance."""
-    for kind, instance_id in dict.fromkeys(rows):
+def route(rows: list[tuple[str, int, int | None]]) -> None:
+    """Hand (kind, row id, instance id) rows of a routed kind to their actor."""
+    seen = set()
+    for kind, item_id, instance_id in rows:
+        key = (kind, instance_id) if kind == "trail" else (kind, item_id)
+        if key in seen:  # one render per instance, however many trail rows
+            continue
+        seen.add(key)
         try:
-            ROUTES[kind](instance_id)
+            ROUTES[kind](item_id, instance_id)
         except Exception:  # noqa: BLE001 - the sweep re-sends what is still pending
-            log.warning("could not enqueue %s of instance %s; the sweep will", kind,
-                        instance_id, exc_info=True)
+            log.warning("could not enqueue %s row %s; the sweep will", kind, item_id,
+                        exc_info=True)
 
 
 def kick(item_ids: list[int]) -> None:

@@ -28,6 +28,12 @@ def use_db(engine: Engine | None) -> None:
     _db = engine
 
 
+def secret_key() -> str:
+    """The key reply tokens are derived with (``SIGNOFF_SECRET_KEY``, else the one kept under
+    var/)."""
+    return Settings.from_env().secret_key
+
+
 def utcnow() -> datetime:
     """The clock of the adapters: an aware UTC time (the database stores and returns UTC)."""
     return datetime.now(UTC)

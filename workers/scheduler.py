@@ -2,8 +2,9 @@
 
 Every few seconds it re-enqueues outbox rows still pending after a grace period (a message lost
 from Redis, or never sent because Redis was down, loses nothing), enqueues due timers, and
-re-enqueues exports left pending or stalled (a ``trail`` row goes to ``render_trail`` on the
-``trails`` queue, an export to ``build_export``). The
+re-enqueues exports left pending or stalled and inbound mail stored but not yet read (a
+``trail`` row goes to ``render_trail`` on the ``trails`` queue, an ``email`` row to
+``send_email`` on the ``mail`` queue, an export to ``build_export``). The
 database says what is due; Redis only carries the work, so running the sweep twice is harmless:
 the actors are idempotent.
 """
@@ -20,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from approvals.db import write_session
-from approvals.models import Export, OutboxItem, Timer
+from approvals.models import Export, InboundMessage, OutboxItem, Timer
 from workers import outbox, runtime
 
 log = logging.getLogger(__name__)
@@ -34,11 +35,12 @@ class SweepReport:
     outbox: int = 0
     timers: int = 0
     exports: int = 0
+    inbound: int = 0
 
 
 def sweep(db: Engine, now: datetime) -> SweepReport:
     """Enqueue what is due; returns how many of each kind were sent."""
-    from workers.actors import build_export, deliver_outbox, fire_timer
+    from workers.actors import build_export, deliver_outbox, fire_timer, handle_inbound
 
     report = SweepReport()
     with write_session(db) as session:
@@ -64,7 +66,13 @@ def sweep(db: Engine, now: datetime) -> SweepReport:
             export.updated_at = now
             session.add(export)
         export_ids = [e.id for e in exports]
-        routed = [(i.kind, i.instance_id) for i in items if i.kind in outbox.ROUTES]
+        # stored by the SMTP server or the IMAP reader while Redis was away (or lost from it);
+        # a message still queued is only read once (the actor skips what is done)
+        inbound_ids = session.exec(select(InboundMessage.id).where(
+            InboundMessage.state == "received", InboundMessage.received_at <= stale,
+            or_(InboundMessage.processed_at.is_(None), InboundMessage.processed_at <= stale))
+            .order_by(InboundMessage.id).limit(BATCH)).all()
+        routed = [(i.kind, i.id, i.instance_id) for i in items if i.kind in outbox.ROUTES]
         item_ids = [i.id for i in items if i.kind not in outbox.ROUTES]
         timer_ids = [t.id for t in timers]
     outbox.route(routed)  # a trail row goes straight to render_trail on the trails queue
@@ -74,6 +82,9 @@ def sweep(db: Engine, now: datetime) -> SweepReport:
         fire_timer.send(timer_id)
     for export_id in export_ids:
         build_export.send(export_id)
+    for inbound_id in inbound_ids:
+        handle_inbound.send(inbound_id)
+    report.inbound = len(inbound_ids)
     report.exports = len(export_ids)
     report.outbox, report.timers = len(item_ids) + len(routed), len(timer_ids)
     return report
@@ -84,9 +95,10 @@ def run_forever(interval: float = 5.0) -> None:
     while True:
         try:
             report = sweep(runtime.db(), runtime.utcnow())
-            if report.outbox or report.timers or report.exports:
-                log.info("sweep: re-sent %d outbox rows, %d timers, %d exports",
-                         report.outbox, report.timers, report.exports)
+            if report.outbox or report.timers or report.exports or report.inbound:
+                log.info("sweep: re-sent %d outbox rows, %d timers, %d exports, %d inbound "
+                         "messages", report.outbox, report.timers, report.exports,
+                         report.inbound)
         except Exception:  # noqa: BLE001 - a scheduler that dies stops all timers
             log.exception("sweep failed; retrying in %.0f s", interval)
         time.sleep(interval)

@@ -32,7 +32,8 @@ def test_notifications_are_delivered_by_a_real_worker(db, org, now, worker):
         (person, "task_assigned", tasks[person].id) for person in org.approvers)
     assert {n.outbox_item_id for n in notes} == set(started.outbox_ids)
     items = rows(db, OutboxItem, OutboxItem.instance_id == started.instance_id)
-    assert [(i.state, i.attempts) for i in items] == [("done", 1)] * 3
+    assert [(i.kind, i.state, i.attempts) for i in items] == [("notify", "done", 1)] * 3 + [
+        ("email", "done", 1)] * 3  # each notification mailed to its person
     assert all(i.done_at is not None for i in items)
 
 

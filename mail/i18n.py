@@ -1,0 +1,265 @@
+"""What Signoff's emails say, in English and Russian.
+
+The mail keeps its own catalogue, as the trail does; what a page already says the same way
+(verdict names, task states, close reasons, sizes, timeline events, the labels of the
+instance page) is read from the page catalogue, :mod:`web.i18n`, so the two never drift
+apart. :func:`t` looks here first and then there; a missing key shows as the key itself.
+
+Quotation marks follow the language: “…” in English, «…» in Russian. Besides the catalogue,
+the few functions that word a whole line from parameters live here too: :func:`subject`,
+:func:`reply_subject` and :func:`explanation`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from mail.words import ANSWERS, REPLY_MARKER, suggested
+from web import i18n as pages
+
+LOCALES = pages.LOCALES
+normalize = pages.normalize
+#: Why a reply was not accepted: the reasons an explanation mail is worded for.
+REASONS = ("already_decided", "ambiguous", "no_verdict", "wrong_sender", "expired",
+           "unknown_token", "too_large", "refused")
+MAX_TITLE = 120  # characters of the title a subject carries
+_REPLY_PREFIX = re.compile(r"^\s*(re|aw|sv|ответ|отв)\s*(\[\d+\])?\s*:", re.IGNORECASE)
+
+TEXTS: dict[str, dict[str, str]] = {
+    # ------------------------------------------------------------------ subjects
+    "subject.tag": {"en": "[Signoff #{instance}]", "ru": "[Signoff #{instance}]"},
+    "subject.task_assigned": {"en": "New task: “{title}”", "ru": "Новая задача: «{title}»"},
+    "subject.revision_requested": {"en": "Sent back for revision: “{title}”",
+                                   "ru": "Возвращено на доработку: «{title}»"},
+    "subject.task_overdue": {"en": "Overdue task: “{title}”",
+                             "ru": "Просрочена задача: «{title}»"},
+    "subject.task_withdrawn": {"en": "Task withdrawn: “{title}”",
+                               "ru": "Задача снята: «{title}»"},
+    "subject.task_overdue_initiator": {"en": "A task is overdue: “{title}”",
+                                       "ru": "Просрочена задача по «{title}»"},
+    "subject.instance_completed": {"en": "Completed: “{title}”",
+                                   "ru": "Процесс завершён: «{title}»"},
+    "subject.process_notice": {"en": "Notice: “{title}”", "ru": "Уведомление: «{title}»"},
+    "subject.trail_issued": {"en": "Signed trail: “{title}”",
+                             "ru": "Лист согласования: «{title}»"},
+    "subject.other": {"en": "“{title}”", "ru": "«{title}»"},
+    "subject.fallback": {"en": "Your email to Signoff", "ru": "Ваше письмо в Signoff"},
+    # ------------------------------------------------------------------ task mails
+    "lead.task_assigned": {"en": "You have a new task: “{title}”, stage “{stage}”.",
+                           "ru": "У вас новая задача: «{title}», этап «{stage}»."},
+    "lead.revision_requested": {"en": "“{title}” was sent back to you for revision.",
+                                "ru": "«{title}» возвращено вам на доработку."},
+    "lead.task_overdue": {"en": "The deadline of your task on “{title}” (stage “{stage}”) has "
+                                "passed; the task is still waiting for you.",
+                          "ru": "Истёк срок вашей задачи по «{title}» (этап «{stage}»); "
+                                "задача всё ещё ждёт вас."},
+    "ask.decide": {"en": "What is needed from you: {verdicts}.",
+                   "ru": "Что требуется от вас: {verdicts}."},
+    "ask.revision": {"en": "Correct what was asked and send it for approval again.",
+                     "ru": "Исправьте то, что просили, и отправьте на согласование повторно."},
+    "word.or": {"en": " or ", "ru": " или "},
+    "word.quoted": {"en": "“{word}”", "ru": "«{word}»"},
+    "summary.process": {"en": "Process", "ru": "Процесс"},
+    "summary.process_value": {"en": "{name}, version {version}", "ru": "{name}, версия {version}"},
+    "summary.number": {"en": "Number", "ru": "Номер"},
+    "summary.number_value": {"en": "No. {id}", "ru": "№ {id}"},
+    "summary.title": {"en": "Subject", "ru": "Предмет"},
+    "summary.stage": {"en": "Stage", "ru": "Этап"},
+    "summary.initiator": {"en": "Requested by", "ru": "Инициатор"},
+    "summary.deadline": {"en": "Deadline", "ru": "Срок"},
+    "summary.status": {"en": "Status", "ru": "Статус"},
+    "sent_back.by": {"en": "Sent back by {name} at {when}:",
+                     "ru": "Вернул(а) на доработку {name}, {when}:"},
+    "how.title": {"en": "How to answer", "ru": "Как ответить"},
+    "how.intro": {"en": "Reply to this email with one word above the line “{marker}”:",
+                  "ru": "Ответьте на это письмо одним словом выше строки «{marker}»:"},
+    "how.also": {"en": "also accepted: {words}", "ru": "также принимается: {words}"},
+    "how.comment": {"en": "Whatever you write on the lines after the word becomes your "
+                          "comment.",
+                    "ru": "Всё, что вы напишете на следующих строках после слова, станет "
+                          "вашим комментарием."},
+    "how.send_back": {"en": "When sending back, say in the comment what must change.",
+                      "ru": "Возвращая на доработку, напишите в комментарии, что нужно "
+                            "изменить."},
+    "how.attach": {"en": "To send a new version of a document, attach the file to your reply.",
+                   "ru": "Чтобы отправить новую версию документа, приложите файл к ответу."},
+    "how.buttons": {"en": "Or press a button: it opens a reply with the word already in it.",
+                    "ru": "Или нажмите кнопку — откроется ответ с уже вписанным словом."},
+    "how.web": {"en": "Or decide in the browser (a confirmation page opens first):",
+                "ru": "Или примите решение в браузере (сначала откроется страница "
+                      "подтверждения):"},
+    "how.task_page": {"en": "Open the task", "ru": "Открыть задачу"},
+    "how.sender": {"en": "Replies are accepted only from your address, {email}; do not forward "
+                         "this email for someone else to answer.",
+                   "ru": "Ответ принимается только с вашего адреса {email}; не пересылайте "
+                         "это письмо, чтобы за вас ответил кто-то другой."},
+    "fields.title": {"en": "Data", "ru": "Данные"},
+    "docs.title": {"en": "Documents", "ru": "Документы"},
+    "docs.line": {"en": "{filename}, version {version}, {size}, SHA-256 {sha256}…",
+                  "ru": "{filename}, версия {version}, {size}, SHA-256 {sha256}…"},
+    "docs.attached": {"en": "attached to this email", "ru": "во вложении к письму"},
+    "docs.download": {"en": "too large to attach, download it", "ru": "слишком большой для "
+                                                                      "вложения, скачайте"},
+    "timeline.title": {"en": "History so far", "ru": "История"},
+    "timeline.earlier": {"en": "{n} earlier events are on the process page.",
+                         "ru": "Более ранние события ({n}) — на странице процесса."},
+    # ------------------------------------------------------------------ short mails
+    "notice.lead.trail_issued": {"en": "The signed trail of “{title}” is ready.",
+                                 "ru": "«{title}»: подписанный лист согласования готов."},
+    "notice.open_instance": {"en": "Open the process", "ru": "Открыть процесс"},
+    "notice.overdue": {"en": "Task of {name}, deadline {deadline}.",
+                       "ru": "Задача: {name}, срок {deadline}."},
+    "notice.task_closed": {"en": "This task is no longer open: {reason}.",
+                           "ru": "Эта задача больше не открыта: {reason}."},
+    "notice.trail_attached": {"en": "The signed trail is attached: {filename}, SHA-256 "
+                                    "{sha256}…",
+                              "ru": "Подписанный лист согласования во вложении: {filename}, "
+                                    "SHA-256 {sha256}…"},
+    "notice.trail_link": {"en": "Download the signed trail (PDF)",
+                          "ru": "Скачать подписанный лист согласования (PDF)"},
+    "footer.why": {"en": "You receive this email because you take part in “{process}” No. {id}.",
+                   "ru": "Вы получили это письмо как участник процесса «{process}» № {id}."},
+    "footer.auto": {"en": "Signoff sent this email automatically.",
+                    "ru": "Это письмо отправлено автоматически системой Signoff."},
+    # ------------------------------------------------------------------ explanations
+    "explain.greeting": {"en": "Hello, {name}.", "ru": "Здравствуйте, {name}!"},
+    "explain.greeting_plain": {"en": "Hello.", "ru": "Здравствуйте!"},
+    "explain.nothing_changed": {"en": "Your email did not change anything in Signoff.",
+                                "ru": "Ваше письмо ничего не изменило в Signoff."},
+    "explain.already_decided": {"en": "This task was already decided by {by} at {at}: "
+                                      "{verdict}.",
+                                "ru": "По этой задаче уже принято решение: {by}, {at} — "
+                                      "«{verdict}»."},
+    "explain.already_closed": {"en": "This task is no longer open: {reason}.",
+                               "ru": "Эта задача больше не открыта: {reason}."},
+    "explain.already_decided.todo": {"en": "No answer is needed from you any more. Your open "
+                                           "tasks are here:",
+                                     "ru": "Ваш ответ больше не нужен. Ваши открытые задачи — "
+                                           "здесь:"},
+    "explain.ambiguous": {"en": "We could not tell which decision you meant: your reply holds "
+                                "more than one.",
+                          "ru": "Мы не смогли понять, какое решение вы приняли: в ответе их "
+                                "несколько."},
+    "explain.no_verdict": {"en": "We found no decision in your reply.",
+                           "ru": "Мы не нашли в вашем ответе решения."},
+    "explain.words.todo": {"en": "Reply to the task email again with one of these words on the "
+                                 "first line, above the line “{marker}”: {words}.",
+                           "ru": "Ответьте на письмо с задачей ещё раз, написав в первой "
+                                 "строке, выше строки «{marker}», одно из слов: {words}."},
+    "explain.wrong_sender": {"en": "This task is assigned to another email address, so your "
+                                   "reply was not counted.",
+                             "ru": "Эта задача назначена на другой адрес электронной почты, "
+                                   "поэтому ваш ответ не учтён."},
+    "explain.wrong_sender.todo": {"en": "If you answered from another mailbox of yours, reply "
+                                        "from the address the task was sent to. If the task "
+                                        "should be yours, ask the process's initiator to hand "
+                                        "it over to you.",
+                                  "ru": "Если вы ответили с другого своего ящика, ответьте с "
+                                        "адреса, на который пришла задача. Если задача должна "
+                                        "быть вашей, попросите инициатора процесса передать "
+                                        "её вам."},
+    "explain.expired": {"en": "The reply address you wrote to has expired.",
+                        "ru": "Срок действия адреса, на который вы ответили, истёк."},
+    "explain.expired.todo": {"en": "Open the task here and decide in the browser:",
+                             "ru": "Откройте задачу здесь и примите решение в браузере:"},
+    "explain.unknown_token": {"en": "We could not find the task your email answers: the reply "
+                                    "address is wrong or incomplete.",
+                              "ru": "Мы не нашли задачу, на которую отвечает ваше письмо: "
+                                    "адрес для ответа неверен или неполон."},
+    "explain.unknown_token.todo": {"en": "Reply to the task email itself without changing the "
+                                         "address, or open your tasks in the browser:",
+                                   "ru": "Ответьте на само письмо с задачей, не меняя адреса, "
+                                         "или откройте свои задачи в браузере:"},
+    "explain.too_large": {"en": "Your email is larger than {limit}, so it was not accepted.",
+                          "ru": "Ваше письмо больше {limit}, поэтому оно не принято."},
+    "explain.too_large.todo": {"en": "Send a smaller file, or upload it on the task page:",
+                               "ru": "Отправьте файл меньшего размера или загрузите его на "
+                                     "странице задачи:"},
+    "explain.refused": {"en": "Your reply could not be applied: {message}",
+                        "ru": "Ваш ответ не удалось применить: {message}"},
+    "explain.refused.todo": {"en": "Open your tasks in the browser to see where things stand:",
+                             "ru": "Откройте свои задачи в браузере, чтобы увидеть текущее "
+                                   "состояние:"},
+    "explain.unknown": {"en": "Your email could not be processed.",
+                        "ru": "Ваше письмо не удалось обработать."},
+    "explain.unknown.todo": {"en": "Open your tasks in the browser:",
+                             "ru": "Откройте свои задачи в браузере:"},
+    "explain.your_tasks": {"en": "My tasks", "ru": "Мои задачи"},
+    "explain.once": {"en": "This is an automatic answer; the email you sent is not attached.",
+                     "ru": "Это автоматический ответ; отправленное вами письмо к нему не "
+                           "приложено."},
+}
+
+
+def has(key: str) -> bool:
+    """True when ``key`` is in the mail catalogue or in the page catalogue."""
+    return key in TEXTS or pages.has(key)
+
+
+def t(key: str, locale: str, **params: Any) -> str:
+    """The text of ``key`` in ``locale`` with ``params`` filled in (the page catalogue is
+    asked for keys the mail does not word itself; the key when neither knows it)."""
+    texts = TEXTS.get(key)
+    if texts is None:
+        return pages.t(key, locale, **params)
+    text = texts.get(normalize(locale)) or texts[pages.DEFAULT_LOCALE]
+    if not params:
+        return text
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return text
+
+
+def quoted(word: str, locale: str) -> str:
+    return t("word.quoted", locale, word=word)
+
+
+def one_line(text: Any, limit: int | None = None) -> str:
+    """``text`` on one line (a header must not break), at most ``limit`` characters."""
+    line = " ".join(str(text).split())
+    if limit and len(line) > limit:
+        line = line[:limit - 1].rstrip() + "…"
+    return line
+
+
+def subject(template: str, instance_id: int, title: str, locale: str) -> str:
+    """``[Signoff #12] New task: “Supply contract”``: the tag threads and filters, the rest
+    says what happened."""
+    key = f"subject.{template}" if f"subject.{template}" in TEXTS else "subject.other"
+    return (t("subject.tag", locale, instance=instance_id) + " "
+            + t(key, locale, title=one_line(title, MAX_TITLE)))
+
+
+def reply_subject(theirs: str, locale: str) -> str:
+    """``Re:`` and their subject (once: "Re: Re:" is noise), or a subject of our own."""
+    text = one_line(theirs or "", 200) or t("subject.fallback", locale)
+    return text if _REPLY_PREFIX.match(text) else f"Re: {text}"
+
+
+def explanation(reason: str, params: dict[str, Any], locale: str) -> tuple[str, str]:
+    """What happened to a reply that was not accepted, and what to do now (may be empty)."""
+    key = f"explain.{reason}" if reason in REASONS else "explain.unknown"
+    message = params.get("message") or ""
+    if isinstance(message, dict):
+        message = message.get(normalize(locale)) or message.get("en") or ""
+    limit, verdict = params.get("limit"), params.get("verdict")
+    happened = t(key, locale, by=params.get("by") or "",
+                 at=pages.format_time(params.get("at")) if params.get("at") else "",
+                 verdict=pages.verdict(verdict, locale, past=True),
+                 limit=pages.format_size(limit, locale) if isinstance(limit, int) else limit,
+                 message=str(message))
+    if reason == "already_decided" and not (params.get("by")
+                                            and pages.has(f"verdict_past.{verdict}")):
+        # nobody decided it: the task was withdrawn (``verdict`` holds the close reason)
+        happened = t("explain.already_closed", locale, reason=pages.state(
+            "close_reason", verdict, locale) or pages.state("task_state", "withdrawn",
+                                                            locale).lower())
+    if reason in ("ambiguous", "no_verdict"):
+        words = ", ".join(quoted(suggested(v, locale), locale)
+                          for v in params.get("verdicts") or [] if v in ANSWERS)
+        marker = REPLY_MARKER.get(normalize(locale)) or REPLY_MARKER["en"]
+        return happened, t("explain.words.todo", locale, marker=marker, words=words) \
+            if words else ""
+    return happened, t(f"{key}.todo", locale) if f"{key}.todo" in TEXTS else ""
