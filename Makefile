@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # Touched after a successful install; pip runs again whenever pyproject.toml changes.
 STAMP := $(VENV)/.signoff-installed
 
-.PHONY: venv system-deps test run bench bench-trail lint
+.PHONY: venv system-deps test run bench bench-trail bench-mail lint
 
 venv: $(STAMP)
 
@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml
 
 # Debian packages the test suite needs: Chromium (browser tests), the PostgreSQL server
 # binaries (the suite runs its own throwaway cluster), Pango (WeasyPrint renders the trail
-# PDFs with it) and poppler-utils (pdfsig and pdftotext check the trails independently).
+# PDFs with it), poppler-utils (pdfsig and pdftotext check the trails independently) and
+# dovecot-imapd (the IMAP reader is tested against a throwaway Dovecot).
 # apt runs only if something is missing.
 system-deps:
 	@missing=""; \
@@ -29,8 +30,10 @@ system-deps:
 		/sbin/ldconfig -p | grep -q "$${lib#*:}" || missing="$$missing $${lib%%:*}"; \
 	done; \
 	{ command -v pdfsig && command -v pdftotext; } >/dev/null || missing="$$missing poppler-utils"; \
+	{ command -v dovecot || test -x /usr/sbin/dovecot; } >/dev/null \
+		|| missing="$$missing dovecot-imapd"; \
 	if [ -z "$$missing" ]; then \
-		echo "system-deps: chromium, PostgreSQL, Pango and poppler-utils present"; exit 0; \
+		echo "system-deps: chromium, PostgreSQL, Pango, poppler-utils and Dovecot present"; exit 0; \
 	fi; \
 	if [ "$$(id -u)" -ne 0 ]; then \
 		echo "system-deps: missing:$$missing; run 'make system-deps' as root" >&2; exit 1; \
@@ -58,6 +61,11 @@ bench: venv
 # Render and sign one trail (40 events, 3 documents), warm: p50/p95 ms and peak memory.
 bench-trail: venv system-deps
 	$(BIN)/python -m benchmarks.trail
+
+# Replies by email: inbound replies processed per second, and the latency from a reply's SMTP
+# 250 to the next approver's mail at 10 replies/s (p50/p99).
+bench-mail: venv
+	$(BIN)/python -m benchmarks.mail
 
 lint: venv
 	$(BIN)/ruff check .

@@ -1,5 +1,6 @@
 """The ``signoff`` command line: the database, people, process files, the audit chain, the demo
-organisation, and the Procfile roles (``redis``, ``web``, ``worker``, ``scheduler``, ``run``).
+organisation, and the Procfile roles (``redis``, ``web``, ``worker``, ``scheduler``, ``smtp``,
+``imap`` (in :mod:`signoff.mail_roles`), ``run``).
 
 Every command reads its configuration with :meth:`signoff.config.Settings.from_env`. A domain
 refusal (:class:`approvals.errors.SignoffError`) or a database that cannot be reached ends the
@@ -30,8 +31,9 @@ from signoff.config import Settings, var_dir
 from workers.runtime import utcnow
 
 #: Queues the ``worker`` role consumes (``trails``: rendering, signing and exporting trails,
-#: apart so that a slow render never delays a notification or a timer).
-QUEUES = ("outbox", "timers", "trails")
+#: apart so that a slow render never delays a notification or a timer; ``mail``: sending mail
+#: and reading replies).
+QUEUES = ("outbox", "timers", "mail", "trails")
 REDIS_WAIT = 60.0  # seconds a role waits for Redis before giving up
 
 
@@ -524,3 +526,13 @@ def _wait_for_redis(role: str) -> None:
 def _log_to_stderr() -> None:
     logging.basicConfig(stream=sys.stderr, level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _add_mail_roles() -> None:
+    from signoff import mail_roles
+
+    main.add_command(mail_roles.smtp)
+    main.add_command(mail_roles.imap)
+
+
+_add_mail_roles()

@@ -75,3 +75,19 @@ def signing_var(tmp_path: Path, org_keys: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("SIGNOFF_VAR_DIR", str(var))
     monkeypatch.delenv("SIGNOFF_TRAILS_DIR", raising=False)
     return var
+
+
+@pytest.fixture(scope="session")
+def imap_server() -> Iterator[Any]:
+    """A throwaway Dovecot IMAP server on 127.0.0.1 (plain text, no TLS) with the users of
+    ``tests.mail.dovecot.TEST_USERS``; a :class:`tests.mail.dovecot.Dovecot`."""
+    from tests.mail.dovecot import dovecot_server
+
+    error = None
+    try:
+        with dovecot_server() as server:
+            yield server
+    except ServiceUnavailable as exc:
+        error = exc
+    if error is not None:  # failing outside `except` keeps the report free of chained noise
+        pytest.fail(f"could not start Dovecot: {error}", pytrace=False)

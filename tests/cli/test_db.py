@@ -14,7 +14,7 @@ def test_db_upgrade_on_fresh_database_creates_tables(cli: Invoke, env: Path) -> 
     result = cli("db", "upgrade")
 
     assert result.exit_code == 0, result.output
-    assert "upgraded from an empty database to 0002" in result.stdout
+    assert "upgraded from an empty database to 0003" in result.stdout
     engine = sa.create_engine(f"sqlite:///{env}/t.db")
     try:
         tables = set(sa.inspect(engine).get_table_names())
@@ -30,10 +30,10 @@ def test_db_upgrade_twice_says_the_schema_is_already_current(cli: Invoke) -> Non
     result = cli("db", "upgrade")
 
     assert result.exit_code == 0
-    assert "already at the newest schema (0002)" in result.stdout
+    assert "already at the newest schema (0003)" in result.stdout
 
 
-def test_db_upgrade_brings_a_0001_database_to_0002_keeping_its_rows(cli: Invoke,
+def test_db_upgrade_brings_a_0001_database_to_the_newest_keeping_its_rows(cli: Invoke,
                                                                     env: Path) -> None:
     from alembic import command
 
@@ -48,12 +48,15 @@ def test_db_upgrade_brings_a_0001_database_to_0002_keeping_its_rows(cli: Invoke,
                                        "active) VALUES ('a@example.com', 'A', 'en', '', 1)"))
         result = cli("db", "upgrade")
         assert result.exit_code == 0, result.output
-        assert "upgraded from 0001 to 0002" in result.stdout
+        assert "upgraded from 0001 to 0003" in result.stdout
         with engine.connect() as connection:
             assert connection.execute(sa.text("SELECT count(*) FROM person")).scalar() == 1
             assert connection.execute(sa.text("SELECT count(*) FROM trail")).scalar() == 0
+            assert connection.execute(sa.text("SELECT count(*) FROM inboundmessage")
+                                      ).scalar() == 0
         command.downgrade(alembic_config(url), "0001")
-        assert "trail" not in sa.inspect(engine).get_table_names()
+        tables = sa.inspect(engine).get_table_names()
+        assert "trail" not in tables and "inboundmessage" not in tables
     finally:
         engine.dispose()
 

@@ -56,7 +56,7 @@ def test_worker_waits_for_redis_then_execs_dramatiq_on_its_queues(
     assert redis_answers == [f"unix://{env / 'var' / 'redis.sock'}"]
     assert execs == [(sys.executable, [
         sys.executable, "-m", "dramatiq", "workers.actors", "--processes", "1",
-        "--threads", "4", "--queues", "outbox", "timers", "trails"])]
+        "--threads", "4", "--queues", "outbox", "timers", "mail", "trails"])]
     assert "trails are signed by " in result.stderr and str(keys) in result.stderr
 
 
@@ -224,7 +224,7 @@ def test_procfile_names_every_role_the_launcher_starts() -> None:
                  if line.strip())
     assert {name: command.strip() for name, command in roles.items()} == {
         "redis": "signoff redis", "web": "signoff web", "worker": "signoff worker",
-        "scheduler": "signoff scheduler"}
+        "scheduler": "signoff scheduler", "smtp": "signoff smtp"}
 
 
 def test_launcher_environment_puts_this_venv_first_on_path() -> None:

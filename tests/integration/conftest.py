@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import dramatiq
 import pytest
@@ -26,10 +27,11 @@ from sqlmodel import select
 from approvals import db as store
 from approvals import directory, registry
 from approvals.models import Person
+from tests.support import free_port
 from workers import broker as brokers
 from workers import runtime
 
-QUEUES = ("outbox", "timers", "trails")
+QUEUES = ("outbox", "timers", "mail", "trails")
 
 PEOPLE = """\
 email,name,locale,manager_email,department,roles,aliases
@@ -163,11 +165,43 @@ class RunningWorker:
             raise AssertionError("an actor failed:\n" + "\n".join(self.failures.errors))
 
 
+@dataclass
+class Catcher:
+    """The mail catcher a test's mail goes to: its Maildir and its port."""
+
+    maildir: Path
+    port: int
+
+    def messages(self) -> list[bytes]:
+        from mail.catcher import messages
+
+        return [raw for _key, raw in messages(self.maildir)]
+
+
 @pytest.fixture
-def broker(db: Engine, redis_url: str, signing_var) -> Iterator[RedisBroker]:
+def mail_catcher(signing_var: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Catcher]:
+    """The built-in mail catcher on a free port (what ``signoff smtp`` runs when no relay is
+    configured), keeping mail in ``<var>/mail/sent``; the workers send to it."""
+    from mail.catcher import controller
+
+    port = free_port()
+    monkeypatch.delenv("SMTP_HOST", raising=False)
+    monkeypatch.setenv("MAIL_CATCHER_PORT", str(port))
+    maildir = signing_var / "mail" / "sent"
+    server = controller(maildir, port)
+    server.start()
+    try:
+        yield Catcher(maildir, port)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def broker(db: Engine, redis_url: str, signing_var, mail_catcher) -> Iterator[RedisBroker]:
     """Signoff's actors bound to a Redis broker on the embedded Redis, its queues empty, and
     the worker runtime pointed at ``db`` (and at a var folder holding the organisation's keys,
-    so completed instances get their signed trails); nothing consumes the queues."""
+    so completed instances get their signed trails, and a mail catcher taking their mail);
+    nothing consumes the queues."""
     from workers import actors
 
     previous = dramatiq.get_broker()

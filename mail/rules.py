@@ -1,0 +1,185 @@
+"""What an inbound email has to pass before it decides anything: a chain of small named rules.
+
+:data:`CHAIN` runs in order on a :class:`Reading` of one stored message. Each rule either adds
+what it learnt to the reading or stops the chain with :class:`Stop` — an outcome, a reason for
+the administrator, and, when the person can fix it, the explanation they get back. The last
+rule hands the verdict to the same service call the web page uses (``mail.inbound`` does that;
+the rules only read). The order matters: nothing is said to automatic mail, nothing is read
+from mail that is not the assignee's, and only the reply's own text is read for a verdict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from approvals.models import InboundMessage, Person, PersonAlias, ReplyToken, Task
+from mail import authentication, automatic, quoting, tokens, verdicts
+from mail.config import MailSettings
+from mail.parse import Parsed, parse
+
+
+class Stop(Exception):
+    """The chain ends here: ``outcome`` for the record, ``reason`` for the administrator,
+    ``explain`` (a reason key of ``mail.compose.explanation_mail``) when the sender gets a
+    short reply saying what to do."""
+
+    def __init__(self, outcome: str, reason: str, explain: str | None = None,
+                 **params: Any) -> None:
+        super().__init__(reason)
+        self.outcome, self.reason, self.explain, self.params = outcome, reason, explain, params
+
+
+@dataclass
+class Reading:
+    """What the rules learnt about one message."""
+
+    row: InboundMessage
+    settings: MailSettings
+    now: datetime
+    parsed: Parsed | None = None
+    token: ReplyToken | None = None
+    task: Task | None = None
+    assignee: Person | None = None
+    sender: Person | None = None  # who the From address belongs to, if anyone
+    auth: dict[str, Any] = field(default_factory=dict)
+    own_text: str = ""
+    verdict: str | None = None
+    comment: str = ""
+
+
+def duplicate(s: Session, r: Reading) -> None:
+    """The same Message-ID was stored before: a resent or twice-fetched message."""
+    if not r.row.message_id:
+        return
+    earlier = s.exec(select(InboundMessage.id).where(
+        InboundMessage.message_id == r.row.message_id, InboundMessage.id < r.row.id)
+        .order_by(InboundMessage.id).limit(1)).first()
+    if earlier is not None:
+        raise Stop("duplicate", f"same Message-ID as message {earlier}", first=earlier)
+
+
+def read(s: Session, r: Reading) -> None:
+    """Parse, repairing charsets; a message with no From header at all, or with neither a
+    readable sender nor any text, is unreadable (and nobody can be told)."""
+    r.parsed = parse(r.row.raw)
+    if r.parsed.from_address is None and (not r.parsed.text.strip()
+                                          or not r.parsed.message.get("From")):
+        raise Stop("unreadable", "no sender and no text could be read: "
+                   + "; ".join(r.parsed.defects or ["empty message"]))
+
+
+def not_automatic(s: Session, r: Reading) -> None:
+    """Out-of-office replies, bounces, receipts and the like are dropped without a word."""
+    reason = automatic.automatic_reason(r.parsed)
+    if reason:
+        raise Stop("automatic", f"automatic mail ({reason})")
+
+
+def not_our_own(s: Session, r: Reading) -> None:
+    """Mail from our own addresses would answer itself forever."""
+    sender = (r.parsed.from_address or "").lower()
+    envelope = r.row.envelope_from.strip().strip("<>").lower()
+    ours = r.settings.from_address.lower()
+    for address in (sender, envelope):
+        if address == ours or tokens.looks_like_reply_address(address, r.settings.domain):
+            raise Stop("loop", f"mail from our own address {address}")
+
+
+def within_size(s: Session, r: Reading) -> None:
+    """A mailbox accepted a message over the size limit; only its headers were kept."""
+    if r.row.details.get("too_large"):
+        raise Stop("too_large", r.row.reason or "larger than the limit", explain="too_large",
+                   limit=r.row.details.get("limit"))
+
+
+def route(s: Session, r: Reading) -> None:
+    """Find the task: the token of the reply address, else of a Message-ID it refers to."""
+    domain = r.settings.domain
+    addresses = [a.strip() for a in r.row.envelope_to.split(",") if a.strip()]
+    message = r.parsed.message
+    for header in ("To", "Cc", "Delivered-To", "X-Original-To"):
+        addresses += [a for _n, a in _addresses(message, header)]
+    candidates = [t for t in (tokens.from_address(a, domain) for a in addresses) if t]
+    refs = [*r.parsed.in_reply_to, *reversed(r.parsed.references)]
+    candidates += tokens.from_references(refs, domain)
+    for token in dict.fromkeys(candidates):
+        row = s.exec(select(ReplyToken).where(
+            ReplyToken.token_hash == tokens.token_hash(token))).first()
+        if row is not None:
+            r.token, r.task = row, s.get(Task, row.task_id)
+            r.assignee = s.get(Person, row.person_id)
+            return
+    tampered = any(tokens.looks_like_reply_address(a, domain) for a in addresses)
+    raise Stop("unknown_token", "the reply address carries an unknown token" if tampered
+               else "no reply token in the recipient nor in In-Reply-To/References",
+               explain="unknown_token")
+
+
+def from_the_assignee(s: Session, r: Reading) -> None:
+    """From must be the assignee's address or one of their declared aliases."""
+    sender = r.parsed.from_address
+    if sender is None:
+        raise Stop("wrong_sender", f"unreadable From header ({r.parsed.from_problem})")
+    r.sender = s.exec(select(Person).where(Person.email == sender)).first()
+    if r.sender is None:
+        alias = s.get(PersonAlias, sender)
+        r.sender = s.get(Person, alias.person_id) if alias else None
+    if r.sender is None or r.sender.id != r.assignee.id:
+        raise Stop("wrong_sender", f"{sender} is not the assignee of task {r.task.id} "
+                   f"({r.assignee.email})", explain="wrong_sender")
+
+
+def authenticated(s: Session, r: Reading) -> None:
+    """With MAIL_REQUIRE_DMARC, only mail our own server vouched for (dmarc=pass)."""
+    r.auth = authentication.verdict(r.parsed.message, r.parsed.from_address,
+                                    r.settings.authserv_id)
+    r.auth["required"] = r.settings.require_dmarc
+    if r.settings.require_dmarc and r.auth["result"] != "pass":
+        raise Stop("not_authenticated", "sender not authenticated: "
+                   + r.auth.get("detail", r.auth["result"]))
+
+
+def still_open(s: Session, r: Reading) -> None:
+    """The task is open and the token unused and unexpired — now, not when the mail went."""
+    task = r.task
+    if r.token.used_at is not None or task.state != "open":
+        by = s.get(Person, task.decided_by_id) if task.decided_by_id else None
+        raise Stop("already_decided", f"task {task.id} is {task.state}"
+                   + (f" ({task.verdict} by {by.email})" if by else ""),
+                   explain="already_decided", by=by.name if by else "",
+                   at=(task.closed_at or r.token.used_at or r.now).isoformat(),
+                   verdict=task.verdict or task.close_reason or "")
+    if r.token.expires_at <= r.now:
+        raise Stop("expired", f"token expired at {r.token.expires_at.isoformat()}",
+                   explain="expired", task=task.id)
+
+
+def answer(s: Session, r: Reading) -> None:
+    """The verdict, read strictly from the reply's own text; the rest is the comment."""
+    r.own_text = quoting.own_text(r.parsed)
+    accepted = tuple(v for v in r.task.verdicts.split(",") if v)
+    reading = verdicts.read_verdict(r.own_text, accepted)
+    if reading.ambiguous:
+        raise Stop("ambiguous", "both " + " and ".join(reading.candidates) + " in the reply",
+                   explain="ambiguous", verdicts=list(accepted))
+    if reading.verdict is None:
+        raise Stop("no_verdict", "no answer word in the reply's own text",
+                   explain="no_verdict", verdicts=list(accepted))
+    r.verdict, r.comment = reading.verdict, reading.comment
+
+
+CHAIN = (duplicate, read, not_automatic, not_our_own, within_size, route, from_the_assignee,
+         authenticated, still_open, answer)
+
+
+def _addresses(message, header: str) -> list[tuple[str, str]]:
+    from email.utils import getaddresses
+
+    try:
+        return getaddresses([str(v) for v in message.get_all(header, [])])
+    except Exception:  # noqa: BLE001 - a broken header names no one
+        return []

@@ -1,0 +1,76 @@
+"""The mail roles of the command line: ``signoff smtp`` (the inbound SMTP server, and the mail
+catcher when no relay is configured) and ``signoff imap`` (reading replies from a mailbox).
+
+Both store each message raw and enqueue ``workers.actors.handle_inbound`` with its id; when
+Redis is away the scheduler's sweep enqueues what was stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+
+import click
+
+from approvals import db
+from mail.config import MailSettings
+from signoff.config import Settings
+
+
+def _enqueue(inbound_id: int) -> None:
+    from workers.actors import handle_inbound
+
+    handle_inbound.send(inbound_id)
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    return stop
+
+
+@click.command()
+def smtp() -> None:
+    """Receive replies by SMTP on INBOUND_SMTP_HOST:INBOUND_SMTP_PORT (Procfile role); with no
+    SMTP_HOST, also run the mail catcher that keeps Signoff's own mail in var/mail/sent."""
+    from mail.receive import serve
+    from signoff.cli import _log_to_stderr, _wait_for_redis
+    from workers.runtime import utcnow
+
+    _log_to_stderr()
+    settings = MailSettings.from_env()
+    _wait_for_redis("smtp")
+    engine = db.make_engine(Settings.from_env().database_url)
+    try:
+        serve(settings, engine, _enqueue, utcnow, _stop_on_signals())
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot listen on {settings.inbound_host}:{settings.inbound_port} (or the "
+            f"catcher's port {settings.catcher_port}): {error}") from None
+    finally:
+        engine.dispose()
+
+
+@click.command()
+def imap() -> None:
+    """Read replies from the IMAP mailbox IMAP_USER@IMAP_HOST (Procfile role), with IDLE."""
+    from mail.imap import serve
+
+    from signoff.cli import _log_to_stderr, _wait_for_redis
+    from workers.runtime import utcnow
+
+    _log_to_stderr()
+    settings = MailSettings.from_env()
+    if not settings.imap_host or not settings.imap_user:
+        raise click.ClickException("IMAP_HOST and IMAP_USER (and IMAP_PASSWORD) say which "
+                                   "mailbox to read; they are not set")
+    _wait_for_redis("imap")
+    engine = db.make_engine(Settings.from_env().database_url)
+    logging.getLogger(__name__).info("reading %s@%s/%s", settings.imap_user,
+                                     settings.imap_host, settings.imap_folder)
+    try:
+        serve(settings, engine, _enqueue, _stop_on_signals(), clock=utcnow)
+    finally:
+        engine.dispose()
