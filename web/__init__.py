@@ -38,10 +38,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
 
     from web import api, audit, auth, errors, pages
+    from web import mail as mail_pages
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(audit.bp)  # after pages: it uses the "row" converter
+    app.register_blueprint(mail_pages.bp)  # after pages too
     app.register_blueprint(api.bp, url_prefix="/api")
     csrf.exempt(api.bp)  # token-authenticated, no cookies
     errors.init_app(app)
