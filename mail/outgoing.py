@@ -48,6 +48,9 @@ def send_item(db: Engine, item_id: int, now: datetime, *, settings: MailSettings
         return "failed"
     except send.TemporaryFailure as error:
         attempts = _attempt(db, item_id, now, str(error), max_attempts)
+        if attempts >= max_attempts:
+            log.error("outbox %s: giving up after %d attempts: %s", item_id, attempts, error)
+            return "failed"
         log.warning("outbox %s attempt %d: %s", item_id, attempts, error)
         raise
     _close(db, item_id, now, None, failed=False)
@@ -88,6 +91,8 @@ def _attempt(db: Engine, item_id: int, now: datetime, error: str, max_attempts: 
     """Record a failed attempt; the row fails for good after ``max_attempts``."""
     with write_session(db) as session:
         item = session.get(OutboxItem, item_id, with_for_update=True)
+        if item is None or item.state != "pending":
+            return max_attempts  # closed meanwhile (another delivery): nothing to retry
         item.attempts += 1
         item.last_attempt_at = now
         item.last_error = error[:2000]

@@ -57,6 +57,10 @@ def send(settings: MailSettings, message: EmailMessage) -> None:
             refused = smtp.send_message(message, from_addr=settings.from_address, to_addrs=to)
     except smtplib.SMTPRecipientsRefused as error:
         raise _classify(error.recipients) from error
+    except smtplib.SMTPNotSupportedError as error:
+        raise PermanentFailure(f"the relay {settings.smtp_host}:{settings.smtp_port} does not "
+                               f"offer what is configured ({error}); unset SMTP_USER to send "
+                               "without logging in") from error
     except smtplib.SMTPAuthenticationError as error:
         raise PermanentFailure(f"the relay refused the login of {settings.smtp_user}: "
                                f"{error.smtp_code} {_text(error.smtp_error)}") from error
