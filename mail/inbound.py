@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -49,6 +50,7 @@ MAX_ATTEMPTS = 5
 #: One explanation per address and reason in this window: a person (or a loop) writing again
 #: and again gets one answer, not one per message.
 EXPLAIN_EVERY = timedelta(hours=1)
+_INBOUND, _TOKENS = InboundMessage.__table__, ReplyToken.__table__
 COMMENT_REQUIRED = {
     "en": "sending back needs a reason: write it after the word, on the same line or below",
     "ru": "при возврате на доработку нужна причина: напишите её после слова, в той же строке "
@@ -89,7 +91,8 @@ def _process(db: Engine, inbound_id: int, now: datetime, settings: MailSettings,
                 rule(s, reading)
         except Stop as stop:
             return _record(db, reading, stop, rule_name, base_url)
-        process_def = _process_of(s, reading.task.instance_id)
+        process_def = (_process_of(s, reading.task.instance_id)
+                       if reading.task.kind == "revision" else None)
     return _apply(db, reading, process_def, base_url)
 
 
@@ -159,35 +162,38 @@ def _record(db: Engine, r: Reading, stop: Stop | None, rule: str, base_url: str)
     """Write the outcome on the row; queue the explanation, rate-limited."""
     outcome = stop.outcome if stop else "decided"
     mail_ids: list[int] = []
+    parsed = r.parsed
+    details = {**r.row.details, "rule": rule, "auth": r.auth, "verdict": r.verdict,
+               "comment": r.comment, "own_text": r.own_text[:2000],
+               "defects": parsed.defects[:20] if parsed else []}
+    values = {"state": "done", "outcome": outcome, "processed_at": r.now,
+              "attempts": _INBOUND.c.attempts + 1, "details": details,
+              "reason": stop.reason if stop else (
+                  f"{r.verdict} on task {r.task.id}"
+                  + (f": {r.comment[:200]}" if r.comment else ""))}
+    if parsed is not None:
+        values.update(sender=(parsed.from_address or "")[:320] or None,
+                      subject=parsed.subject[:998])
+    if r.task is not None:
+        values.update(task_id=r.task.id, instance_id=r.task.instance_id)
+    if r.sender is not None:
+        values["person_id"] = r.sender.id
     with write_session(db) as s:
-        row = s.get(InboundMessage, r.row.id, with_for_update=True)
-        if row.state == "done":
-            return Processed(row.outcome or outcome)
-        parsed = r.parsed
-        row.state, row.outcome, row.processed_at = "done", outcome, r.now
-        row.reason = stop.reason if stop else (
-            f"{r.verdict} on task {r.task.id}" + (f": {r.comment[:200]}" if r.comment else ""))
-        row.attempts += 1
-        if parsed is not None:
-            row.sender = (parsed.from_address or "")[:320] or None
-            row.subject = parsed.subject[:998]
-        if r.task is not None:
-            row.task_id, row.instance_id = r.task.id, r.task.instance_id
-        if r.sender is not None:
-            row.person_id = r.sender.id
-        row.details = {**row.details, "rule": rule, "auth": r.auth, "verdict": r.verdict,
-                       "comment": r.comment, "own_text": r.own_text[:2000],
-                       "defects": parsed.defects[:20] if parsed else []}
-        if stop is None and r.token is not None:
-            token = s.get(ReplyToken, r.token.id, with_for_update=True)
-            token.used_at, token.used_by_inbound_id = r.now, row.id
-            s.add(token)
         if stop is not None and stop.explain and parsed is not None and parsed.from_address:
             item = _explanation(s, r, stop, base_url)
             if item is not None:
                 mail_ids.append(item.id)
-                row.details = {**row.details, "explained": stop.explain}
-        s.add(row)
+                details["explained"] = stop.explain
+        # one statement, and only while the row is not done: a second run of the same message
+        # (two deliveries at once) changes nothing and queues nothing
+        changed = s.connection().execute(update(_INBOUND).where(
+            _INBOUND.c.id == r.row.id, _INBOUND.c.state != "done").values(**values))
+        if changed.rowcount == 0:
+            s.rollback()
+            return Processed(outcome)
+        if stop is None and r.token is not None:
+            s.connection().execute(update(_TOKENS).where(_TOKENS.c.id == r.token.id)
+                                   .values(used_at=r.now, used_by_inbound_id=r.row.id))
     log.info("inbound %s: %s (%s)", r.row.id, outcome, stop.reason if stop else r.verdict)
     return Processed(outcome, mail_ids=mail_ids)
 

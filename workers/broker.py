@@ -39,9 +39,24 @@ def resolve_redis_url(redis_url: str | None = None) -> str:
     return redis_url or os.environ.get("REDIS_URL") or embedded_redis_url()
 
 
+#: How long an idle worker waits between two looks at an empty queue, at most (ms). Dramatiq
+#: backs off up to the worker's timeout (1 s), which would add up to a second to every hop of
+#: a reply (inbound → decision → notification → mail); a few Redis calls a second per queue
+#: are cheap. ``SIGNOFF_WORKER_POLL_MS`` changes it.
+POLL_MS = 25
+
+
+class SignoffBroker(RedisBroker):
+    """Dramatiq's Redis broker, polling an empty queue at most every :data:`POLL_MS`."""
+
+    def consume(self, queue_name, prefetch=1, timeout=5000):
+        poll = int(os.environ.get("SIGNOFF_WORKER_POLL_MS") or POLL_MS)
+        return super().consume(queue_name, prefetch, min(timeout, poll))
+
+
 def make_broker(redis_url: str | None = None) -> RedisBroker:
     """A Redis broker with Dramatiq's default middleware; does not touch global state."""
-    return RedisBroker(url=resolve_redis_url(redis_url))
+    return SignoffBroker(url=resolve_redis_url(redis_url))
 
 
 def setup_broker(url: str | None = None) -> RedisBroker:
