@@ -59,7 +59,8 @@ def reply(original: Message, sender: str, text: str, to: str | None = None) -> E
     message["References"] = f"{original.get('References', '')} {original['Message-ID']}".strip()
     body = original.get_body(("plain",))
     quoted = "\n".join("> " + line for line in body.get_content().splitlines())
-    message.set_content(f"{text}\n\nOn {original['Date']}, Signoff wrote:\n{quoted}\n")
+    message.set_content(f"{text}\n\nOn {original['Date']}, Signoff wrote:\n{quoted}\n",
+                        cte="quoted-printable")
     return message
 
 
