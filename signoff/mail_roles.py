@@ -40,6 +40,7 @@ def smtp() -> None:
     from workers.runtime import utcnow
 
     _log_to_stderr()
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's: every connection
     settings = MailSettings.from_env()
     _wait_for_redis("smtp")
     engine = db.make_engine(Settings.from_env().database_url)
@@ -57,7 +58,6 @@ def smtp() -> None:
 def imap() -> None:
     """Read replies from the IMAP mailbox IMAP_USER@IMAP_HOST (Procfile role), with IDLE."""
     from mail.imap import serve
-
     from signoff.cli import _log_to_stderr, _wait_for_redis
     from workers.runtime import utcnow
 
