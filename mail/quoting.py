@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 
-from mail.parse import HtmlText, Parsed, convert_html
+from mail.html_text import HtmlText, convert_html
+from mail.parse import Parsed
 from mail.words import REPLY_MARKER
 
 #: elements whose content is the quoted original and everything after it (Outlook)

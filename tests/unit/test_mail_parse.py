@@ -10,7 +10,9 @@ from email.message import EmailMessage
 
 import pytest
 
-from mail.parse import decode_bytes, decode_header_value, html_to_text, parse, parse_mailbox
+from mail.charsets import decode_bytes, decode_header_value
+from mail.html_text import html_to_text
+from mail.parse import parse, parse_mailbox
 
 RU = "Согласовано!\nВопрос по пункту 3: какой срок оплаты?"
 
