@@ -162,6 +162,7 @@ class Process:
     initial: str
     revision: Revision
     description: Label | None = None
+    watchers: tuple[Assignee, ...] = ()  # get the signed trail by email, with the initiator
     digest: str = ""
     source_path: str = ""
     _index: dict = field(default_factory=dict, compare=False, repr=False)
@@ -331,7 +332,7 @@ def load_text(text: str, path: str = "<process>") -> Process:
     root = r.mapping(tree, "")
     _no_duplicates(r, root, "")
     notation = root.get("notation", "sequential")
-    common = {"id", "name", "description", "notation", "fields", "revision"}
+    common = {"id", "name", "description", "notation", "fields", "revision", "watchers"}
     if notation == "sequential":
         r.keys(root, "", common | {"stages", "on_complete"}, {"id", "name", "stages"})
     elif notation == "statuses":
@@ -345,6 +346,7 @@ def load_text(text: str, path: str = "<process>") -> Process:
     fields = _fields(r, root)
     field_names = {f.name: f for f in fields}
     revision = _revision(r, root, field_names)
+    watchers = _watchers(r, root, field_names)
     if notation == "sequential":
         statuses, initial = _sequential(r, root, field_names)
     else:
@@ -360,6 +362,7 @@ def load_text(text: str, path: str = "<process>") -> Process:
         initial=initial,
         revision=revision,
         description=r.label(root, "description", "", required=False),
+        watchers=watchers,
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         source_path=path,
     )
@@ -430,8 +433,24 @@ def _assignees(r: _Reader, node: _Map, where: str, fields: dict, key: str = "ass
     if raw is None:
         r.fail(node, _join(where, key), "is required")
     items = raw if isinstance(raw, list) else [raw]
-    return tuple(_assignee(r, item, f"{where}.{key}[{i}]", node, fields, key)
+    return tuple(_assignee(r, item, f"{_join(where, key)}[{i}]", node, fields, key)
                  for i, item in enumerate(items))
+
+
+def _watchers(r: _Reader, root: _Map, fields: dict) -> tuple[Assignee, ...]:
+    """Who receives the signed trail besides the initiator (a company lawyer, say): the same
+    forms as a stage's assignees, resolved when the trail is issued. Optional; a watcher listed
+    twice is refused, since it is almost always a copy-paste slip."""
+    if root.get("watchers") is None:
+        return ()
+    watchers = _assignees(r, root, "", fields, "watchers")
+    raw = root["watchers"]
+    items = raw if isinstance(raw, list) else [raw]
+    for i, (watcher, item) in enumerate(zip(watchers, items, strict=True)):
+        if watcher in watchers[:i]:
+            r.fail(item if isinstance(item, dict) else root, f"watchers[{i}]",
+                   "this watcher is listed twice", "watchers")
+    return watchers
 
 
 def _assignee(r: _Reader, item: Any, where: str, parent: _Map, fields: dict, key: str):

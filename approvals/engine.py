@@ -370,7 +370,7 @@ def _send_back(process, directory, out: Outcome, status: Status, task: TaskState
     state.sent_back_from = status.key
     state.round += 1
     state.stage = REVISION
-    people = _resolve(process.revision.assignee, directory, state)
+    people = resolve(process.revision.assignee, directory, state)
     if not people:
         raise NoAssignee("nobody can take the revision of this process")
     revision = _new_task(state, REVISION, REVISION_TASK, people[0], 0, OPEN, (RESUBMIT,), now,
@@ -470,20 +470,20 @@ def _run_actions(process, directory, out: Outcome, actions: tuple[Action, ...], 
             params = _params(process, state, None)
             if action.message:
                 params["message"] = {"en": action.message.en, "ru": action.message.ru}
-            for person in _resolve(action.assignee, directory, state):
+            for person in resolve(action.assignee, directory, state):
                 out.effects.append(Notify(person, "process_notice", params))
 
 
 def _resolve_all(status: Status, directory: Directory, state: InstanceState) -> list[int]:
     people: list[int] = []
     for spec in status.assignees:
-        for person in _resolve(spec, directory, state):
+        for person in resolve(spec, directory, state):
             if person not in people:
                 people.append(person)
     return people
 
 
-def _resolve(spec: Assignee, directory: Directory, state: InstanceState) -> list[int]:
+def resolve(spec: Assignee, directory: Directory, state: InstanceState) -> list[int]:
     if spec.kind == "initiator":
         return [state.initiator]
     if spec.kind == "person":

@@ -75,12 +75,18 @@ def get_instance(session: Session, instance_id: int) -> Instance:
 
 
 def is_participant(session: Session, instance: Instance, person: Person) -> bool:
+    """The initiator, anyone who held or decided a task, and the process's watchers the signed
+    trail was sent to."""
     if instance.initiator_id == person.id:
         return True
-    return session.exec(select(Task.id).where(
-        Task.instance_id == instance.id,
-        (Task.assignee_id == person.id) | (Task.decided_by_id == person.id)).limit(1)
-    ).first() is not None
+    if session.exec(select(Task.id).where(
+            Task.instance_id == instance.id,
+            (Task.assignee_id == person.id) | (Task.decided_by_id == person.id)).limit(1)
+            ).first() is not None:
+        return True
+    return session.exec(select(Notification.id).where(
+        Notification.instance_id == instance.id, Notification.person_id == person.id,
+        Notification.template == "trail_issued").limit(1)).first() is not None
 
 
 def require_reader(session: Session, instance: Instance, person: Person) -> None:

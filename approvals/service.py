@@ -298,8 +298,9 @@ def record_trail(db: Engine, instance_id: int, *, completion_seq: int, completed
                  sha256: str, size: int, path: str, chain_head: str, event_count: int,
                  now: datetime, problems: str | None = None) -> TrailRecord:
     """Index a signed trail already stored on disk, in one transaction: the trail row, the
-    ``trail_issued`` audit event carrying its SHA-256, the initiator's notification, and the
-    instance's pending ``trail`` outbox rows closed.
+    ``trail_issued`` audit event carrying its SHA-256, the notifications of the initiator and
+    of the process's watchers (whose mail carries the PDF), and the instance's pending
+    ``trail`` outbox rows closed.
 
     The trail is unique per completion (``completion_seq``, the seq of the ``completed``
     event): when that completion already has one, nothing new is written and its number is
@@ -332,20 +333,37 @@ def record_trail(db: Engine, instance_id: int, *, completion_seq: int, completed
                 if problems:
                     data["problems"] = problems
                 audit.append(session, instance_id, [audit.Entry("trail_issued", data)], now)
-                note = OutboxItem(kind="notify", instance_id=instance_id, created_at=now,
-                                  payload={"person": instance.initiator_id,
-                                           "template": "trail_issued",
-                                           "params": {"instance": instance_id,
-                                                      "title": instance.title,
-                                                      "trail": trail.id}})
-                session.add(note)
+                params = {"instance": instance_id, "title": instance.title, "trail": trail.id}
+                notes = [OutboxItem(kind="notify", instance_id=instance_id, created_at=now,
+                                    payload={"person": person, "template": "trail_issued",
+                                             "params": dict(params)})
+                         for person in _trail_recipients(session, instance)]
+                session.add_all(notes)
                 close_trail_rows(session, instance_id, now)
                 session.flush()
-                return TrailRecord(trail.id, True, [note.id])
+                return TrailRecord(trail.id, True, [note.id for note in notes])
         except exc.IntegrityError:  # another worker recorded it (or an event) first
             if attempt == RETRIES - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def _trail_recipients(session: Session, instance: Instance) -> list[int]:
+    """The initiator, then each of the process's watchers: resolved like a stage's assignees
+    on the instance as it completed (active people only, in the definition version it ran),
+    each person once."""
+    process = registry.definition_of(session, instance.process_version_id)
+    state = engine.InstanceState(process_id=instance.process_id,
+                                 initiator=instance.initiator_id, fields=dict(instance.fields),
+                                 started_at=instance.started_at, id=instance.id)
+    directory = DbDirectory(session)
+    people = [instance.initiator_id]
+    for spec in process.watchers:
+        # the engine's own resolution, so a watcher means what an assignee means
+        for person in engine.resolve(spec, directory, state):
+            if person not in people:
+                people.append(person)
+    return people
 
 
 def close_trail_rows(session: Session, instance_id: int, now: datetime,

@@ -9,14 +9,23 @@ from pathlib import Path
 
 import pytest
 
-from approvals import audit, service
+from approvals import audit, queries, registry, service
 from approvals.db import read_session, write_session
 from approvals.errors import KeyProblem
-from approvals.models import AuditEvent, Notification, OutboxItem, Trail
+from approvals.models import (
+    AuditEvent,
+    Instance,
+    Notification,
+    OutboxItem,
+    Person,
+    PersonRole,
+    Trail,
+)
 from approvals.trail import issue, load_keys, verify_trail
 from approvals.trail.keys import CERT_FILE, KEY_FILE
-from tests.integration.flows import audit_events, rows
-from tests.integration.trails import complete_contract, make_app, signed_in
+from tests.integration.flows import audit_events, open_tasks, rows
+from tests.integration.mailflow import mails_to
+from tests.integration.trails import add_person, complete_contract, make_app, signed_in
 from workers import outbox, scheduler
 from workers.actors import render_trail
 
@@ -179,3 +188,107 @@ def test_a_second_completion_gets_a_new_trail_with_its_own_number(db, org, now, 
     assert kinds.count("trail_issued") == 2
     assert kinds[-1] == "trail_issued"
     assert len(rows(db, AuditEvent, AuditEvent.kind == "trail_issued")) == 2
+
+
+# ---------------------------------------------------------------------------- watchers
+
+
+def _give_role(db, person_id: int, role: str) -> None:
+    with write_session(db) as session:
+        session.add(PersonRole(person_id=person_id, role=role))
+
+
+def _deactivate(db, person_id: int) -> None:
+    with write_session(db) as session:
+        person = session.get(Person, person_id)
+        person.active = False
+        session.add(person)
+
+
+def _trail_pdfs_mailed(catcher, address: str) -> list[bytes]:
+    """The PDFs attached to the signed-trail mails ``address`` received."""
+    found = []
+    for mail in mails_to(catcher.messages(), address):
+        if "trail-" in "".join(str(a.get_filename()) for a in mail.iter_attachments()):
+            found.extend(a.get_content() for a in mail.iter_attachments()
+                         if a.get_content_type() == "application/pdf")
+    return found
+
+
+def test_the_signed_trail_is_mailed_to_the_initiator_and_the_contracts_watchers(
+        db, org, now, worker, signing_var, mail_catcher):
+    # the shipped contract approval is watched by the lawyers: one active, one gone, and the
+    # initiator, who is a lawyer too and must not get the trail twice
+    lena = add_person(db, "lena@example.com", "Lena Lawyer", role="lawyer")
+    gone = add_person(db, "leo@example.com", "Leo Lawyer", role="lawyer")
+    _deactivate(db, gone)
+    _give_role(db, org.initiator, "lawyer")
+    instance_id = complete_contract(db, org, now).instance_id
+    _kick_everything(db, instance_id)
+    worker.join(timeout=60)
+
+    [trail] = rows(db, Trail, Trail.instance_id == instance_id)
+    notes = rows(db, Notification, Notification.template == "trail_issued")
+    assert sorted(n.person_id for n in notes) == sorted([org.initiator, lena])
+    assert {(n.instance_id, n.params["trail"]) for n in notes} == {(instance_id, trail.id)}
+    notices = [row for row in rows(db, OutboxItem, OutboxItem.kind == "notify")
+               if row.payload["template"] == "trail_issued"]
+    assert [row.payload["person"] for row in notices] == [org.initiator, lena]
+
+    pdf = (signing_var / "trails" / trail.path).read_bytes()
+    assert _trail_pdfs_mailed(mail_catcher, "lena@example.com") == [pdf]
+    assert _trail_pdfs_mailed(mail_catcher, org.email(org.initiator)) == [pdf]
+    assert mails_to(mail_catcher.messages(), "leo@example.com") == []
+    # a watcher the trail was sent to may read it; a lawyer it was not sent to may not
+    with read_session(db) as session:
+        instance = session.get(Instance, instance_id)
+        assert queries.is_participant(session, instance, session.get(Person, lena))
+        assert not queries.is_participant(session, instance, session.get(Person, gone))
+
+
+def _watched_process(folder: Path) -> None:
+    folder.mkdir()
+    (folder / "watched.yaml").write_text("""\
+id: watched
+name: {en: Watched, ru: Под наблюдением}
+fields:
+  - {name: title, type: text, required: true}
+  - {name: board, type: people}
+watchers:
+  - {field: board}
+  - manager
+  - {role: lawyer}
+  - initiator
+  - {person: Clara@Example.com}
+stages:
+  - {key: check, name: Check, assignees: [initiator], verdicts: [done]}
+""", encoding="utf-8")
+
+
+def test_every_form_of_watcher_is_resolved_once_each_after_the_initiator(
+        db, org, now, broker, signing_var, tmp_path):
+    _watched_process(tmp_path / "processes")
+    processes, errors = registry.load_all([tmp_path / "processes"])
+    assert errors == []
+    with write_session(db) as session:
+        registry.sync(session, processes, now)
+    lena = add_person(db, "lena@example.com", "Lena Lawyer", role="lawyer")
+    gone = add_person(db, "leo@example.com", "Leo Lawyer", role="lawyer")
+    _deactivate(db, gone)
+    anna, boris, clara = org.approvers
+    board = [org.email(org.manager), "lena@example.com", org.email(anna), org.email(boris)]
+    started = service.start(db, "watched", org.initiator, {"title": "Watched deal",
+                                                           "board": board}, now)
+    task = open_tasks(db, started.instance_id)[org.initiator]
+    assert service.decide(db, task.id, org.initiator, "done", "", now).status == "completed"
+    _deactivate(db, boris)  # picked in the form, but gone by the time the trail is issued
+
+    record = _issue(db, started.instance_id, signing_var, now)
+
+    notices = rows(db, OutboxItem, OutboxItem.id.in_(record.outbox_ids))
+    assert [(row.kind, row.payload["template"]) for row in notices] == [
+        ("notify", "trail_issued")] * 5
+    # the initiator first, then board (manager, Lena, Anna), nobody twice, nobody inactive
+    assert [row.payload["person"] for row in notices] == [
+        org.initiator, org.manager, lena, anna, clara]
+    assert {row.payload["params"]["trail"] for row in notices} == {record.trail_id}

@@ -76,6 +76,7 @@ def test_the_shipped_contract_approval_reads_as_written():
     assert process.revision == Revision(Assignee("initiator"), "first")
     (notify,) = process.status("completed").on_enter
     assert (notify.kind, notify.assignee) == ("notify", Assignee("initiator"))
+    assert process.watchers == (Assignee("role", "lawyer"),)
 
 
 def test_both_document_approval_notations_define_the_same_machine():
@@ -197,6 +198,50 @@ def test_a_process_and_its_parts_cannot_be_changed_after_loading():
         process.status("only").assignees[0].kind = "role"
     with pytest.raises(AttributeError):
         process.statuses.append(process.statuses[0])  # a tuple
+
+
+def test_watchers_take_every_assignee_form_in_both_notations():
+    fields = """
+        fields: [{name: title, type: text}, {name: board, type: people}]
+        watchers:
+          - {role: lawyer}
+          - {person: Legal@Example.com}
+          - {field: board}
+          - manager
+          - initiator
+        """
+    sequential = define(fields + """
+        id: watched
+        name: Watched
+        stages: [{key: only, name: Only, assignees: [initiator]}]
+        """)
+    statuses = define(fields + """
+        id: watched
+        name: Watched
+        notation: statuses
+        initial: review
+        statuses:
+          review: {name: Review, assignees: [initiator], transitions: {approve: done}}
+          done: {name: Done, final: true}
+        """)
+    expected = (Assignee("role", "lawyer"), Assignee("person", "legal@example.com"),
+                Assignee("field", "board"), Assignee("manager"), Assignee("initiator"))
+    assert sequential.watchers == statuses.watchers == expected
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        sequential.watchers = ()
+    with pytest.raises(AttributeError):
+        sequential.watchers.append(Assignee("role", "auditor"))  # a tuple
+
+
+def test_a_process_without_watchers_has_none():
+    for watchers in ("", "watchers: []", "watchers:"):
+        process = define(f"""
+            id: quiet
+            name: Quiet
+            {watchers}
+            stages: [{{key: only, name: Only, assignees: [initiator]}}]
+            """)
+        assert process.watchers == ()
 
 
 def test_the_digest_changes_with_the_text():
@@ -582,3 +627,52 @@ def test_an_unknown_notation_is_refused():
         notation: bpmn
         """, "notation", "notation:", "expected 'sequential' or 'statuses'")
 
+
+
+@pytest.mark.parametrize(("watcher", "where", "needle", "problem"), [
+    ("- {group: legal}", "watchers[1]", "group: legal", "expected initiator, manager"),
+    ("- {role: lawyer, person: a@example.com}", "watchers[1]", "person: a@example.com",
+     "expected initiator, manager"),
+    ("- {field: title}", "watchers[1]", "field: title", "is not a person or people field"),
+    ("- {role: accountant}", "watchers[1]", "role: accountant", "listed twice"),
+])
+def test_a_bad_watcher_is_refused_with_its_line(watcher, where, needle, problem):
+    assert_refused(f"""
+        id: x
+        name: X
+        fields: [{{name: title, type: text}}]
+        watchers:
+          - {{role: accountant}}
+          {watcher}
+          - initiator
+        stages: [{{key: only, name: Only, assignees: [initiator]}}]
+        """, where, needle, problem, occurrence=2 if "accountant" in needle else 1)
+
+
+def test_a_watcher_that_is_not_a_spec_is_refused_at_the_watchers_line():
+    assert_refused("""
+        id: x
+        name: X
+        notation: statuses
+        initial: review
+        watchers: [everyone]
+        statuses:
+          review: {name: Review, assignees: [initiator], transitions: {approve: done}}
+          done: {name: Done, final: true}
+        """, "watchers[0]", "watchers:", "expected initiator, manager")
+
+
+def test_watchers_in_a_status_file_are_a_top_level_key_only():
+    assert_refused("""
+        id: x
+        name: X
+        notation: statuses
+        initial: review
+        statuses:
+          review:
+            name: Review
+            assignees: [initiator]
+            transitions: {approve: done}
+            watchers: [{role: lawyer}]
+          done: {name: Done, final: true}
+        """, "statuses.review.watchers", "watchers:", "unknown key")
