@@ -9,17 +9,22 @@ document information dictionary under the keys of :mod:`approvals.trail.facts`, 
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
+import re
 import threading
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
 import pydyf
+import tinycss2
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlmodel import Session
 from weasyprint import CSS, HTML, Attachment
+from weasyprint.css.counters import CounterStyle
+from weasyprint.html import UA as WEASYPRINT_UA
 from weasyprint.text.fonts import FontConfiguration
 
 from approvals.errors import TrailNotFinal
@@ -55,11 +60,8 @@ def render_trail(session: Session, instance_id: int, *, provisional: bool = Fals
                             "trail can be made of it", instance=instance_id)
     for problem in content["problems"]:
         log.warning("trail of instance %s: %s", instance_id, problem)
-    html = _template().render(c=content, t=lambda key, **p: t(key, locale, **p),
-                              created=generated_at.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    fonts, base_css = _resources()
-    document = HTML(string=html, base_url=str(TEMPLATES)).render(
-        stylesheets=[base_css, CSS(string=_page_css(content, locale))], font_config=fonts)
+    html = _compact(_template().render(c=content, t=lambda key, **p: t(key, locale, **p),
+                                       created=generated_at.strftime("%Y-%m-%dT%H:%M:%SZ")))
     info = {facts.INSTANCE: str(instance_id), facts.CHAIN_HEAD: content["chain"]["head"],
             facts.EVENT_COUNT: str(content["chain"]["count"]),
             facts.KIND: facts.PROVISIONAL if provisional else facts.FINAL,
@@ -67,9 +69,13 @@ def render_trail(session: Session, instance_id: int, *, provisional: bool = Fals
             facts.LOCALE: locale}
     if content["problems"]:
         info[facts.PROBLEMS] = " | ".join(content["problems"])
-    return document.write_pdf(pdf_variant=PDF_VARIANT,
-                              attachments=[_attachment(e) for e in embedded],
-                              finisher=lambda _doc, pdf: _finish(pdf, info))
+    fonts, base_css = _resources()
+    with _collector_paused:
+        document = _TrailHTML(string=html, base_url=str(TEMPLATES)).render(
+            stylesheets=[base_css, CSS(string=_page_css(content, locale))], font_config=fonts)
+        return document.write_pdf(pdf_variant=PDF_VARIANT,
+                                  attachments=[_attachment(e) for e in embedded],
+                                  finisher=lambda _doc, pdf: _finish(pdf, info))
 
 
 def _attachment(item: Embedded) -> Attachment:
@@ -101,9 +107,102 @@ def _finish(pdf: pydyf.PDF, info: dict[str, str]) -> None:
 
 @cache
 def _template():
+    """The trail's template. Lines holding only a ``{% ... %}`` tag leave nothing behind
+    (``trim_blocks``, ``lstrip_blocks``): white space between blocks and table cells is not
+    rendered, but WeasyPrint would still parse it and make boxes of it."""
     environment = Environment(loader=FileSystemLoader(TEMPLATES),
-                              autoescape=select_autoescape(["html"]))
+                              autoescape=select_autoescape(["html"]),
+                              trim_blocks=True, lstrip_blocks=True)
     return environment.get_template("trail.html")
+
+
+_WHITE_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def _compact(html: str) -> str:
+    """The rendered template as WeasyPrint lays it out fastest, and exactly as it would
+    have: every run of white space made one space (no element of the trail keeps white
+    space, so that is how it is shown anyway; a line feed in a comment too), then every
+    ``<br>`` made a line feed, which the body's ``white-space: pre-line`` (trail.css) breaks
+    the line at. A ``<br>`` costs WeasyPrint three boxes and a text layout (the element, its
+    ``::before`` and the line feed in it); a line feed costs nothing, and the trail has
+    dozens of them: a tenth of the render. (So the template must hold no ``<pre>``.)"""
+    return _WHITE_SPACE.sub(" ", html).replace("<br>", "\n")
+
+
+# Pseudo-elements that WeasyPrint's user-agent stylesheet gives to every element. Each rule
+# makes WeasyPrint compute one more style per element: six per element, about 3,000 per
+# trail, a tenth of the render time or more. The trail has no footnotes and no notes; only its list
+# items have markers.
+_EVERY_ELEMENT_PSEUDO = {"::footnote-call", "::footnote-marker", "::note-call",
+                         "::note-marker", "::note-callback"}
+_MARKER_SELECTOR = {"::marker": "li::marker"}
+
+
+@cache
+def _user_agent_stylesheet() -> CSS:
+    """WeasyPrint's own user-agent stylesheet (the default look of HTML elements), less its
+    rules for the pseudo-elements of every element (:data:`_EVERY_ELEMENT_PSEUDO`), with
+    ``::marker`` kept for list items. Derived from the installed WeasyPrint, so that it
+    follows its upgrades; it renders the trail exactly as the full one does."""
+    kept = []
+    for rule in tinycss2.parse_stylesheet(WEASYPRINT_UA, skip_comments=True,
+                                          skip_whitespace=True):
+        if rule.type == "qualified-rule":
+            selector = tinycss2.serialize(rule.prelude).strip()
+            if selector in _EVERY_ELEMENT_PSEUDO:
+                continue
+            if selector in _MARKER_SELECTOR:
+                declarations = tinycss2.serialize(rule.content)
+                kept.append(f"{_MARKER_SELECTOR[selector]} {{{declarations}}}")
+                continue
+        kept.append(rule.serialize())
+    # Its @counter-style rules are already known to every document (WeasyPrint registers
+    # them once); a counter-style registry of its own keeps the shared one untouched.
+    return CSS(string="\n".join(kept), counter_style=CounterStyle())
+
+
+class _TrailHTML(HTML):
+    """The trail's HTML, laid out with :func:`_user_agent_stylesheet`.
+
+    ``_ua_stylesheets`` is the hook through which WeasyPrint takes its user-agent stylesheet
+    (its own test suite replaces it the same way). Were a later WeasyPrint to drop it, the
+    trail would be rendered with the full stylesheet: the same document, only slower."""
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
+        return [_user_agent_stylesheet()]
+
+
+class _CollectorPause:
+    """No automatic cyclic garbage collection while WeasyPrint lays out and writes a trail.
+
+    A trail makes some hundred thousand short-lived objects; each time their count passes
+    the collector's threshold it walks the young objects, and about once a trail every object
+    of the worker (hundreds of thousands: SQLAlchemy, pyHanko, fonts…), which costs a fifth of
+    the render. Reference counting still frees the trail's objects as they go; the few
+    cycles wait for the next collection after the render. Threads that render together share
+    one pause, and the collector is turned back on only if it was on before the first."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._renders = 0
+        self._was_enabled = False
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._renders == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._renders += 1
+
+    def __exit__(self, *_exc: object) -> None:
+        with self._lock:
+            self._renders -= 1
+            if self._renders == 0 and self._was_enabled:
+                gc.enable()
+
+
+_collector_paused = _CollectorPause()
 
 
 _local = threading.local()
