@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.utils import getaddresses
 from typing import Any
 
 from sqlmodel import Session, select
@@ -177,8 +178,6 @@ CHAIN = (duplicate, read, not_automatic, not_our_own, within_size, route, from_t
 
 
 def _addresses(message, header: str) -> list[tuple[str, str]]:
-    from email.utils import getaddresses
-
     try:
         return getaddresses([str(v) for v in message.get_all(header, [])])
     except Exception:  # noqa: BLE001 - a broken header names no one

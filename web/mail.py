@@ -52,7 +52,7 @@ from mail.catcher import ENVELOPE_HEADER, delivery_order
 from mail.config import MailSettings
 from mail.words import ANSWERS, suggested
 from web import i18n
-from web.auth import current_person, login_required
+from web.auth import current_locale, current_person, login_required
 from web.context import db, utcnow
 
 bp = Blueprint("mail", __name__)
@@ -62,10 +62,6 @@ SMTP_TIMEOUT = 15
 HEAD_BYTES = 64 * 1024  # the list reads no more of a message than its headers need
 SHOWN_HEADERS = ("From", "To", "Reply-To", "Subject", "Date", "Message-ID")
 _MAILTO = re.compile(r"mailto:[^\s\"'<>]+", re.IGNORECASE)
-
-
-def _locale() -> str:
-    return i18n.normalize(current_person().locale)
 
 
 @bp.app_context_processor
@@ -108,7 +104,7 @@ def _page_of(total: int, per_page: int) -> tuple[int, int]:
 @login_required
 def answer(task_id: int, verdict: str):
     """Confirm a verdict a mail link chose; never changes anything."""
-    person, locale = current_person(), _locale()
+    person, locale = current_person(), current_locale()
     with read_session(db()) as s:
         task, instance = queries.get_task(s, task_id)
         stage_name = queries.process_of(s, instance).status(task.stage).name.get(locale)
@@ -275,7 +271,7 @@ def compose_reply(original: EmailMessage, send_as: str, text: str,
 @bp.post("/dev/mail/<key>/reply")
 @login_required
 def dev_reply(key: str):
-    settings, locale = _catcher(), _locale()
+    settings, locale = _catcher(), current_locale()
     original = _caught(settings, key)
     typed = request.form.get("text", "")
     word = request.form.get("word", "").strip()
