@@ -234,6 +234,42 @@ def withdraw(process: Process, state: InstanceState, actor: int, reason: str, no
     return out
 
 
+def reopen(process: Process, directory: Directory, state: InstanceState, actor: int,
+           reason: str, now: datetime, stage: str | None = None, is_admin: bool = False,
+           channel: str = "web") -> Outcome:
+    """An administrator takes a completed or withdrawn instance back into approval.
+
+    Work restarts at ``stage`` (a working stage of the version the instance runs; the first
+    one when not given) in a new round, so every earlier decision stays in the record as it
+    was. The reason is required: the audit trail must say why a finished process ran again.
+    Completing it again issues a new signed trail; the earlier one stays valid for the chain
+    as it stood then."""
+    out = Outcome(_copy(state))
+    state = out.state
+    if not is_admin:
+        raise Forbidden("only an administrator can reopen a process")
+    if state.status == RUNNING:
+        raise TransitionNotAllowed("this process is still running; only a completed or "
+                                   "withdrawn process can be reopened")
+    reason = _clean_text(reason)
+    if not reason:
+        raise CommentRequired("reopening needs a reason that says why the process runs again")
+    working = [s.key for s in process.stages]
+    key = stage or process.initial
+    if key not in working:
+        raise TransitionNotAllowed(f"{key!r} is not a working stage of this process; "
+                                   f"choose one of: {', '.join(working)}", allowed=working)
+    previous = state.status
+    state.status, state.ended_at, state.sent_back_from = RUNNING, None, None
+    out.events.append(Event("reopened", actor, {"reason": reason, "stage": key,
+                                                "previous": previous, "channel": channel}))
+    _enter(process, directory, out, key, now)
+    if state.initiator != actor:
+        params = dict(_params(process, state, None), message=reason)
+        out.effects.append(Notify(state.initiator, "instance_reopened", params))
+    return out
+
+
 def reassign(process: Process, state: InstanceState, seq: int, new_assignee: int, actor: int,
              now: datetime, is_admin: bool = False, channel: str = "web") -> Outcome:
     """Hand an open (or waiting) task to another person: the old one is withdrawn."""

@@ -29,8 +29,14 @@ from approvals import audit, engine, forms, registry, store
 from approvals.db import write_connection, write_session
 from approvals.definitions import Process
 from approvals.directory import DbDirectory
-from approvals.errors import AlreadyDecided, ConcurrentUpdate, NotFound, SignoffError
-from approvals.models import Instance, OutboxItem, Trail
+from approvals.errors import (
+    AlreadyDecided,
+    ConcurrentUpdate,
+    NotFound,
+    SignoffError,
+    TransitionNotAllowed,
+)
+from approvals.models import AuditEvent, Instance, OutboxItem, Trail
 
 RETRIES = 8
 MAX_FILENAME = 255  # the column holds 500; headers and file systems want less
@@ -108,6 +114,33 @@ def withdraw(db: Engine, instance_id: int, actor_id: int, reason: str, now: date
                                channel), []
 
     return _run(db, instance_id, command, now, channel)
+
+
+def reopen(db: Engine, instance_id: int, actor_id: int, reason: str, now: datetime,
+           stage: str | None = None, is_admin: bool = False, channel: str = "web") -> Result:
+    """An administrator takes a completed or withdrawn instance back into approval.
+
+    A completed instance is reopened only once its signed trail is issued: the trail seals
+    that completion, and a completion reopened before it was sealed would never get one."""
+
+    def command(conn: Connection, process: Process, loaded: store.Loaded):
+        out = engine.reopen(process, DbDirectory(conn), loaded.state, actor_id, reason, now,
+                            stage, is_admin, channel)
+        if loaded.state.status == engine.COMPLETED and not _trail_issued(conn, loaded.id):
+            raise TransitionNotAllowed("the signed trail of this completion is still being "
+                                       "made; reopen the process once it is issued",
+                                       why="trail_pending")
+        return out, []
+
+    return _run(db, instance_id, command, now, channel)
+
+
+def _trail_issued(conn: Connection, instance_id: int) -> bool:
+    """Whether the instance's latest completion has its signed trail."""
+    completion = conn.execute(select(func.max(AuditEvent.seq)).where(
+        AuditEvent.instance_id == instance_id, AuditEvent.kind == "completed")).scalar()
+    return completion is not None and conn.execute(select(Trail.id).where(
+        Trail.instance_id == instance_id, Trail.completion_seq == completion)).first() is not None
 
 
 def reassign(db: Engine, task_id: int, new_assignee_id: int, actor_id: int, now: datetime,

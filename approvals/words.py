@@ -43,6 +43,8 @@ DOMAIN_TEXTS: dict[str, dict[str, str]] = {
                                                                  "повторно"},
     "event.completed": {"en": "Process completed", "ru": "Процесс завершён"},
     "event.cancelled": {"en": "Process withdrawn", "ru": "Процесс отозван"},
+    "event.reopened": {"en": "Process reopened at the stage “{stage}”",
+                       "ru": "Процесс открыт повторно с этапа «{stage}»"},
     "event.reassigned": {"en": "Task handed over from {from_} to {to}",
                          "ru": "Задача передана: {from_} → {to}"},
     "event.deadline_passed": {"en": "Deadline passed at the stage “{stage}”",

@@ -40,6 +40,8 @@ TEXTS: dict[str, dict[str, str]] = {
                                        "ru": "Просрочена задача по «{title}»"},
     "subject.instance_completed": {"en": "Completed: “{title}”",
                                    "ru": "Процесс завершён: «{title}»"},
+    "subject.instance_reopened": {"en": "Reopened: “{title}”",
+                                  "ru": "Процесс открыт повторно: «{title}»"},
     "subject.process_notice": {"en": "Notice: “{title}”", "ru": "Уведомление: «{title}»"},
     "subject.trail_issued": {"en": "Signed trail: “{title}”",
                              "ru": "Лист согласования: «{title}»"},

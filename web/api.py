@@ -12,11 +12,14 @@ domain errors become status codes in :mod:`web.errors`.
 |                                                 | auditors)                                   |
 | ``POST /api/instances/<id>/resubmit``           | the instance view after a revision          |
 | ``POST /api/instances/<id>/withdraw``           | the instance view, cancelled                |
+| ``POST /api/instances/<id>/reopen``             | the instance view, running again (admins)   |
 | ``GET  /api/instances/<id>/documents/<doc_id>`` | the stored file, as an attachment           |
 | ``GET  /api/instances/<id>/trail.pdf``          | the newest signed trail of a completed      |
 |                                                 | instance (409 while it is being made), or a |
 |                                                 | provisional one of a running instance;      |
-|                                                 | ``X-Signoff-Trail: signed|provisional``     |
+|                                                 | ``X-Signoff-Trail: signed|provisional``;    |
+|                                                 | ``?trail=N``: signed trail No. N of it (an  |
+|                                                 | earlier one, when it was reopened)          |
 | ``POST /api/exports``                           | 202, the export resource, ``Location``      |
 |                                                 | (auditors and administrators)               |
 | ``GET  /api/exports/<id>``                      | the export: state, progress, download URL   |
@@ -29,6 +32,7 @@ domain errors become status codes in :mod:`web.errors`.
 Bodies are JSON objects: start ``{"process", "fields"}`` (a file field is
 ``{"filename", "content_base64"[, "content_type"]}``), decision ``{"verdict", "comment"}``,
 resubmit ``{"comment", "fields"}`` (only the changed fields), withdraw ``{"reason"}``,
+reopen ``{"reason"[, "stage"]}`` (administrators; the stage defaults to the first),
 reassign ``{"to": EMAIL}``, export ``{"from": DATE, "to": DATE[, "process"]}`` (ISO dates,
 both days included, UTC; the trails of the processes completed in that period).
 
@@ -217,6 +221,16 @@ def withdraw(instance_id: int):
                                   utcnow(), is_admin=is_admin, channel=CHANNEL))
 
 
+@bp.post("/instances/<id:instance_id>/reopen")
+def reopen(instance_id: int):
+    body = _body()
+    with read_session(db()) as session:
+        is_admin = "admin" in roles_of(session, g.person.id)
+    return _done(service.reopen(db(), instance_id, g.person.id, _text(body, "reason"),
+                                utcnow(), stage=_text(body, "stage") or None,
+                                is_admin=is_admin, channel=CHANNEL))
+
+
 @bp.get("/instances/<id:instance_id>/documents/<id:document_id>")
 def document(instance_id: int, document_id: int):
     with read_session(db()) as session:
@@ -277,7 +291,8 @@ def trail(instance_id: int):
         instance = queries.get_instance(session, instance_id)
         access.require_trail_reader(db(), session, instance, g.person, channel=CHANNEL,
                                     path=request.path, now=now)
-        file = access.trail_file(session, instance, trails_dir(), now, locale=_locale())
+        file = access.trail_file(session, instance, trails_dir(), now, locale=_locale(),
+                                 trail_id=request.args.get("trail", type=int))
     return send_trail(file)
 
 

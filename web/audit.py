@@ -82,7 +82,8 @@ def trail(instance_id: int):
         instance = queries.get_instance(s, instance_id)
         access.require_trail_reader(db(), s, instance, person, channel="web",
                                     path=request.path, now=now)
-        file = access.trail_file(s, instance, trails_dir(), now, locale=_locale())
+        file = access.trail_file(s, instance, trails_dir(), now, locale=_locale(),
+                                 trail_id=request.args.get("trail", type=int))
     return send_trail(file)
 
 

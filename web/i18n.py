@@ -112,6 +112,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "flash.resubmitted": {"en": "Sent for approval again.",
                           "ru": "Отправлено на согласование повторно."},
     "flash.withdrawn": {"en": "The process was withdrawn.", "ru": "Процесс отозван."},
+    "flash.reopened": {"en": "The process was reopened at the stage “{stage}”.",
+                       "ru": "Процесс открыт повторно с этапа «{stage}»."},
     # ------------------------------------------------------------------ instance page
     "instance.status": {"en": "Status", "ru": "Статус"},
     "instance.process": {"en": "Process", "ru": "Процесс"},
@@ -134,6 +136,31 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "instance.withdraw_submit": {"en": "Withdraw", "ru": "Отозвать"},
     "instance.withdraw_unconfirmed": {"en": "Tick the confirmation to withdraw the process.",
                                       "ru": "Отметьте подтверждение, чтобы отозвать процесс."},
+    "instance.reopen": {"en": "Reopen the process…", "ru": "Открыть процесс повторно…"},
+    "instance.reopen_intro": {
+        "en": "The process runs again from the stage you choose, in a new round: earlier "
+              "decisions stay in the history as they were. When it completes again, a new "
+              "signed trail is issued; the earlier one stays valid.",
+        "ru": "Процесс снова пойдёт с выбранного этапа, новым кругом: прежние решения "
+              "остаются в истории как были. После повторного завершения будет выпущен новый "
+              "подписанный лист согласования; прежний остаётся действительным."},
+    "instance.reopen_stage": {"en": "Start again at the stage", "ru": "Начать заново с этапа"},
+    "instance.reopen_reason": {"en": "Reason (required: it goes into the audit trail)",
+                               "ru": "Причина (обязательно: она попадёт в журнал)"},
+    "instance.reopen_confirm": {"en": "Yes, reopen it: the stage's approvers get new tasks.",
+                                "ru": "Да, открыть повторно: согласующие этапа получат новые "
+                                      "задачи."},
+    "instance.reopen_reason_required": {"en": "Say why the process is reopened.",
+                                        "ru": "Укажите, почему процесс открывается повторно."},
+    "instance.reopen_trail_pending": {
+        "en": "The signed trail of this completion is still being made. Reopen the process "
+              "once it is issued (see “Trail” above).",
+        "ru": "Подписанный лист согласования этого завершения ещё формируется. Откройте "
+              "процесс повторно, когда он будет выпущен (см. «Лист согласования» выше)."},
+    "instance.reopen_submit": {"en": "Reopen", "ru": "Открыть повторно"},
+    "instance.reopen_unconfirmed": {"en": "Tick the confirmation to reopen the process.",
+                                    "ru": "Отметьте подтверждение, чтобы открыть процесс "
+                                          "повторно."},
     "col.assignee": {"en": "Assignee", "ru": "Исполнитель"},
     "col.stage": {"en": "Stage", "ru": "Этап"},
     "col.state": {"en": "State", "ru": "Состояние"},
@@ -157,6 +184,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                          "unsigned)",
                                    "ru": "Скачать предварительный лист согласования (PDF, на "
                                          "текущий момент, без подписи)"},
+    "instance.trail_earlier": {"en": "Earlier signed trails (the process was reopened after "
+                                     "each):",
+                               "ru": "Прежние подписанные листы согласования (после каждого "
+                                     "процесс открывался повторно):"},
+    "instance.trail_earlier_item": {"en": "Trail No. {trail} of {when}",
+                                    "ru": "Лист № {trail} от {when}"},
     "instance.trail_pending": {"en": "The signed trail is being made; it will be here in a "
                                      "minute.",
                                "ru": "Подписанный лист согласования формируется и скоро "
@@ -440,6 +473,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "notify.task_overdue_initiator": {"en": "A task in “{title}” is overdue (stage “{stage}”)",
                                       "ru": "В процессе «{title}» просрочена задача (этап "
                                             "«{stage}»)"},
+    "notify.instance_reopened": {"en": "“{title}” was reopened: {message}",
+                                 "ru": "«{title}» открыт повторно: {message}"},
     "notify.instance_completed": {"en": "“{title}” is completed",
                                   "ru": "«{title}»: процесс завершён"},
     "notify.process_notice": {"en": "“{title}”: {message}", "ru": "«{title}»: {message}"},

@@ -41,7 +41,7 @@ from approvals.errors import (
     VerdictNotAllowed,
 )
 from approvals.models import Blob, Document, Instance, Task
-from approvals.trail.access import newest_trail
+from approvals.trail.access import current_trail, trails_of
 from web import i18n, present
 from web.auth import current_locale, current_person, login_required
 from web.context import db, utcnow
@@ -287,6 +287,7 @@ def _instance_context(s, instance: Instance, person, locale: str) -> dict[str, A
     names.load_emails(present.emails_in(process, view["fields"]))
     my_open = [t for t in view["tasks"] if t["state"] == "open"
                and t["assignee"] and t["assignee"]["id"] == person.id]
+    trail = current_trail(s, instance)
     return {
         "view": view,
         "process": process,
@@ -296,7 +297,11 @@ def _instance_context(s, instance: Instance, person, locale: str) -> dict[str, A
         "my_open": my_open,
         "can_withdraw": view["status"] == "running" and (
             view["initiator"]["id"] == person.id or "admin" in roles_of(s, person.id)),
-        "trail": newest_trail(s, instance.id) if instance.status == "completed" else None,
+        "reopen_stages": ([(st.key, st.name.get(locale)) for st in process.stages]
+                          if view["status"] in ("completed", "cancelled")
+                          and "admin" in roles_of(s, person.id) else []),
+        "trail": trail,
+        "earlier_trails": [t for t in trails_of(s, instance.id) if t != trail],
     }
 
 
@@ -329,6 +334,36 @@ def withdraw(instance_id: int):
                               is_admin=is_admin, channel="web")
     kick(result.outbox_ids)
     flash(i18n.t("flash.withdrawn", locale), "success")
+    return redirect(url_for(".instance", instance_id=instance_id), 303)
+
+
+@bp.post("/instances/<row:instance_id>/reopen")
+@login_required
+def reopen(instance_id: int):
+    """An administrator takes a completed or withdrawn process back into approval."""
+    person, locale = current_person(), _locale()
+    reason, stage = request.form.get("reason", ""), request.form.get("stage") or None
+    kept = {"reopen_reason": reason, "reopen_stage": stage}
+    if not request.form.get("confirm"):
+        return _instance_page(instance_id, 400, reopen_error=i18n.t(
+            "instance.reopen_unconfirmed", locale), **kept)
+    with read_session(db()) as s:
+        is_admin = "admin" in roles_of(s, person.id)
+    try:
+        result = service.reopen(db(), instance_id, person.id, reason, utcnow(), stage=stage,
+                                is_admin=is_admin, channel="web")
+    except CommentRequired:
+        return _instance_page(instance_id, 400, reopen_error=i18n.t(
+            "instance.reopen_reason_required", locale), **kept)
+    except TransitionNotAllowed as refusal:
+        key = ("instance.reopen_trail_pending" if refusal.params.get("why") == "trail_pending"
+               else "error.transition_not_allowed")
+        return _instance_page(instance_id, 409, reopen_error=i18n.t(key, locale), **kept)
+    kick(result.outbox_ids)
+    with read_session(db()) as s:
+        process = queries.process_of(s, queries.get_instance(s, instance_id))
+    flash(i18n.t("flash.reopened", locale,
+                 stage=process.status(result.stage).name.get(locale)), "success")
     return redirect(url_for(".instance", instance_id=instance_id), 303)
 
 

@@ -152,7 +152,7 @@ def timeline(view: dict[str, Any], process: Process, locale: str,
     for event in view["timeline"]:
         data = event["data"]
         comment = data.get("comment") or ""
-        if event["kind"] == "cancelled":
+        if event["kind"] in ("cancelled", "reopened"):
             comment = data.get("reason") or ""
         rows.append({"seq": event["seq"], "at": event["at"], "kind": event["kind"],
                      "actor": event["actor"]["name"] if event["actor"] else "",

@@ -20,13 +20,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from approvals import queries
 from approvals.db import write_session
 from approvals.directory import roles_of
-from approvals.errors import Forbidden, TrailPending
-from approvals.models import AccessDenial, Instance, OutboxItem, Person, Trail
+from approvals.errors import Forbidden, NotFound, TrailPending
+from approvals.models import AccessDenial, AuditEvent, Instance, OutboxItem, Person, Trail
 from approvals.trail import render_trail, storage
 
 log = logging.getLogger("signoff.access")
@@ -114,22 +115,46 @@ def newest_trail(session: Session, instance_id: int) -> Trail | None:
                         .order_by(Trail.sequence.desc())).first()
 
 
+def current_trail(session: Session, instance: Instance) -> Trail | None:
+    """The trail of the instance's latest completion: None while it is being made (after a
+    reopened instance completed again, the earlier trail seals an earlier completion)."""
+    if instance.status != "completed":
+        return None
+    trail = newest_trail(session, instance.id)
+    completion = session.exec(select(func.max(AuditEvent.seq)).where(
+        AuditEvent.instance_id == instance.id, AuditEvent.kind == "completed")).one()
+    return trail if trail is not None and trail.completion_seq == completion else None
+
+
+def trails_of(session: Session, instance_id: int) -> list[Trail]:
+    """Every signed trail of the instance, the first first (one per completion)."""
+    return list(session.exec(select(Trail).where(Trail.instance_id == instance_id)
+                             .order_by(Trail.sequence)))
+
+
 def trail_file(session: Session, instance: Instance, trails_dir: Path, now: datetime,
-               locale: str | None = None) -> TrailFile:
-    """The stored signed trail of a completed instance (its newest), or a provisional one
-    rendered now for an instance that is running or was withdrawn. A completed instance whose
-    trail the worker has not made yet is :class:`TrailPending`."""
-    if instance.status == "completed":
-        trail = newest_trail(session, instance.id)
+               locale: str | None = None, trail_id: int | None = None) -> TrailFile:
+    """The stored signed trail of a completed instance (of its latest completion), or a
+    provisional one rendered now for an instance that is running or was withdrawn. A completed
+    instance whose trail the worker has not made yet is :class:`TrailPending`. ``trail_id``
+    asks for one signed trail of the instance by its number, an earlier one included."""
+    if trail_id is not None:
+        trail = session.get(Trail, trail_id)
+        if trail is None or trail.instance_id != instance.id:
+            raise NotFound(f"instance {instance.id} has no signed trail No. {trail_id}",
+                           instance=instance.id, trail=trail_id)
+    elif instance.status == "completed":
+        trail = current_trail(session, instance)
         if trail is None:
             raise TrailPending(f"the signed trail of instance {instance.id} is being made; "
                                "try again in a minute", instance=instance.id)
-        data = storage.read(trails_dir, trail.path, trail.sha256)
-        return TrailFile(data, stored_name(trail), False, trail.sha256, trail.id)
-    pdf = render_trail(session, instance.id, provisional=True, locale=locale,
-                       generated_at=now)
-    return TrailFile(pdf, f"trail-instance-{instance.id}-provisional-"
-                          f"{now:%Y%m%dT%H%M%SZ}.pdf", True)
+    else:
+        pdf = render_trail(session, instance.id, provisional=True, locale=locale,
+                           generated_at=now)
+        return TrailFile(pdf, f"trail-instance-{instance.id}-provisional-"
+                              f"{now:%Y%m%dT%H%M%SZ}.pdf", True)
+    data = storage.read(trails_dir, trail.path, trail.sha256)
+    return TrailFile(data, stored_name(trail), False, trail.sha256, trail.id)
 
 
 def stored_name(trail: Trail) -> str:

@@ -150,6 +150,29 @@ def test_an_admin_may_withdraw_and_an_approver_may_not(api: Api) -> None:
     assert api.post("admin", path, {}).status_code == 409  # already ended
 
 
+def test_an_admin_reopens_a_withdrawn_process_with_a_reason(api: Api) -> None:
+    view = api.start()
+    api.post("initiator", f"/api/instances/{view['id']}/withdraw", {"reason": "Oops."})
+    path = f"/api/instances/{view['id']}/reopen"
+    refused = api.post("initiator", path, {"reason": "Again."})
+    assert (refused.status_code, refused.get_json()["error"]) == (403, "forbidden")
+    no_reason = api.post("admin", path, {})
+    assert (no_reason.status_code, no_reason.get_json()["error"]) == (400, "comment_required")
+    wrong = api.post("admin", path, {"reason": "Again.", "stage": "nowhere"})
+    assert wrong.status_code == 409
+    assert "choose one of: approval, send_to_client" in wrong.get_json()["message"]
+    response = api.post("admin", path, {"reason": "Withdrawn by mistake.",
+                                        "stage": "approval"})
+    assert response.status_code == 200, response.get_json()
+    view = response.get_json()
+    assert (view["status"], view["stage"]) == ("running", "approval")
+    reopened = next(e for e in view["timeline"] if e["kind"] == "reopened")
+    assert reopened["data"]["reason"] == "Withdrawn by mistake."
+    assert reopened["channel"] == "api"
+    assert api.open_task("anna", view["id"])["state"] == "open"
+    assert api.post("admin", path, {"reason": "Again."}).status_code == 409  # running
+
+
 def test_an_assignee_hands_a_task_to_a_colleague_who_then_decides_it(api: Api) -> None:
     view = api.start()
     task = api.open_task("anna", view["id"])

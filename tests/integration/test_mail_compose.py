@@ -406,6 +406,29 @@ def test_completion_and_the_process_notice_get_short_mails(db, org, now, setting
     assert f"{BASE}/instances/{result.instance_id}" in links(notice)
 
 
+def test_the_initiator_is_told_by_mail_when_an_administrator_reopens(db, org, now, settings,
+                                                                     tmp_path):
+    result = complete(db, org, now)
+    stored = storage.put(tmp_path / "trails", b"%PDF-1.7\n% a signed trail stands in here\n")
+    completed = [e for e in rows(db, AuditEvent, AuditEvent.instance_id == result.instance_id)
+                 if e.kind == "completed"][-1]
+    service.record_trail(db, result.instance_id, completion_seq=completed.seq,
+                         completed_at=now, sha256=stored.sha256, size=stored.size,
+                         path=stored.path, chain_head=completed.hash,
+                         event_count=completed.seq, now=now)
+    reopened = service.reopen(db, result.instance_id, org.admin, "Реквизиты банка неверны",
+                              now + timedelta(days=1), is_admin=True)
+    notes = notify(db, reopened.outbox_ids)
+    mail = compose(db, note_of(notes, org.initiator, "instance_reopened"), settings,
+                   token=False)
+    assert mail["Subject"] == (f"[Signoff #{result.instance_id}] Процесс открыт повторно: "
+                               "«Supply contract»")
+    assert "«Supply contract» открыт повторно: Реквизиты банка неверны" in text(mail)
+    assert "Статус: В работе" in text(mail)
+    again = compose(db, note_of(notes, org.approvers[0], "task_assigned"), settings)
+    assert reply_token(note_of(notes, org.approvers[0], "task_assigned")) in again["Reply-To"]
+
+
 def test_the_signed_trail_is_attached_when_small_and_linked_otherwise(db, org, now, settings,
                                                                      tmp_path):
     result = complete(db, org, now)

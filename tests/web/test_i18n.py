@@ -19,9 +19,11 @@ FORM_CODES = ("required", "unknown_field", "not_text", "too_long", "pattern", "n
               "not_an_object")
 EVENTS = ("started", "stage_entered", "task_opened", "decided", "task_withdrawn",
           "stage_completed", "stage_skipped", "sent_back", "resubmitted", "document_version",
-          "completed", "cancelled", "reassigned", "deadline_passed", "fields_set")
+          "completed", "cancelled", "reassigned", "deadline_passed", "fields_set", "reopened",
+          "trail_issued")
 TEMPLATES = ("task_assigned", "revision_requested", "task_withdrawn", "task_overdue",
-             "task_overdue_initiator", "instance_completed", "process_notice")
+             "task_overdue_initiator", "instance_completed", "process_notice",
+             "instance_reopened", "trail_issued")
 
 
 def _placeholders(text: str) -> set[str]:

@@ -254,3 +254,54 @@ def _document_ids(app: Flask, instance_id: int) -> list[int]:
         return list(session.exec(select(Document.id).where(
             Document.instance_id == instance_id).order_by(Document.id)).all())
 
+
+
+def test_an_administrator_reopens_a_withdrawn_process_on_its_page(app, browsers,
+                                                                  contract: int) -> None:
+    page = f"/instances/{contract}"
+    ivan, ada = browsers("ivan"), browsers("ada")
+    assert ivan.submit(page, f"{page}/withdraw", {"reason": "Oops", "confirm": "yes"}
+                       ).status_code == 303
+    assert "Reopen the process" not in ivan.get(page).text  # only administrators see it
+    html = ada.get(page).text
+    assert "Reopen the process" in html and '<option value="approval"' in html
+    head = audit_head(app, contract)
+    unconfirmed = ada.submit(page, f"{page}/reopen", {"reason": "Withdrawn by mistake"})
+    assert unconfirmed.status_code == 400 and "Tick the confirmation" in unconfirmed.text
+    assert "Withdrawn by mistake" in unconfirmed.text  # what was typed is kept
+    no_reason = ada.submit(page, f"{page}/reopen", {"reason": " ", "confirm": "yes"})
+    assert no_reason.status_code == 400 and "Say why the process is reopened" in no_reason.text
+    assert audit_head(app, contract) == head and instance_row(app, contract).status == \
+        "cancelled"
+    done = ada.submit(page, f"{page}/reopen", {"reason": "Withdrawn by mistake",
+                                               "stage": "approval", "confirm": "yes"})
+    assert done.status_code == 303
+    assert instance_row(app, contract).status == "running"
+    html = ada.get(page).text
+    assert "The process was reopened at the stage “Approval”." in html
+    assert "Process reopened at the stage “Approval”" in html and "Withdrawn by mistake" in html
+    assert open_task(app, contract, "anna") and open_task(app, contract, "boris")
+    russian = browsers("boris").get(page).text
+    assert "Процесс открыт повторно с этапа «Согласование»" in russian
+
+
+def test_someone_not_an_administrator_cannot_reopen(app, browsers, contract: int) -> None:
+    page = f"/instances/{contract}"
+    ivan = browsers("ivan")
+    ivan.submit(page, f"{page}/withdraw", {"confirm": "yes"})
+    refused = ivan.submit(page, f"{page}/reopen", {"reason": "Again", "confirm": "yes"})
+    assert refused.status_code == 403
+    assert instance_row(app, contract).status == "cancelled"
+
+
+def test_a_completed_process_is_reopened_only_once_its_trail_is_issued(app, browsers,
+                                                                       contract: int) -> None:
+    for who in ("anna", "boris"):
+        decide(browsers(who), open_task(app, contract, who), "approve")
+    decide(browsers("ivan"), open_task(app, contract, "ivan"), "done")
+    page = f"/instances/{contract}"
+    ada = browsers("ada")
+    refused = ada.submit(page, f"{page}/reopen", {"reason": "Again", "confirm": "yes"})
+    assert refused.status_code == 409
+    assert "The signed trail of this completion is still being made" in refused.text
+    assert instance_row(app, contract).status == "completed"
