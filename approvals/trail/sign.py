@@ -12,6 +12,7 @@ import os
 from datetime import UTC, datetime
 from io import BytesIO
 
+from asn1crypto import cms, tsp
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign import signers, timestamps
@@ -49,13 +50,41 @@ def sign_trail(pdf: bytes, keys: OrgKeys, *, reason: str, location: str,
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME, reason=reason, location=location, md_algorithm=DIGEST,
         subfilter=SigSeedSubFilter.PADES, use_pades_lta=False, embed_validation_info=False)
-    timestamper = timestamps.HTTPTimeStamper(tsa_url) if tsa_url else None
+    timestamper = _Authority(tsa_url) if tsa_url else None
     signer = signers.PdfSigner(meta, keys.signer, timestamper=timestamper)
     try:
         return signer.sign_pdf(writer, bytes_reserved=_reserve(keys, tsa_url)).getvalue()
     except TimestampRequestError as error:
-        raise SignoffError(f"the time-stamping authority {tsa_url} did not answer ({error}); "
-                           "the trail was not signed", tsa_url=tsa_url) from None
+        cause = f": {error.__cause__}" if error.__cause__ else ""  # e.g. the HTTP status
+        raise SignoffError(f"the time-stamping authority {tsa_url} did not answer ({error}"
+                           f"{cause}); the trail was not signed", tsa_url=tsa_url) from None
+
+
+class _TimeStampResp(tsp.TimeStampResp):
+    """RFC 3161's TimeStampResp, whose token is OPTIONAL: an authority that refuses sends
+    only its status. asn1crypto declares the token required, which would turn every refusal
+    into a parser error instead of the authority's own reason."""
+
+    _fields = [("status", tsp.PKIStatusInfo),
+               ("time_stamp_token", cms.ContentInfo, {"optional": True})]
+
+
+class _Authority(timestamps.HTTPTimeStamper):
+    """pyHanko's HTTP client, except that a refusal is read with its reason, and a reply that
+    is not an RFC 3161 response (bytes that are not DER, a granted status without a token)
+    is the authority's failure, reported as such, rather than a parser error escaping from
+    the middle of signing."""
+
+    async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        response = await super().async_request_tsa_response(req)
+        return _TimeStampResp.load(response.dump())
+
+    async def async_timestamp(self, message_digest, md_algorithm) -> cms.ContentInfo:
+        try:
+            return await super().async_timestamp(message_digest, md_algorithm)
+        except (ValueError, KeyError, TypeError) as error:
+            raise TimestampRequestError(
+                f"its reply is not a time-stamp response: {error}") from None
 
 
 def _reserve(keys: OrgKeys, tsa_url: str | None) -> int:

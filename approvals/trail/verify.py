@@ -188,7 +188,11 @@ def _describe(out: _Lines, signature, status) -> None:
         ts = status.timestamp_validity
         moment = f"{ts.timestamp:%Y-%m-%d %H:%M:%S %Z}"
         if ts.intact and ts.valid:
-            out.note(f"time-stamped by a time-stamping authority at {moment}")
+            authority = ts.signing_cert
+            who = (f" ({authority.subject.human_friendly}, certificate SHA-256 "
+                   f"{authority.sha256.hex()})" if authority is not None else "")
+            out.note(f"time-stamped by a time-stamping authority at {moment}{who}; whether "
+                     "that authority is one you trust is yours to judge")
         else:
             out.fail("the time-stamp token does not match the signature")
     elif status.signer_reported_dt is not None:

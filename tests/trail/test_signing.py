@@ -1,7 +1,7 @@
 """Render, sign, verify, tamper, verify again; poppler's ``pdfsig`` is the second opinion.
 
-The signatures here are PAdES B-B: no time-stamping authority is reachable from the test
-machines, so B-T (``SIGNOFF_TSA_URL``) is not exercised.
+The signatures here are PAdES B-B; B-T (``SIGNOFF_TSA_URL``) is exercised in
+``test_timestamps.py``, against a real RFC 3161 authority served on 127.0.0.1 (``tsa.py``).
 """
 
 from __future__ import annotations
@@ -263,7 +263,8 @@ def test_the_trail_embeds_its_facts_where_verify_reads_them(
 
 def test_an_unreachable_time_stamping_authority_leaves_the_trail_unsigned(
         db: Engine, completed: int, keys: OrgKeys) -> None:
-    """B-T cannot be exercised here (no authority is reachable); a refusal must be clear."""
+    """An authority nobody answers at: the refusal is clear and nothing is signed (a real
+    authority, answering and failing, is in test_timestamps.py)."""
     with read_session(db) as session:
         pdf = render_trail(session, completed, generated_at=GENERATED)
 
