@@ -184,8 +184,27 @@ def _summary(view: dict, process: Process, locale: str, names: _Names,
         (t("summary.ended", locale), when(view["ended_at"]) if view["ended_at"]
          else t("summary.not_ended", locale)),
         (t("summary.outcome", locale), outcome),
+        *_reopenings(view, locale, names),
         (t("summary.generated", locale), when(generated_at)),
     ]
+
+
+def _reopenings(view: dict, locale: str, names: _Names) -> list[tuple[str, str]]:
+    """A reopened instance says so up front: each reopening, by whom, when and why, and the
+    trails issued before it (this trail seals the latest completion)."""
+    rows = []
+    for event in view["timeline"]:
+        if event["kind"] == "reopened":
+            who = names.of_id(event["actor"]["id"]) if event["actor"] else ""
+            rows.append((t("summary.reopened", locale),
+                         t("summary.reopened_by", locale, time=when(event["at"]), name=who,
+                           reason=(event["data"] or {}).get("reason") or "")))
+        elif event["kind"] == "trail_issued":
+            data = event["data"] or {}
+            rows.append((t("summary.earlier_trail", locale),
+                         t("summary.earlier_trail_text", locale, trail=data.get("trail", ""),
+                           time=when(event["at"]), sha256=data.get("sha256", ""))))
+    return rows
 
 
 def _participants(view: dict, process: Process, locale: str,
@@ -372,13 +391,15 @@ def _event(event: dict[str, Any], process: Process, locale: str,
         "from_": names.of_id(data.get("from")),
         "to": names.of_id(data.get("to")),
         "values": ", ".join(f"{k} = {v}" for k, v in (data.get("values") or {}).items()),
+        "trail": data.get("trail", ""),
+        "sha256": data.get("sha256", ""),
     }
     kind = event["kind"]
     text = t(f"event.{kind}", locale, **values) if f"event.{kind}" in _EVENT_KEYS else kind
     details = []
     if kind == "document_version" and data.get("sha256"):
         details.append(("SHA-256", data["sha256"]))
-    comment = data.get("reason") if kind == "cancelled" else data.get("comment")
+    comment = data.get("reason") if kind in ("cancelled", "reopened") else data.get("comment")
     if kind == "sent_back" and data.get("comments"):
         comment = " / ".join(str(c) for c in data["comments"] if c)
     actor = event["actor"]
@@ -403,7 +424,7 @@ def _event(event: dict[str, Any], process: Process, locale: str,
 _EVENT_KEYS = {f"event.{kind}" for kind in (
     "started", "stage_entered", "task_opened", "decided", "task_withdrawn", "stage_completed",
     "stage_skipped", "sent_back", "resubmitted", "document_version", "completed", "cancelled",
-    "reassigned", "deadline_passed", "fields_set")}
+    "reassigned", "deadline_passed", "fields_set", "reopened", "trail_issued")}
 
 _EVIDENCE_LABELS = {"message_id": "evidence.message_id", "message-id": "evidence.message_id",
                     "auth": "evidence.auth", "authentication": "evidence.auth",
