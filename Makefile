@@ -18,8 +18,10 @@ $(STAMP): pyproject.toml
 
 # Debian packages the test suite needs: Chromium (browser tests), the PostgreSQL server
 # binaries (the suite runs its own throwaway cluster), Pango (WeasyPrint renders the trail
-# PDFs with it), poppler-utils (pdfsig and pdftotext check the trails independently) and
-# dovecot-imapd (the IMAP reader is tested against a throwaway Dovecot).
+# PDFs with it), poppler-utils (pdfsig and pdftotext check the trails independently),
+# dovecot-imapd (the IMAP reader is tested against a throwaway Dovecot), and Java with Apache
+# PDFBox Preflight (default-jre-headless, libpdfbox2-java, and libjaxb-api-java for the
+# javax.xml.bind and javax.activation APIs it needs on Java 11+): the trails' PDF/A check.
 # apt runs only if something is missing.
 system-deps:
 	@missing=""; \
@@ -32,8 +34,13 @@ system-deps:
 	{ command -v pdfsig && command -v pdftotext; } >/dev/null || missing="$$missing poppler-utils"; \
 	{ command -v dovecot || test -x /usr/sbin/dovecot; } >/dev/null \
 		|| missing="$$missing dovecot-imapd"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	for jar in libpdfbox2-java:preflight.jar libjaxb-api-java:jaxb-api.jar; do \
+		test -f "/usr/share/java/$${jar#*:}" || missing="$$missing $${jar%%:*}"; \
+	done; \
 	if [ -z "$$missing" ]; then \
-		echo "system-deps: chromium, PostgreSQL, Pango, poppler-utils and Dovecot present"; exit 0; \
+		echo "system-deps: chromium, PostgreSQL, Pango, poppler-utils, Dovecot and Preflight present"; \
+		exit 0; \
 	fi; \
 	if [ "$$(id -u)" -ne 0 ]; then \
 		echo "system-deps: missing:$$missing; run 'make system-deps' as root" >&2; exit 1; \
@@ -43,7 +50,7 @@ system-deps:
 	apt-get update && apt-get install -y --no-install-recommends $$missing
 
 test: venv system-deps
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	SIGNOFF_REQUIRE_PREFLIGHT=1 $(BIN)/python -m pytest -q -p no:cacheprovider
 	$(BIN)/ruff check .
 
 # The worker signs trails and will not start without the organisation's keys: they are made on
