@@ -57,6 +57,11 @@ def test_a_reopened_and_completed_contract_gets_a_second_trail(db, org, now, sig
     assert (told["person"], told["params"]["message"]) == (
         org.initiator, "The counterparty's bank details were wrong")
 
+    audit_page = signed_in(make_app(db), org.admin).get("/audit").text
+    # running again: the first trail by its number, and a provisional one of the run
+    assert f'href="/instances/{iid}/trail.pdf?trail={first.trail_id}"' in audit_page
+    assert f'class="trail-link provisional" href="/instances/{iid}/trail.pdf"' in audit_page
+
     _complete_again(db, org, iid, later + timedelta(hours=1))
     ivan = signed_in(make_app(db), org.initiator)
     # completed again: the first trail is not passed off as this completion's
