@@ -32,16 +32,12 @@ from approvals.trail import access
 from approvals.trail import export as exports
 from signoff.config import trails_dir
 from web import i18n
-from web.auth import current_person, login_required
+from web.auth import current_locale, current_person, login_required
 from web.context import db, utcnow
 
 bp = Blueprint("audit", __name__)
 log = logging.getLogger(__name__)
 PER_PAGE = 25
-
-
-def _locale() -> str:
-    return i18n.normalize(current_person().locale)
 
 
 @bp.app_context_processor
@@ -82,7 +78,7 @@ def trail(instance_id: int):
         instance = queries.get_instance(s, instance_id)
         access.require_trail_reader(db(), s, instance, person, channel="web",
                                     path=request.path, now=now)
-        file = access.trail_file(s, instance, trails_dir(), now, locale=_locale(),
+        file = access.trail_file(s, instance, trails_dir(), now, locale=current_locale(),
                                  trail_id=request.args.get("trail", type=int))
     return send_trail(file)
 
@@ -138,7 +134,7 @@ def search():
 
 
 def _audit_page(status: int = 200, **extra: Any):
-    locale = _locale()
+    locale = current_locale()
     search_, values, errors = _search_from(request.args, locale)
     page = _page_number()
     with read_session(db()) as s:
@@ -194,7 +190,7 @@ def enqueue_export(export_id: int) -> None:
 @login_required
 def create_export():
     _require_auditor("export")
-    locale = _locale()
+    locale = current_locale()
     raw = {key: request.form.get(key, "") for key in ("from", "to", "process")}
     try:
         created = exports.create(db(), current_person().id, raw, utcnow())
@@ -208,7 +204,7 @@ def create_export():
 
 
 def _export_view(export_id: int) -> dict[str, Any]:
-    locale = _locale()
+    locale = current_locale()
     with read_session(db()) as s:
         item = exports.view(s, exports.get(s, export_id))
         process = item["filters"].get("process")

@@ -73,11 +73,6 @@ def _refuse_nul() -> None:
             abort(400)
 
 
-def _locale() -> str:
-    person = current_person()
-    return i18n.normalize(person.locale) if person else current_locale()
-
-
 @bp.app_context_processor
 def _frame() -> dict[str, Any]:
     """What every template may use: the person, their language and ``t``."""
@@ -133,7 +128,7 @@ def _field_errors(error: FormInvalid, locale: str) -> dict[str, str]:
 @bp.get("/")
 @login_required
 def inbox():
-    person, locale = current_person(), _locale()
+    person, locale = current_person(), current_locale()
     with read_session(db()) as s:
         tasks = queries.open_tasks(s, person.id, locale)
         mine = []
@@ -175,14 +170,14 @@ def _notification_text(s, note, locale: str) -> str:
 @login_required
 def processes():
     with read_session(db()) as s:
-        items = queries.processes(s, _locale())
+        items = queries.processes(s, current_locale())
     return render_template("processes.html", processes=items)
 
 
 @bp.route("/processes/<process_id>/start", methods=["GET", "POST"])
 @login_required
 def start(process_id: str):
-    person, locale = current_person(), _locale()
+    person, locale = current_person(), current_locale()
     with read_session(db()) as s:
         process = registry.definition(registry.latest(s, process_id))
         people = present.directory_choices(s)
@@ -212,7 +207,7 @@ def task(task_id: int):
 
 def _task_page(task_id: int, status: int = 200, **extra: Any):
     """The task page; ``extra`` carries what a refused POST wants to show again."""
-    person, locale = current_person(), _locale()
+    person, locale = current_person(), current_locale()
     with read_session(db()) as s:
         row, instance = queries.get_task(s, task_id)
         queries.require_reader(s, instance, person)
@@ -244,7 +239,7 @@ def _sent_back_comments(view: dict, revision_round: int | None) -> list[dict]:
 @bp.post("/tasks/<row:task_id>/decide")
 @login_required
 def decide(task_id: int):
-    person, locale = current_person(), _locale()
+    person, locale = current_person(), current_locale()
     verdict = request.form.get("verdict", "")
     comment = request.form.get("comment", "")
     try:
@@ -312,7 +307,7 @@ def instance(instance_id: int):
 
 
 def _instance_page(instance_id: int, status: int = 200, **extra: Any):
-    person, locale = current_person(), _locale()
+    person, locale = current_person(), current_locale()
     with read_session(db()) as s:
         row = queries.get_instance(s, instance_id)
         queries.require_reader(s, row, person)
@@ -323,7 +318,7 @@ def _instance_page(instance_id: int, status: int = 200, **extra: Any):
 @bp.post("/instances/<row:instance_id>/withdraw")
 @login_required
 def withdraw(instance_id: int):
-    person, locale = current_person(), _locale()
+    person, locale = current_person(), current_locale()
     reason = request.form.get("reason", "")
     if not request.form.get("confirm"):
         return _instance_page(instance_id, 400, withdraw_error=i18n.t(
@@ -341,7 +336,7 @@ def withdraw(instance_id: int):
 @login_required
 def reopen(instance_id: int):
     """An administrator takes a completed or withdrawn process back into approval."""
-    person, locale = current_person(), _locale()
+    person, locale = current_person(), current_locale()
     reason, stage = request.form.get("reason", ""), request.form.get("stage") or None
     kept = {"reopen_reason": reason, "reopen_stage": stage}
     if not request.form.get("confirm"):
@@ -370,7 +365,7 @@ def reopen(instance_id: int):
 @bp.post("/instances/<row:instance_id>/resubmit")
 @login_required
 def resubmit(instance_id: int):
-    person, locale = current_person(), _locale()
+    person, locale = current_person(), current_locale()
     with read_session(db()) as s:
         row = queries.get_instance(s, instance_id)
         queries.require_reader(s, row, person)
@@ -426,7 +421,7 @@ def document(doc_id: int):
 def render_error(status: int, message: str, code: str | None):
     """The error page in the person's language; ``code`` is a domain error code if any."""
     try:
-        locale = _locale()
+        locale = current_locale()
     except Exception:  # noqa: BLE001 - the error page must render even without a database
         locale = i18n.DEFAULT_LOCALE
     if code is None and status == 400 and "CSRF" in (message or ""):
