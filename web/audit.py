@@ -6,6 +6,9 @@
 - ``/audit`` — search instances by process, period, person, outcome and text (auditors and
   administrators), with the export form, the recent exports, the refused attempts and the
   trails that need attention (not made, with the last error; or made with a problem marked);
+- ``/audit/organisation.cert.pem`` — the certificate trails are signed with, which the page
+  describes (subject, validity, SHA-256 fingerprint, retired ones), so an auditor can check a
+  trail with any tool, away from Signoff;
 - ``/audit/exports/<id>`` — an export's progress (a progress bar kept up to date by a few
   lines of script polling ``/audit/exports/<id>/progress``; without script the page shows the
   progress when reloaded) and, when ready, its download.
@@ -22,15 +25,26 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, g, jsonify, redirect, render_template, request, send_file, url_for
+from asn1crypto import pem
+from flask import (
+    Blueprint,
+    Response,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 
 from approvals import queries, registry
 from approvals.db import read_session
-from approvals.errors import FormInvalid
+from approvals.errors import FormInvalid, KeyProblem
 from approvals.models import Person
-from approvals.trail import access
+from approvals.trail import access, load_certificates
 from approvals.trail import export as exports
-from signoff.config import trails_dir
+from signoff.config import keys_dir, trails_dir
 from web import i18n
 from web.auth import current_locale, current_person, login_required
 from web.context import db, utcnow
@@ -168,9 +182,35 @@ def _audit_page(status: int = 200, **extra: Any):
     return render_template(
         "audit.html", items=items, total=total, page=page, pages=pages, page_url=page_url,
         values=values, errors=errors, processes=processes, exports=recent, denials=refused,
-        attention=attention,
+        attention=attention, certificate=_certificate(),
         outcomes=queries.OUTCOMES, export_values=extra.pop("export_values", {}),
         export_errors=extra.pop("export_errors", {}), **extra), status
+
+
+# ---------------------------------------------------------------------------- the certificate
+
+
+def _certificate() -> dict[str, Any] | None:
+    """What the audit page says of the signing certificate; None when there is none yet."""
+    try:
+        certs = load_certificates(keys_dir())
+    except KeyProblem as problem:
+        log.warning("the audit page cannot show the signing certificate: %s", problem)
+        return None
+    return {"subject": certs.subject, "fingerprint": certs.fingerprint,
+            "valid_until": certs.valid_until,
+            "former": [cert.sha256.hex() for cert in certs.former]}
+
+
+@bp.get("/audit/organisation.cert.pem")
+@login_required
+def certificate():
+    _require_auditor("certificate")
+    certs = load_certificates(keys_dir())
+    body = pem.armor("CERTIFICATE", certs.cert.dump())
+    return Response(body, mimetype="application/x-pem-file", headers={
+        "Content-Disposition": "attachment; filename=organisation.cert.pem",
+        "X-Content-Type-Options": "nosniff"})
 
 
 # ---------------------------------------------------------------------------- exports

@@ -201,6 +201,27 @@ CATALOGUE: dict[str, dict[str, str]] = {
                     "ru": "Поиск процессов, скачивание листов согласования, выгрузка листов "
                           "за период."},
     "audit.search": {"en": "Search processes", "ru": "Поиск процессов"},
+    "audit.certificate": {"en": "The certificate trails are signed with",
+                          "ru": "Сертификат, которым подписаны листы согласования"},
+    "audit.certificate_subject": {"en": "Organisation", "ru": "Организация"},
+    "audit.certificate_until": {"en": "Valid until", "ru": "Действителен до"},
+    "audit.certificate_former": {"en": "Retired (still verifies older trails)",
+                                 "ru": "Выведен из работы (подтверждает прежние листы)"},
+    "audit.certificate_how": {
+        "en": "A trail is genuine when its signature is intact, covers the whole file and was "
+              "made by a certificate with this SHA-256 fingerprint. Check it with Signoff's "
+              "verifier, with poppler's pdfsig or with any PAdES-aware PDF reader, and compare "
+              "the fingerprint with the one published by the organisation.",
+        "ru": "Лист подлинный, если подпись цела, охватывает весь файл и сделана "
+              "сертификатом с этим отпечатком SHA-256. Проверьте его программой проверки "
+              "Signoff, утилитой pdfsig из poppler или любой программой просмотра PDF, "
+              "понимающей PAdES, и сравните отпечаток с опубликованным организацией."},
+    "audit.certificate_download": {"en": "Download the certificate (PEM)",
+                                   "ru": "Скачать сертификат (PEM)"},
+    "audit.certificate_none": {"en": "No signing certificate yet: the administrator creates "
+                                     "one with “signoff keys init”.",
+                               "ru": "Сертификата подписи ещё нет: администратор создаёт его "
+                                     "командой «signoff keys init»."},
     "audit.process": {"en": "Process", "ru": "Процесс"},
     "audit.any_process": {"en": "Any process", "ru": "Любой процесс"},
     "audit.period": {"en": "Dates apply to", "ru": "Даты относятся к"},

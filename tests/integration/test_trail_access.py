@@ -15,7 +15,8 @@ from approvals import service
 from approvals.db import write_session
 from approvals.errors import KeyProblem
 from approvals.models import AccessDenial, AuditEvent, Blob, Trail
-from approvals.trail import issue, read_facts
+from approvals.trail import issue, load_certificates, read_facts, verify_trail
+from approvals.trail.keys import certificate_of
 from tests.integration.flows import audit_kinds, contract_fields, rows
 from tests.integration.trails import (
     add_person,
@@ -211,6 +212,31 @@ def test_the_audit_pages_refuse_everyone_but_auditors_and_administrators(db, org
     assert 'href="/audit"' in signed_in(app, org.admin).get("/").text
     assert rows(db, AuditEvent, AuditEvent.kind == "trail_access_denied") == []
 
+
+
+def test_the_audit_page_publishes_the_signing_certificate_that_verify_accepts(
+        db, org, now, app, signing_var):
+    keys = load_certificates(signing_var / "keys")
+    auditor = signed_in(app, add_person(db, "ines@example.com", "Ines Auditor", "auditor"))
+    page = auditor.get("/audit").text
+    assert keys.fingerprint in page and keys.subject in page
+    assert "signoff verify trail.pdf --cert organisation.cert.pem" in page
+    download = auditor.get("/audit/organisation.cert.pem")
+    assert download.status_code == 200
+    assert download.headers["Content-Disposition"] == \
+        "attachment; filename=organisation.cert.pem"
+    assert certificate_of(download.data).sha256.hex() == keys.fingerprint
+    # the downloaded certificate is what an auditor checks a trail with, away from Signoff
+    instance_id = complete_contract(db, org, now).instance_id
+    issue.issue(db, instance_id, keys_dir=signing_var / "keys",
+                trails_dir=signing_var / "trails", now=now)
+    pdf = auditor.get(f"/instances/{instance_id}/trail.pdf").data
+    report = verify_trail(pdf, cert=certificate_of(download.data))
+    assert report.ok, str(report)
+    assert f"signed by the organisation's certificate: {keys.subject}" in str(report)
+    anna = org.approvers[0]
+    assert signed_in(app, anna).get("/audit/organisation.cert.pem").status_code == 403
+    assert ("certificate", anna) in {(d.what, d.person_id) for d in rows(db, AccessDenial)}
 
 
 def test_administrators_see_the_trails_that_need_attention(db, org, now, app, broker,
