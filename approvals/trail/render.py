@@ -14,10 +14,13 @@ import io
 import logging
 import re
 import threading
+import zlib
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from xml.etree import ElementTree
 
+import cssselect2
 import pydyf
 import tinycss2
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -71,7 +74,7 @@ def render_trail(session: Session, instance_id: int, *, provisional: bool = Fals
         info[facts.PROBLEMS] = " | ".join(content["problems"])
     fonts, base_css = _resources()
     with _collector_paused:
-        document = _TrailHTML(string=html, base_url=str(TEMPLATES)).render(
+        document = _TrailHTML(html, base_url=str(TEMPLATES)).render(
             stylesheets=[base_css, CSS(string=_page_css(content, locale))], font_config=fonts)
         return document.write_pdf(pdf_variant=PDF_VARIANT,
                                   attachments=[_attachment(e) for e in embedded],
@@ -92,7 +95,8 @@ def _finish(pdf: pydyf.PDF, info: dict[str, str]) -> None:
     - our keys go into the document information dictionary;
     - ``/Producer`` is left out: the signer (pyHanko) writes its own name in both the
       information dictionary and the XMP packet, and PDF/A wants the two to agree;
-    - WeasyPrint lists each associated file twice in the catalogue's ``/AF``: once is enough.
+    - WeasyPrint lists each associated file twice in the catalogue's ``/AF``: once is enough;
+    - the streams are compressed here, once (:func:`_compress_streams`).
     """
     for key, value in info.items():
         pdf.info[key] = pydyf.String(value)
@@ -100,6 +104,44 @@ def _finish(pdf: pydyf.PDF, info: dict[str, str]) -> None:
     if "AF" in pdf.catalog:
         unique = list(dict.fromkeys(pdf.catalog["AF"]))
         pdf.catalog["AF"] = pydyf.Array(unique)
+    _compress_streams(pdf)
+
+
+# zlib's default level: a tenth larger than pydyf's 9 on the page contents, at half the time.
+_COMPRESSION_LEVEL = 6
+_SAMPLE = 16 * 1024
+
+
+def _compress_streams(pdf: pydyf.PDF) -> None:
+    """Compress every stream WeasyPrint marked for compression, once, and leave pydyf only
+    the bytes to copy.
+
+    pydyf would compress each stream (the pages, the font subsets, the embedded document)
+    at its highest level, and twice: once to write it and once more to compute the file
+    identifier PDF/A requires (some 25 ms a trail, against 4 ms here). An embedded file
+    whose first bytes do not shrink (a PDF's or an office file's contents are compressed
+    already) is stored as it is: compressing it again would cost time for nothing. The
+    document is the same, byte for byte once decoded. Without pydyf's ``_to_bytes`` (a
+    later pydyf), pydyf compresses as before."""
+    to_bytes = getattr(pydyf, "_to_bytes", None)
+    if to_bytes is None:
+        return
+    for stream in pdf.objects:
+        if not isinstance(stream, pydyf.Stream) or not stream.compress:
+            continue
+        raw = b"\n".join(to_bytes(item) for item in stream.stream)
+        stream.compress = False
+        if stream.extra.get("Type") == "/EmbeddedFile" and not _shrinks(raw[:_SAMPLE]):
+            stream.stream = [raw]
+            continue
+        compressor = zlib.compressobj(level=_COMPRESSION_LEVEL)
+        stream.stream = [compressor.compress(raw) + compressor.flush()]
+        stream.extra["Filter"] = "/FlateDecode"
+
+
+def _shrinks(sample: bytes) -> bool:
+    """Whether compression makes ``sample`` at least a twentieth smaller."""
+    return len(zlib.compress(sample, 1)) < 0.95 * len(sample)
 
 
 # ---------------------------------------------------------------------------- resources
@@ -113,21 +155,39 @@ def _template():
     environment = Environment(loader=FileSystemLoader(TEMPLATES),
                               autoescape=select_autoescape(["html"]),
                               trim_blocks=True, lstrip_blocks=True)
+    environment.filters["figures"] = _figures
     return environment.get_template("trail.html")
 
 
+def _figures(number: int, digits: int) -> str:
+    """``number`` right-aligned in ``digits`` digits, padded with figure spaces (U+2007,
+    exactly as wide as a digit in every font that has it, the bundled ones included)."""
+    text = str(number)
+    return "\u2007" * (digits - len(text)) + text
+
+
 _WHITE_SPACE = re.compile(r"[ \t\r\n]+")
+# White space on either side of a tag that starts or ends a block (or a table's part):
+# never shown, since a line drops its leading and trailing spaces.
+_AROUND_BLOCK_TAGS = re.compile(
+    r" ?(</?(?:html|head|meta|title|body|div|h1|h2|p|ul|li|table|colgroup|col|thead|tbody|tr|th"
+    r"|td)\b"
+    r"[^>]*>) ?")
 
 
 def _compact(html: str) -> str:
     """The rendered template as WeasyPrint lays it out fastest, and exactly as it would
     have: every run of white space made one space (no element of the trail keeps white
-    space, so that is how it is shown anyway; a line feed in a comment too), then every
-    ``<br>`` made a line feed, which the body's ``white-space: pre-line`` (trail.css) breaks
-    the line at. A ``<br>`` costs WeasyPrint three boxes and a text layout (the element, its
-    ``::before`` and the line feed in it); a line feed costs nothing, and the trail has
-    dozens of them: a tenth of the render. (So the template must hold no ``<pre>``.)"""
-    return _WHITE_SPACE.sub(" ", html).replace("<br>", "\n")
+    space, so that is how it is shown anyway; a line feed in a comment too), none left
+    beside the tags of blocks and table cells, then every ``<br>`` made a line feed, which
+    the body's ``white-space: pre-line`` (trail.css) breaks the line at. A ``<br>`` costs
+    WeasyPrint three boxes and a text layout (the element, its ``::before`` and the line
+    feed in it); a line feed costs nothing, and the trail has dozens of them: a tenth of the
+    render. White space between tags is a text box WeasyPrint makes and then drops; and a
+    space closing a table cell can make WeasyPrint break the line after its first word
+    when the text just fits. (So the template must hold no ``<pre>``, and the cells that
+    keep their white space, ``.when``, hold single spaces and a tab written ``&#9;``.)"""
+    return _AROUND_BLOCK_TAGS.sub(r"\1", _WHITE_SPACE.sub(" ", html)).replace("<br>", "\n")
 
 
 # Pseudo-elements that WeasyPrint's user-agent stylesheet gives to every element. Each rule
@@ -163,14 +223,43 @@ def _user_agent_stylesheet() -> CSS:
 
 
 class _TrailHTML(HTML):
-    """The trail's HTML, laid out with :func:`_user_agent_stylesheet`.
+    """The trail's HTML, read by :func:`_element_tree` and laid out with
+    :func:`_user_agent_stylesheet`.
 
     ``_ua_stylesheets`` is the hook through which WeasyPrint takes its user-agent stylesheet
     (its own test suite replaces it the same way). Were a later WeasyPrint to drop it, the
-    trail would be rendered with the full stylesheet: the same document, only slower."""
+    trail would be rendered with the full stylesheet: the same document, only slower.
+    WeasyPrint keeps the parsed document as ``wrapper_element`` and ``etree_element``."""
+
+    def __init__(self, html: str, base_url: str) -> None:
+        tree = _element_tree(html)
+        if tree is not None:
+            super().__init__(string=_EMPTY_HTML, base_url=base_url)
+            if hasattr(self, "wrapper_element") and hasattr(self, "etree_element"):
+                self.wrapper_element = cssselect2.ElementWrapper.from_html_root(
+                    tree, content_language=None)
+                self.etree_element = self.wrapper_element.etree_element
+                return
+        # Not well-formed XML, or a WeasyPrint that keeps its tree elsewhere: its own parser.
+        super().__init__(string=html, base_url=base_url)
 
     def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
         return [_user_agent_stylesheet()]
+
+
+_EMPTY_HTML = "<html><head></head><body></body></html>"
+
+
+def _element_tree(html: str) -> ElementTree.Element | None:
+    """The trail's HTML as the tree WeasyPrint's HTML5 parser (tinyhtml5) would build, in
+    half a millisecond instead of twenty: the template writes well-formed XML (``<meta/>``, every
+    ``<tbody>``, no entity but XML's), which Python's C XML parser reads to the same
+    elements, attributes and texts. None when it cannot (a character XML forbids, such as
+    a control character in a comment): the HTML5 parser then reads it."""
+    try:
+        return ElementTree.fromstring(html)
+    except ElementTree.ParseError:
+        return None
 
 
 class _CollectorPause:
@@ -224,8 +313,18 @@ def _resources() -> tuple[FontConfiguration, CSS]:
     return _local.resources
 
 
+# The width of "2026-03-02 09:00:00 UTC" in the bundled sans-serif face, in digit widths
+# (``ch``), and the room kept after it. With an em space (1.57 ch) after an event's number,
+# the timeline's first column holds the number's digits and 24 ch.
+_TIME_WIDTH_CH = 20.4
+_AFTER_NUMBER_CH = 1.6
+_GAP_CH = 2
+
+
 def _page_css(content: dict, locale: str) -> str:
-    """The running header and footer texts (margin boxes take their text from CSS)."""
+    """The running header and footer texts (margin boxes take their text from CSS), and the
+    width of the timeline's first column: the largest event number's digits, then the time
+    (trail.css, ``.when``)."""
     title = t("doc.title", locale) + " · " + t("doc.subtitle", locale,
                                                process=content["process_name"],
                                                instance=content["instance_id"])
@@ -234,10 +333,15 @@ def _page_css(content: dict, locale: str) -> str:
     footer = t("doc.footer", locale, instance=content["instance_id"],
                head=content["chain"]["head"][:16] + "…")
     page, of = t("doc.page", locale), t("doc.of", locale)
+    digits = max([1] + [len(str(event["seq"])) for event in content["timeline"]])
+    first = round(digits + _AFTER_NUMBER_CH + _TIME_WIDTH_CH + _GAP_CH)
     return (f"@page {{ @top-left {{ content: {css_string(title)}; }}\n"
             f"  @bottom-left {{ content: {css_string(footer)}; }}\n"
             f"  @bottom-right {{ content: {css_string(page)} counter(page) {css_string(of)} "
-            f"counter(pages); }} }}")
+            f"counter(pages); }} }}\n"
+            f"table.timeline col.when {{ width: {first}ch; }}\n"
+            f"table.timeline .when {{ tab-size: {first}ch; text-indent: -{first}ch; "
+            f"padding-left: calc(1.5mm + {first}ch); }}")
 
 
 def css_string(text: str) -> str:
