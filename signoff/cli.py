@@ -526,6 +526,9 @@ def _wait_for_redis(role: str) -> None:
 def _log_to_stderr() -> None:
     logging.basicConfig(stream=sys.stderr, level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # WeasyPrint narrates every step of every trail it renders ("Step 2 - Fetching and
+    # parsing CSS"): noise in a worker's log; its warnings still show.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def _add_mail_roles() -> None:
