@@ -141,6 +141,12 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
+def _is_admin() -> bool:
+    """Whether the caller holds the admin role (the service decides what that allows)."""
+    with read_session(db()) as session:
+        return "admin" in roles_of(session, g.person.id)
+
+
 def _text(body: dict[str, Any], key: str) -> str:
     value = body.get(key)
     if value is None:
@@ -215,20 +221,16 @@ def resubmit(instance_id: int):
 @bp.post("/instances/<id:instance_id>/withdraw")
 def withdraw(instance_id: int):
     body = _body()
-    with read_session(db()) as session:
-        is_admin = "admin" in roles_of(session, g.person.id)
     return _done(service.withdraw(db(), instance_id, g.person.id, _text(body, "reason"),
-                                  utcnow(), is_admin=is_admin, channel=CHANNEL))
+                                  utcnow(), is_admin=_is_admin(), channel=CHANNEL))
 
 
 @bp.post("/instances/<id:instance_id>/reopen")
 def reopen(instance_id: int):
     body = _body()
-    with read_session(db()) as session:
-        is_admin = "admin" in roles_of(session, g.person.id)
     return _done(service.reopen(db(), instance_id, g.person.id, _text(body, "reason"),
                                 utcnow(), stage=_text(body, "stage") or None,
-                                is_admin=is_admin, channel=CHANNEL))
+                                is_admin=_is_admin(), channel=CHANNEL))
 
 
 @bp.get("/instances/<id:instance_id>/documents/<id:document_id>")
@@ -274,11 +276,10 @@ def reassign(task_id: int):
         raise BadRequest("'to' must be the email address of the new assignee")
     with read_session(db()) as session:
         new = find_person(session, to)
-        is_admin = "admin" in roles_of(session, g.person.id)
     if not new.active:
         raise NotFound(f"{to} is no longer in the directory", email=to)
     return _done(service.reassign(db(), task_id, new.id, g.person.id, utcnow(),
-                                  is_admin=is_admin, channel=CHANNEL))
+                                  is_admin=_is_admin(), channel=CHANNEL))
 
 
 # ---------------------------------------------------------------------------- trails

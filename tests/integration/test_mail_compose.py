@@ -392,6 +392,19 @@ def complete(db, org, now) -> service.Result:
     return result
 
 
+def record_a_trail(db, result: service.Result, now, trails_dir: Path,
+                   pdf: bytes) -> service.TrailRecord:
+    """Index ``pdf`` as the signed trail of the completed instance (the renderer's tests
+    make real ones; a mail only carries it)."""
+    stored = storage.put(trails_dir, pdf)
+    completed = [e for e in rows(db, AuditEvent, AuditEvent.instance_id == result.instance_id)
+                 if e.kind == "completed"][-1]
+    return service.record_trail(db, result.instance_id, completion_seq=completed.seq,
+                                completed_at=now, sha256=stored.sha256, size=stored.size,
+                                path=stored.path, chain_head=completed.hash,
+                                event_count=completed.seq, now=now)
+
+
 def test_completion_and_the_process_notice_get_short_mails(db, org, now, settings):
     result = complete(db, org, now)
     notes = notify(db, result.outbox_ids)
@@ -409,13 +422,7 @@ def test_completion_and_the_process_notice_get_short_mails(db, org, now, setting
 def test_the_initiator_is_told_by_mail_when_an_administrator_reopens(db, org, now, settings,
                                                                      tmp_path):
     result = complete(db, org, now)
-    stored = storage.put(tmp_path / "trails", b"%PDF-1.7\n% a signed trail stands in here\n")
-    completed = [e for e in rows(db, AuditEvent, AuditEvent.instance_id == result.instance_id)
-                 if e.kind == "completed"][-1]
-    service.record_trail(db, result.instance_id, completion_seq=completed.seq,
-                         completed_at=now, sha256=stored.sha256, size=stored.size,
-                         path=stored.path, chain_head=completed.hash,
-                         event_count=completed.seq, now=now)
+    record_a_trail(db, result, now, tmp_path / "trails", b"%PDF-1.7\n% a trail stands in\n")
     reopened = service.reopen(db, result.instance_id, org.admin, "Реквизиты банка неверны",
                               now + timedelta(days=1), is_admin=True)
     notes = notify(db, reopened.outbox_ids)
@@ -434,13 +441,7 @@ def test_the_signed_trail_is_attached_when_small_and_linked_otherwise(db, org, n
     result = complete(db, org, now)
     trails_dir = tmp_path / "trails"
     pdf = b"%PDF-1.7\n% a signed trail stands in here\n" + b"x" * 200
-    stored = storage.put(trails_dir, pdf)
-    completed = [e for e in rows(db, AuditEvent, AuditEvent.instance_id == result.instance_id)
-                 if e.kind == "completed"][-1]
-    record = service.record_trail(db, result.instance_id, completion_seq=completed.seq,
-                                  completed_at=now, sha256=stored.sha256, size=stored.size,
-                                  path=stored.path, chain_head=completed.hash,
-                                  event_count=completed.seq, now=now)
+    record = record_a_trail(db, result, now, trails_dir, pdf)
     note = note_of(notify(db, record.outbox_ids), org.initiator, "trail_issued")
     link = f"{BASE}/instances/{result.instance_id}/trail.pdf"
 
