@@ -13,7 +13,6 @@ from approvals import audit, queries, registry, service
 from approvals.db import read_session, write_session
 from approvals.errors import KeyProblem
 from approvals.models import (
-    AuditEvent,
     Instance,
     Notification,
     OutboxItem,
@@ -168,26 +167,31 @@ def test_the_sweep_sends_a_lost_trail_row_to_the_trails_queue(db, org, now, work
     assert {r.state for r in rows(db, OutboxItem)} == {"done"}
 
 
-def test_a_second_completion_gets_a_new_trail_with_its_own_number(db, org, now, broker,
-                                                                  signing_var):
+def test_a_reopened_and_completed_again_instance_gets_a_second_trail_from_the_worker(
+        db, org, now, worker, signing_var):
     instance_id = complete_contract(db, org, now).instance_id
-    first = _issue(db, instance_id, signing_var, now)
-    # what an administrator's reopen and a second completion leave in the chain
-    with write_session(db) as session:
-        audit.append(session, instance_id, [audit.Entry("completed", {"again": True})],
-                     now + timedelta(hours=1))
+    _kick_everything(db, instance_id)
+    worker.join(timeout=60)
+    [first] = rows(db, Trail, Trail.instance_id == instance_id)
 
-    second = _issue(db, instance_id, signing_var, now + timedelta(hours=1))
+    later = now + timedelta(hours=1)
+    service.reopen(db, instance_id, org.admin, "Wrong counterparty", later, is_admin=True)
+    for person in org.approvers:
+        service.decide(db, open_tasks(db, instance_id)[person].id, person, "approve", "", later)
+    task = open_tasks(db, instance_id)[org.initiator]
+    service.decide(db, task.id, org.initiator, "done", "Sent again.", later)
+    _kick_everything(db, instance_id)
+    worker.join(timeout=60)
 
-    assert second.created and second.trail_id != first.trail_id
-    trails = rows(db, Trail, Trail.instance_id == instance_id)
-    assert [(t.id, t.sequence) for t in trails] == [(first.trail_id, 1), (second.trail_id, 2)]
+    trails = sorted(rows(db, Trail, Trail.instance_id == instance_id), key=lambda t: t.sequence)
+    assert [(t.id, t.sequence) for t in trails] == [(first.id, 1), (trails[1].id, 2)]
     assert trails[1].completion_seq > trails[0].completion_seq
     assert len(_pdfs(signing_var)) == 2
     kinds = [e.kind for e in audit_events(db, instance_id)]
-    assert kinds.count("trail_issued") == 2
+    assert kinds.count("completed") == kinds.count("trail_issued") == 2
     assert kinds[-1] == "trail_issued"
-    assert len(rows(db, AuditEvent, AuditEvent.kind == "trail_issued")) == 2
+    assert [r.state for r in rows(db, OutboxItem, OutboxItem.kind == "trail")] == [
+        "done", "done"]
 
 
 # ---------------------------------------------------------------------------- watchers
