@@ -498,15 +498,22 @@ def run() -> None:
 def _check_signing_keys() -> None:
     from approvals.errors import KeyProblem
     from approvals.trail import load_keys
+    from approvals.trail.keys import CERT_FILE, KEY_FILE
     from signoff.config import keys_dir
 
+    folder = keys_dir()
     try:
-        keys = load_keys(keys_dir())
+        keys = load_keys(folder)
     except KeyProblem as error:
+        # With no pair at all, the error says to run `keys init`. That never overwrites, so a
+        # damaged or half-missing pair is restored, or replaced.
+        advice = ""
+        if any((folder / name).exists() for name in (KEY_FILE, CERT_FILE)):
+            advice = (" Restore it from a backup, or put a company certificate in place of the "
+                      "pair with `signoff keys import FILE.p12 --replace` (the old files move "
+                      f"to {folder / 'retired'}).")
         raise click.ClickException(
-            f"the worker cannot sign trails, so it does not start: {error}. Create the "
-            "organisation's keys with `signoff keys init` (or `signoff keys import FILE.p12`)."
-        ) from None
+            f"the worker cannot sign trails, so it does not start: {error}.{advice}") from None
     click.echo(f"signoff worker: trails are signed by {keys.subject} ({keys.key_path})",
                err=True)
 

@@ -105,7 +105,13 @@ def test_worker_refuses_to_start_without_a_usable_signing_key(
     assert result.exit_code == 1
     assert "the worker cannot sign trails, so it does not start" in result.stderr
     assert str(folder / named) in result.stderr
-    assert "signoff keys init" in result.stderr
+    if damage == "no keys":  # nothing to lose: make them
+        assert "signoff keys init" in result.stderr
+    else:  # `keys init` would refuse to overwrite: restore or replace
+        assert "keys init" not in result.stderr
+        assert "Restore it from a backup" in result.stderr
+        assert "signoff keys import FILE.p12 --replace" in result.stderr
+    assert result.stderr.count("signoff keys import") == 1  # the advice is given once
     assert "Traceback" not in result.output
     assert redis_answers == []  # refused before waiting for anything
 
