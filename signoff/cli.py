@@ -27,7 +27,7 @@ from approvals.definitions import load_file
 from approvals.errors import DefinitionError, NotFound, SignoffError, StoreUnavailable
 from approvals.models import Instance
 from signoff import demo, launcher
-from signoff.config import Settings, var_dir
+from signoff.config import Settings, keys_dir, var_dir
 from workers.runtime import utcnow
 
 #: Queues the ``worker`` role consumes (``trails``: rendering, signing and exporting trails,
@@ -254,10 +254,6 @@ def audit_verify(instance_id: int) -> None:
 # ---------------------------------------------------------------------------- keys and trails
 
 
-def _keys_dir() -> Path:
-    return var_dir() / "keys"
-
-
 @main.group("keys")
 def keys_group() -> None:
     """The organisation's key and certificate that sign the trails (in var/keys/)."""
@@ -271,8 +267,8 @@ def keys_init(org_name: str) -> None:
     keys are never overwritten."""
     from approvals.trail import init_keys, load_keys
 
-    init_keys(_keys_dir(), org_name)
-    _describe_keys(load_keys(_keys_dir()), "created")
+    init_keys(keys_dir(), org_name)
+    _describe_keys(load_keys(keys_dir()), "created")
 
 
 @keys_group.command("import")
@@ -288,8 +284,8 @@ def keys_import(file: Path, password: str | None, replace: bool) -> None:
     if password is None:
         password = click.prompt("Password of " + file.name, hide_input=True, default="",
                                 show_default=False)
-    import_keys(_keys_dir(), file, password, replace=replace)
-    _describe_keys(load_keys(_keys_dir()), "imported")
+    import_keys(keys_dir(), file, password, replace=replace)
+    _describe_keys(load_keys(keys_dir()), "imported")
 
 
 @keys_group.command("show")
@@ -297,7 +293,7 @@ def keys_show() -> None:
     """Print the organisation's certificate: subject, validity and SHA-256 fingerprint."""
     from approvals.trail import load_certificates
 
-    _describe_keys(load_certificates(_keys_dir()), "current")
+    _describe_keys(load_certificates(keys_dir()), "current")
 
 
 def _describe_keys(keys, what: str) -> None:
@@ -330,10 +326,10 @@ def verify(file: Path, cert_file: Path | None) -> None:
         except (ValueError, TypeError):
             raise click.ClickException(f"{cert_file} is not a certificate (PEM or DER)") \
                 from None
-    elif (_keys_dir() / CERT_FILE).exists():
-        certs = load_certificates(_keys_dir())  # a corrupt file is an error naming it
+    elif (keys_dir() / CERT_FILE).exists():
+        certs = load_certificates(keys_dir())  # a corrupt file is an error naming it
     else:
-        click.echo(f"NOTE  no organisation certificate in {_keys_dir()}: the signer is shown, "
+        click.echo(f"NOTE  no organisation certificate in {keys_dir()}: the signer is shown, "
                    "not compared (use --cert FILE)")
     pdf = file.read_bytes()
     with _reachable_db() as session:
@@ -499,7 +495,6 @@ def _check_signing_keys() -> None:
     from approvals.errors import KeyProblem
     from approvals.trail import load_keys
     from approvals.trail.keys import CERT_FILE, KEY_FILE
-    from signoff.config import keys_dir
 
     folder = keys_dir()
     try:
