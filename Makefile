@@ -4,17 +4,54 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Touched after a successful install; pip runs again whenever pyproject.toml changes.
+UV := $(BIN)/uv
+# Touched after a successful install; the venv is synced again whenever the lock or
+# pyproject.toml changes.
 STAMP := $(VENV)/.signoff-installed
+# uv never downloads a Python of its own: the venv uses $(PYTHON).
+export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: venv system-deps test run bench bench-trail bench-mail lint
+.PHONY: venv lock upgrade-deps system-deps test run bench bench-trail bench-mail lint
 
+# Every Python package comes from uv.lock, hash-checked: pip installs only the locked uv
+# (bootstrap), and uv installs exactly the lock (removing anything else). A lock that no longer
+# matches pyproject.toml stops here, with nothing installed.
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -e '.[dev]'
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	@$(UV) lock --check --offline --quiet 2>/dev/null || { \
+		echo "make: uv.lock does not match pyproject.toml; run 'make lock' and commit uv.lock (nothing was installed)" >&2; \
+		exit 1; }
+	$(UV) sync --locked --no-install-project --quiet
+	$(UV) sync --locked --quiet
 	touch $@
+
+# The first time only: an empty venv with the locked uv in it, installed by a throwaway copy of
+# that same uv that pip fetched, hash-checked (later the lock's own uv upgrades itself).
+BOOT := $(VENV).bootstrap
+$(UV):
+	rm -rf $(BOOT) && mkdir -p $(BOOT)
+	$(PYTHON) -m signoff.lockfile uv-requirement > $(BOOT)/uv.txt
+	$(PYTHON) -m pip install --quiet --root-user-action=ignore --no-deps --require-hashes --target $(BOOT) -r $(BOOT)/uv.txt
+	$(BOOT)/bin/uv venv --quiet --allow-existing --python $(PYTHON) $(VENV)
+	$(BOOT)/bin/uv pip install --quiet --python $(BIN)/python --no-deps --require-hashes \
+		-r $(BOOT)/uv.txt
+	rm -rf $(BOOT)
+
+# After editing pyproject.toml's dependencies: the smallest change to the lock that fits.
+lock: | $(UV)
+	$(UV) lock
+
+# How dependencies move forward, one reviewed commit at a time: the newest versions the bounds
+# in pyproject.toml allow, then the whole suite, listing every warning a library raised (a
+# third-party warning is shown, not fatal, in this run; Signoff's own still fail).
+upgrade-deps: | $(UV)
+	$(UV) lock --upgrade
+	$(MAKE) venv system-deps
+	SIGNOFF_REQUIRE_PREFLIGHT=1 SIGNOFF_WARNINGS=report $(BIN)/python -m pytest -q \
+		-p no:cacheprovider
+	$(BIN)/ruff check .
+	@echo "upgrade-deps: review 'git diff uv.lock' and the warnings above, then commit uv.lock alone"
 
 # Debian packages the test suite needs: Chromium (browser tests), the PostgreSQL server
 # binaries (the suite runs its own throwaway cluster), Pango (WeasyPrint renders the trail

@@ -7,6 +7,7 @@ nothing is skipped silently. The mechanics live in :mod:`tests.support`.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,25 @@ from typing import Any
 
 import pytest
 
+from signoff.lockfile import ROOT, load
 from tests.support import ServiceUnavailable, postgres_server, redis_server
+
+#: Signoff's own code: the packages pyproject.toml installs, its tests and its benchmarks.
+OWN_PACKAGES = tuple(
+    [name.rstrip("*") for name in
+     load(ROOT / "pyproject.toml")["tool"]["setuptools"]["packages"]["find"]["include"]]
+    + ["tests", "benchmarks"])
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """With ``SIGNOFF_WARNINGS=report`` (``make upgrade-deps``), a warning raised inside a
+    library is shown in the warnings summary instead of failing its test, so that a person
+    reads every one the new versions raise; a warning in Signoff's own code is still an
+    error. Later lines of ``filterwarnings`` win."""
+    if os.environ.get("SIGNOFF_WARNINGS") == "report":
+        config.addinivalue_line("filterwarnings", "always")
+        config.addinivalue_line(
+            "filterwarnings", f"error::Warning:({'|'.join(OWN_PACKAGES)})(\\.|$)")
 
 
 @pytest.fixture(scope="session")
