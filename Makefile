@@ -11,7 +11,7 @@ STAMP := $(VENV)/.signoff-installed
 # uv never downloads a Python of its own: the venv uses $(PYTHON).
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: venv lock upgrade-deps system-deps test run bench bench-trail bench-mail lint
+.PHONY: venv lock upgrade-deps system-deps test run bench bench-trail bench-mail bench-idle lint
 
 # Every Python package comes from uv.lock, hash-checked: pip installs only the locked uv
 # (bootstrap), and uv installs exactly the lock (removing anything else). A lock that no longer
@@ -110,6 +110,11 @@ bench-trail: venv system-deps
 # 250 to the next approver's mail at 10 replies/s (p50/p99).
 bench-mail: venv
 	$(BIN)/python -m benchmarks.mail
+
+# What an idle `make run` costs: CPU per role and Redis's file sizes over MINUTES (default 10).
+MINUTES ?= 10
+bench-idle: venv
+	$(BIN)/python -m benchmarks.idle --minutes $(MINUTES)
 
 lint: venv
 	$(BIN)/ruff check .
