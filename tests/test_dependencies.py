@@ -3,11 +3,15 @@ stays a policy (pyproject.toml, [tool.pytest.ini_options] filterwarnings)."""
 
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
 import os
 import subprocess
 import sys
 import textwrap
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -72,17 +76,35 @@ def test_signoffs_own_deprecation_warning_is_an_error(package: str):
                "warnings.warn('old', DeprecationWarning, stacklevel=1)")
 
 
+@contextmanager
+def the_suites_filters() -> Iterator[None]:
+    """The ``filterwarnings`` lines of pyproject.toml, applied as pytest applies them (a later
+    line wins), whatever mode this run is in."""
+    with warnings.catch_warnings():
+        warnings.resetwarnings()
+        for line in PYPROJECT["tool"]["pytest"]["ini_options"]["filterwarnings"]:
+            action, message, category, module = (line.split(":") + [""] * 4)[:4]
+            if category:
+                where, _, name = category.rpartition(".")
+                category_class = getattr(importlib.import_module(where or "builtins"), name)
+            else:
+                category_class = Warning
+            warnings.filterwarnings(action, message, category_class, module)
+        yield
+
+
 def test_a_librarys_warning_is_ignored_only_where_its_filter_names_it():
     from cryptography.utils import CryptographyDeprecationWarning
 
     code = ("import warnings\nfrom cryptography.utils import CryptographyDeprecationWarning\n"
             "warnings.warn('DSA is deprecated and support will be removed',"
             " CryptographyDeprecationWarning, stacklevel=1)")
-    run_as("pyhanko.sign.signers.pdf_cms", code)  # the named library: ignored
-    with pytest.raises(CryptographyDeprecationWarning):
-        run_as("approvals.trail.keys", code)  # the same warning in Signoff's code: an error
-    with pytest.raises(CryptographyDeprecationWarning):
-        run_as("pyhanko.sign.signers.pdf_cms", code.replace("DSA", "RSA"))  # another message
+    with the_suites_filters():
+        run_as("pyhanko.sign.signers.pdf_cms", code)  # the named library: ignored
+        with pytest.raises(CryptographyDeprecationWarning):
+            run_as("approvals.trail.keys", code)  # the same warning in Signoff's code: an error
+        with pytest.raises(CryptographyDeprecationWarning):
+            run_as("pyhanko.sign.signers.pdf_cms", code.replace("DSA", "RSA"))  # another message
 
 
 def test_every_ignore_names_its_module_message_and_category():
