@@ -25,18 +25,20 @@ from sqlalchemy import exc, func
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
-from approvals import audit, engine, forms, registry, store
-from approvals.db import write_connection, write_session
-from approvals.definitions import Process
-from approvals.directory import DbDirectory
-from approvals.errors import (
+from approvals.core import engine, forms
+from approvals.core.errors import (
     AlreadyDecided,
     ConcurrentUpdate,
     NotFound,
     SignoffError,
     TransitionNotAllowed,
 )
-from approvals.models import AuditEvent, Instance, OutboxItem, Trail
+from approvals.core.model import Process
+from approvals.store import audit, registry
+from approvals.store import instances as store
+from approvals.store.db import write_connection, write_session
+from approvals.store.directory import DbDirectory
+from approvals.store.models import AuditEvent, Instance, OutboxItem, Trail
 
 RETRIES = 8
 MAX_FILENAME = 255  # the column holds 500; headers and file systems want less

@@ -62,9 +62,9 @@ def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
 @contextmanager
 def environment(var: Path, worker_now: bool = True):
     """A fresh embedded installation: SQLite under var/, the embedded Redis, a worker."""
-    from approvals import registry
-    from approvals.db import make_engine, upgrade, write_session
-    from approvals.directory import import_people
+    from approvals.store import registry
+    from approvals.store.db import make_engine, upgrade, write_session
+    from approvals.store.directory import import_people
     from signoff.embedded_redis import server_args, wait_for_redis
 
     os.environ.update(SIGNOFF_VAR_DIR=str(var),
@@ -110,8 +110,8 @@ def wait_for_outbox(db, timeout: float = 600) -> float:
     here: their worker is not running)."""
     from sqlmodel import func, select
 
-    from approvals.db import read_session
-    from approvals.models import OutboxItem
+    from approvals.store.db import read_session
+    from approvals.store.models import OutboxItem
 
     began = time.perf_counter()
     while time.perf_counter() - began < timeout:
@@ -128,8 +128,8 @@ def wait_for_outbox(db, timeout: float = 600) -> float:
 def person_ids(db) -> dict[str, int]:
     from sqlmodel import select
 
-    from approvals.db import read_session
-    from approvals.models import Person
+    from approvals.store.db import read_session
+    from approvals.store.models import Person
 
     with read_session(db) as session:
         return {p.email.split("@")[0]: p.id for p in session.exec(select(Person))}
@@ -164,8 +164,8 @@ def run_service(db, instances: int, start_worker=None) -> dict:
 
 
 def run_api(db, signoff: str, instances: int, clients: int = 8) -> dict:
-    from approvals.db import write_session
-    from approvals.directory import find_person, issue_token
+    from approvals.store.db import write_session
+    from approvals.store.directory import find_person, issue_token
     from tests.support import free_port
     from workers.runtime import utcnow
 

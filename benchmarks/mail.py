@@ -106,8 +106,8 @@ def reply_to(raw: bytes, sender: str) -> bytes:
 def stored_done(db) -> int:
     from sqlmodel import func, select
 
-    from approvals.db import read_session
-    from approvals.models import InboundMessage
+    from approvals.store.db import read_session
+    from approvals.store.models import InboundMessage
 
     with read_session(db) as session:
         return session.exec(select(func.count()).select_from(InboundMessage)

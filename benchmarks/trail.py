@@ -77,10 +77,11 @@ def build(db) -> int:
     """A completed contract approval of exactly 40 audit events and 3 document versions."""
     from sqlmodel import select
 
-    from approvals import registry, service
-    from approvals.db import read_session, write_session
-    from approvals.directory import import_people
-    from approvals.models import Person, Task
+    from approvals import service
+    from approvals.store import registry
+    from approvals.store.db import read_session, write_session
+    from approvals.store.directory import import_people
+    from approvals.store.models import Person, Task
 
     with write_session(db) as session:
         import_people(session, PEOPLE)
@@ -132,8 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--locale", default="ru", choices=("en", "ru"))
     args = parser.parse_args(argv)
 
-    from approvals import audit
-    from approvals.db import make_engine, read_session, upgrade
+    from approvals.store import audit
+    from approvals.store.db import make_engine, read_session, upgrade
     from approvals.trail import init_keys, load_keys, render_trail, sign_trail, verify_trail
 
     with tempfile.TemporaryDirectory(prefix="signoff-bench-trail-") as tmp:

@@ -37,11 +37,11 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlmodel import Session, select
 
-from approvals import queries
-from approvals.definitions import Process
-from approvals.engine import DECIDED, OPEN, REVISION_TASK
-from approvals.errors import StoredFileProblem
-from approvals.models import Blob, Document, Notification, Person, Task, Trail
+from approvals.core.engine import DECIDED, OPEN, REVISION_TASK
+from approvals.core.errors import StoredFileProblem
+from approvals.core.model import Process
+from approvals.store import queries
+from approvals.store.models import Blob, Document, Notification, Person, Task, Trail
 from mail import i18n, tokens
 from mail.config import MailSettings
 from mail.words import ANSWERS, REPLY_MARKER, answer_words, suggested

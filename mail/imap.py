@@ -35,9 +35,9 @@ from imapclient import SEEN, IMAPClient, SocketTimeout
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from approvals.db import write_session
-from approvals.errors import StoreUnavailable
-from approvals.models import InboundMessage
+from approvals.core.errors import StoreUnavailable
+from approvals.store.db import write_session
+from approvals.store.models import InboundMessage
 from mail.config import MailSettings
 from mail.inbox import known, store
 from workers.runtime import utcnow

@@ -20,8 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from approvals import service
-from approvals.db import read_session, write_session
-from approvals.errors import (
+from approvals.core.errors import (
     AlreadyDecided,
     CommentRequired,
     ConcurrentUpdate,
@@ -30,8 +29,9 @@ from approvals.errors import (
     TaskClosed,
     VerdictNotAllowed,
 )
-from approvals.forms import Upload
-from approvals.models import (
+from approvals.core.forms import Upload
+from approvals.store.db import read_session, write_session
+from approvals.store.models import (
     AuditEvent,
     InboundMessage,
     Instance,
@@ -41,7 +41,7 @@ from approvals.models import (
     ProcessVersion,
     ReplyToken,
 )
-from approvals.registry import definition_by_digest
+from approvals.store.registry import definition_by_digest
 from mail.config import MailSettings
 from mail.rules import CHAIN, Reading, Stop
 

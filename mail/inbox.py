@@ -16,8 +16,8 @@ from email.policy import compat32
 from sqlalchemy import exc, select
 from sqlalchemy.engine import Engine
 
-from approvals.db import read_session, write_session
-from approvals.models import InboundMessage
+from approvals.store.db import read_session, write_session
+from approvals.store.models import InboundMessage
 
 
 def header_message_id(raw: bytes) -> str | None:

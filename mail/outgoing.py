@@ -15,8 +15,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from approvals.db import read_session, write_session
-from approvals.models import Notification, OutboxItem
+from approvals.store.db import read_session, write_session
+from approvals.store.models import Notification, OutboxItem
 from mail import compose, send, tokens
 from mail.config import MailSettings
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from approvals.models import InboundMessage, Person, PersonAlias, ReplyToken, Task
+from approvals.store.models import InboundMessage, Person, PersonAlias, ReplyToken, Task
 from mail import authentication, automatic, quoting, tokens, verdicts
 from mail.config import MailSettings
 from mail.parse import Parsed, parse

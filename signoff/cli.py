@@ -3,7 +3,7 @@ organisation, and the Procfile roles (``redis``, ``web``, ``worker``, ``schedule
 ``imap`` (in :mod:`signoff.mail_roles`), ``run``).
 
 Every command reads its configuration with :meth:`signoff.config.Settings.from_env`. A domain
-refusal (:class:`approvals.errors.SignoffError`) or a database that cannot be reached ends the
+refusal (:class:`approvals.core.errors.SignoffError`) or a database that cannot be reached ends the
 command with its message on stderr and exit status 1, never with a traceback.
 """
 
@@ -22,10 +22,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine, make_url
 
-from approvals import audit, db, directory, registry
+from approvals.core.errors import DefinitionError, NotFound, SignoffError, StoreUnavailable
 from approvals.definitions import load_file
-from approvals.errors import DefinitionError, NotFound, SignoffError, StoreUnavailable
-from approvals.models import Instance
+from approvals.store import audit, db, directory, registry
+from approvals.store.models import Instance
 from signoff import demo, launcher
 from signoff.config import Settings, keys_dir, var_dir
 from workers.runtime import utcnow
@@ -492,7 +492,7 @@ def run() -> None:
 
 
 def _check_signing_keys() -> None:
-    from approvals.errors import KeyProblem
+    from approvals.core.errors import KeyProblem
     from approvals.trail import load_keys
     from approvals.trail.keys import CERT_FILE, KEY_FILE
 

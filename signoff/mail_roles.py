@@ -13,7 +13,7 @@ import threading
 
 import click
 
-from approvals import db
+from approvals.store import db
 from mail.config import MailSettings
 from signoff.config import Settings
 

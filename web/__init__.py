@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from approvals.db import make_engine
+from approvals.store.db import make_engine
 from signoff.config import Settings
 
 csrf = CSRFProtect()

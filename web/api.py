@@ -50,11 +50,12 @@ from flask import Blueprint, g, jsonify, request, send_file, url_for
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
-from approvals import queries, service
-from approvals.db import read_session
-from approvals.directory import LOCALES, find_person, person_for_token, roles_of
-from approvals.errors import NotFound
-from approvals.models import Blob, Document
+from approvals import service
+from approvals.core.errors import NotFound
+from approvals.store import queries
+from approvals.store.db import read_session
+from approvals.store.directory import LOCALES, find_person, person_for_token, roles_of
+from approvals.store.models import Blob, Document
 from approvals.trail import access
 from approvals.trail import export as exports
 from signoff.config import trails_dir

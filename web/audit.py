@@ -38,10 +38,10 @@ from flask import (
     url_for,
 )
 
-from approvals import queries, registry
-from approvals.db import read_session
-from approvals.errors import FormInvalid, KeyProblem
-from approvals.models import Person
+from approvals.core.errors import FormInvalid, KeyProblem
+from approvals.store import queries, registry
+from approvals.store.db import read_session
+from approvals.store.models import Person
 from approvals.trail import access, load_certificates
 from approvals.trail import export as exports
 from signoff.config import keys_dir, trails_dir

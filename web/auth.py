@@ -23,10 +23,10 @@ from flask import (
     url_for,
 )
 
-from approvals.db import read_session
-from approvals.directory import check_password, find_person
-from approvals.errors import NotFound
-from approvals.models import Person
+from approvals.core.errors import NotFound
+from approvals.store.db import read_session
+from approvals.store.directory import check_password, find_person
+from approvals.store.models import Person
 from web import i18n
 from web.context import db
 

@@ -12,7 +12,7 @@ import logging
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from approvals.errors import FormInvalid, SignoffError, StoreUnavailable
+from approvals.core.errors import FormInvalid, SignoffError, StoreUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -650,7 +650,7 @@ def t(key: str, locale: str, **params: Any) -> str:
 
 
 def field_error(code: str, params: dict[str, Any] | None, locale: str) -> str:
-    """What to say next to a field that :mod:`approvals.forms` refused with ``code``."""
+    """What to say next to a field that :mod:`approvals.core.forms` refused with ``code``."""
     params = dict(params or {})
     if "allowed" in params and isinstance(params["allowed"], list | tuple):
         params["allowed"] = ", ".join(str(v) for v in params["allowed"])

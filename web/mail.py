@@ -43,11 +43,11 @@ from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import defer
 from sqlmodel import select
 
-from approvals import queries
-from approvals.db import read_session
-from approvals.directory import roles_of
-from approvals.errors import Forbidden, NotFound
-from approvals.models import InboundMessage, Notification, OutboxItem, Person
+from approvals.core.errors import Forbidden, NotFound
+from approvals.store import queries
+from approvals.store.db import read_session
+from approvals.store.directory import roles_of
+from approvals.store.models import InboundMessage, Notification, OutboxItem, Person
 from mail.catcher import ENVELOPE_HEADER, delivery_order
 from mail.config import MailSettings
 from mail.words import ANSWERS, suggested

@@ -1,6 +1,6 @@
 """The server-rendered pages: inbox, starting a process, a task, an instance, downloads.
 
-Every page reads through :func:`approvals.db.read_session` and writes only through
+Every page reads through :func:`approvals.store.db.read_session` and writes only through
 :mod:`approvals.service`; after a write the new outbox rows are handed to the workers
 (:func:`workers.outbox.kick`) and the browser is sent on with a 303. GET never changes state.
 Refusals the person can fix (a bad field, a send-back without a comment, a task someone else
@@ -26,11 +26,8 @@ from jinja2 import pass_context
 from sqlmodel import select
 from werkzeug.routing import IntegerConverter
 
-from approvals import queries, registry, service
-from approvals.db import read_session
-from approvals.definitions import Process
-from approvals.directory import roles_of
-from approvals.errors import (
+from approvals import service
+from approvals.core.errors import (
     AlreadyDecided,
     CommentRequired,
     ConcurrentUpdate,
@@ -40,7 +37,11 @@ from approvals.errors import (
     TransitionNotAllowed,
     VerdictNotAllowed,
 )
-from approvals.models import Blob, Document, Instance, Task
+from approvals.core.model import Process
+from approvals.store import queries, registry
+from approvals.store.db import read_session
+from approvals.store.directory import roles_of
+from approvals.store.models import Blob, Document, Instance, Task
 from approvals.trail.access import current_trail, trails_of
 from web import i18n, present
 from web.auth import current_locale, current_person, login_required

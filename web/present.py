@@ -1,8 +1,8 @@
 """Turning stored values into what a page shows, and an HTML form back into raw values.
 
-Pages read views from :mod:`approvals.queries`; this module adds what only a reader needs
+Pages read views from :mod:`approvals.store.queries`; this module adds what only a reader needs
 (people's names instead of ids, a money amount grouped the local way, a timeline sentence) and
-does the reverse for forms: the raw dict :func:`approvals.forms.validate` expects, built from
+does the reverse for forms: the raw dict :func:`approvals.core.forms.validate` expects, built from
 ``request.form`` and ``request.files``.
 """
 
@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from approvals.definitions import FieldSpec, Process
-from approvals.forms import MAX_TEXT, Upload
-from approvals.models import Person
+from approvals.core.forms import MAX_TEXT, Upload
+from approvals.core.model import FieldSpec, Process
+from approvals.store.models import Person
 from web import i18n
 
 LONG_TEXT = 300  # a text field allowing more than this gets a textarea

@@ -20,8 +20,8 @@ from sqlalchemy import exc
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from approvals.db import write_session
-from approvals.models import Notification, OutboxItem, ReplyToken
+from approvals.store.db import write_session
+from approvals.store.models import Notification, OutboxItem, ReplyToken
 from mail import tokens
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
 
-from approvals.db import make_engine
+from approvals.store.db import make_engine
 from signoff.config import Settings
 
 _db: Engine | None = None

@@ -20,8 +20,8 @@ from sqlalchemy import or_
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from approvals.db import write_session
-from approvals.models import Export, InboundMessage, OutboxItem, Timer
+from approvals.store.db import write_session
+from approvals.store.models import Export, InboundMessage, OutboxItem, Timer
 from workers import outbox, runtime
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ An adapter (it speaks PDF): it reads the database and never writes process state
 - :func:`verify_trail` — signature, signer and stored audit chain (``verify.py``).
 """
 
-from approvals.errors import KeyProblem, TrailNotFinal
+from approvals.core.errors import KeyProblem, TrailNotFinal
 from approvals.trail.facts import TrailFacts, read_facts
 from approvals.trail.keys import (
     OrgCertificates,

@@ -2,11 +2,11 @@
 
 Auditors, administrators and the instance's participants may read its trail; auditors and
 administrators may search every instance and export trails. Everyone else is refused with
-:class:`~approvals.errors.Forbidden`, and the attempt is logged twice: a WARNING on the
-``signoff.access`` logger (person and instance), and an :class:`~approvals.models.AccessDenial`
-row that administrators see on the audit page. The denial is deliberately not an audit event
-of the instance: the hash chain records what happened in the process, and a stranger must not
-be able to make it grow by asking.
+:class:`~approvals.core.errors.Forbidden`, and the attempt is logged twice: a WARNING on the
+``signoff.access`` logger (person and instance), and an
+:class:`~approvals.store.models.AccessDenial` row that administrators see on the audit page.
+The denial is deliberately not an audit event of the instance: the hash chain records what
+happened in the process, and a stranger must not be able to make it grow by asking.
 
 A completed instance's trail is the newest signed one stored; a running (or withdrawn)
 instance gets a provisional trail rendered on the spot, unsigned and marked on every page.
@@ -23,11 +23,11 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from approvals import queries
-from approvals.db import write_session
-from approvals.directory import roles_of
-from approvals.errors import Forbidden, NotFound, TrailPending
-from approvals.models import AccessDenial, AuditEvent, Instance, OutboxItem, Person, Trail
+from approvals.core.errors import Forbidden, NotFound, TrailPending
+from approvals.store import queries
+from approvals.store.db import write_session
+from approvals.store.directory import roles_of
+from approvals.store.models import AccessDenial, AuditEvent, Instance, OutboxItem, Person, Trail
 from approvals.trail import render_trail, storage
 
 log = logging.getLogger("signoff.access")

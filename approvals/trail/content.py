@@ -1,7 +1,7 @@
 """What a trail shows, read from the database and put into words.
 
 :func:`collect` builds one plain dict (the template's only input) from
-:func:`approvals.queries.instance_view` and the rows it points at: the summary, the form data,
+:func:`approvals.store.queries.instance_view` and the rows it points at: the summary, the form data,
 every version of every document, the stages, every audit event in order, and the audit chain
 recomputed at this moment. It only reads. Anything that cannot be shown as it should (a
 document whose stored bytes are missing or do not match their SHA-256, a broken chain) is put
@@ -18,9 +18,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from approvals import audit, queries
-from approvals.definitions import FieldSpec, Process
-from approvals.models import Blob, Document, Person, Task
+from approvals.core.model import FieldSpec, Process
+from approvals.store import audit, queries
+from approvals.store.models import Blob, Document, Person, Task
 from approvals.trail.i18n import t, term
 
 

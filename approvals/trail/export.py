@@ -1,7 +1,7 @@
 """Exports: every signed trail of a period in one ZIP, with a CSV index, built by a worker.
 
 An auditor asks for a period (both days included, UTC) and optionally one process;
-:func:`create` stores the request (an :class:`~approvals.models.Export` row) and the worker's
+:func:`create` stores the request (an :class:`~approvals.store.models.Export` row) and the worker's
 ``build_export`` actor runs :func:`build`: it counts the trails, copies each stored PDF (checked
 against its SHA-256) into the ZIP, records its progress as it goes, and writes ``index.csv``
 last. The ZIP is written to a temporary file and renamed into place, so a half-built export is
@@ -29,10 +29,10 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from approvals import queries, registry
-from approvals.db import read_session, write_session
-from approvals.errors import ExportNotReady, FormInvalid, NotFound, SignoffError
-from approvals.models import Export, Instance, Person, ProcessVersion, Trail
+from approvals.core.errors import ExportNotReady, FormInvalid, NotFound, SignoffError
+from approvals.store import queries, registry
+from approvals.store.db import read_session, write_session
+from approvals.store.models import Export, Instance, Person, ProcessVersion, Trail
 from approvals.trail import storage
 from approvals.trail.i18n import organisation_locale
 

@@ -10,7 +10,7 @@ notify the initiator and close the outbox row.
 Idempotent: a trail is unique per completion, so a second delivery finds it and stops before
 rendering, and two deliveries racing both render but only one is recorded (the other's file is
 removed). Nothing is stored or recorded unless signing succeeded: a missing or broken key
-fails with :class:`~approvals.errors.KeyProblem` naming the file, before anything is rendered.
+fails with :class:`~approvals.core.errors.KeyProblem` naming the file, before anything is rendered.
 A failure is written on the instance's ``trail`` outbox rows (attempts, error) for the
 administrator; after ``max_attempts`` the rows are marked failed.
 """
@@ -25,10 +25,10 @@ from pathlib import Path
 from sqlmodel import select
 
 from approvals import service
-from approvals.db import read_session, write_session
-from approvals.errors import NotFound
-from approvals.models import AuditEvent, Instance, OutboxItem, Trail
-from approvals.queries import process_of
+from approvals.core.errors import NotFound
+from approvals.store.db import read_session, write_session
+from approvals.store.models import AuditEvent, Instance, OutboxItem, Trail
+from approvals.store.queries import process_of
 from approvals.trail import OrgKeys, load_keys, read_facts, render_trail, sign_trail, storage
 from approvals.trail.keys import CERT_FILE, KEY_FILE
 

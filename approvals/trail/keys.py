@@ -6,7 +6,7 @@ well). :func:`init_keys` makes a key and a self-signed certificate on first run 
 overwrites; :func:`import_keys` takes a company PKCS#12 file instead. A replaced pair moves to
 ``retired/<time>/`` so that trails signed with it still verify as the organisation's.
 
-Every failure to read them is a :class:`approvals.errors.KeyProblem` naming the file.
+Every failure to read them is a :class:`approvals.core.errors.KeyProblem` naming the file.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pyhanko.sign.signers import SimpleSigner
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
-from approvals.errors import KeyProblem
+from approvals.core.errors import KeyProblem
 
 KEY_FILE = "organisation.key.pem"
 CERT_FILE = "organisation.cert.pem"

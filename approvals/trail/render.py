@@ -30,7 +30,7 @@ from weasyprint.css.counters import CounterStyle
 from weasyprint.html import UA as WEASYPRINT_UA
 from weasyprint.text.fonts import FontConfiguration
 
-from approvals.errors import TrailNotFinal
+from approvals.core.errors import TrailNotFinal
 from approvals.trail import facts
 from approvals.trail.content import Embedded, collect
 from approvals.trail.i18n import normalize, organisation_locale, t

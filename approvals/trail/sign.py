@@ -19,7 +19,7 @@ from pyhanko.sign import signers, timestamps
 from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.timestamps import TimestampRequestError
 
-from approvals.errors import KeyProblem, SignoffError, TrailNotFinal
+from approvals.core.errors import KeyProblem, SignoffError, TrailNotFinal
 from approvals.trail.facts import facts_of_reader
 from approvals.trail.keys import OrgKeys
 

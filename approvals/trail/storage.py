@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from approvals.errors import StoredFileProblem
+from approvals.core.errors import StoredFileProblem
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,9 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from sqlmodel import Session, select
 
-from approvals import audit
-from approvals.errors import KeyProblem
-from approvals.models import AuditEvent, Instance
+from approvals.core.errors import KeyProblem
+from approvals.store import audit
+from approvals.store.models import AuditEvent, Instance
 from approvals.trail.facts import TrailFacts, facts_of_reader
 from approvals.trail.keys import OrgCertificates, certificate_of, trusted_fingerprints
 

@@ -28,7 +28,7 @@ from importlib.resources import files
 
 from sqlmodel import Session
 
-from approvals.directory import ImportReport, find_person, import_people, set_password
+from approvals.store.directory import ImportReport, find_person, import_people, set_password
 
 PASSWORD = "demo"
 

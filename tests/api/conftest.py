@@ -23,10 +23,10 @@ from sqlalchemy.engine import make_url
 from sqlmodel import select
 from werkzeug.test import TestResponse
 
-from approvals import registry
-from approvals.db import read_session, upgrade, write_session
-from approvals.directory import import_people, issue_token
-from approvals.models import Person
+from approvals.store import registry
+from approvals.store.db import read_session, upgrade, write_session
+from approvals.store.directory import import_people, issue_token
+from approvals.store.models import Person
 from web import create_app
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

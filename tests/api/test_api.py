@@ -8,9 +8,9 @@ import json
 import pytest
 from sqlmodel import select
 
-from approvals import audit
-from approvals.db import read_session
-from approvals.models import OutboxItem
+from approvals.store import audit
+from approvals.store.db import read_session
+from approvals.store.models import OutboxItem
 from tests.api.conftest import APPROVERS, WHO, Api, contract_fields, file_value
 
 ON_BOTH_DATABASES = pytest.mark.parametrize(

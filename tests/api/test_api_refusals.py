@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import func, select
 
-from approvals.db import make_engine, read_session
-from approvals.models import AuditEvent, Instance, OutboxItem, Task
+from approvals.store.db import make_engine, read_session
+from approvals.store.models import AuditEvent, Instance, OutboxItem, Task
 from tests.api.conftest import Api, contract_fields, file_value
 from tests.support import free_port
 from web import create_app

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy.engine import Engine
 
-from approvals.db import make_engine
+from approvals.store.db import make_engine
 from signoff.cli import main
 from tests.cli import Invoke
 

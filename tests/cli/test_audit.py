@@ -11,8 +11,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from approvals import service
-from approvals.db import read_session
-from approvals.directory import find_person
+from approvals.store.db import read_session
+from approvals.store.directory import find_person
 from tests.cli import Invoke
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -37,7 +37,7 @@ def test_db_upgrade_brings_a_0001_database_to_the_newest_keeping_its_rows(cli: I
                                                                     env: Path) -> None:
     from alembic import command
 
-    from approvals.db import alembic_config
+    from approvals.store.db import alembic_config
 
     url = f"sqlite:///{env}/t.db"
     command.upgrade(alembic_config(url), "0001")

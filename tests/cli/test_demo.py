@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 from sqlmodel import func, select
 
-from approvals.db import read_session
-from approvals.directory import DbDirectory, check_password, find_person
-from approvals.models import Person, PersonRole, ProcessVersion
+from approvals.store.db import read_session
+from approvals.store.directory import DbDirectory, check_password, find_person
+from approvals.store.models import Person, PersonRole, ProcessVersion
 from signoff import demo
 from tests.cli import Invoke
 

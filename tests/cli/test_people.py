@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from approvals.db import read_session
-from approvals.directory import check_password, find_person, person_for_token, roles_of
-from approvals.models import Person
+from approvals.store.db import read_session
+from approvals.store.directory import check_password, find_person, person_for_token, roles_of
+from approvals.store.models import Person
 from tests.cli import Invoke
 
 ANNA = "anna@example.com,Анна Петрова,ru,boss@example.com,Sales,,a.petrova@example.com"

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from approvals.db import read_session
-from approvals.models import ProcessVersion
-from approvals.registry import SHIPPED, process_files
+from approvals.store.db import read_session
+from approvals.store.models import ProcessVersion
+from approvals.store.registry import SHIPPED, process_files
 from tests.cli import Invoke
 
 CONTRACT = SHIPPED[0] / "contract-approval.yaml"

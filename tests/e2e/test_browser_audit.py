@@ -31,9 +31,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from approvals import service
-from approvals.db import read_session, write_session
-from approvals.directory import set_password
-from approvals.models import Person, PersonRole, Trail
+from approvals.store.db import read_session, write_session
+from approvals.store.directory import set_password
+from approvals.store.models import Person, PersonRole, Trail
 from approvals.trail import VerifyReport, load_keys, verify_trail
 from tests.e2e.test_browser_contract import chromium, log_in, site  # noqa: F401 - fixtures
 from tests.e2e.test_browser_email_loop import db  # noqa: F401 - the site's database

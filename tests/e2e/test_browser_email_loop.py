@@ -25,8 +25,8 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from approvals.db import make_engine, read_session
-from approvals.models import AuditEvent, InboundMessage, Person, ReplyToken, Task
+from approvals.store.db import make_engine, read_session
+from approvals.store.models import AuditEvent, InboundMessage, Person, ReplyToken, Task
 from mail.config import MailSettings
 from tests.e2e.test_browser_contract import chromium, log_in, site  # noqa: F401 - fixtures
 from tests.integration import mailflow

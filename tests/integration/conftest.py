@@ -24,9 +24,9 @@ from dramatiq.errors import QueueJoinTimeout
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import select
 
-from approvals import db as store
-from approvals import directory, registry
-from approvals.models import Person
+from approvals.store import db as store
+from approvals.store import directory, registry
+from approvals.store.models import Person
 from tests.support import free_port
 from workers import broker as brokers
 from workers import runtime

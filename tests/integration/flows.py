@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, select
 
 from approvals import service
-from approvals.db import read_session
-from approvals.models import AuditEvent, Task
+from approvals.store.db import read_session
+from approvals.store.models import AuditEvent, Task
 
 CONTRACT = "contract-approval"
 PDF_V1 = b"%PDF-1.4\n% the contract, first draft\n"

@@ -14,10 +14,11 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from approvals import audit, service
-from approvals.db import read_session
-from approvals.errors import AlreadyDecided, ConcurrentUpdate, InstanceClosed
-from approvals.models import Instance, OutboxItem, Task
+from approvals import service
+from approvals.core.errors import AlreadyDecided, ConcurrentUpdate, InstanceClosed
+from approvals.store import audit
+from approvals.store.db import read_session
+from approvals.store.models import Instance, OutboxItem, Task
 from tests.integration.flows import audit_events, open_tasks, rows, start_contract
 
 RACES = 20

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from approvals.models import Export, Trail
+from approvals.store.models import Export, Trail
 from approvals.trail import export as exports
 from approvals.trail import issue
 from tests.integration.flows import rows

@@ -24,10 +24,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from approvals import db as store
 from approvals import service
-from approvals.db import read_session, write_session
-from approvals.models import AuditEvent, Document, Notification, OutboxItem, Person, Timer
+from approvals.store import db as store
+from approvals.store.db import read_session, write_session
+from approvals.store.models import AuditEvent, Document, Notification, OutboxItem, Person, Timer
 from approvals.trail import storage
 from mail import i18n, tokens
 from mail.compose import explanation_mail, notification_mail

@@ -22,10 +22,18 @@ import yaml
 from imapclient import IMAPClient
 from sqlmodel import select
 
-from approvals import registry, service
-from approvals.db import make_engine, read_session, upgrade, write_session
-from approvals.directory import import_people
-from approvals.models import InboundMessage, Notification, OutboxItem, Person, ReplyToken, Task
+from approvals import service
+from approvals.store import registry
+from approvals.store.db import make_engine, read_session, upgrade, write_session
+from approvals.store.directory import import_people
+from approvals.store.models import (
+    InboundMessage,
+    Notification,
+    OutboxItem,
+    Person,
+    ReplyToken,
+    Task,
+)
 from mail import inbound, tokens
 from mail.config import MailSettings
 from mail.imap import MailboxReader

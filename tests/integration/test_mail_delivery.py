@@ -23,9 +23,9 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy.engine import Engine
 
 from approvals import service
-from approvals.db import read_session, write_session
-from approvals.directory import set_password
-from approvals.models import (
+from approvals.store.db import read_session, write_session
+from approvals.store.directory import set_password
+from approvals.store.models import (
     AuditEvent,
     Blob,
     Document,

@@ -8,7 +8,7 @@ import smtplib
 
 import pytest
 
-from approvals.models import AuditEvent, InboundMessage, ReplyToken, Task
+from approvals.store.models import AuditEvent, InboundMessage, ReplyToken, Task
 from tests.integration import mailflow
 from tests.integration.flows import rows, start_contract
 from workers import outbox
@@ -77,7 +77,7 @@ def test_the_inbound_server_refuses_strangers_and_oversize_mail_and_stores_the_r
 
 
 def test_the_inbound_server_answers_451_when_the_database_is_away(tmp_path, mail_catcher):
-    from approvals.db import make_engine
+    from approvals.store.db import make_engine
 
     missing = make_engine(f"sqlite:///{tmp_path / 'gone' / 'signoff.db'}")
     (tmp_path / "gone" / "signoff.db").unlink(missing_ok=True)  # no tables at all

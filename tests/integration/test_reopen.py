@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from approvals import service
-from approvals.db import read_session
-from approvals.errors import CommentRequired, Forbidden, TransitionNotAllowed
-from approvals.models import Instance, OutboxItem, Trail
+from approvals.core.errors import CommentRequired, Forbidden, TransitionNotAllowed
+from approvals.store.db import read_session
+from approvals.store.models import Instance, OutboxItem, Trail
 from approvals.trail import issue, load_keys, verify_trail
 from tests.integration.flows import audit_events, audit_kinds, open_tasks, rows, start_contract
 from tests.integration.trails import complete_contract, make_app, signed_in

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from approvals import audit, registry, service
-from approvals.db import make_engine, read_session, write_session
+from approvals import service
+from approvals.core.errors import AlreadyDecided, FormInvalid, StoreUnavailable
 from approvals.definitions import load_file
-from approvals.errors import AlreadyDecided, FormInvalid, StoreUnavailable
-from approvals.models import (
+from approvals.store import audit, registry
+from approvals.store.db import make_engine, read_session, write_session
+from approvals.store.models import (
     AuditEvent,
     Blob,
     Document,

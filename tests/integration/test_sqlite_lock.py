@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from approvals import db as store
-from approvals.errors import StoreUnavailable
+from approvals.core.errors import StoreUnavailable
+from approvals.store import db as store
 
 
 @pytest.fixture

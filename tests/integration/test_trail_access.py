@@ -12,9 +12,9 @@ import pytest
 from sqlmodel import select
 
 from approvals import service
-from approvals.db import write_session
-from approvals.errors import KeyProblem
-from approvals.models import AccessDenial, AuditEvent, Blob, Trail
+from approvals.core.errors import KeyProblem
+from approvals.store.db import write_session
+from approvals.store.models import AccessDenial, AuditEvent, Blob, Trail
 from approvals.trail import issue, load_certificates, read_facts, verify_trail
 from approvals.trail.keys import certificate_of
 from tests.integration.flows import audit_kinds, contract_fields, rows

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from approvals import audit, queries, registry, service
-from approvals.db import read_session, write_session
-from approvals.errors import KeyProblem
-from approvals.models import (
+from approvals import service
+from approvals.core.errors import KeyProblem
+from approvals.store import audit, queries, registry
+from approvals.store.db import read_session, write_session
+from approvals.store.models import (
     Instance,
     Notification,
     OutboxItem,

@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from approvals import audit, service
-from approvals.db import read_session, write_session
-from approvals.models import Notification, OutboxItem, Timer
+from approvals import service
+from approvals.store import audit
+from approvals.store.db import read_session, write_session
+from approvals.store.models import Notification, OutboxItem, Timer
 from tests.integration.flows import audit_kinds, open_tasks, rows, start_contract
 from workers import outbox, scheduler
 from workers.actors import deliver_outbox

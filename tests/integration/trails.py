@@ -14,10 +14,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.engine import Engine
 
-from approvals import audit, registry, service
-from approvals.db import write_session
-from approvals.directory import issue_token
-from approvals.models import Person, PersonRole
+from approvals import service
+from approvals.store import audit, registry
+from approvals.store.db import write_session
+from approvals.store.directory import issue_token
+from approvals.store.models import Person, PersonRole
 from approvals.trail import facts
 from tests.integration.flows import open_tasks, start_contract
 from web import create_app

@@ -23,9 +23,9 @@ from imapclient import DELETED, SEEN, IMAPClient
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from approvals.db import make_engine, read_session, upgrade
-from approvals.errors import StoreUnavailable
-from approvals.models import InboundMessage
+from approvals.core.errors import StoreUnavailable
+from approvals.store.db import make_engine, read_session, upgrade
+from approvals.store.models import InboundMessage
 from mail import imap
 from mail.config import MailSettings
 from mail.imap import MailboxReader, serve

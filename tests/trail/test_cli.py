@@ -11,8 +11,8 @@ from click.testing import CliRunner, Result
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
-from approvals.db import read_session, write_session
-from approvals.models import AuditEvent
+from approvals.store.db import read_session, write_session
+from approvals.store.models import AuditEvent
 from approvals.trail import load_keys, render_trail, sign_trail
 from signoff.cli import main
 from tests.trail.conftest import T0

@@ -9,9 +9,9 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
 from approvals import service
-from approvals.db import read_session, write_session
-from approvals.errors import TrailNotFinal
-from approvals.models import AuditEvent, Blob, Person
+from approvals.core.errors import TrailNotFinal
+from approvals.store.db import read_session, write_session
+from approvals.store.models import AuditEvent, Blob, Person
 from approvals.trail import read_facts, render_trail
 from approvals.trail.content import _event, duration, number
 from tests.integration.conftest import Org

@@ -15,8 +15,8 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from sqlalchemy.engine import Engine
 
-from approvals.db import read_session
-from approvals.errors import KeyProblem, SignoffError
+from approvals.core.errors import KeyProblem, SignoffError
+from approvals.store.db import read_session
 from approvals.trail import (
     import_keys,
     init_keys,

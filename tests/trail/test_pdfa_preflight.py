@@ -22,7 +22,7 @@ from pypdf import PdfReader, PdfWriter
 from sqlalchemy.engine import Engine
 
 from approvals import service
-from approvals.db import read_session
+from approvals.store.db import read_session
 from approvals.trail import OrgKeys, render_trail
 from tests.integration.conftest import Org
 from tests.integration.flows import start_contract

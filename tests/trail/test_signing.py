@@ -15,10 +15,10 @@ from pypdf import PdfReader, PdfWriter
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
-from approvals import audit
-from approvals.db import read_session, write_session
-from approvals.errors import SignoffError, TrailNotFinal
-from approvals.models import AuditEvent
+from approvals.core.errors import SignoffError, TrailNotFinal
+from approvals.store import audit
+from approvals.store.db import read_session, write_session
+from approvals.store.models import AuditEvent
 from approvals.trail import (
     OrgKeys,
     init_keys,

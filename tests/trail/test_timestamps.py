@@ -23,9 +23,9 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from sqlalchemy.engine import Engine
 
-from approvals.db import read_session
-from approvals.errors import SignoffError
-from approvals.models import OutboxItem, Trail
+from approvals.core.errors import SignoffError
+from approvals.store.db import read_session
+from approvals.store.models import OutboxItem, Trail
 from approvals.trail import OrgKeys, issue, render_trail, sign_trail
 from tests.integration.flows import rows
 from tests.trail.conftest import T0

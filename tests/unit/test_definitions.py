@@ -9,16 +9,9 @@ from textwrap import dedent
 import pytest
 
 import approvals
-from approvals.definitions import (
-    Assignee,
-    Label,
-    Process,
-    Revision,
-    Rule,
-    load_file,
-    load_text,
-)
-from approvals.errors import DefinitionError
+from approvals.core.errors import DefinitionError
+from approvals.core.model import Assignee, Label, Process, Revision, Rule
+from approvals.definitions import load_file, load_text
 
 PROCESSES = Path(approvals.__file__).parent / "processes"
 

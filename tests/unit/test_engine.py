@@ -13,9 +13,8 @@ from textwrap import dedent
 import pytest
 
 import approvals
-from approvals import engine
-from approvals.definitions import Process, load_file, load_text
-from approvals.engine import (
+from approvals.core import engine
+from approvals.core.engine import (
     CANCELLED,
     COMPLETED,
     DECIDED,
@@ -29,7 +28,7 @@ from approvals.engine import (
     SetTimer,
     TaskState,
 )
-from approvals.errors import (
+from approvals.core.errors import (
     AlreadyDecided,
     CommentRequired,
     Forbidden,
@@ -41,6 +40,8 @@ from approvals.errors import (
     TransitionNotAllowed,
     VerdictNotAllowed,
 )
+from approvals.core.model import Process
+from approvals.definitions import load_file, load_text
 from tests.unit.fakes import FakeDirectory
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

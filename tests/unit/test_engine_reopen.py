@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from approvals import engine
-from approvals.engine import CANCELLED, COMPLETED, DECIDED, OPEN, RUNNING, Notify
-from approvals.errors import CommentRequired, Forbidden, TransitionNotAllowed
+from approvals.core import engine
+from approvals.core.engine import CANCELLED, COMPLETED, DECIDED, OPEN, RUNNING, Notify
+from approvals.core.errors import CommentRequired, Forbidden, TransitionNotAllowed
 from tests.unit.test_engine import (  # noqa: F401 - people is the shared fixture
     ADMIN,
     ANNA,

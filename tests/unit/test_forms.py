@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from approvals import forms
-from approvals.definitions import Process, load_text
-from approvals.errors import FormInvalid
-from approvals.forms import Upload, validate
+from approvals.core import forms
+from approvals.core.errors import FormInvalid
+from approvals.core.forms import Upload, validate
+from approvals.core.model import Process
+from approvals.definitions import load_text
 from tests.unit.fakes import FakeDirectory
 
 PROCESS = load_text(dedent("""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from approvals.errors import StoredFileProblem
+from approvals.core.errors import StoredFileProblem
 from approvals.trail import storage
 
 PDF = b"%PDF-1.7\n% a signed trail\n"

@@ -20,7 +20,7 @@ FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 def app(tmp_path, monkeypatch, redis_url: str, app_broker) -> Iterator[Flask]:
     monkeypatch.setenv("SIGNOFF_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("REDIS_URL", redis_url)
-    monkeypatch.setattr("approvals.directory._hasher", FAST_HASHER)
+    monkeypatch.setattr("approvals.store.directory._hasher", FAST_HASHER)
     app = build_app(tmp_path)
     yield app
     app.extensions["signoff.db"].dispose()

@@ -15,10 +15,10 @@ from flask.testing import FlaskClient
 from sqlmodel import select
 from werkzeug.test import TestResponse
 
-from approvals import registry
-from approvals.db import read_session, upgrade, write_session
-from approvals.directory import import_people, set_password
-from approvals.models import AuditEvent, Instance, Person, Task
+from approvals.store import registry
+from approvals.store.db import read_session, upgrade, write_session
+from approvals.store.directory import import_people, set_password
+from approvals.store.models import AuditEvent, Instance, Person, Task
 from web import create_app
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

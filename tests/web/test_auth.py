@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from approvals.db import write_session
-from approvals.models import Person
+from approvals.store.db import write_session
+from approvals.store.models import Person
 from tests.web.site import PASSWORD, WHO, Browser
 
 

@@ -18,8 +18,8 @@ from flask import Flask
 from sqlmodel import select
 
 from approvals import service
-from approvals.db import read_session, write_session
-from approvals.models import InboundMessage, OutboxItem, Task
+from approvals.store.db import read_session, write_session
+from approvals.store.models import InboundMessage, OutboxItem, Task
 from mail import inbox
 from mail.catcher import ENVELOPE_HEADER
 from mail.config import MailSettings

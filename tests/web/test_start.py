@@ -6,7 +6,7 @@ import re
 
 import redis
 
-from approvals.models import AuditEvent, Document, Instance, OutboxItem
+from approvals.store.models import AuditEvent, Document, Instance, OutboxItem
 from tests.web.site import count, csrf_token, instance_row
 
 CONTRACT = "/processes/contract-approval/start"

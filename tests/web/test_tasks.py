@@ -10,8 +10,8 @@ from flask import Flask
 from sqlmodel import select
 
 from approvals import service
-from approvals.db import read_session
-from approvals.models import Document, OutboxItem
+from approvals.store.db import read_session
+from approvals.store.models import Document, OutboxItem
 from tests.web.site import (
     NOW,
     Browser,

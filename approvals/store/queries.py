@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import Text, cast, exists, func, or_
 from sqlmodel import Session, select
 
-from approvals import registry
-from approvals.definitions import REVISION, Process
-from approvals.directory import roles_of
-from approvals.errors import Forbidden, NotFound
-from approvals.models import (
+from approvals.core.errors import Forbidden, NotFound
+from approvals.core.model import REVISION, Process
+from approvals.store import registry
+from approvals.store.directory import roles_of
+from approvals.store.models import (
     AuditEvent,
     Document,
     Instance,

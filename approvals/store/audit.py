@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, insert
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
-from approvals.models import AuditEvent
+from approvals.store.models import AuditEvent
 
 GENESIS = "0" * 64
 _EVENTS = AuditEvent.__table__

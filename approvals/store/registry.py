@@ -16,12 +16,13 @@ from sqlalchemy import bindparam
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, func, select
 
-from approvals.definitions import Process, load_file, load_text
-from approvals.errors import DefinitionError, NotFound
-from approvals.models import ProcessVersion
+from approvals.core.errors import DefinitionError, NotFound
+from approvals.core.model import Process
+from approvals.definitions import load_file, load_text
+from approvals.store.models import ProcessVersion
 
-SHIPPED = [Path(__file__).with_name("processes"),
-           Path(__file__).parent.parent / "hr" / "processes"]
+SHIPPED = [Path(__file__).parent.parent / "processes",
+           Path(__file__).parent.parent.parent / "hr" / "processes"]
 
 
 def process_dirs() -> list[Path]:

@@ -1,10 +1,10 @@
-"""Alembic environment: migrations run against the URL given by ``approvals.db.upgrade``."""
+"""Alembic environment: migrations run against the URL given by ``approvals.store.db.upgrade``."""
 
 from alembic import context
 from sqlmodel import SQLModel
 
-import approvals.models  # noqa: F401 - registers the tables on SQLModel.metadata
-from approvals.db import make_engine
+import approvals.store.models  # noqa: F401 - registers the tables on SQLModel.metadata
+from approvals.store.db import make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -17,8 +17,8 @@ from sqlalchemy import bindparam
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
-from approvals.errors import ImportFailed, NotFound
-from approvals.models import ApiToken, Person, PersonAlias, PersonRole
+from approvals.core.errors import ImportFailed, NotFound
+from approvals.store.models import ApiToken, Person, PersonAlias, PersonRole
 
 HEADER = ["email", "name", "locale", "manager_email", "department", "roles", "aliases"]
 LOCALES = ("en", "ru")
@@ -40,7 +40,7 @@ _WITH_ROLE = select(_ROLES.c.person_id, _PEOPLE.c.active) \
 
 
 class DbDirectory:
-    """The engine's :class:`~approvals.engine.Directory`, read from the database through a
+    """The engine's :class:`~approvals.core.engine.Directory`, read from the database through a
     session or a Core connection.
 
     It lives for one command (one transaction): whether a person is active is read along with

@@ -19,9 +19,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from approvals.definitions import FieldSpec, Process
-from approvals.engine import Directory
-from approvals.errors import FormInvalid
+from approvals.core.engine import Directory
+from approvals.core.errors import FormInvalid
+from approvals.core.model import FieldSpec, Process
 
 MAX_TEXT = 5000
 MAX_FILE_BYTES = 25 * 1024 * 1024

@@ -17,7 +17,7 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlmodel import Session, create_engine
 
-from approvals.errors import StoreUnavailable
+from approvals.core.errors import StoreUnavailable
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 30000  # how long a statement waits for SQLite's lock before it fails

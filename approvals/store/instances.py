@@ -3,8 +3,8 @@
 A command touches a handful of rows; what costs is not SQLite but building, cache-keying and
 ORM-loading each statement. So the statements here are built at import, take their values as
 bound parameters, and map rows straight to and from the engine's
-:class:`~approvals.engine.InstanceState` — no ORM objects. They run on the Core connection of
-:func:`approvals.db.write_connection`, on SQLite and PostgreSQL alike.
+:class:`~approvals.core.engine.InstanceState` — no ORM objects. They run on the Core connection of
+:func:`approvals.store.db.write_connection`, on SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 
-from approvals import engine
-from approvals.audit import GENESIS
-from approvals.errors import ConcurrentUpdate, NotFound
-from approvals.models import (
+from approvals.core import engine
+from approvals.core.errors import ConcurrentUpdate, NotFound
+from approvals.store.audit import GENESIS
+from approvals.store.models import (
     AuditEvent,
     Blob,
     Document,

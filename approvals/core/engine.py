@@ -27,17 +27,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
-from approvals.definitions import (
-    RESUBMIT,
-    REVISION,
-    SEND_BACK,
-    Action,
-    Assignee,
-    Condition,
-    Process,
-    Status,
-)
-from approvals.errors import (
+from approvals.core.errors import (
     AlreadyDecided,
     CommentRequired,
     Forbidden,
@@ -48,6 +38,16 @@ from approvals.errors import (
     TaskClosed,
     TransitionNotAllowed,
     VerdictNotAllowed,
+)
+from approvals.core.model import (
+    RESUBMIT,
+    REVISION,
+    SEND_BACK,
+    Action,
+    Assignee,
+    Condition,
+    Process,
+    Status,
 )
 
 RUNNING, COMPLETED, CANCELLED = "running", "completed", "cancelled"
@@ -150,7 +150,7 @@ class Outcome:
 
 def start(process: Process, directory: Directory, initiator: int, fields: dict[str, Any],
           now: datetime, channel: str = "web") -> Outcome:
-    """Start an instance: ``fields`` are already validated by :mod:`approvals.forms`."""
+    """Start an instance: ``fields`` are already validated by :mod:`approvals.core.forms`."""
     state = InstanceState(process_id=process.id, initiator=initiator, fields=dict(fields),
                           started_at=now)
     out = Outcome(state)

@@ -1,0 +1,171 @@
+"""The process model: what a process file means, as immutable objects.
+
+Two notations, one mechanism. A *status-based* process lists statuses, each with its
+assignees, its rule and the transition every verdict takes. A *sequential* one lists stages in
+order and compiles to a linear status machine (each stage's positive verdicts lead to the next
+stage, the last to the final status ``completed``). The engine only ever sees
+:class:`Process`; ``approvals/definitions.py`` reads and checks the YAML files that make one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+REVISION = "revision"  # the built-in status a send-back leads to
+SEND_BACK = "send_back"
+RESUBMIT = "resubmit"
+POSITIVE_VERDICTS = ("approve", "done", "paid", "acknowledge")
+VERDICTS = (*POSITIVE_VERDICTS, SEND_BACK)
+RULES = ("all", "sequence", "any", "quorum")
+FIELD_TYPES = ("text", "number", "money", "date", "date_range", "person", "people", "choice",
+               "file", "boolean")
+ASSIGNEE_KINDS = ("person", "role", "manager", "field", "initiator")
+RESTART_MODES = ("first", "same")
+
+
+@dataclass(frozen=True)
+class Label:
+    """A text shown to people, in English and Russian."""
+
+    en: str
+    ru: str
+
+    def get(self, locale: str) -> str:
+        return self.ru if locale == "ru" else self.en
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: Label
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: str
+    label: Label
+    required: bool = False
+    min: Decimal | None = None
+    max: Decimal | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    choices: tuple[Choice, ...] = ()
+    currency: str | None = None
+    help: Label | None = None
+
+
+@dataclass(frozen=True)
+class Assignee:
+    """Who a stage goes to: a named person, a role, the initiator's manager, people picked in
+    a form field, or the initiator."""
+
+    kind: str
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str = "all"  # all | sequence | any | quorum
+    count: int | None = None  # quorum as a count
+    percent: int | None = None  # quorum as a percentage
+
+    def required(self, total: int) -> int:
+        """How many positive verdicts complete a stage of ``total`` tasks."""
+        if self.kind == "any":
+            return 1
+        if self.kind == "quorum":
+            if self.count is not None:
+                return min(self.count, total)
+            return max(1, min(total, -(-total * (self.percent or 0) // 100)))
+        return total
+
+
+@dataclass(frozen=True)
+class Condition:
+    """``field op value``; a stage whose condition is false is skipped."""
+
+    field: str
+    op: str
+    value: Any
+    text: str
+
+
+@dataclass(frozen=True)
+class Action:
+    """An effect on entering a status: notify someone, or set a field (``published: true``)."""
+
+    kind: str  # notify | set
+    assignee: Assignee | None = None
+    message: Label | None = None
+    values: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Status:
+    key: str
+    name: Label
+    final: bool = False
+    assignees: tuple[Assignee, ...] = ()
+    rule: Rule = Rule()
+    transitions: tuple[tuple[str, str], ...] = ()  # (verdict, target status)
+    when: Condition | None = None
+    deadline_days: int | None = None
+    restart: str | None = None  # overrides the process's revision restart mode
+    on_enter: tuple[Action, ...] = ()
+    line: int | None = None
+
+    @property
+    def verdicts(self) -> tuple[str, ...]:
+        return tuple(v for v, _ in self.transitions)
+
+    def target(self, verdict: str) -> str:
+        return dict(self.transitions)[verdict]
+
+    @property
+    def default_target(self) -> str | None:
+        """Where a skipped stage leads: the target of its first positive verdict."""
+        for verdict, target in self.transitions:
+            if verdict != SEND_BACK:
+                return target
+        return None
+
+
+@dataclass(frozen=True)
+class Revision:
+    """Who revises a sent-back process, and where resubmission restarts."""
+
+    assignee: Assignee = Assignee("initiator")
+    restart: str = "first"
+
+
+@dataclass(frozen=True)
+class Process:
+    id: str
+    name: Label
+    notation: str
+    fields: tuple[FieldSpec, ...]
+    statuses: tuple[Status, ...]
+    initial: str
+    revision: Revision
+    description: Label | None = None
+    watchers: tuple[Assignee, ...] = ()  # get the signed trail by email, with the initiator
+    digest: str = ""
+    source_path: str = ""
+    _index: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index.update({s.key: s for s in self.statuses})
+
+    def status(self, key: str) -> Status:
+        return self._index[key]
+
+    def field(self, name: str) -> FieldSpec | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def stages(self) -> tuple[Status, ...]:
+        """The working statuses in declaration order, without the built-in revision."""
+        return tuple(s for s in self.statuses if not s.final and s.key != REVISION)
