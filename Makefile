@@ -87,6 +87,7 @@ system-deps:
 	apt-get update && apt-get install -y --no-install-recommends $$missing
 
 test: venv system-deps
+	$(BIN)/lint-imports
 	SIGNOFF_REQUIRE_PREFLIGHT=1 $(BIN)/python -m pytest -q -p no:cacheprovider
 	$(BIN)/ruff check .
 
@@ -117,4 +118,5 @@ bench-idle: venv
 	$(BIN)/python -m benchmarks.idle --minutes $(MINUTES)
 
 lint: venv
+	$(BIN)/lint-imports
 	$(BIN)/ruff check .

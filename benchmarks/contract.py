@@ -74,7 +74,7 @@ def environment(var: Path, worker_now: bool = True):
     url = f"sqlite:///{var / 'signoff.db'}"
     upgrade(url)
     db = make_engine(url)
-    from workers.runtime import utcnow
+    from approvals.clock import utcnow
 
     with write_session(db) as session:
         import_people(session, PEOPLE)
@@ -83,7 +83,8 @@ def environment(var: Path, worker_now: bool = True):
         registry.sync(session, processes, utcnow())
     redis = subprocess.Popen(server_args(var), stdout=subprocess.DEVNULL)
     wait_for_redis(f"unix://{var / 'redis.sock'}")
-    from workers.broker import bind, make_broker
+    from workers.actors import bind
+    from workers.broker import make_broker
 
     bind(make_broker(f"unix://{var / 'redis.sock'}"))  # this run's Redis, for every mode
     signoff = str(Path(sys.executable).with_name("signoff"))
@@ -137,8 +138,8 @@ def person_ids(db) -> dict[str, int]:
 
 def run_service(db, instances: int, start_worker=None) -> dict:
     from approvals import service
-    from workers.outbox import kick
-    from workers.runtime import utcnow
+    from approvals.clock import utcnow
+    from approvals.dispatch import kick
 
     ids = person_ids(db)
     order = [ids["lawyer1"], ids["lawyer2"], ids["accountant"], ids["director"]]
@@ -164,10 +165,10 @@ def run_service(db, instances: int, start_worker=None) -> dict:
 
 
 def run_api(db, signoff: str, instances: int, clients: int = 8) -> dict:
+    from approvals.clock import utcnow
     from approvals.store.db import write_session
     from approvals.store.directory import find_person, issue_token
     from tests.support import free_port
-    from workers.runtime import utcnow
 
     tokens = {}
     with write_session(db) as session:

@@ -80,8 +80,8 @@ def thread_of(instance_id: int) -> str:
 
 def start(db, count: int, pre_approve: bool) -> list[int]:
     from approvals import service
-    from workers.outbox import kick
-    from workers.runtime import utcnow
+    from approvals.clock import utcnow
+    from approvals.dispatch import kick
 
     ids = person_ids(db)
     instances = []
@@ -117,10 +117,10 @@ def stored_done(db) -> int:
 def run(replies: int, latency_replies: int, rate: float, processes: int) -> None:
     from aiosmtpd.controller import Controller
 
+    from approvals.clock import utcnow
     from mail.config import MailSettings
     from mail.receive import inbound_controller
     from tests.support import free_port
-    from workers.runtime import utcnow
 
     var = Path(tempfile.mkdtemp(prefix="signoff-bench-mail-"))
     catcher, catcher_port, inbound_port = Catcher(), free_port(), free_port()

@@ -29,7 +29,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from signoff.config import var_dir
+from approvals.config import var_dir
 
 
 def _flag(name: str, default: bool) -> bool:

@@ -35,12 +35,12 @@ from imapclient import SEEN, IMAPClient, SocketTimeout
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from approvals.clock import utcnow
 from approvals.core.errors import StoreUnavailable
 from approvals.store.db import write_session
 from approvals.store.models import InboundMessage
 from mail.config import MailSettings
 from mail.inbox import known, store
-from workers.runtime import utcnow
 
 log = logging.getLogger(__name__)
 

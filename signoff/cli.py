@@ -2,7 +2,7 @@
 organisation, and the Procfile roles (``redis``, ``web``, ``worker``, ``scheduler``, ``smtp``,
 ``imap`` (in :mod:`signoff.mail_roles`), ``run``).
 
-Every command reads its configuration with :meth:`signoff.config.Settings.from_env`. A domain
+Every command reads its configuration with :meth:`approvals.config.Settings.from_env`. A domain
 refusal (:class:`approvals.core.errors.SignoffError`) or a database that cannot be reached ends the
 command with its message on stderr and exit status 1, never with a traceback.
 """
@@ -22,19 +22,19 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine, make_url
 
+from approvals.clock import utcnow
+from approvals.config import Settings, keys_dir, var_dir
 from approvals.core.errors import DefinitionError, NotFound, SignoffError, StoreUnavailable
 from approvals.definitions import load_file
 from approvals.store import audit, db, directory, registry
 from approvals.store.models import Instance
 from signoff import demo, launcher
-from signoff.config import Settings, keys_dir, var_dir
-from workers.runtime import utcnow
+from signoff.startup import log_to_stderr, wait_for_redis
 
 #: Queues the ``worker`` role consumes (``trails``: rendering, signing and exporting trails,
 #: apart so that a slow render never delays a notification or a timer; ``mail``: sending mail
 #: and reading replies).
 QUEUES = ("outbox", "timers", "mail", "trails")
-REDIS_WAIT = 60.0  # seconds a role waits for Redis before giving up
 
 
 class _Cli(click.Group):
@@ -419,12 +419,13 @@ def web(host: str, port: int | None, threads: int) -> None:
     one is reported and left out; running instances keep their version)."""
     import waitress
 
+    import workers.actors  # noqa: F401 - pages hand committed outbox rows to these actors
     from web import create_app
 
     with _engine() as engine:
         _load_processes(engine)
     settings = Settings.from_env()
-    _log_to_stderr()
+    log_to_stderr()
     app = create_app()
     click.echo(f"signoff web: {settings.base_url} (listening on {host}:{port or settings.port})",
                err=True)
@@ -448,7 +449,7 @@ def worker(worker_processes: int, threads: int, queues: tuple[str, ...]) -> None
     cannot be sealed."""
     if "trails" in queues:
         _check_signing_keys()
-    _wait_for_redis("worker")
+    wait_for_redis("worker")
     argv = [sys.executable, "-m", "dramatiq", "workers.actors",
             "--processes", str(worker_processes), "--threads", str(threads),
             "--queues", *queues]
@@ -464,8 +465,8 @@ def scheduler(interval: float) -> None:
     """Wait for Redis, then re-send lost outbox rows and fire due timers (Procfile role)."""
     from workers.scheduler import run_forever
 
-    _log_to_stderr()
-    _wait_for_redis("scheduler")
+    log_to_stderr()
+    wait_for_redis("scheduler")
     logging.getLogger("signoff.scheduler").info("sweeping every %g s", interval)
     try:
         run_forever(interval)
@@ -511,26 +512,6 @@ def _check_signing_keys() -> None:
             f"the worker cannot sign trails, so it does not start: {error}.{advice}") from None
     click.echo(f"signoff worker: trails are signed by {keys.subject} ({keys.key_path})",
                err=True)
-
-
-def _wait_for_redis(role: str) -> None:
-    from signoff.embedded_redis import wait_for_redis
-    from workers.broker import resolve_redis_url
-
-    url = resolve_redis_url()
-    click.echo(f"signoff {role}: waiting for Redis at {url}", err=True)
-    try:
-        wait_for_redis(url, timeout=REDIS_WAIT)
-    except TimeoutError as error:
-        raise click.ClickException(f"{error}; is `signoff redis` running?") from None
-
-
-def _log_to_stderr() -> None:
-    logging.basicConfig(stream=sys.stderr, level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # WeasyPrint narrates every step of every trail it renders ("Step 2 - Fetching and
-    # parsing CSS"): noise in a worker's log; its warnings still show.
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def _add_mail_roles() -> None:

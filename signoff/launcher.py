@@ -20,7 +20,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from signoff.config import Settings
+from approvals.config import Settings
 
 #: The root of the source tree: the Procfile lives there, next to the packages.
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,9 +13,10 @@ import threading
 
 import click
 
+from approvals.config import Settings
 from approvals.store import db
 from mail.config import MailSettings
-from signoff.config import Settings
+from signoff.startup import log_to_stderr, wait_for_redis
 
 
 def _enqueue(inbound_id: int) -> None:
@@ -35,14 +36,13 @@ def _stop_on_signals() -> threading.Event:
 def smtp() -> None:
     """Receive replies by SMTP on INBOUND_SMTP_HOST:INBOUND_SMTP_PORT (Procfile role); with no
     SMTP_HOST, also run the mail catcher that keeps Signoff's own mail in var/mail/sent."""
+    from approvals.clock import utcnow
     from mail.receive import serve
-    from signoff.cli import _log_to_stderr, _wait_for_redis
-    from workers.runtime import utcnow
 
-    _log_to_stderr()
+    log_to_stderr()
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's: every connection
     settings = MailSettings.from_env()
-    _wait_for_redis("smtp")
+    wait_for_redis("smtp")
     engine = db.make_engine(Settings.from_env().database_url)
     try:
         serve(settings, engine, _enqueue, utcnow, _stop_on_signals())
@@ -57,16 +57,15 @@ def smtp() -> None:
 @click.command()
 def imap() -> None:
     """Read replies from the IMAP mailbox IMAP_USER@IMAP_HOST (Procfile role), with IDLE."""
+    from approvals.clock import utcnow
     from mail.imap import serve
-    from signoff.cli import _log_to_stderr, _wait_for_redis
-    from workers.runtime import utcnow
 
-    _log_to_stderr()
+    log_to_stderr()
     settings = MailSettings.from_env()
     if not settings.imap_host or not settings.imap_user:
         raise click.ClickException("IMAP_HOST and IMAP_USER (and IMAP_PASSWORD) say which "
                                    "mailbox to read; they are not set")
-    _wait_for_redis("imap")
+    wait_for_redis("imap")
     engine = db.make_engine(Settings.from_env().database_url)
     logging.getLogger(__name__).info("reading %s@%s/%s", settings.imap_user,
                                      settings.imap_host, settings.imap_folder)

@@ -68,7 +68,8 @@ def app_broker(redis_url: str) -> Iterator[Any]:
     enqueues (nothing consumes; the integration tests bring their own worker)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("REDIS_URL", redis_url)  # importing the actors builds a broker from it
-        from workers.broker import bind, make_broker
+        from workers.actors import bind
+        from workers.broker import make_broker
 
         broker = bind(make_broker(redis_url))
     yield broker

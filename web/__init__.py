@@ -13,8 +13,8 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
+from approvals.config import Settings
 from approvals.store.db import make_engine
-from signoff.config import Settings
 
 csrf = CSRFProtect()
 

@@ -51,17 +51,17 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
 from approvals import service
+from approvals.config import trails_dir
 from approvals.core.errors import NotFound
+from approvals.dispatch import kick
 from approvals.store import queries
 from approvals.store.db import read_session
 from approvals.store.directory import LOCALES, find_person, person_for_token, roles_of
 from approvals.store.models import Blob, Document
 from approvals.trail import access
 from approvals.trail import export as exports
-from signoff.config import trails_dir
 from web.audit import enqueue_export, send_export, send_trail
 from web.context import db, utcnow
-from workers.outbox import kick
 
 bp = Blueprint("api", __name__)
 CHANNEL = "api"

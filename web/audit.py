@@ -38,13 +38,14 @@ from flask import (
     url_for,
 )
 
+from approvals import dispatch
+from approvals.config import keys_dir, trails_dir
 from approvals.core.errors import FormInvalid, KeyProblem
 from approvals.store import queries, registry
 from approvals.store.db import read_session
 from approvals.store.models import Person
 from approvals.trail import access, load_certificates
 from approvals.trail import export as exports
-from signoff.config import keys_dir, trails_dir
 from web import i18n
 from web.auth import current_locale, current_person, login_required
 from web.context import db, utcnow
@@ -218,12 +219,7 @@ def certificate():
 
 def enqueue_export(export_id: int) -> None:
     """Hand an export to the workers; if Redis is down the scheduler's sweep does it later."""
-    from workers.actors import build_export
-
-    try:
-        build_export.send(export_id)
-    except Exception:  # noqa: BLE001 - the sweep re-sends pending exports
-        log.warning("could not enqueue export %s; the sweep will", export_id, exc_info=True)
+    dispatch.start("export", export_id)
 
 
 @bp.post("/audit/exports")

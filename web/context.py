@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy.engine import Engine
 
-from workers.runtime import utcnow
+from approvals.clock import utcnow
 
 __all__ = ["db", "utcnow"]
 

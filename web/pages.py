@@ -38,6 +38,7 @@ from approvals.core.errors import (
     VerdictNotAllowed,
 )
 from approvals.core.model import Process
+from approvals.dispatch import kick
 from approvals.store import queries, registry
 from approvals.store.db import read_session
 from approvals.store.directory import roles_of
@@ -46,7 +47,6 @@ from approvals.trail.access import current_trail, trails_of
 from web import i18n, present
 from web.auth import current_locale, current_person, login_required
 from web.context import db, utcnow
-from workers.outbox import kick
 
 bp = Blueprint("pages", __name__)
 

@@ -45,7 +45,7 @@ from dramatiq.common import current_millis
 from dramatiq.errors import ConnectionClosed
 from dramatiq.middleware import Middleware
 
-from signoff.config import var_dir
+from approvals.config import var_dir
 
 log = logging.getLogger(__name__)
 
@@ -279,19 +279,4 @@ def setup_broker(url: str | None = None) -> RedisBroker:
     """Create the broker, install it as Dramatiq's global broker, and return it."""
     broker = make_broker(url)
     dramatiq.set_broker(broker)
-    return broker
-
-
-def bind(broker: RedisBroker) -> RedisBroker:
-    """Move every Signoff actor onto ``broker`` and make it the global one.
-
-    Actors are bound to a broker when declared; tests (and any process that learns its Redis
-    URL only after import) call this instead of re-importing the actor modules.
-    """
-    from workers import actors
-
-    dramatiq.set_broker(broker)
-    for actor in actors.ACTORS:
-        actor.broker = broker
-        broker.declare_actor(actor)
     return broker

@@ -1,14 +1,15 @@
 """Carrying out outbox rows, and handing them to the workers.
 
 An outbox row is written in the same transaction as the state change that caused it. After
-the commit the entry point calls :func:`kick`; if Redis is down or the message is lost, the
-scheduler's sweep sends it again. :func:`deliver` is idempotent: a row already done is left
+the commit the entry point calls :func:`approvals.dispatch.kick`, which reaches
+``deliver_outbox`` here; if Redis is down or the message is lost, the scheduler's sweep sends
+it again. :func:`deliver` is idempotent: a row already done is left
 alone, and the notification it creates is unique per (row, person).
 
 A ``notify`` row becomes the person's notification and, in the same transaction, an ``email``
 row (with the reply token of a task mail); ``email`` and ``trail`` rows are only handed on to
-their actors on other queues (see :data:`ROUTES`), which close them once the mail is sent or
-the signed trail stored: a slow relay or render never delays a decision.
+their actors on other queues (:data:`approvals.dispatch.ROUTED`), which close them once the
+mail is sent or the signed trail stored: a slow relay or render never delays a decision.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy import exc
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from approvals import dispatch
 from approvals.store.db import write_session
 from approvals.store.models import Notification, OutboxItem, ReplyToken
 from mail import tokens
@@ -64,7 +66,7 @@ def _deliver(db: Engine, item_ids: list[int], now: datetime, isolate: bool) -> i
         for item in items:
             if item.state != "pending":
                 continue
-            if item.kind in ROUTES:  # carried out (and closed) by its own actor
+            if item.kind in dispatch.ROUTED:  # carried out (and closed) by its own carrier
                 routed.append((item.kind, item.id, item.instance_id))
                 continue
             item.attempts += 1
@@ -96,7 +98,7 @@ def _deliver(db: Engine, item_ids: list[int], now: datetime, isolate: bool) -> i
                 item.state, item.done_at, item.last_error = "done", now, None
                 done += 1
             session.add(item)
-    route(routed)
+    dispatch.route(routed)
     if failures:
         raise failures[0]
     return done
@@ -133,51 +135,3 @@ def _notify(session, item: OutboxItem, now: datetime) -> list[OutboxItem]:
 
 
 HANDLERS = {"notify": _notify}
-
-
-def _send_trail(_item_id: int, instance_id: int | None) -> None:
-    from workers.actors import render_trail
-
-    render_trail.send(instance_id)
-
-
-def _send_email(item_id: int, _instance_id: int | None) -> None:
-    from workers.actors import send_email
-
-    send_email.send(item_id)
-
-
-#: Outbox kinds carried out by an actor on another queue, which closes the row itself when
-#: the work is really done: a trail is rendered on the ``trails`` queue and a mail sent on the
-#: ``mail`` queue, so a slow render or relay never delays a notification (or a decision). The
-#: row's id may reach ``deliver_outbox`` (``kick`` does not know kinds); it is handed on there.
-ROUTES = {"trail": _send_trail, "email": _send_email}
-
-
-def route(rows: list[tuple[str, int, int | None]]) -> None:
-    """Hand (kind, row id, instance id) rows of a routed kind to their actor."""
-    seen = set()
-    for kind, item_id, instance_id in rows:
-        key = (kind, instance_id) if kind == "trail" else (kind, item_id)
-        if key in seen:  # one render per instance, however many trail rows
-            continue
-        seen.add(key)
-        try:
-            ROUTES[kind](item_id, instance_id)
-        except Exception:  # noqa: BLE001 - the sweep re-sends what is still pending
-            log.warning("could not enqueue %s row %s; the sweep will", kind, item_id,
-                        exc_info=True)
-
-
-def kick(item_ids: list[int]) -> None:
-    """Enqueue delivery of committed outbox rows, as one message; a Redis failure only
-    delays them (the scheduler's sweep re-sends what is still pending)."""
-    if not item_ids:
-        return
-    from workers.actors import deliver_outbox
-
-    try:
-        deliver_outbox.send(list(item_ids))
-    except Exception:  # noqa: BLE001 - the sweep re-sends what was not enqueued
-        log.warning("could not enqueue outbox rows %s; the sweep will", item_ids,
-                    exc_info=True)

@@ -1,17 +1,15 @@
 """What a worker process shares between actors: its database engine.
 
-Built lazily from :class:`signoff.config.Settings`; tests and the benchmark install their own
+Built lazily from :class:`approvals.config.Settings`; tests and the benchmark install their own
 with :func:`use_db`.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy.engine import Engine
 
+from approvals.config import Settings
 from approvals.store.db import make_engine
-from signoff.config import Settings
 
 _db: Engine | None = None
 
@@ -32,8 +30,3 @@ def secret_key() -> str:
     """The key reply tokens are derived with (``SIGNOFF_SECRET_KEY``, else the one kept under
     var/)."""
     return Settings.from_env().secret_key
-
-
-def utcnow() -> datetime:
-    """The clock of the adapters: an aware UTC time (the database stores and returns UTC)."""
-    return datetime.now(UTC)

@@ -20,9 +20,10 @@ from sqlalchemy import or_
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from approvals import clock, dispatch
 from approvals.store.db import write_session
 from approvals.store.models import Export, InboundMessage, OutboxItem, Timer
-from workers import outbox, runtime
+from workers import runtime
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(seconds=30)  # an outbox row younger than this is still on its first trip
@@ -72,10 +73,10 @@ def sweep(db: Engine, now: datetime) -> SweepReport:
             InboundMessage.state == "received", InboundMessage.received_at <= stale,
             or_(InboundMessage.processed_at.is_(None), InboundMessage.processed_at <= stale))
             .order_by(InboundMessage.id).limit(BATCH)).all()
-        routed = [(i.kind, i.id, i.instance_id) for i in items if i.kind in outbox.ROUTES]
-        item_ids = [i.id for i in items if i.kind not in outbox.ROUTES]
+        routed = [(i.kind, i.id, i.instance_id) for i in items if i.kind in dispatch.ROUTED]
+        item_ids = [i.id for i in items if i.kind not in dispatch.ROUTED]
         timer_ids = [t.id for t in timers]
-    outbox.route(routed)  # a trail row goes straight to render_trail on the trails queue
+    dispatch.route(routed)  # a trail row goes straight to render_trail on the trails queue
     for first in range(0, len(item_ids), 50):
         deliver_outbox.send(item_ids[first:first + 50])
     for timer_id in timer_ids:
@@ -94,7 +95,7 @@ def run_forever(interval: float = 5.0) -> None:
     """The scheduler role's loop; an error is logged and the next round tries again."""
     while True:
         try:
-            report = sweep(runtime.db(), runtime.utcnow())
+            report = sweep(runtime.db(), clock.utcnow())
             if report.outbox or report.timers or report.exports or report.inbound:
                 log.info("sweep: re-sent %d outbox rows, %d timers, %d exports, %d inbound "
                          "messages", report.outbox, report.timers, report.exports,

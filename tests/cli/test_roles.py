@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from approvals.config import Settings
 from signoff import cli as cli_module
 from signoff import demo, launcher
-from signoff.config import Settings
 from tests.cli import Invoke
 
 

@@ -30,7 +30,7 @@ from playwright.sync_api import Browser, Page, Route, expect
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from approvals import service
+from approvals import dispatch, service
 from approvals.store.db import read_session, write_session
 from approvals.store.directory import set_password
 from approvals.store.models import Person, PersonRole, Trail
@@ -45,7 +45,6 @@ from tests.integration.conftest import (  # noqa: F401 - fixtures, reused
 )
 from tests.integration.flows import contract_fields, open_tasks
 from tests.web.site import PASSWORD, WHO
-from workers import outbox
 
 AUDITOR = "dmitry@example.com"
 OCTOBER = [("Supply contract 101", datetime(2026, 10, 5, 9, 30, tzinfo=UTC)),
@@ -81,7 +80,7 @@ def complete_contract(db: Engine, title: str, at: datetime) -> int:  # noqa: F81
     done = service.decide(db, open_tasks(db, instance_id)[ivan].id, ivan, "done", "Sent.", at)
     assert done.status == "completed"
     with read_session(db) as session:
-        outbox.kick(service.outbox_ids(session, instance_id))
+        dispatch.kick(service.outbox_ids(session, instance_id))
     return instance_id
 
 

@@ -24,6 +24,7 @@ from dramatiq.errors import QueueJoinTimeout
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import select
 
+from approvals import clock
 from approvals.store import db as store
 from approvals.store import directory, registry
 from approvals.store.models import Person
@@ -85,7 +86,7 @@ def db(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
 @pytest.fixture
 def now() -> datetime:
     """The workers read the real clock, so tests start from it too (naive UTC)."""
-    return runtime.utcnow()
+    return clock.utcnow()
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,7 @@ def broker(db: Engine, redis_url: str, signing_var, mail_catcher) -> Iterator[Re
     previous = dramatiq.get_broker()
     broker = brokers.make_broker(redis_url)
     broker.add_middleware(ActorFailures())
-    brokers.bind(broker)
+    actors.bind(broker)
     for queue in QUEUES:
         broker.declare_queue(queue)
     assert {actor.queue_name for actor in actors.ACTORS} <= set(QUEUES)
@@ -219,7 +220,7 @@ def broker(db: Engine, redis_url: str, signing_var, mail_catcher) -> Iterator[Re
         broker.flush_all()
         broker.close()
         runtime.use_db(None)
-        brokers.bind(previous)
+        actors.bind(previous)
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from imapclient import IMAPClient
 from sqlmodel import select
 
 from approvals import service
+from approvals.clock import utcnow
 from approvals.store import registry
 from approvals.store.db import make_engine, read_session, upgrade, write_session
 from approvals.store.directory import import_people
@@ -40,7 +41,6 @@ from mail.imap import MailboxReader
 from tests.integration import mailflow
 from tests.integration.flows import upload
 from workers import outbox
-from workers.runtime import utcnow
 
 CORPUS = Path(__file__).resolve().parent.parent / "mail" / "corpus"
 CASES = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))["cases"]

@@ -22,7 +22,7 @@ import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy.engine import Engine
 
-from approvals import service
+from approvals import clock, dispatch, service
 from approvals.store.db import read_session, write_session
 from approvals.store.directory import set_password
 from approvals.store.models import (
@@ -303,7 +303,7 @@ def test_explanations_are_rate_limited_per_address_and_reason_and_never_answer_a
     anna = org.approvers[0]
     address = org.email(anna)
     started = start_contract(db, org, now, approvers=[anna])
-    outbox.kick(started.outbox_ids)
+    dispatch.kick(started.outbox_ids)
     worker.join()
     mail = task_mail(mail_catcher, address)
     settings = MailSettings.from_env()
@@ -338,7 +338,7 @@ def test_explanations_are_rate_limited_per_address_and_reason_and_never_answer_a
     assert [(r.address, r.reason) for r in rows(db, MailReply)] == [
         (address, "no_verdict"), (address, "ambiguous"), (address, "no_verdict")]
 
-    outbox.route([("email", i.id, i.instance_id) for i in explanations])
+    dispatch.route([("email", i.id, i.instance_id) for i in explanations])
     worker.join()
     replies = [m for m in mailflow.mails_to(mail_catcher.messages(), address)
                if m["Auto-Submitted"] == "auto-replied"]
@@ -356,12 +356,12 @@ def test_a_revision_by_email_resubmits_and_the_attached_pdf_becomes_version_2(
     anna, ivan = org.approvers[0], org.initiator
     started = start_contract(db, org, now, approvers=[anna])
     instance_id = started.instance_id
-    outbox.kick(started.outbox_ids)
+    dispatch.kick(started.outbox_ids)
     worker.join()
     first_ask = open_tasks(db, instance_id)[anna]
     sent_back = service.decide(db, first_ask.id, anna, "send_back",
                                "Перепишите пункт о штрафах", now)
-    outbox.kick(sent_back.outbox_ids)
+    dispatch.kick(sent_back.outbox_ids)
     worker.join()
     revision = open_tasks(db, instance_id)[ivan]
     assert revision.kind == "revision"
@@ -410,7 +410,7 @@ def test_the_sweep_enqueues_a_reply_stored_while_redis_was_away(db, org, now, wo
                                                               mail_catcher):
     anna = org.approvers[0]
     started = start_contract(db, org, now, approvers=[anna])
-    outbox.kick(started.outbox_ids)
+    dispatch.kick(started.outbox_ids)
     worker.join()
     mail = task_mail(mail_catcher, org.email(anna))
     task_id = open_tasks(db, started.instance_id)[anna].id
@@ -421,7 +421,7 @@ def test_the_sweep_enqueues_a_reply_stored_while_redis_was_away(db, org, now, wo
     worker.join()
     assert [m.state for m in rows(db, InboundMessage)] == ["received", "received"]
 
-    report = scheduler.sweep(db, runtime.utcnow())
+    report = scheduler.sweep(db, clock.utcnow())
     assert report.inbound == 1  # the fresh one may still be on its first trip
     worker.join()
     by_id = {m.id: m for m in rows(db, InboundMessage)}
@@ -430,4 +430,4 @@ def test_the_sweep_enqueues_a_reply_stored_while_redis_was_away(db, org, now, wo
     assert by_id[fresh].state == "received"
     [task] = rows(db, Task, Task.id == task_id)
     assert (task.state, task.verdict, task.channel) == ("decided", "approve", "email")
-    assert scheduler.sweep(db, runtime.utcnow()).inbound == 0  # done, not sent again
+    assert scheduler.sweep(db, clock.utcnow()).inbound == 0  # done, not sent again

@@ -8,10 +8,10 @@ import smtplib
 
 import pytest
 
+from approvals import dispatch
 from approvals.store.models import AuditEvent, InboundMessage, ReplyToken, Task
 from tests.integration import mailflow
 from tests.integration.flows import rows, start_contract
-from workers import outbox
 from workers.actors import handle_inbound
 
 
@@ -25,7 +25,7 @@ def test_a_reply_by_email_decides_and_the_next_approver_is_mailed(db, org, now, 
                                                                     mail_catcher):
     anna = org.approvers[0]
     started = start_contract(db, org, now, approvers=[anna])
-    outbox.kick(started.outbox_ids)
+    dispatch.kick(started.outbox_ids)
     worker.join()
     mail = _task_mail(mail_catcher, org.email(anna))
     assert str(mail["Reply-To"]).startswith("reply+")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from approvals import service
+from approvals import dispatch, service
 from approvals.core.errors import KeyProblem
 from approvals.store import audit, queries, registry
 from approvals.store.db import read_session, write_session
@@ -36,7 +36,7 @@ def _pdfs(var: Path) -> list[Path]:
 
 def _kick_everything(db, instance_id: int) -> None:
     with read_session(db) as session:
-        outbox.kick(service.outbox_ids(session, instance_id))
+        dispatch.kick(service.outbox_ids(session, instance_id))
 
 
 def _issue(db, instance_id: int, var: Path, now):
@@ -89,7 +89,7 @@ def test_the_trail_message_delivered_twice_still_makes_one_trail(db, org, now, w
 
     render_trail.send(instance_id)
     render_trail.send(instance_id)
-    outbox.kick(done.outbox_ids)  # the trail row, handed on to the trails queue once more
+    dispatch.kick(done.outbox_ids)  # the trail row, handed on to the trails queue once more
     worker.join(timeout=60)
 
     [trail] = rows(db, Trail, Trail.instance_id == instance_id)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from approvals import service
+from approvals import dispatch, service
 from approvals.store import audit
 from approvals.store.db import read_session, write_session
 from approvals.store.models import Notification, OutboxItem, Timer
@@ -24,7 +24,7 @@ def test_notifications_are_delivered_by_a_real_worker(db, org, now, worker):
     started = start_contract(db, org, now)
     assert len(started.outbox_ids) == 3
 
-    outbox.kick(started.outbox_ids)
+    dispatch.kick(started.outbox_ids)
     worker.join()
 
     tasks = open_tasks(db, started.instance_id)
@@ -95,7 +95,7 @@ def test_sweep_waits_a_grace_period_before_resending_a_row_it_sent(db, org, now,
 
 def test_due_timer_fires_a_reminder_once(db, org, now, worker):
     started = start_contract(db, org, now)
-    outbox.kick(started.outbox_ids)
+    dispatch.kick(started.outbox_ids)
     worker.join()
     timers = rows(db, Timer, Timer.instance_id == started.instance_id)
     assert {t.due_at for t in timers} == {now + timedelta(days=3)}

@@ -1,0 +1,98 @@
+"""After the commit: handing outbox rows to whoever carries them out.
+
+The service writes outbox rows in the same transaction as the change that caused them and
+returns their ids; the entry point (a page, the API, an actor) then calls :func:`kick`, and
+:func:`route` for rows of a kind that has a carrier of its own (:data:`ROUTED`: a signed trail
+is rendered on the ``trails`` queue, a mail sent on the ``mail`` queue, so a slow render or
+relay never delays a decision).
+
+What carries them is registered once per process by the package that owns the transport —
+``workers.actors`` (Dramatiq on Redis) registers its actors when it is imported — so the pages
+and the service never import the workers. A missing or failing carrier loses nothing: the
+rows stay pending in the database, and the scheduler's sweep sends every one again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+
+log = logging.getLogger(__name__)
+
+#: Outbox kinds carried out (and closed) by their own carrier rather than by the delivery of
+#: plain rows; a routed row that reaches the delivery is handed on.
+ROUTED = frozenset({"trail", "email"})
+
+_delivery: Callable[[list[int]], None] | None = None
+_routes: dict[str, Callable[[int, int | None], None]] = {}
+
+
+def register_delivery(carry: Callable[[list[int]], None]) -> None:
+    """``carry(ids)`` takes the ids of committed plain rows, as one unit of work."""
+    global _delivery
+    _delivery = carry
+
+
+def register_route(kind: str, carry: Callable[[int, int | None], None]) -> None:
+    """``carry(row_id, instance_id)`` takes one committed row of a :data:`ROUTED` kind."""
+    if kind not in ROUTED:
+        raise ValueError(f"{kind!r} is not a routed outbox kind ({', '.join(sorted(ROUTED))})")
+    _routes[kind] = carry
+
+
+def kick(item_ids: Iterable[int]) -> None:
+    """Hand committed outbox rows on, as one message; failing only delays them."""
+    ids = list(item_ids)
+    if not ids:
+        return
+    if _delivery is None:
+        log.warning("no carrier for outbox rows %s in this process; the sweep will send them",
+                    ids)
+        return
+    try:
+        _delivery(ids)
+    except Exception:  # noqa: BLE001 - the sweep re-sends what was not handed on
+        log.warning("could not hand on outbox rows %s; the sweep will", ids, exc_info=True)
+
+
+def route(rows: Iterable[tuple[str, int, int | None]]) -> None:
+    """Hand (kind, row id, instance id) rows of a routed kind to their carrier: one trail per
+    instance, however many trail rows."""
+    seen = set()
+    for kind, item_id, instance_id in rows:
+        key = (kind, instance_id) if kind == "trail" else (kind, item_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        carry = _routes.get(kind)
+        try:
+            if carry is None:
+                raise LookupError(f"no carrier for {kind} rows in this process")
+            carry(item_id, instance_id)
+        except Exception:  # noqa: BLE001 - the sweep re-sends what is still pending
+            log.warning("could not hand on %s row %s; the sweep will", kind, item_id,
+                        exc_info=True)
+
+
+#: Work that is not an outbox row but a row of its own, started after its commit (an export
+#: of trails); the scheduler's sweep restarts what stays pending.
+JOBS = frozenset({"export"})
+_jobs: dict[str, Callable[[int], None]] = {}
+
+
+def register_job(name: str, carry: Callable[[int], None]) -> None:
+    """``carry(row_id)`` starts the job ``name`` for one committed row."""
+    if name not in JOBS:
+        raise ValueError(f"{name!r} is not a job ({', '.join(sorted(JOBS))})")
+    _jobs[name] = carry
+
+
+def start(name: str, row_id: int) -> None:
+    """Start a committed job; failing only delays it."""
+    carry = _jobs.get(name)
+    try:
+        if carry is None:
+            raise LookupError(f"no carrier for {name} jobs in this process")
+        carry(row_id)
+    except Exception:  # noqa: BLE001 - the sweep restarts what is still pending
+        log.warning("could not start %s %s; the sweep will", name, row_id, exc_info=True)
