@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exc, func
+from sqlalchemy import exc, func, update
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
@@ -38,10 +38,18 @@ from approvals.store import audit, registry
 from approvals.store import instances as store
 from approvals.store.db import write_connection, write_session
 from approvals.store.directory import DbDirectory
-from approvals.store.models import AuditEvent, Instance, OutboxItem, Trail
+from approvals.store.models import (
+    AuditEvent,
+    InboundMessage,
+    Instance,
+    OutboxItem,
+    ReplyToken,
+    Trail,
+)
 
 RETRIES = 8
 MAX_FILENAME = 255  # the column holds 500; headers and file systems want less
+_INBOUND, _TOKENS = InboundMessage.__table__, ReplyToken.__table__
 _MIME = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,62}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$")
 
 
@@ -75,7 +83,13 @@ def start(db: Engine, process_id: str, initiator_id: int, fields: dict[str, Any]
 def decide(db: Engine, task_id: int, actor_id: int, verdict: str, comment: str, now: datetime,
            channel: str = "web", evidence: dict[str, Any] | None = None) -> Result:
     """Record a verdict. ``evidence`` (e.g. an email's Message-ID) goes into the audit event."""
+    return _run(db, _InstanceOfTask(task_id),
+                _deciding(task_id, actor_id, verdict, comment, now, channel), now, channel,
+                evidence)
 
+
+def _deciding(task_id: int, actor_id: int, verdict: str, comment: str, now: datetime,
+              channel: str) -> Callable:
     def command(conn: Connection, process: Process, loaded: store.Loaded):
         state = loaded.state
         seq = next((t.seq for t in state.tasks if t.id == task_id), None)
@@ -87,7 +101,7 @@ def decide(db: Engine, task_id: int, actor_id: int, verdict: str, comment: str, 
         except AlreadyDecided as refusal:
             raise _named(conn, refusal) from None
 
-    return _run(db, _InstanceOfTask(task_id), command, now, channel, evidence)
+    return command
 
 
 def resubmit(db: Engine, instance_id: int, actor_id: int, fields: dict[str, Any], comment: str,
@@ -95,10 +109,16 @@ def resubmit(db: Engine, instance_id: int, actor_id: int, fields: dict[str, Any]
              evidence: dict[str, Any] | None = None) -> Result:
     """Send a revised process back into approval; files in ``fields`` become new versions.
     ``evidence`` (an email's Message-ID) goes into the audit event."""
+    return _run(db, instance_id, _resubmitting(actor_id, fields, comment, now, channel), now,
+                channel, evidence)
 
+
+def _resubmitting(actor_id: int, fields: dict[str, Any] | Callable[[Process], dict[str, Any]],
+                  comment: str, now: datetime, channel: str) -> Callable:
     def command(conn: Connection, process: Process, loaded: store.Loaded):
         directory = DbDirectory(conn)
-        clean = forms.validate(process, fields or {}, directory, partial=True)
+        given = fields(process) if callable(fields) else fields
+        clean = forms.validate(process, given or {}, directory, partial=True)
         stored, uploads = _split_uploads(clean)
         out = engine.resubmit(process, directory, loaded.state, actor_id, stored, comment, now,
                               channel)
@@ -106,7 +126,65 @@ def resubmit(db: Engine, instance_id: int, actor_id: int, fields: dict[str, Any]
         out.state.fields.update(docs)
         return out, _doc_events(docs)
 
-    return _run(db, instance_id, command, now, channel, evidence)
+    return command
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What an answer by email records in the transaction of its decision: its stored message
+    marked done (``message`` holds the row's outcome columns) and the reply token it used."""
+
+    inbound_id: int
+    token_id: int | None
+    message: dict[str, Any]
+
+
+class AlreadyReceived(Exception):
+    """This stored message was processed already (another delivery of it got there first);
+    nothing of this attempt was written."""
+
+
+def answer(db: Engine, task_id: int, actor_id: int, verdict: str, comment: str,
+           documents: list[forms.Upload], now: datetime, *, evidence: dict[str, Any],
+           receipt: Receipt) -> Result:
+    """An answer by email, in one transaction: a revision task's answer resubmits (the first
+    of ``documents`` becomes the new version of the process's file field, when it has exactly
+    one), any other task's answer decides it with ``verdict``; the stored message is marked
+    done and the reply token used with it. A crash before the commit leaves nothing decided
+    (the message is read again); after it, the message is done and is not read again.
+    Raises :class:`AlreadyReceived` when the message was processed meanwhile."""
+
+    def command(conn: Connection, process: Process, loaded: store.Loaded):
+        task = next((t for t in loaded.state.tasks if t.id == task_id), None)
+        if task is not None and task.kind == engine.REVISION_TASK:
+            return _resubmitting(actor_id, lambda p: _attached(p, documents), comment, now,
+                                 "email")(conn, process, loaded)
+        return _deciding(task_id, actor_id, verdict, comment, now, "email")(conn, process,
+                                                                             loaded)
+
+    def received(conn: Connection) -> None:
+        marked = conn.execute(update(_INBOUND).where(
+            _INBOUND.c.id == receipt.inbound_id, _INBOUND.c.state != "done")
+            .values(**receipt.message))
+        if marked.rowcount != 1:
+            raise AlreadyReceived(receipt.inbound_id)
+        if receipt.token_id is not None:
+            used = conn.execute(update(_TOKENS).where(
+                _TOKENS.c.id == receipt.token_id, _TOKENS.c.used_at.is_(None))
+                .values(used_at=now, used_by_inbound_id=receipt.inbound_id))
+            if used.rowcount != 1:
+                raise AlreadyDecided("this reply address was used by another message")
+
+    return _run(db, _InstanceOfTask(task_id), command, now, "email", evidence, after=received)
+
+
+def _attached(process: Process, documents: list[forms.Upload]) -> dict[str, Any]:
+    """The process's one file field gets the first document; with several file fields an
+    answer cannot say which is which, so none does."""
+    file_fields = [f.name for f in process.fields if f.type == "file"]
+    if not documents or len(file_fields) != 1:
+        return {}
+    return {file_fields[0]: documents[0]}
 
 
 def withdraw(db: Engine, instance_id: int, actor_id: int, reason: str, now: datetime,
@@ -182,11 +260,13 @@ def fire_timer(db: Engine, timer_id: int, now: datetime) -> Result | None:
 
 
 def _run(db: Engine, target: int | _InstanceOfTask, command: Callable, now: datetime,
-         channel: str, evidence: dict[str, Any] | None = None) -> Result:
+         channel: str, evidence: dict[str, Any] | None = None,
+         after: Callable[[Connection], None] | None = None) -> Result:
     """Load, run ``command``, persist; retried when another writer got there first.
 
     ``command(connection, process, loaded)`` returns the engine's outcome and any extra
-    audit events (such as new document versions) to record after its first event.
+    audit events (such as new document versions) to record after its first event. ``after``
+    writes what belongs to the same transaction (an email's receipt); raising, it undoes all.
     """
     for attempt in range(RETRIES):
         try:
@@ -200,7 +280,10 @@ def _run(db: Engine, target: int | _InstanceOfTask, command: Callable, now: date
                 except SignoffError:
                     _refuse_only_unchanged(conn, loaded)
                     raise
-                return _persist(conn, loaded, out, now, channel, evidence, events)
+                result = _persist(conn, loaded, out, now, channel, evidence, events)
+                if after is not None:
+                    after(conn)
+                return result
         except (ConcurrentUpdate, exc.IntegrityError):
             if attempt == RETRIES - 1:
                 raise ConcurrentUpdate("the process changed while your decision was being "

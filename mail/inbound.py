@@ -2,9 +2,10 @@
 page makes, then the outcome on the message's row (and a short explanatory reply when the
 person can fix what went wrong).
 
-Idempotent: a message already processed is left alone; one whose decision was recorded but
-whose outcome was not (the worker stopped in between) finds its own decision in the audit
-trail and is marked decided, not "already decided".
+Idempotent: a message already processed is left alone. An answer is recorded by one service
+call (:func:`approvals.service.answer`) that marks the message done and its reply token used in
+the transaction of the decision, so a worker stopped at any point leaves either nothing
+decided (the message is read again) or everything recorded.
 """
 
 from __future__ import annotations
@@ -32,16 +33,12 @@ from approvals.core.errors import (
 from approvals.core.forms import Upload
 from approvals.store.db import read_session, write_session
 from approvals.store.models import (
-    AuditEvent,
     InboundMessage,
-    Instance,
     MailReply,
     OutboxItem,
     Person,
-    ProcessVersion,
     ReplyToken,
 )
-from approvals.store.registry import definition_by_digest
 from mail.config import MailSettings
 from mail.rules import CHAIN, Reading, Stop
 
@@ -91,31 +88,23 @@ def _process(db: Engine, inbound_id: int, now: datetime, settings: MailSettings,
                 rule(s, reading)
         except Stop as stop:
             return _record(db, reading, stop, rule_name, base_url)
-        process_def = (_process_of(s, reading.task.instance_id)
-                       if reading.task.kind == "revision" else None)
-    return _apply(db, reading, process_def, base_url)
+    return _apply(db, reading, base_url)
 
 
-def _process_of(s: Session, instance_id: int):
-    version = s.get(ProcessVersion, s.get(Instance, instance_id).process_version_id)
-    return definition_by_digest(s.connection(), version.id, version.digest)
-
-
-def _apply(db: Engine, r: Reading, process_def, base_url: str) -> Processed:
+def _apply(db: Engine, r: Reading, base_url: str) -> Processed | None:
+    """The answer, its message marked done and its token used: one service call, one
+    transaction."""
     task, row = r.task, r.row
     evidence = {"message_id": row.message_id, "inbound": row.id,
                 "from": r.parsed.from_address, "authentication": r.auth}
+    receipt = service.Receipt(row.id, r.token.id if r.token is not None else None,
+                              _row_values(r, None, "apply"))
     try:
-        if task.kind == "revision":
-            fields = _new_files(r, process_def)
-            result = service.resubmit(db, task.instance_id, r.sender.id, fields, r.comment,
-                                      r.now, channel="email", evidence=evidence)
-        else:
-            result = service.decide(db, task.id, r.sender.id, r.verdict, r.comment, r.now,
-                                    channel="email", evidence=evidence)
+        result = service.answer(db, task.id, r.sender.id, r.verdict, r.comment,
+                                _documents(r), r.now, evidence=evidence, receipt=receipt)
+    except service.AlreadyReceived:
+        return None  # another delivery of this message decided it
     except (AlreadyDecided, TaskClosed, InstanceClosed) as error:
-        if _decided_by(db, task.id, row.id):
-            return _record(db, r, None, "apply", base_url)
         by = error.params.get("by", "") if isinstance(error, AlreadyDecided) else ""
         at = error.params.get("at") if isinstance(error, AlreadyDecided) else None
         return _record(db, r, Stop("already_decided", str(error), explain="already_decided",
@@ -131,42 +120,26 @@ def _apply(db: Engine, r: Reading, process_def, base_url: str) -> Processed:
     except FormInvalid as error:
         return _record(db, r, Stop("refused", str(error), explain="refused",
                                    message=str(error)), "apply", base_url)
-    processed = _record(db, r, None, "apply", base_url)
-    processed.outbox_ids = list(result.outbox_ids)
-    return processed
+    log.info("inbound %s: decided (%s)", row.id, r.verdict)
+    return Processed("decided", outbox_ids=list(result.outbox_ids))
 
 
-def _new_files(r: Reading, process_def) -> dict[str, Any]:
-    """A revision reply's attachments become the new version of the process's file field
-    (when it has exactly one; with several, the reply cannot say which is which)."""
-    attachments = [a for a in r.parsed.attachments
-                   if a.data and a.filename and a.content_type != "application/ms-tnef"
-                   and not re.fullmatch(r"(?i)winmail\.dat|image\d*\.(png|jpe?g|gif)",
-                                        a.filename)]
-    file_fields = [f.name for f in process_def.fields if f.type == "file"] if process_def else []
-    if not attachments or len(file_fields) != 1:
-        return {}
-    first = attachments[0]
-    return {file_fields[0]: Upload(first.filename, first.data, first.content_type)}
+def _documents(r: Reading) -> list[Upload]:
+    """The reply's attachments that are documents: not Outlook's winmail.dat, not the images
+    of a signature. For a revision they become the new version of the process's file."""
+    return [Upload(a.filename, a.data, a.content_type) for a in r.parsed.attachments
+            if a.data and a.filename and a.content_type != "application/ms-tnef"
+            and not re.fullmatch(r"(?i)winmail\.dat|image\d*\.(png|jpe?g|gif)", a.filename)]
 
 
-def _decided_by(db: Engine, task_id: int, inbound_id: int) -> bool:
-    """Did this very message decide the task (a second run after a stop half-way)?"""
-    with read_session(db) as s:
-        events = s.exec(select(AuditEvent).where(AuditEvent.task_id == task_id,
-                                                 AuditEvent.channel == "email")).all()
-    return any((e.data.get("evidence") or {}).get("inbound") == inbound_id for e in events)
-
-
-def _record(db: Engine, r: Reading, stop: Stop | None, rule: str, base_url: str) -> Processed:
-    """Write the outcome on the row; queue the explanation, rate-limited."""
-    outcome = stop.outcome if stop else "decided"
-    mail_ids: list[int] = []
+def _row_values(r: Reading, stop: Stop | None, rule: str) -> dict[str, Any]:
+    """The stored message's outcome columns (its ``details`` included)."""
     parsed = r.parsed
     details = {**r.row.details, "rule": rule, "auth": r.auth, "verdict": r.verdict,
                "comment": r.comment, "own_text": r.own_text[:2000],
                "defects": parsed.defects[:20] if parsed else []}
-    values = {"state": "done", "outcome": outcome, "processed_at": r.now,
+    values = {"state": "done", "outcome": stop.outcome if stop else "decided",
+              "processed_at": r.now,
               "attempts": _INBOUND.c.attempts + 1, "details": details,
               "reason": stop.reason if stop else (
                   f"{r.verdict} on task {r.task.id}"
@@ -178,8 +151,16 @@ def _record(db: Engine, r: Reading, stop: Stop | None, rule: str, base_url: str)
         values.update(task_id=r.task.id, instance_id=r.task.instance_id)
     if r.sender is not None:
         values["person_id"] = r.sender.id
+    return values
+
+
+def _record(db: Engine, r: Reading, stop: Stop, rule: str, base_url: str) -> Processed:
+    """Write a refusal on the row; queue the explanation, rate-limited."""
+    values = _row_values(r, stop, rule)
+    details, mail_ids = values["details"], []
+    parsed = r.parsed
     with write_session(db) as s:
-        if stop is not None and stop.explain and parsed is not None and parsed.from_address:
+        if stop.explain and parsed is not None and parsed.from_address:
             item = _explanation(s, r, stop, base_url)
             if item is not None:
                 mail_ids.append(item.id)
@@ -190,12 +171,9 @@ def _record(db: Engine, r: Reading, stop: Stop | None, rule: str, base_url: str)
             _INBOUND.c.id == r.row.id, _INBOUND.c.state != "done").values(**values))
         if changed.rowcount == 0:
             s.rollback()
-            return Processed(outcome)
-        if stop is None and r.token is not None:
-            s.connection().execute(update(_TOKENS).where(_TOKENS.c.id == r.token.id)
-                                   .values(used_at=r.now, used_by_inbound_id=r.row.id))
-    log.info("inbound %s: %s (%s)", r.row.id, outcome, stop.reason if stop else r.verdict)
-    return Processed(outcome, mail_ids=mail_ids)
+            return Processed(stop.outcome)
+    log.info("inbound %s: %s (%s)", r.row.id, stop.outcome, stop.reason)
+    return Processed(stop.outcome, mail_ids=mail_ids)
 
 
 def _explanation(s: Session, r: Reading, stop: Stop, base_url: str) -> OutboxItem | None:
