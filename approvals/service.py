@@ -37,7 +37,7 @@ from approvals.core.model import Process
 from approvals.store import audit, registry
 from approvals.store import instances as store
 from approvals.store.db import write_connection, write_session
-from approvals.store.directory import DbDirectory
+from approvals.store.directory import DbDirectory, roles_of
 from approvals.store.models import (
     AuditEvent,
     InboundMessage,
@@ -188,16 +188,19 @@ def _attached(process: Process, documents: list[forms.Upload]) -> dict[str, Any]
 
 
 def withdraw(db: Engine, instance_id: int, actor_id: int, reason: str, now: datetime,
-             is_admin: bool = False, channel: str = "web") -> Result:
+             channel: str = "web") -> Result:
+    """The initiator or an administrator (the service looks the actor's roles up) cancels a
+    running instance."""
+
     def command(conn, process, loaded):
-        return engine.withdraw(process, loaded.state, actor_id, reason, now, is_admin,
-                               channel), []
+        return engine.withdraw(process, loaded.state, actor_id, reason, now,
+                               _roles(conn, actor_id), channel), []
 
     return _run(db, instance_id, command, now, channel)
 
 
 def reopen(db: Engine, instance_id: int, actor_id: int, reason: str, now: datetime,
-           stage: str | None = None, is_admin: bool = False, channel: str = "web") -> Result:
+           stage: str | None = None, channel: str = "web") -> Result:
     """An administrator takes a completed or withdrawn instance back into approval.
 
     A completed instance is reopened only once its signed trail is issued: the trail seals
@@ -205,7 +208,7 @@ def reopen(db: Engine, instance_id: int, actor_id: int, reason: str, now: dateti
 
     def command(conn: Connection, process: Process, loaded: store.Loaded):
         out = engine.reopen(process, DbDirectory(conn), loaded.state, actor_id, reason, now,
-                            stage, is_admin, channel)
+                            stage, _roles(conn, actor_id), channel)
         if loaded.state.status == engine.COMPLETED and not _trail_issued(conn, loaded.id):
             raise TransitionNotAllowed("the signed trail of this completion is still being "
                                        "made; reopen the process once it is issued",
@@ -224,15 +227,21 @@ def _trail_issued(conn: Connection, instance_id: int) -> bool:
 
 
 def reassign(db: Engine, task_id: int, new_assignee_id: int, actor_id: int, now: datetime,
-             is_admin: bool = False, channel: str = "web") -> Result:
+             channel: str = "web") -> Result:
     def command(conn, process, loaded):
         if store.person_name(conn, new_assignee_id) is None:
             raise NotFound("no such person", person=new_assignee_id)
         seq = next(t.seq for t in loaded.state.tasks if t.id == task_id)
         return engine.reassign(process, loaded.state, seq, new_assignee_id, actor_id, now,
-                               is_admin, channel), []
+                               _roles(conn, actor_id), channel), []
 
     return _run(db, _InstanceOfTask(task_id), command, now, channel)
+
+
+def _roles(conn: Connection, person_id: int) -> frozenset[str]:
+    """The actor's roles, read in the command's transaction: what they may do is the
+    service's to find out, never an entry point's to claim."""
+    return frozenset(roles_of(conn, person_id))
 
 
 def fire_timer(db: Engine, timer_id: int, now: datetime) -> Result | None:

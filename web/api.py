@@ -56,7 +56,7 @@ from approvals.core.errors import NotFound
 from approvals.dispatch import kick
 from approvals.store import queries
 from approvals.store.db import read_session
-from approvals.store.directory import LOCALES, find_person, person_for_token, roles_of
+from approvals.store.directory import LOCALES, find_person, person_for_token
 from approvals.store.models import Blob, Document
 from approvals.trail import access
 from approvals.trail import export as exports
@@ -142,12 +142,6 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
-def _is_admin() -> bool:
-    """Whether the caller holds the admin role (the service decides what that allows)."""
-    with read_session(db()) as session:
-        return "admin" in roles_of(session, g.person.id)
-
-
 def _text(body: dict[str, Any], key: str) -> str:
     value = body.get(key)
     if value is None:
@@ -223,7 +217,7 @@ def resubmit(instance_id: int):
 def withdraw(instance_id: int):
     body = _body()
     return _done(service.withdraw(db(), instance_id, g.person.id, _text(body, "reason"),
-                                  utcnow(), is_admin=_is_admin(), channel=CHANNEL))
+                                  utcnow(), channel=CHANNEL))
 
 
 @bp.post("/instances/<id:instance_id>/reopen")
@@ -231,7 +225,7 @@ def reopen(instance_id: int):
     body = _body()
     return _done(service.reopen(db(), instance_id, g.person.id, _text(body, "reason"),
                                 utcnow(), stage=_text(body, "stage") or None,
-                                is_admin=_is_admin(), channel=CHANNEL))
+                                channel=CHANNEL))
 
 
 @bp.get("/instances/<id:instance_id>/documents/<id:document_id>")
@@ -280,7 +274,7 @@ def reassign(task_id: int):
     if not new.active:
         raise NotFound(f"{to} is no longer in the directory", email=to)
     return _done(service.reassign(db(), task_id, new.id, g.person.id, utcnow(),
-                                  is_admin=_is_admin(), channel=CHANNEL))
+                                  channel=CHANNEL))
 
 
 # ---------------------------------------------------------------------------- trails

@@ -27,6 +27,7 @@ from sqlmodel import select
 from werkzeug.routing import IntegerConverter
 
 from approvals import service
+from approvals.core import policy
 from approvals.core.errors import (
     AlreadyDecided,
     CommentRequired,
@@ -268,6 +269,7 @@ def decide(task_id: int):
 
 def _instance_context(s, instance: Instance, person, locale: str) -> dict[str, Any]:
     process = queries.process_of(s, instance)
+    actor = policy.Actor.of(person.id, roles_of(s, person.id))
     view = queries.instance_view(s, instance, locale)
     with_rounds = dict(s.exec(select(Task.id, Task.round)
                               .where(Task.instance_id == instance.id)).all())
@@ -291,11 +293,10 @@ def _instance_context(s, instance: Instance, person, locale: str) -> dict[str, A
                                      names),
         "timeline": present.timeline(view, process, locale, names),
         "my_open": my_open,
-        "can_withdraw": view["status"] == "running" and (
-            view["initiator"]["id"] == person.id or "admin" in roles_of(s, person.id)),
+        "can_withdraw": policy.may_withdraw(actor, initiator=view["initiator"]["id"],
+                                            status=view["status"]),
         "reopen_stages": ([(st.key, st.name.get(locale)) for st in process.stages]
-                          if view["status"] in ("completed", "cancelled")
-                          and "admin" in roles_of(s, person.id) else []),
+                          if policy.may_reopen(actor, status=view["status"]) else []),
         "trail": trail,
         "earlier_trails": [t for t in trails_of(s, instance.id) if t != trail],
     }
@@ -324,10 +325,7 @@ def withdraw(instance_id: int):
     if not request.form.get("confirm"):
         return _instance_page(instance_id, 400, withdraw_error=i18n.t(
             "instance.withdraw_unconfirmed", locale), reason=reason)
-    with read_session(db()) as s:
-        is_admin = "admin" in roles_of(s, person.id)
-    result = service.withdraw(db(), instance_id, person.id, reason, utcnow(),
-                              is_admin=is_admin, channel="web")
+    result = service.withdraw(db(), instance_id, person.id, reason, utcnow(), channel="web")
     kick(result.outbox_ids)
     flash(i18n.t("flash.withdrawn", locale), "success")
     return redirect(url_for(".instance", instance_id=instance_id), 303)
@@ -343,11 +341,9 @@ def reopen(instance_id: int):
     if not request.form.get("confirm"):
         return _instance_page(instance_id, 400, reopen_error=i18n.t(
             "instance.reopen_unconfirmed", locale), **kept)
-    with read_session(db()) as s:
-        is_admin = "admin" in roles_of(s, person.id)
     try:
         result = service.reopen(db(), instance_id, person.id, reason, utcnow(), stage=stage,
-                                is_admin=is_admin, channel="web")
+                                channel="web")
     except CommentRequired:
         return _instance_page(instance_id, 400, reopen_error=i18n.t(
             "instance.reopen_reason_required", locale), **kept)

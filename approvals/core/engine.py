@@ -49,10 +49,19 @@ from approvals.core.model import (
     Process,
     Status,
 )
+from approvals.core.policy import Actor, may_reassign, may_reopen, may_withdraw
+from approvals.core.states import (  # noqa: F401 - engine.X names them for its callers
+    APPROVAL,
+    CANCELLED,
+    COMPLETED,
+    DECIDED,
+    OPEN,
+    REVISION_TASK,
+    RUNNING,
+    WAITING,
+    WITHDRAWN,
+)
 
-RUNNING, COMPLETED, CANCELLED = "running", "completed", "cancelled"
-WAITING, OPEN, DECIDED, WITHDRAWN = "waiting", "open", "decided", "withdrawn"
-APPROVAL, REVISION_TASK = "approval", "revision"
 MAX_STAGE_HOPS = 100  # guards against a status machine that skips in a circle
 
 
@@ -218,12 +227,13 @@ def resubmit(process: Process, directory: Directory, state: InstanceState, actor
 
 
 def withdraw(process: Process, state: InstanceState, actor: int, reason: str, now: datetime,
-             is_admin: bool = False, channel: str = "web") -> Outcome:
-    """Cancel a running instance: the initiator's (or an administrator's) decision."""
+             roles: frozenset[str] = frozenset(), channel: str = "web") -> Outcome:
+    """Cancel a running instance: the initiator's (or an administrator's) decision.
+    ``roles`` are the actor's, as the service found them."""
     out = Outcome(_copy(state))
     state = out.state
     _require_running(state)
-    if actor != state.initiator and not is_admin:
+    if not may_withdraw(Actor.of(actor, roles), initiator=state.initiator, status=state.status):
         raise Forbidden("only the initiator or an administrator can withdraw this process")
     for task in state.tasks:
         if task.state in (OPEN, WAITING):
@@ -235,8 +245,8 @@ def withdraw(process: Process, state: InstanceState, actor: int, reason: str, no
 
 
 def reopen(process: Process, directory: Directory, state: InstanceState, actor: int,
-           reason: str, now: datetime, stage: str | None = None, is_admin: bool = False,
-           channel: str = "web") -> Outcome:
+           reason: str, now: datetime, stage: str | None = None,
+           roles: frozenset[str] = frozenset(), channel: str = "web") -> Outcome:
     """An administrator takes a completed or withdrawn instance back into approval.
 
     Work restarts at ``stage`` (a working stage of the version the instance runs; the first
@@ -246,9 +256,9 @@ def reopen(process: Process, directory: Directory, state: InstanceState, actor: 
     as it stood then."""
     out = Outcome(_copy(state))
     state = out.state
-    if not is_admin:
+    if not Actor.of(actor, roles).is_admin:
         raise Forbidden("only an administrator can reopen a process")
-    if state.status == RUNNING:
+    if not may_reopen(Actor.of(actor, roles), status=state.status):
         raise TransitionNotAllowed("this process is still running; only a completed or "
                                    "withdrawn process can be reopened")
     reason = _clean_text(reason)
@@ -271,7 +281,8 @@ def reopen(process: Process, directory: Directory, state: InstanceState, actor: 
 
 
 def reassign(process: Process, state: InstanceState, seq: int, new_assignee: int, actor: int,
-             now: datetime, is_admin: bool = False, channel: str = "web") -> Outcome:
+             now: datetime, roles: frozenset[str] = frozenset(),
+             channel: str = "web") -> Outcome:
     """Hand an open (or waiting) task to another person: the old one is withdrawn."""
     out = Outcome(_copy(state))
     state = out.state
@@ -279,7 +290,7 @@ def reassign(process: Process, state: InstanceState, seq: int, new_assignee: int
     task = state.task(seq)
     if task.state not in (OPEN, WAITING):
         raise TaskClosed("only an open task can be reassigned", state=task.state)
-    if actor != task.assignee and not is_admin:
+    if not may_reassign(Actor.of(actor, roles), assignee=task.assignee):
         raise Forbidden("only the assignee or an administrator can reassign this task")
     if new_assignee == task.assignee:
         raise TransitionNotAllowed("the task is already assigned to this person")

@@ -89,8 +89,9 @@ def find_person(session: Session, email: str) -> Person:
     return person
 
 
-def roles_of(session: Session, person_id: int) -> set[str]:
-    return set(session.exec(select(PersonRole.role).where(PersonRole.person_id == person_id)))
+def roles_of(session: Session | Connection, person_id: int) -> set[str]:
+    return set(session.execute(select(PersonRole.role)
+                               .where(PersonRole.person_id == person_id)).scalars())
 
 
 # ---------------------------------------------------------------------------- CSV import

@@ -424,7 +424,7 @@ def test_the_initiator_is_told_by_mail_when_an_administrator_reopens(db, org, no
     result = complete(db, org, now)
     record_a_trail(db, result, now, tmp_path / "trails", b"%PDF-1.7\n% a trail stands in\n")
     reopened = service.reopen(db, result.instance_id, org.admin, "Реквизиты банка неверны",
-                              now + timedelta(days=1), is_admin=True)
+                              now + timedelta(days=1))
     notes = notify(db, reopened.outbox_ids)
     mail = compose(db, note_of(notes, org.initiator, "instance_reopened"), settings,
                    token=False)

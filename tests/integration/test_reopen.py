@@ -43,7 +43,7 @@ def test_a_reopened_and_completed_contract_gets_a_second_trail(db, org, now, sig
     later = now + timedelta(days=2)
 
     result = service.reopen(db, iid, org.admin, "The counterparty's bank details were wrong",
-                            later, is_admin=True)
+                            later)
     assert (result.status, result.stage) == ("running", "approval")
     with read_session(db) as session:
         instance = session.get(Instance, iid)
@@ -110,16 +110,16 @@ def test_reopening_waits_for_the_trail_and_refusals_change_nothing(db, org, now,
     iid = complete_contract(db, org, now).instance_id
     kinds = audit_kinds(db, iid)
     with pytest.raises(TransitionNotAllowed) as pending:
-        service.reopen(db, iid, org.admin, "Redo", now, is_admin=True)
+        service.reopen(db, iid, org.admin, "Redo", now)
     assert pending.value.params["why"] == "trail_pending"
     _issue(db, iid, signing_var, now)
     kinds = audit_kinds(db, iid)
     with pytest.raises(Forbidden):
         service.reopen(db, iid, org.initiator, "Redo", now)
     with pytest.raises(CommentRequired):
-        service.reopen(db, iid, org.admin, " ", now, is_admin=True)
+        service.reopen(db, iid, org.admin, " ", now)
     with pytest.raises(TransitionNotAllowed) as wrong:
-        service.reopen(db, iid, org.admin, "Redo", now, stage="completed", is_admin=True)
+        service.reopen(db, iid, org.admin, "Redo", now, stage="completed")
     assert "approval" in wrong.value.params["allowed"]
     assert audit_kinds(db, iid) == kinds
     with read_session(db) as session:
@@ -130,7 +130,7 @@ def test_a_withdrawn_process_is_reopened_without_a_trail(db, org, now):
     iid = start_contract(db, org, now).instance_id
     service.withdraw(db, iid, org.initiator, "Wrong file", now)
     result = service.reopen(db, iid, org.admin, "Withdrawn by mistake",
-                            now + timedelta(hours=1), is_admin=True)
+                            now + timedelta(hours=1))
     assert result.status == "running"
     assert audit_kinds(db, iid)[-1] == "task_opened"
     assert not rows(db, OutboxItem, OutboxItem.kind == "trail")

@@ -176,7 +176,7 @@ def test_a_reopened_and_completed_again_instance_gets_a_second_trail_from_the_wo
     [first] = rows(db, Trail, Trail.instance_id == instance_id)
 
     later = now + timedelta(hours=1)
-    service.reopen(db, instance_id, org.admin, "Wrong counterparty", later, is_admin=True)
+    service.reopen(db, instance_id, org.admin, "Wrong counterparty", later)
     for person in org.approvers:
         service.decide(db, open_tasks(db, instance_id)[person].id, person, "approve", "", later)
     task = open_tasks(db, instance_id)[org.initiator]

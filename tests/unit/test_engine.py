@@ -779,11 +779,11 @@ def test_another_verdict_on_the_same_status_leads_to_another_target(people):
 # ---------------------------------------------------------------------------- withdraw
 
 
-@pytest.mark.parametrize(("actor", "is_admin"), [(IVAN, False), (ADMIN, True)])
-def test_the_initiator_or_an_administrator_can_withdraw(people, actor, is_admin):
+@pytest.mark.parametrize(("actor", "roles"), [(IVAN, frozenset()), (ADMIN, frozenset({"admin"}))])
+def test_the_initiator_or_an_administrator_can_withdraw(people, actor, roles):
     process = board_vote("sequence")
     state = begin(process, people)
-    out = engine.withdraw(process, state, actor, " Budget cut ", LATER, is_admin=is_admin)
+    out = engine.withdraw(process, state, actor, " Budget cut ", LATER, roles=roles)
     assert (out.state.status, out.state.ended_at) == (CANCELLED, LATER)
     assert [t.state for t in out.state.tasks] == [WITHDRAWN] * 3
     assert withdrawals(out) == [(ANNA, "process_withdrawn"), (BORIS, "process_withdrawn"),
@@ -835,7 +835,7 @@ def test_a_stage_under_all_completes_once_the_new_assignee_and_the_others_approv
     process = board_vote("all")
     state = begin(process, people)
     old_seq = task_of(state, ANNA).seq
-    state = engine.reassign(process, state, old_seq, OLGA, ADMIN, LATER, is_admin=True).state
+    state = engine.reassign(process, state, old_seq, OLGA, ADMIN, LATER, roles={"admin"}).state
     with pytest.raises(TaskClosed, match="withdrawn"):
         engine.decide(process, people, state, old_seq, ANNA, "approve", "", LATER)
     state = act(process, people, state, BORIS).state

@@ -43,7 +43,7 @@ def test_reopening_runs_the_first_stage_again_in_a_new_round(people):  # noqa: F
     state = completed(process, people)
     before = [(t.seq, t.state, t.verdict) for t in state.tasks]
     out = engine.reopen(process, people, state, ADMIN, " Wrong counterparty ", REOPENED,
-                        is_admin=True)
+                        roles={"admin"})
     new = out.state
     assert (new.status, new.stage, new.ended_at) == (RUNNING, "vote", None)
     assert new.round == state.round + 1
@@ -67,7 +67,7 @@ def test_reopening_runs_the_first_stage_again_in_a_new_round(people):  # noqa: F
 def test_a_reopened_instance_completes_again_with_a_second_completed_event(people):  # noqa: F811
     process = board_vote("all")
     state = engine.reopen(process, people, completed(process, people), ADMIN, "Redo",
-                          REOPENED, stage="sign", is_admin=True).state
+                          REOPENED, stage="sign", roles={"admin"}).state
     assert open_assignees(state) == [PETR]
     out = act(process, people, state, PETR, now=REOPENED + timedelta(hours=1))
     assert out.state.status == COMPLETED
@@ -80,7 +80,7 @@ def test_a_withdrawn_instance_can_be_reopened_too(people):  # noqa: F811
     state = engine.withdraw(process, begin(process, people), IVAN, "by mistake", LATER).state
     assert state.status == CANCELLED
     out = engine.reopen(process, people, state, ADMIN, "Withdrawn by mistake", REOPENED,
-                        is_admin=True)
+                        roles={"admin"})
     assert out.state.status == RUNNING
     assert out.events[0].data["previous"] == CANCELLED
     assert sorted(open_assignees(out.state)) == [ANNA, BORIS, VERA]
@@ -89,7 +89,7 @@ def test_a_withdrawn_instance_can_be_reopened_too(people):  # noqa: F811
 def test_the_initiator_reopening_is_not_told_about_it(people):  # noqa: F811
     process = board_vote("all")
     out = engine.reopen(process, people, completed(process, people), IVAN, "Redo", REOPENED,
-                        is_admin=True)
+                        roles={"admin"})
     assert "instance_reopened" not in {e.template for e in out.effects
                                        if isinstance(e, Notify)}
 
@@ -104,14 +104,14 @@ def test_reopening_needs_a_reason(people):  # noqa: F811
     process = board_vote("all")
     with pytest.raises(CommentRequired):
         engine.reopen(process, people, completed(process, people), ADMIN, "  ", REOPENED,
-                      is_admin=True)
+                      roles={"admin"})
 
 
 def test_a_running_instance_is_not_reopened(people):  # noqa: F811
     process = board_vote("all")
     with pytest.raises(TransitionNotAllowed, match="still running"):
         engine.reopen(process, people, begin(process, people), ADMIN, "Redo", REOPENED,
-                      is_admin=True)
+                      roles={"admin"})
 
 
 @pytest.mark.parametrize("stage", ["completed", "revision", "nowhere"])
@@ -119,7 +119,7 @@ def test_only_a_working_stage_can_be_the_restart(people, stage):  # noqa: F811
     process = board_vote("all")
     with pytest.raises(TransitionNotAllowed) as refused:
         engine.reopen(process, people, completed(process, people), ADMIN, "Redo", REOPENED,
-                      stage=stage, is_admin=True)
+                      stage=stage, roles={"admin"})
     assert refused.value.params["allowed"] == ["vote", "sign"]
 
 
@@ -138,7 +138,7 @@ def test_a_restart_stage_whose_condition_fails_is_skipped_as_on_the_way_in(peopl
         """)
     state = begin(process, people, {"amount": 10})
     state = act(process, people, state, PETR).state
-    out = engine.reopen(process, people, state, ADMIN, "Redo", REOPENED, is_admin=True)
+    out = engine.reopen(process, people, state, ADMIN, "Redo", REOPENED, roles={"admin"})
     assert kinds(out)[:2] == ["reopened", "stage_skipped"]
     assert (out.state.stage, open_assignees(out.state)) == ("sign", [PETR])
     assert out.state.tasks[-1].state == OPEN
