@@ -17,7 +17,16 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from approvals.store.models import InboundMessage, Person, PersonAlias, ReplyToken, Task
+from approvals.core import policy
+from approvals.core.policy import Actor
+from approvals.store.models import (
+    InboundMessage,
+    Instance,
+    Person,
+    PersonAlias,
+    ReplyToken,
+    Task,
+)
 from mail import authentication, automatic, quoting, tokens, verdicts
 from mail.config import MailSettings
 from mail.parse import Parsed, parse
@@ -129,7 +138,9 @@ def from_the_assignee(s: Session, r: Reading) -> None:
     if r.sender is None:
         alias = s.get(PersonAlias, sender)
         r.sender = s.get(Person, alias.person_id) if alias else None
-    if r.sender is None or r.sender.id != r.assignee.id:
+    if r.sender is None or policy.refusal_to_decide(
+            Actor.of(r.sender.id), assignee=r.assignee.id,
+            task_state=r.task.state) == "not_an_assignee":
         raise Stop("wrong_sender", f"{sender} is not the assignee of task {r.task.id} "
                    f"({r.assignee.email})", explain="wrong_sender")
 
@@ -147,7 +158,10 @@ def authenticated(s: Session, r: Reading) -> None:
 def still_open(s: Session, r: Reading) -> None:
     """The task is open and the token unused and unexpired — now, not when the mail went."""
     task = r.task
-    if r.token.used_at is not None or task.state != "open":
+    instance = s.get(Instance, task.instance_id)
+    refusal = policy.refusal_to_decide(Actor.of(r.sender.id), assignee=r.assignee.id,
+                                       task_state=task.state, instance_status=instance.status)
+    if r.token.used_at is not None or refusal is not None:
         by = s.get(Person, task.decided_by_id) if task.decided_by_id else None
         raise Stop("already_decided", f"task {task.id} is {task.state}"
                    + (f" ({task.verdict} by {by.email})" if by else ""),

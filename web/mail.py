@@ -44,6 +44,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import select
 
 from approvals.core.errors import Forbidden, NotFound
+from approvals.core.policy import Actor, refusal_to_decide
 from approvals.store import queries
 from approvals.store.db import read_session
 from approvals.store.directory import roles_of
@@ -100,6 +101,16 @@ def _page_of(total: int, per_page: int) -> tuple[int, int]:
 # ---------------------------------------------------------------------------- one-click answers
 
 
+#: What the confirmation page answers for each refusal of the policy (status, message).
+_REFUSALS = {
+    "not_an_assignee": (403, "error.not_an_assignee"),
+    "already_decided": (409, None),  # who decided, when, how: formatted below
+    "instance_closed": (409, "error.instance_closed"),
+    "task_closed": (409, "error.task_closed"),
+    "verdict_not_allowed": (400, "error.verdict_not_allowed"),
+}
+
+
 @bp.get("/tasks/<row:task_id>/answer/<verdict>")
 @login_required
 def answer(task_id: int, verdict: str):
@@ -109,21 +120,18 @@ def answer(task_id: int, verdict: str):
         task, instance = queries.get_task(s, task_id)
         stage_name = queries.process_of(s, instance).status(task.stage).name.get(locale)
         decided_by = s.get(Person, task.decided_by_id) if task.decided_by_id else None
-    status, notice = 200, None
-    if task.assignee_id != person.id:
-        status, notice = 403, i18n.t("error.not_an_assignee", locale)
-    elif task.state == "decided":
-        status, notice = 409, i18n.t(
-            "task.already_decided", locale, name=decided_by.name if decided_by else "",
-            when=i18n.format_time(task.closed_at, locale),
-            verdict=i18n.verdict(task.verdict, locale, past=True))
-    elif instance.status != "running":
-        status, notice = 409, i18n.t("error.instance_closed", locale)
-    elif task.state != "open":
-        status, notice = 409, i18n.t("error.task_closed", locale)
-    elif (verdict != "resubmit") if task.kind == "revision" else \
-            (verdict not in task.verdicts.split(",")):
-        status, notice = 400, i18n.t("error.verdict_not_allowed", locale)
+    refusal = refusal_to_decide(
+        Actor.of(person.id), assignee=task.assignee_id, task_state=task.state,
+        instance_status=instance.status, task_kind=task.kind,
+        verdicts=task.verdicts.split(","), verdict=verdict)
+    status, notice = _REFUSALS.get(refusal, (200, None))
+    if notice:
+        notice = i18n.t(notice, locale)
+    if refusal == "already_decided":
+        notice = i18n.t("task.already_decided", locale,
+                        name=decided_by.name if decided_by else "",
+                        when=i18n.format_time(task.closed_at, locale),
+                        verdict=i18n.verdict(task.verdict, locale, past=True))
     shown = status != 403  # someone else's task: not even its title
     return render_template(
         "answer_confirm.html", task_id=task_id, verdict=verdict, notice=notice,

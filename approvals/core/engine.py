@@ -49,7 +49,14 @@ from approvals.core.model import (
     Process,
     Status,
 )
-from approvals.core.policy import Actor, may_reassign, may_reopen, may_withdraw
+from approvals.core.policy import (
+    Actor,
+    may_reassign,
+    may_reopen,
+    may_resubmit,
+    may_withdraw,
+    refusal_to_decide,
+)
 from approvals.core.states import (  # noqa: F401 - engine.X names them for its callers
     APPROVAL,
     CANCELLED,
@@ -181,23 +188,28 @@ def decide(process: Process, directory: Directory, state: InstanceState, seq: in
     out = Outcome(_copy(state))
     state = out.state
     task = state.task(seq)
-    _require_running(state)
-    if task.assignee != (on_behalf_of if on_behalf_of is not None else actor):
+    refusal = refusal_to_decide(Actor.of(actor), assignee=task.assignee, task_state=task.state,
+                                instance_status=state.status, task_kind=task.kind,
+                                verdicts=task.verdicts, verdict=verdict,
+                                on_behalf_of=on_behalf_of)
+    if refusal == "not_an_assignee":
         raise NotAnAssignee("this task is assigned to someone else")
-    if task.state == DECIDED:
+    if refusal == "already_decided":
         raise AlreadyDecided(f"already decided by person {task.decided_by} at "
                              f"{task.closed_at:%Y-%m-%d %H:%M} UTC", by=task.decided_by,
                              at=task.closed_at, verdict=task.verdict)
-    if task.state != OPEN:
+    if refusal == "instance_closed":
+        _require_running(state)
+    if refusal == "task_closed":
         reason = "not yet your turn" if task.state == WAITING else "withdrawn"
         raise TaskClosed(f"this task is {reason}", state=task.state)
-    if task.kind == REVISION_TASK:
-        if verdict != RESUBMIT:
+    if refusal == "verdict_not_allowed":
+        if task.kind == REVISION_TASK:
             raise VerdictNotAllowed(f"a revision task takes {RESUBMIT!r}", allowed=[RESUBMIT])
-        return _resubmit(process, directory, out, task, actor, {}, comment, now, channel)
-    if verdict not in task.verdicts:
         raise VerdictNotAllowed(f"verdict {verdict!r} is not allowed here; allowed: "
                                 f"{', '.join(task.verdicts)}", allowed=list(task.verdicts))
+    if task.kind == REVISION_TASK:
+        return _resubmit(process, directory, out, task, actor, {}, comment, now, channel)
     comment = _clean_text(comment)
     if verdict == SEND_BACK and not comment:
         raise CommentRequired("sending back needs a comment that says what to change")
@@ -221,7 +233,7 @@ def resubmit(process: Process, directory: Directory, state: InstanceState, actor
         raise TransitionNotAllowed("the process is not waiting for revision")
     task = next(t for t in out.state.current_tasks() if t.kind == REVISION_TASK and
                 t.state == OPEN)
-    if task.assignee != actor:
+    if not may_resubmit(Actor.of(actor), assignee=task.assignee):
         raise NotAnAssignee("the revision is assigned to someone else")
     return _resubmit(process, directory, out, task, actor, changes, comment, now, channel)
 

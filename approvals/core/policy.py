@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from approvals.core.states import CANCELLED, COMPLETED, RUNNING
+from approvals.core.model import RESUBMIT
+from approvals.core.states import (
+    APPROVAL,
+    CANCELLED,
+    COMPLETED,
+    DECIDED,
+    OPEN,
+    REVISION_TASK,
+    RUNNING,
+)
 
 ADMIN = "admin"
 
@@ -30,6 +39,38 @@ class Actor:
     @property
     def is_admin(self) -> bool:
         return ADMIN in self.roles
+
+
+def refusal_to_decide(actor: Actor, *, assignee: int, task_state: str,
+                      instance_status: str = RUNNING, task_kind: str = APPROVAL,
+                      verdicts: Iterable[str] = (), verdict: str | None = None,
+                      on_behalf_of: int | None = None) -> str | None:
+    """Why ``actor`` may not answer this task with ``verdict`` now; None when they may.
+
+    The reasons, in the order they are checked (someone else's task first, so that a stranger
+    learns nothing more about it): ``not_an_assignee``, ``already_decided``,
+    ``instance_closed``, ``task_closed``, ``verdict_not_allowed`` (not checked while
+    ``verdict`` is None: a mail is read for its verdict later). A revision task's answer is
+    ``resubmit``. ``on_behalf_of`` is the assignee a deputy or administrator acts for, when the
+    service has found that they may.
+    """
+    if (on_behalf_of if on_behalf_of is not None else actor.id) != assignee:
+        return "not_an_assignee"
+    if task_state == DECIDED:
+        return "already_decided"
+    if instance_status != RUNNING:
+        return "instance_closed"
+    if task_state != OPEN:
+        return "task_closed"
+    if verdict is not None and verdict not in (
+            (RESUBMIT,) if task_kind == REVISION_TASK else tuple(verdicts)):
+        return "verdict_not_allowed"
+    return None
+
+
+def may_resubmit(actor: Actor, *, assignee: int) -> bool:
+    """A process sent back is resubmitted by the assignee of its revision task."""
+    return actor.id == assignee
 
 
 def may_withdraw(actor: Actor, *, initiator: int, status: str) -> bool:

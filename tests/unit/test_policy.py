@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from approvals.core.policy import Actor, may_reassign, may_reopen, may_withdraw
+from approvals.core.policy import (
+    Actor,
+    may_reassign,
+    may_reopen,
+    may_resubmit,
+    may_withdraw,
+    refusal_to_decide,
+)
 from approvals.core.states import CANCELLED, COMPLETED, RUNNING
 
 INITIATOR, OTHER, ASSIGNEE = 1, 2, 3
@@ -37,3 +44,29 @@ def test_only_an_administrator_reopens_and_only_what_ended(actor, status, allowe
     (Actor.of(ASSIGNEE), True), (ADMIN, True), (Actor.of(INITIATOR), False)])
 def test_a_task_is_handed_over_by_its_assignee_or_an_administrator(actor, allowed):
     assert may_reassign(actor, assignee=ASSIGNEE) is allowed
+
+
+@pytest.mark.parametrize(("who", "task_state", "status", "kind", "verdict", "refusal"), [
+    (ASSIGNEE, "open", RUNNING, "approval", "approve", None),
+    (ASSIGNEE, "open", RUNNING, "approval", None, None),  # a mail, before its verdict is read
+    (OTHER, "decided", COMPLETED, "approval", "approve", "not_an_assignee"),  # nothing more
+    (ASSIGNEE, "decided", COMPLETED, "approval", "approve", "already_decided"),
+    (ASSIGNEE, "withdrawn", CANCELLED, "approval", "approve", "instance_closed"),
+    (ASSIGNEE, "waiting", RUNNING, "approval", "approve", "task_closed"),
+    (ASSIGNEE, "open", RUNNING, "approval", "paid", "verdict_not_allowed"),
+    (ASSIGNEE, "open", RUNNING, "revision", "approve", "verdict_not_allowed"),
+    (ASSIGNEE, "open", RUNNING, "revision", "resubmit", None),
+])
+def test_why_a_person_may_not_answer_a_task_in_one_order(who, task_state, status, kind,
+                                                          verdict, refusal):
+    assert refusal_to_decide(Actor.of(who), assignee=ASSIGNEE, task_state=task_state,
+                             instance_status=status, task_kind=kind,
+                             verdicts=("approve", "send_back"), verdict=verdict) == refusal
+
+
+def test_someone_acting_for_the_assignee_answers_as_them():
+    deputy = Actor.of(OTHER)
+    assert refusal_to_decide(deputy, assignee=ASSIGNEE, task_state="open",
+                             on_behalf_of=ASSIGNEE) is None
+    assert may_resubmit(Actor.of(ASSIGNEE), assignee=ASSIGNEE)
+    assert not may_resubmit(deputy, assignee=ASSIGNEE)
