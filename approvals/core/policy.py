@@ -22,7 +22,7 @@ from approvals.core.states import (
     RUNNING,
 )
 
-ADMIN = "admin"
+ADMIN, AUDITOR = "admin", "auditor"
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,16 @@ class Actor:
     @property
     def is_admin(self) -> bool:
         return ADMIN in self.roles
+
+    @property
+    def is_auditor(self) -> bool:
+        """Auditors and administrators search every process and read every trail."""
+        return bool({ADMIN, AUDITOR} & self.roles)
+
+
+def may_read(actor: Actor, *, participant: bool) -> bool:
+    """An instance (and its trail) is read by its participants, auditors and administrators."""
+    return participant or actor.is_auditor
 
 
 def refusal_to_decide(actor: Actor, *, assignee: int, task_state: str,

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from approvals.core.errors import Forbidden, NotFound
 from approvals.core.model import REVISION, Process
+from approvals.core.policy import Actor, may_read
 from approvals.store import registry
 from approvals.store.directory import roles_of
 from approvals.store.models import (
@@ -28,8 +29,6 @@ from approvals.store.models import (
     Task,
     Trail,
 )
-
-READER_ROLES = {"admin", "auditor"}
 
 
 def iso(value: datetime | None) -> str | None:
@@ -91,9 +90,8 @@ def is_participant(session: Session, instance: Instance, person: Person) -> bool
 
 def require_reader(session: Session, instance: Instance, person: Person) -> None:
     """Participants, administrators and auditors may read an instance; others get 403."""
-    if is_participant(session, instance, person):
-        return
-    if roles_of(session, person.id) & READER_ROLES:
+    if may_read(Actor.of(person.id, roles_of(session, person.id)),
+                participant=is_participant(session, instance, person)):
         return
     raise Forbidden("you are not a participant of this process")
 

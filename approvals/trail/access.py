@@ -24,6 +24,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from approvals.core.errors import Forbidden, NotFound, TrailPending
+from approvals.core.policy import Actor
 from approvals.store import queries
 from approvals.store.db import write_session
 from approvals.store.directory import roles_of
@@ -31,12 +32,11 @@ from approvals.store.models import AccessDenial, AuditEvent, Instance, OutboxIte
 from approvals.trail import render_trail, storage
 
 log = logging.getLogger("signoff.access")
-AUDIT_ROLES = frozenset({"auditor", "admin"})
 
 
 def is_auditor(session: Session, person: Person) -> bool:
     """Auditors and administrators read every trail and export them."""
-    return bool(roles_of(session, person.id) & AUDIT_ROLES)
+    return Actor.of(person.id, roles_of(session, person.id)).is_auditor
 
 
 def require_trail_reader(db, session: Session, instance: Instance, person: Person, *,

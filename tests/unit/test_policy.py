@@ -6,6 +6,7 @@ import pytest
 
 from approvals.core.policy import (
     Actor,
+    may_read,
     may_reassign,
     may_reopen,
     may_resubmit,
@@ -70,3 +71,14 @@ def test_someone_acting_for_the_assignee_answers_as_them():
                              on_behalf_of=ASSIGNEE) is None
     assert may_resubmit(Actor.of(ASSIGNEE), assignee=ASSIGNEE)
     assert not may_resubmit(deputy, assignee=ASSIGNEE)
+
+
+@pytest.mark.parametrize(("actor", "participant", "allowed"), [
+    (Actor.of(OTHER), True, True),
+    (Actor.of(OTHER, ["auditor"]), False, True),
+    (ADMIN, False, True),
+    (Actor.of(OTHER, ["lawyer", "hr"]), False, False),
+])
+def test_an_instance_is_read_by_its_participants_auditors_and_administrators(
+        actor, participant, allowed):
+    assert may_read(actor, participant=participant) is allowed
