@@ -195,7 +195,7 @@ def test_run_prints_the_url_and_demo_logins_then_starts_every_role_with_honcho(
     assert 'Demo logins (password "demo")' in result.stdout
     assert all(login.email in result.stdout for login in demo.logins())
     [(argv, role_env)] = honcho
-    root = Path(cli_module.__file__).resolve().parent.parent
+    root = Path(cli_module.__file__).resolve().parents[2]
     assert argv == [sys.executable, "-m", "honcho", "start", "-f", str(root / "Procfile"),
                     "-d", str(root)]
     assert role_env["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)

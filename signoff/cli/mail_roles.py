@@ -16,6 +16,7 @@ import click
 from approvals.config import Settings
 from approvals.store import db
 from mail.config import MailSettings
+from signoff.cli.base import main
 from signoff.startup import log_to_stderr, wait_for_redis
 
 
@@ -32,7 +33,7 @@ def _stop_on_signals() -> threading.Event:
     return stop
 
 
-@click.command()
+@main.command()
 def smtp() -> None:
     """Receive replies by SMTP on INBOUND_SMTP_HOST:INBOUND_SMTP_PORT (Procfile role); with no
     SMTP_HOST, also run the mail catcher that keeps Signoff's own mail in var/mail/sent."""
@@ -54,7 +55,7 @@ def smtp() -> None:
         engine.dispose()
 
 
-@click.command()
+@main.command()
 def imap() -> None:
     """Read replies from the IMAP mailbox IMAP_USER@IMAP_HOST (Procfile role), with IDLE."""
     from approvals.clock import utcnow
