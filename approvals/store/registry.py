@@ -1,7 +1,8 @@
 """Where process definitions come from, and which version an instance runs.
 
-Files are read from the shipped folders (``approvals/processes``, ``hr/processes``) and from
-every folder in ``SIGNOFF_PROCESS_DIRS`` (separated by the OS path separator). ``sync`` stores
+Files are read from the folders packages ship (named by the ``signoff.processes`` entry points
+in pyproject.toml: ``approvals/processes``, ``hr/processes``) and from every folder in
+``SIGNOFF_PROCESS_DIRS`` (separated by the OS path separator). ``sync`` stores
 each file's exact source as a :class:`ProcessVersion` when its digest is new; an instance keeps
 the version it started with, so editing a file never changes a running process.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from sqlalchemy import bindparam
@@ -21,13 +23,18 @@ from approvals.core.model import Process
 from approvals.definitions import load_file, load_text
 from approvals.store.models import ProcessVersion
 
-SHIPPED = [Path(__file__).parent.parent / "processes",
-           Path(__file__).parent.parent.parent / "hr" / "processes"]
+ENTRY_POINTS = "signoff.processes"
+
+
+def shipped() -> list[Path]:
+    """The process folders installed packages declare, in the order of their names."""
+    points = sorted(entry_points(group=ENTRY_POINTS), key=lambda point: point.name)
+    return [Path(point.load()) for point in points]
 
 
 def process_dirs() -> list[Path]:
     extra = [Path(p) for p in os.environ.get("SIGNOFF_PROCESS_DIRS", "").split(os.pathsep) if p]
-    return [*SHIPPED, *extra]
+    return [*shipped(), *extra]
 
 
 def process_files(dirs: list[Path] | None = None) -> list[Path]:

@@ -10,10 +10,10 @@ from sqlmodel import select
 
 from approvals.store.db import read_session
 from approvals.store.models import ProcessVersion
-from approvals.store.registry import SHIPPED, process_files
+from approvals.store.registry import process_files, shipped
 from tests.cli import Invoke
 
-CONTRACT = SHIPPED[0] / "contract-approval.yaml"
+CONTRACT = shipped()[0] / "contract-approval.yaml"
 PURCHASE = """\
 id: purchase
 name: Purchase
@@ -81,8 +81,8 @@ def test_processes_check_reports_each_file_and_fails_if_any_failed(cli: Invoke,
     assert f"OK {CONTRACT} (contract-approval)" in result.stdout
     assert (f"{process_dir / 'copy.yaml'}: id: process id 'contract-approval' is already "
             f"defined in {CONTRACT}") in result.stderr
-    shipped = len(process_files(SHIPPED))
-    assert f"1 of {shipped + 2} process files failed" in result.stderr
+    shipped_count = len(process_files(shipped()))
+    assert f"1 of {shipped_count + 2} process files failed" in result.stderr
 
 
 def test_processes_check_of_a_missing_file_says_it_cannot_be_read(cli: Invoke,
@@ -106,10 +106,10 @@ def test_processes_load_keeps_old_version_when_file_changes(upgraded: Invoke, pr
     assert first.exit_code == 0, first.output
     assert f"loaded purchase version 1 from {path}" in first.stdout
     assert f"loaded contract-approval version 1 from {CONTRACT}" in first.stdout
-    shipped = len(process_files(SHIPPED))
+    shipped_count = len(process_files(shipped()))
     assert second.stdout == (f"loaded purchase version 2 from {path}\n"
-                             f"{shipped} processes unchanged\n")
-    assert third.stdout == f"{shipped + 1} processes unchanged\n"
+                             f"{shipped_count} processes unchanged\n")
+    assert third.stdout == f"{shipped_count + 1} processes unchanged\n"
     with read_session(engine) as session:
         versions = session.exec(select(ProcessVersion).where(
             ProcessVersion.process_id == "purchase").order_by(ProcessVersion.version)).all()
@@ -134,3 +134,13 @@ def test_processes_load_loads_good_files_and_fails_on_a_broken_one(
         loaded = set(session.exec(select(ProcessVersion.process_id)))
     assert loaded == {"purchase", "contract-approval", "document-approval",
                       "document-approval-statuses", "vacation"}
+
+
+def test_packages_name_their_process_folders_by_entry_point_and_none_is_hard_coded():
+    import approvals
+    import hr
+    from approvals.store import registry
+
+    assert shipped() == [approvals.PROCESSES, hr.PROCESSES]
+    assert "hr" not in Path(registry.__file__).read_text(encoding="utf-8").split(
+        '"""', 2)[2]  # the registry's code (not its docstring) names no domain package
