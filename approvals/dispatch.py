@@ -10,6 +10,11 @@ What carries them is registered once per process by the package that owns the tr
 ``workers.actors`` (Dramatiq on Redis) registers its actors when it is imported — so the pages
 and the service never import the workers. A missing or failing carrier loses nothing: the
 rows stay pending in the database, and the scheduler's sweep sends every one again.
+
+What the work *is* is registered the same way by the package that knows it (``mail.work``,
+``approvals.trail.work``): the actors look it up by name (:func:`work`) and the delivery of
+plain rows by kind (:func:`outbox_handler`), so the workers never import mail or the trail. A
+new kind of work (webhooks, say) is a new registration and one actor.
 """
 
 from __future__ import annotations
@@ -96,3 +101,37 @@ def start(name: str, row_id: int) -> None:
         carry(row_id)
     except Exception:  # noqa: BLE001 - the sweep restarts what is still pending
         log.warning("could not start %s %s; the sweep will", name, row_id, exc_info=True)
+
+
+#: How many times a row or job is tried before it is marked failed for good.
+MAX_ATTEMPTS = 10
+
+#: What a worker carries out, by name, registered by the package that knows how: the mail
+#: package ``email`` (send one mail row) and ``inbound`` (read one stored reply), the trail
+#: ``trail`` (render and sign one instance's trail) and ``export``; and, by outbox kind, what
+#: a row becomes inside the delivery's transaction (``notify``). The workers only carry.
+_work: dict[str, Callable] = {}
+_outbox_handlers: dict[str, Callable] = {}
+
+
+def register_work(name: str, carry_out: Callable) -> None:
+    """``carry_out(db, row_id, now)`` does the work ``name`` for one row."""
+    _work[name] = carry_out
+
+
+def work(name: str) -> Callable:
+    try:
+        return _work[name]
+    except KeyError:
+        raise LookupError(f"nothing in this process carries out {name!r} work: its package "
+                          "was not imported (see `signoff worker`)") from None
+
+
+def register_outbox_handler(kind: str, handle: Callable) -> None:
+    """``handle(session, row, now)`` carries out an outbox row of ``kind`` in the delivery's
+    transaction and returns the rows it creates."""
+    _outbox_handlers[kind] = handle
+
+
+def outbox_handler(kind: str) -> Callable | None:
+    return _outbox_handlers.get(kind)

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+import approvals.trail.work  # noqa: F401 - registers the work the actors carry out, as
+import mail.work  # noqa: F401 - `signoff worker` does (approvals/dispatch.py)
 from signoff.lockfile import ROOT, load
 from tests.support import ServiceUnavailable, postgres_server, redis_server
 

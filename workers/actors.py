@@ -1,4 +1,6 @@
-"""Dramatiq actors: thin, idempotent, and they take ids.
+"""Dramatiq actors: thin, idempotent, and they take ids. They carry work; what the work is,
+the package that owns it registered with :mod:`approvals.dispatch` (``mail.work``,
+``approvals.trail.work``: ``signoff worker`` imports them with this module).
 
 Importing this module binds the actors to the broker built from configuration (``REDIS_URL`` or
 the embedded Redis); :func:`bind` moves them to another broker.
@@ -9,14 +11,13 @@ from __future__ import annotations
 import dramatiq
 
 from approvals import clock, dispatch, service
-from approvals.config import base_url, keys_dir, trails_dir
 from workers import outbox, runtime
 from workers.broker import RedisBroker, setup_broker
 
 setup_broker()
 
 
-@dramatiq.actor(queue_name="outbox", max_retries=outbox.MAX_ATTEMPTS, min_backoff=1000)
+@dramatiq.actor(queue_name="outbox", max_retries=dispatch.MAX_ATTEMPTS, min_backoff=1000)
 def deliver_outbox(item_ids: int | list[int]) -> None:
     """Carry out outbox rows, one id or the ids of one command (a second delivery of the same
     ids does nothing)."""
@@ -32,53 +33,34 @@ def fire_timer(timer_id: int) -> None:
         dispatch.kick(result.outbox_ids)
 
 
-@dramatiq.actor(queue_name="trails", max_retries=outbox.MAX_ATTEMPTS, min_backoff=5000,
+@dramatiq.actor(queue_name="trails", max_retries=dispatch.MAX_ATTEMPTS, min_backoff=5000,
                 max_backoff=15 * 60 * 1000)
 def render_trail(instance_id: int) -> None:
-    """Render, sign and store the trail of a completed instance (idempotent: one signed trail
-    per completion; a second delivery finds it stored). A missing key fails with
-    ``KeyProblem`` naming the file, recorded on the instance's trail outbox row."""
-    from approvals.trail import issue, tsa_url_from_env
-
-    issued = issue.issue(runtime.db(), instance_id, keys_dir=keys_dir(),
-                         trails_dir=trails_dir(), now=clock.utcnow(),
-                         location=base_url(), tsa_url=tsa_url_from_env(),
-                         max_attempts=outbox.MAX_ATTEMPTS)
-    dispatch.kick(issued.outbox_ids)
+    """Render, sign and store the trail of a completed instance (the trail's ``trail`` work;
+    idempotent: one signed trail per completion)."""
+    dispatch.kick(dispatch.work("trail")(runtime.db(), instance_id, clock.utcnow()))
 
 
 @dramatiq.actor(queue_name="trails", max_retries=3, min_backoff=5000,
                 time_limit=2 * 60 * 60 * 1000)
 def build_export(export_id: int) -> None:
-    """Build an export's ZIP of trails with its CSV index (an export already built is left
-    alone; one interrupted is built again from the start)."""
-    from approvals.trail import export
-
-    export.build(runtime.db(), export_id, trails_dir(), clock.utcnow)
+    """Build an export's ZIP of trails with its CSV index (the trail's ``export`` work)."""
+    dispatch.work("export")(runtime.db(), export_id, clock.utcnow())
 
 
-@dramatiq.actor(queue_name="mail", max_retries=outbox.MAX_ATTEMPTS, min_backoff=5000,
+@dramatiq.actor(queue_name="mail", max_retries=dispatch.MAX_ATTEMPTS, min_backoff=5000,
                 max_backoff=30 * 60 * 1000)
 def send_email(item_id: int) -> None:
-    """Send the mail of one ``email`` outbox row (a row already sent is left alone; one the
-    relay refuses for good is marked failed; a relay that is down means a retry later)."""
-    from mail.config import MailSettings
-    from mail.outgoing import send_item
-
-    send_item(runtime.db(), item_id, clock.utcnow(), settings=MailSettings.from_env(),
-              base_url=base_url(), secret_key=runtime.secret_key(), trails_dir=trails_dir(),
-              max_attempts=outbox.MAX_ATTEMPTS)
+    """Send the mail of one ``email`` outbox row (the mail package's ``email`` work; a row
+    already sent is left alone, a relay that is down means a retry later)."""
+    dispatch.work("email")(runtime.db(), item_id, clock.utcnow())
 
 
 @dramatiq.actor(queue_name="mail", max_retries=5, min_backoff=2000)
 def handle_inbound(inbound_id: int) -> None:
-    """Read one stored inbound message and act on it (a message already processed is left
-    alone)."""
-    from mail.config import MailSettings
-    from mail.inbound import process
-
-    done = process(runtime.db(), inbound_id, clock.utcnow(),
-                   settings=MailSettings.from_env(), base_url=base_url())
+    """Read one stored inbound message and act on it (the mail package's ``inbound`` work; a
+    message already processed is left alone)."""
+    done = dispatch.work("inbound")(runtime.db(), inbound_id, clock.utcnow())
     if done is not None:
         dispatch.kick(done.outbox_ids)
         dispatch.route([("email", item_id, None) for item_id in done.mail_ids])

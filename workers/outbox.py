@@ -6,8 +6,9 @@ the commit the entry point calls :func:`approvals.dispatch.kick`, which reaches
 it again. :func:`deliver` is idempotent: a row already done is left
 alone, and the notification it creates is unique per (row, person).
 
-A ``notify`` row becomes the person's notification and, in the same transaction, an ``email``
-row (with the reply token of a task mail); ``email`` and ``trail`` rows are only handed on to
+A row is carried out by the handler its kind's package registered (``notify``: the mail
+package's, which makes the person's notification and the ``email`` row that mails it, with the
+reply token of a task mail); ``email`` and ``trail`` rows are only handed on to
 their actors on other queues (:data:`approvals.dispatch.ROUTED`), which close them once the
 mail is sent or the signed trail stored: a slow relay or render never delays a decision.
 """
@@ -15,7 +16,7 @@ mail is sent or the signed trail stored: a slow relay or render never delays a d
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import exc
 from sqlalchemy.engine import Engine
@@ -23,11 +24,10 @@ from sqlmodel import select
 
 from approvals import dispatch
 from approvals.store.db import write_session
-from approvals.store.models import Notification, OutboxItem, ReplyToken
-from mail import tokens
+from approvals.store.models import OutboxItem
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 10
+MAX_ATTEMPTS = dispatch.MAX_ATTEMPTS
 
 
 def deliver(db: Engine, item_id: int, now: datetime) -> bool:
@@ -71,7 +71,7 @@ def _deliver(db: Engine, item_ids: list[int], now: datetime, isolate: bool) -> i
                 continue
             item.attempts += 1
             item.last_attempt_at = now
-            handler = HANDLERS.get(item.kind)
+            handler = dispatch.outbox_handler(item.kind)
             try:
                 if handler is None:
                     raise LookupError(f"no handler for outbox kind {item.kind!r}")
@@ -102,36 +102,3 @@ def _deliver(db: Engine, item_ids: list[int], now: datetime, isolate: bool) -> i
     if failures:
         raise failures[0]
     return done
-
-
-#: Notifications about an open task whose mail carries a reply token.
-TASK_MAILS = frozenset({"task_assigned", "revision_requested", "task_overdue"})
-
-
-def _notify(session, item: OutboxItem, now: datetime) -> list[OutboxItem]:
-    """The person's notification, and the ``email`` row that mails it to them."""
-    payload = item.payload
-    params = payload.get("params", {})
-    note = Notification(outbox_item_id=item.id, person_id=payload["person"],
-                        instance_id=item.instance_id, task_id=params.get("task"),
-                        template=payload["template"], params=params, created_at=now)
-    session.add(note)
-    session.flush()
-    with_token = note.template in TASK_MAILS and note.task_id is not None
-    if with_token:
-        from mail.config import MailSettings
-        from workers.runtime import secret_key
-
-        days = MailSettings.from_env().token_days
-        session.add(ReplyToken(token_hash=tokens.token_hash(tokens.derive(secret_key(), note.id)),
-                               notification_id=note.id, task_id=note.task_id,
-                               person_id=note.person_id, instance_id=note.instance_id,
-                               created_at=now, expires_at=now + timedelta(days=days)))
-    mail = OutboxItem(kind="email", instance_id=item.instance_id, created_at=now,
-                      payload={"notification": note.id, "token": with_token})
-    session.add(mail)
-    session.flush()
-    return [mail]
-
-
-HANDLERS = {"notify": _notify}

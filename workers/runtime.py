@@ -24,9 +24,3 @@ def db() -> Engine:
 def use_db(engine: Engine | None) -> None:
     global _db
     _db = engine
-
-
-def secret_key() -> str:
-    """The key reply tokens are derived with (``SIGNOFF_SECRET_KEY``, else the one kept under
-    var/)."""
-    return Settings.from_env().secret_key

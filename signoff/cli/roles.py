@@ -20,6 +20,8 @@ from signoff.startup import log_to_stderr, wait_for_redis
 #: apart so that a slow render never delays a notification or a timer; ``mail``: sending mail
 #: and reading replies).
 QUEUES = ("outbox", "timers", "mail", "trails")
+#: The modules that register what the actors carry out (approvals/dispatch.py).
+WORK = ("mail.work", "approvals.trail.work")
 
 
 @main.command()
@@ -73,7 +75,8 @@ def worker(worker_processes: int, threads: int, queues: tuple[str, ...]) -> None
     if "trails" in queues:
         _check_signing_keys()
     wait_for_redis("worker")
-    argv = [sys.executable, "-m", "dramatiq", "workers.actors",
+    # the actors, and the packages that register the work they carry (approvals/dispatch.py)
+    argv = [sys.executable, "-m", "dramatiq", "workers.actors", *WORK,
             "--processes", str(worker_processes), "--threads", str(threads),
             "--queues", *queues]
     sys.stdout.flush()

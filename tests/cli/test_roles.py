@@ -55,7 +55,8 @@ def test_worker_waits_for_redis_then_execs_dramatiq_on_its_queues(
     assert result.exit_code == 0, result.output
     assert redis_answers == [f"unix://{env / 'var' / 'redis.sock'}"]
     assert execs == [(sys.executable, [
-        sys.executable, "-m", "dramatiq", "workers.actors", "--processes", "1",
+        sys.executable, "-m", "dramatiq", "workers.actors", "mail.work", "approvals.trail.work",
+        "--processes", "1",
         "--threads", "4", "--queues", "outbox", "timers", "mail", "trails"])]
     assert "trails are signed by " in result.stderr and str(keys) in result.stderr
 
@@ -241,3 +242,20 @@ def test_launcher_environment_puts_this_venv_first_on_path() -> None:
 
     assert env["PATH"] == f"{Path(sys.executable).parent}{os.pathsep}/usr/bin"
     assert env["PYTHONUNBUFFERED"] == "1"
+
+
+def test_the_worker_imports_every_package_whose_work_its_actors_carry():
+    """The actors look their work up by name (approvals/dispatch.py); the modules `signoff
+    worker` hands to Dramatiq register all of it."""
+    import importlib
+
+    from approvals import dispatch
+    from signoff.cli.roles import WORK
+
+    for module in WORK:
+        importlib.import_module(module)
+    for name in ("email", "inbound", "trail", "export"):
+        assert callable(dispatch.work(name)), name
+    assert callable(dispatch.outbox_handler("notify"))
+    with pytest.raises(LookupError, match="nothing in this process carries out 'fax' work"):
+        dispatch.work("fax")

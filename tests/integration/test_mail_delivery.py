@@ -23,6 +23,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from sqlalchemy.engine import Engine
 
 from approvals import clock, dispatch, service
+from approvals.config import Settings
 from approvals.store.db import read_session, write_session
 from approvals.store.directory import set_password
 from approvals.store.models import (
@@ -44,7 +45,7 @@ from mail.send import PermanentFailure, TemporaryFailure
 from tests.integration import mailflow
 from tests.integration.flows import PDF_V2, open_tasks, rows, start_contract
 from tests.support import free_port
-from workers import outbox, runtime, scheduler
+from workers import outbox, scheduler
 from workers.actors import handle_inbound
 
 BASE = "http://signoff.test"
@@ -124,7 +125,7 @@ def task_mail_rows(db: Engine, org, now: datetime, approvers: list[int]) -> dict
 def send_item(db: Engine, item_id: int, now: datetime, settings: MailSettings,
               max_attempts: int = 10) -> str:
     return outgoing.send_item(db, item_id, now, settings=settings, base_url=BASE,
-                              secret_key=runtime.secret_key(), max_attempts=max_attempts)
+                              secret_key=Settings.from_env().secret_key, max_attempts=max_attempts)
 
 
 def outbox_row(db: Engine, item_id: int) -> OutboxItem:
@@ -235,7 +236,7 @@ def test_a_relay_that_is_down_keeps_the_row_pending_and_the_retry_carries_the_sa
 
     with read_session(db) as session:
         note = session.get(Notification, row.payload["notification"])
-        token = tokens.derive(runtime.secret_key(), note.id)
+        token = tokens.derive(Settings.from_env().secret_key, note.id)
         again = compose.notification_mail(session, note, settings=settings, base_url=BASE,
                                           outbox_item_id=item_id, token=token)
     assert mail["Message-ID"] == again["Message-ID"]

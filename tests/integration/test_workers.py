@@ -156,7 +156,7 @@ def test_a_failing_outbox_row_records_each_attempt_and_ends_failed(db, monkeypat
     def broken(session, item, now):
         raise RuntimeError("the relay said no")
 
-    monkeypatch.setitem(outbox.HANDLERS, "broken", broken)
+    monkeypatch.setitem(dispatch._outbox_handlers, "broken", broken)
     now = datetime.now(UTC)
     with write_session(db) as session:
         item = OutboxItem(kind="broken", payload={}, created_at=now)
