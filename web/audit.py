@@ -29,7 +29,6 @@ from asn1crypto import pem
 from flask import (
     Blueprint,
     Response,
-    g,
     jsonify,
     redirect,
     render_template,
@@ -47,7 +46,7 @@ from approvals.store.models import Person
 from approvals.trail import access, load_certificates
 from approvals.trail import export as exports
 from web import i18n
-from web.auth import current_locale, current_person, login_required
+from web.auth import current_actor, current_locale, current_person, login_required
 from web.context import db, utcnow
 
 bp = Blueprint("audit", __name__)
@@ -58,14 +57,8 @@ PER_PAGE = 25
 @bp.app_context_processor
 def _audit_frame() -> dict[str, Any]:
     def can_audit() -> bool:
-        if "can_audit" not in g:
-            try:
-                person = current_person()
-                with read_session(db()) as s:
-                    g.can_audit = person is not None and access.is_auditor(s, person)
-            except Exception:  # noqa: BLE001 - an error page renders even without a database
-                g.can_audit = False
-        return g.can_audit
+        actor = current_actor()
+        return actor is not None and actor.is_auditor
 
     return {"can_audit": can_audit}
 

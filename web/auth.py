@@ -24,8 +24,9 @@ from flask import (
 )
 
 from approvals.core.errors import NotFound
+from approvals.core.policy import Actor
 from approvals.store.db import read_session
-from approvals.store.directory import check_password, find_person
+from approvals.store.directory import check_password, find_person, roles_of
 from approvals.store.models import Person
 from web import i18n
 from web.context import db
@@ -50,6 +51,25 @@ def current_person() -> Person | None:
             person = None
     g.page_person = person
     return person
+
+
+def current_actor() -> Actor | None:
+    """The logged-in person as the policy sees them (their roles read once per request), or
+    None; also None when the database cannot be reached, so that an error page still renders
+    its navigation."""
+    cached = g.get("page_actor", _UNSET)
+    if cached is not _UNSET:
+        return cached
+    try:
+        person = current_person()
+        actor = None
+        if person is not None:
+            with read_session(db()) as s:
+                actor = Actor.of(person.id, roles_of(s, person.id))
+    except Exception:  # noqa: BLE001 - an error page renders even without a database
+        actor = None
+    g.page_actor = actor
+    return actor
 
 
 def current_locale() -> str:

@@ -18,14 +18,10 @@ import math
 import re
 from typing import Any
 
-from flask import Blueprint, g, request
+from flask import Blueprint, request
 
-from approvals.core.policy import Actor
-from approvals.store.db import read_session
-from approvals.store.directory import roles_of
 from mail.config import MailSettings
-from web.auth import current_person
-from web.context import db
+from web.auth import current_actor
 
 bp = Blueprint("mail", __name__)
 DEV_PER_PAGE = 100
@@ -41,15 +37,8 @@ def _mail_frame() -> dict[str, Any]:
     """``can_read_mail_log()`` and ``dev_mail_on()`` for the navigation."""
 
     def can_read_mail_log() -> bool:
-        if "can_read_mail_log" not in g:
-            try:
-                person = current_person()
-                with read_session(db()) as s:
-                    g.can_read_mail_log = person is not None and Actor.of(
-                        person.id, roles_of(s, person.id)).is_admin
-            except Exception:  # noqa: BLE001 - an error page renders even without a database
-                g.can_read_mail_log = False
-        return g.can_read_mail_log
+        actor = current_actor()
+        return actor is not None and actor.is_admin
 
     def dev_mail_on() -> bool:
         try:
