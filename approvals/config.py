@@ -9,6 +9,7 @@
 | SIGNOFF_TRAILS_DIR     | <var>/trails (signed trails, exports)    |
 | SIGNOFF_TSA_URL        | (none) time-stamping authority for trails|
 | SIGNOFF_PROCESS_DIRS   | (none) extra folders of process files    |
+| SIGNOFF_LOCALE         | en: the language of signed trails (ru)   |
 | SIGNOFF_BASE_URL       | http://127.0.0.1:<PORT>                  |
 | PORT                   | 5000                                     |
 | SIGNOFF_WEB_PORT       | PORT (what ``signoff web`` listens on;   |
@@ -22,6 +23,8 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+
+from approvals.texts import normalize
 
 
 def var_dir() -> Path:
@@ -39,6 +42,12 @@ def trails_dir() -> Path:
     """Where signed trails (``ab/cd/<sha256>.pdf``) and exports are stored:
     ``SIGNOFF_TRAILS_DIR``, else ``<var>/trails``."""
     return Path(os.environ.get("SIGNOFF_TRAILS_DIR") or var_dir() / "trails").resolve()
+
+
+def organisation_locale() -> str:
+    """The organisation's language, in which trails are written: ``SIGNOFF_LOCALE`` (``en``
+    unless ``ru``)."""
+    return normalize(os.environ.get("SIGNOFF_LOCALE"))
 
 
 def base_url() -> str:

@@ -37,16 +37,16 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlmodel import Session, select
 
+from approvals import present, texts
 from approvals.core.engine import DECIDED, OPEN, REVISION_TASK
 from approvals.core.errors import StoredFileProblem
 from approvals.core.model import Process
 from approvals.store import queries
 from approvals.store.models import Blob, Document, Notification, Person, Task, Trail
-from mail import i18n, tokens
+from approvals.texts.formats import format_size, format_time
+from mail import tokens, wording
 from mail.config import MailSettings
 from mail.words import ANSWERS, REPLY_MARKER, answer_words, suggested
-from web import i18n as pages
-from web import present
 
 TEMPLATES = Path(__file__).with_name("templates")
 #: Templates whose mail asks for an answer (when the task is still open and has a token).
@@ -87,18 +87,18 @@ def notification_mail(session: Session, note: Notification, *, settings: MailSet
     if person is None:
         raise LookupError(f"notification {note.id}: person {note.person_id} not found")
     instance = queries.get_instance(session, note.instance_id or note.params.get("instance"))
-    locale = i18n.normalize(person.locale)
+    locale = texts.normalize(person.locale)
     base_url = base_url.rstrip("/")
     process = queries.process_of(session, instance)
     view = queries.instance_view(session, instance, locale)
     task = session.get(Task, note.task_id) if note.task_id else None
-    title = i18n.one_line(instance.title or note.params.get("title") or view["process"]["name"])
-    subject = i18n.subject(note.template, instance.id, title, locale)
+    title = wording.one_line(instance.title or note.params.get("title") or view["process"]["name"])
+    subject = wording.subject(note.template, instance.id, title, locale)
     context: dict[str, Any] = {
-        "locale": locale, "t": partial(i18n.t, locale=locale), "subject": subject,
+        "locale": locale, "t": partial(wording.t, locale=locale), "subject": subject,
         "instance_url": f"{base_url}/instances/{instance.id}",
-        "footer": [i18n.t("footer.why", locale, process=view["process"]["name"],
-                          id=instance.id), i18n.t("footer.auto", locale)],
+        "footer": [wording.t("footer.why", locale, process=view["process"]["name"],
+                          id=instance.id), wording.t("footer.auto", locale)],
     }
     answering = (token is not None and task is not None and task.state == OPEN
                  and task.assignee_id == person.id)
@@ -145,24 +145,24 @@ def _task_context(session: Session, note: Notification, task: Task, person: Pers
     for verdict in verdicts:
         word = suggested(verdict, locale) if verdict in ANSWERS else verdict
         others = answer_words(verdict, locale)[1:] if verdict in ANSWERS else ()
-        answers.append({"verdict": verdict, "word": word, "label": pages.verdict(verdict, locale),
+        answers.append({"verdict": verdict, "word": word, "label": texts.verdict(verdict, locale),
                         "also": ", ".join(others), "primary": verdict != "send_back",
                         "mailto": mailto(reply_address, f"Re: {subject}", word),
                         "answer_url": f"{task_url}/answer/{verdict}"})
     names = present.Names(session)
-    names.load_emails(present.emails_in(process, view["fields"]))
+    names.load(emails=present.emails_in(process, view["fields"]))
     summary = _summary(view, title, stage, locale)
     if task.deadline:
-        summary.append((i18n.t("summary.deadline", locale), pages.format_time(task.deadline)))
+        summary.append((wording.t("summary.deadline", locale), format_time(task.deadline)))
     timeline = present.timeline(view, process, locale, names)
     earlier = max(0, len(timeline) - MAX_TIMELINE)
     marker = REPLY_MARKER.get(locale) or REPLY_MARKER["en"]
     return {
         "marker": f"— {marker} —", "marker_text": marker,
-        "lead": i18n.t(f"lead.{template}", locale, title=title, stage=stage),
-        "asked": i18n.t("ask.revision", locale) if revision else i18n.t(
-            "ask.decide", locale, verdicts=i18n.t("word.or", locale).join(
-                i18n.quoted(a["label"], locale) for a in answers)),
+        "lead": wording.t(f"lead.{template}", locale, title=title, stage=stage),
+        "asked": wording.t("ask.revision", locale) if revision else wording.t(
+            "ask.decide", locale, verdicts=wording.t("word.or", locale).join(
+                wording.quoted(a["label"], locale) for a in answers)),
         "summary": summary,
         "sent_back": _sent_back(session, task, note) if revision else [],
         "answers": answers,
@@ -170,12 +170,12 @@ def _task_context(session: Session, note: Notification, task: Task, person: Pers
         "attach": revision and any(f.type == "file" for f in process.fields),
         "task_url": task_url,
         "web_links": [*((a["label"], a["answer_url"]) for a in answers),
-                      (i18n.t("how.task_page", locale), task_url)],
+                      (wording.t("how.task_page", locale), task_url)],
         "sender_email": person.email,
         "fields": [(row["label"], ", ".join(row["entries"]) or row["text"])
                    for row in present.field_rows(process, view["fields"], view["documents"],
                                                  locale, names)],
-        "timeline": [{"at": pages.format_time(row["at"]), "actor": row["actor"],
+        "timeline": [{"at": format_time(row["at"]), "actor": row["actor"],
                       "text": row["text"], "comment": row["comment"]}
                      for row in timeline[earlier:]],
         "earlier": earlier,
@@ -190,28 +190,28 @@ def _notice_context(note: Notification, task: Task | None, person: Person, proce
     lines, links = [], []
     if note.template == "task_overdue_initiator" and task is not None:
         assignee = _view_person(view, task.assignee_id)
-        lines.append(i18n.t("notice.overdue", locale, name=assignee,
-                            deadline=pages.format_time(task.deadline) or "—"))
+        lines.append(wording.t("notice.overdue", locale, name=assignee,
+                            deadline=format_time(task.deadline) or "—"))
     own_task = task is not None and task.assignee_id == person.id
     if own_task and task.state == OPEN:
-        links.append((i18n.t("how.task_page", locale), f"{base_url}/tasks/{task.id}"))
+        links.append((wording.t("how.task_page", locale), f"{base_url}/tasks/{task.id}"))
     elif own_task and note.template in TASK_TEMPLATES:
         if task.state == DECIDED:
-            lines.append(pages.t("task.already_decided", locale,
+            lines.append(texts.t("task.already_decided", locale,
                                  name=_view_person(view, task.decided_by_id),
-                                 when=pages.format_time(task.closed_at),
-                                 verdict=pages.verdict(task.verdict, locale, past=True)))
+                                 when=format_time(task.closed_at),
+                                 verdict=texts.verdict(task.verdict, locale, past=True)))
         else:
-            reason = pages.state("close_reason", task.close_reason, locale) or \
-                pages.state("task_state", task.state, locale)
-            lines.append(i18n.t("notice.task_closed", locale, reason=reason))
-    links.append((i18n.t("notice.open_instance", locale), f"{base_url}/instances/{view['id']}"))
+            reason = texts.term("close_reason", task.close_reason, locale) or \
+                texts.term("task_state", task.state, locale)
+            lines.append(wording.t("notice.task_closed", locale, reason=reason))
+    links.append((wording.t("notice.open_instance", locale), f"{base_url}/instances/{view['id']}"))
     summary = _summary(view, title, stage if view["status"] == "running" else "", locale)
-    summary.append((i18n.t("summary.status", locale),
-                    pages.state("instance_state", view["status"], locale)))
+    summary.append((wording.t("summary.status", locale),
+                    texts.term("instance_state", view["status"], locale)))
     own = f"notice.lead.{note.template}"  # a lead the mail words its own way
-    lead = (i18n.t(own, locale, title=title, stage=stage) if own in i18n.TEXTS else
-            pages.notification_text(note.template, dict(note.params, title=title), locale,
+    lead = (wording.t(own, locale, title=title, stage=stage) if texts.own(own, "mail") else
+            texts.notification_text(note.template, dict(note.params, title=title), locale,
                                     stage))
     return {"lead": lead, "summary": summary, "lines": lines, "links": links}
 
@@ -227,16 +227,16 @@ def _view_person(view: dict, person_id: int | None) -> str:
 
 
 def _summary(view: dict, title: str, stage: str, locale: str) -> list[tuple[str, str]]:
-    rows = [(i18n.t("summary.process", locale),
-             i18n.t("summary.process_value", locale, name=view["process"]["name"],
+    rows = [(wording.t("summary.process", locale),
+             wording.t("summary.process_value", locale, name=view["process"]["name"],
                     version=view["process"]["version"])),
-            (i18n.t("summary.number", locale),
-             i18n.t("summary.number_value", locale, id=view["id"])),
-            (i18n.t("summary.title", locale), title),
-            (i18n.t("summary.initiator", locale),
+            (wording.t("summary.number", locale),
+             wording.t("summary.number_value", locale, id=view["id"])),
+            (wording.t("summary.title", locale), title),
+            (wording.t("summary.initiator", locale),
              view["initiator"]["name"] if view["initiator"] else "")]
     if stage:
-        rows.insert(3, (i18n.t("summary.stage", locale), stage))
+        rows.insert(3, (wording.t("summary.stage", locale), stage))
     return rows
 
 
@@ -248,7 +248,7 @@ def _sent_back(session: Session, task: Task, note: Notification) -> list[dict[st
                         .order_by(Task.closed_at, Task.id)).all()
     people = {p.id: p.name for p in session.exec(select(Person).where(
         Person.id.in_([r.decided_by_id for r in rows if r.decided_by_id])))} if rows else {}
-    items = [{"name": people.get(r.decided_by_id, ""), "when": pages.format_time(r.closed_at),
+    items = [{"name": people.get(r.decided_by_id, ""), "when": format_time(r.closed_at),
               "comment": r.comment} for r in rows]
     if not items and note.params.get("comment"):
         items.append({"name": "", "when": "", "comment": str(note.params["comment"])})
@@ -275,9 +275,9 @@ def _documents(session: Session, process: Process, view: dict, settings: MailSet
                 attached = True
         rows.append({"attached": attached,
                      "url": f"{base_url}/documents/{doc['id']}",
-                     "line": i18n.t("docs.line", locale, filename=doc["filename"],
+                     "line": wording.t("docs.line", locale, filename=doc["filename"],
                                     version=doc["version"],
-                                    size=pages.format_size(doc["size"], locale),
+                                    size=format_size(doc["size"], locale),
                                     sha256=doc["sha256"][:SHA_PREFIX])})
     return files, rows
 
@@ -287,7 +287,7 @@ def _trail(session: Session, note: Notification, settings: MailSettings, base_ur
            locale: str) -> tuple[Attachment | None, str | None, tuple[str, str]]:
     """The signed trail attached (with a line saying so) when its file is at hand and at most
     five times ``attach_max_bytes``; otherwise the link to download it."""
-    link = (i18n.t("notice.trail_link", locale), f"{base_url}/instances/{instance_id}/trail.pdf")
+    link = (wording.t("notice.trail_link", locale), f"{base_url}/instances/{instance_id}/trail.pdf")
     trail_id = note.params.get("trail")
     trail = session.get(Trail, trail_id) if trail_id else None
     if trail is None or trail.instance_id != instance_id or trails_dir is None \
@@ -301,7 +301,7 @@ def _trail(session: Session, note: Notification, settings: MailSettings, base_ur
     except StoredFileProblem:
         return None, None, link
     filename = access.stored_name(trail)
-    line = i18n.t("notice.trail_attached", locale, filename=filename,
+    line = wording.t("notice.trail_attached", locale, filename=filename,
                   sha256=trail.sha256[:SHA_PREFIX])
     return Attachment(filename, "application/pdf", data), line, link
 
@@ -318,25 +318,25 @@ def explanation_mail(*, settings: MailSettings, base_url: str, to: str, name: st
     to do, in their language, threaded under their message. It never carries their email.
 
     ``references`` are the References of their message; ``in_reply_to`` is its Message-ID."""
-    locale, name = i18n.normalize(locale), name or ""
+    locale, name = texts.normalize(locale), name or ""
     base_url = base_url.rstrip("/")
     params = dict(params or {})
-    happened, todo = i18n.explanation(reason, params, locale)
+    happened, todo = wording.explanation(reason, params, locale)
     task_url = params.get("task_url") or (f"{base_url}/tasks/{params['task']}"
                                           if params.get("task") else None)
     if reason == "expired" and task_url:
-        links = [(i18n.t("how.task_page", locale), task_url)]
+        links = [(wording.t("how.task_page", locale), task_url)]
     else:
-        links = [] if reason in _NO_LINK else [(i18n.t("explain.your_tasks", locale),
+        links = [] if reason in _NO_LINK else [(wording.t("explain.your_tasks", locale),
                                                 f"{base_url}/")]
-    reply_subject = i18n.reply_subject(subject, locale)
+    reply_subject = wording.reply_subject(subject, locale)
     context = {
-        "locale": locale, "t": partial(i18n.t, locale=locale), "subject": reply_subject,
-        "greeting": i18n.t("explain.greeting", locale, name=i18n.one_line(name))
-        if name.strip() else i18n.t("explain.greeting_plain", locale),
-        "lines": [happened, i18n.t("explain.nothing_changed", locale)],
+        "locale": locale, "t": partial(wording.t, locale=locale), "subject": reply_subject,
+        "greeting": wording.t("explain.greeting", locale, name=wording.one_line(name))
+        if name.strip() else wording.t("explain.greeting_plain", locale),
+        "lines": [happened, wording.t("explain.nothing_changed", locale)],
         "todo": todo, "links": links,
-        "footer": [i18n.t("explain.once", locale), i18n.t("footer.auto", locale)],
+        "footer": [wording.t("explain.once", locale), wording.t("footer.auto", locale)],
     }
     thread = [r.strip() for r in references or [] if r and _MESSAGE_ID.match(r.strip())]
     parent = in_reply_to.strip() if in_reply_to and _MESSAGE_ID.match(in_reply_to.strip()) \
@@ -412,7 +412,7 @@ def _set_unstructured(message: EmailMessage, name: str, value: str) -> None:
 
 
 def _address(name: str, address: str) -> Address:
-    return Address(display_name=i18n.one_line(name or "", 200), addr_spec=address.strip())
+    return Address(display_name=wording.one_line(name or "", 200), addr_spec=address.strip())
 
 
 def _stage_name(process: Process, key: str, locale: str) -> str:

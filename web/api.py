@@ -53,10 +53,11 @@ from werkzeug.routing import IntegerConverter
 from approvals import service
 from approvals.config import trails_dir
 from approvals.core.errors import NotFound
+from approvals.core.model import LOCALES
 from approvals.dispatch import kick
 from approvals.store import queries
 from approvals.store.db import read_session
-from approvals.store.directory import LOCALES, find_person, person_for_token
+from approvals.store.directory import find_person, person_for_token
 from approvals.store.models import Blob, Document
 from approvals.trail import access
 from approvals.trail import export as exports

@@ -37,7 +37,7 @@ from flask import (
     url_for,
 )
 
-from approvals import dispatch
+from approvals import dispatch, texts
 from approvals.config import keys_dir, trails_dir
 from approvals.core.errors import FormInvalid, KeyProblem
 from approvals.store import queries, registry
@@ -45,7 +45,6 @@ from approvals.store.db import read_session
 from approvals.store.models import Person
 from approvals.trail import access, load_certificates
 from approvals.trail import export as exports
-from web import i18n
 from web.auth import current_actor, current_locale, current_person, login_required
 from web.context import db, utcnow
 
@@ -107,7 +106,7 @@ def _date(value: str | None, name: str, errors: dict[str, str], locale: str) -> 
     try:
         return date.fromisoformat(value)
     except ValueError:
-        errors[name] = i18n.t("audit.bad_date", locale)
+        errors[name] = texts.t("audit.bad_date", locale)
         return None
 
 
@@ -224,10 +223,10 @@ def create_export():
     try:
         created = exports.create(db(), current_person().id, raw, utcnow())
     except FormInvalid as error:
-        messages = {name: i18n.field_error(code, params, locale)
+        messages = {name: texts.field_error(code, params, locale)
                     for name, (code, params) in error.errors.items()}
         return _audit_page(400, export_values=raw, export_errors=messages,
-                           export_notice=i18n.t("audit.export_invalid", locale))
+                           export_notice=texts.t("audit.export_invalid", locale))
     enqueue_export(created.id)
     return redirect(url_for(".export_page", export_id=created.id), 303)
 
@@ -243,8 +242,8 @@ def _export_view(export_id: int) -> dict[str, Any]:
                     registry.latest(s, process)).name.get(locale)
             except Exception:  # noqa: BLE001 - a process since removed keeps its id
                 item["process_name"] = process
-    item["state_text"] = i18n.t(f"export.state.{item['state']}", locale)
-    item["progress_text"] = i18n.t("export.progress", locale, **item["progress"])
+    item["state_text"] = texts.t(f"export.state.{item['state']}", locale)
+    item["progress_text"] = texts.t("export.progress", locale, **item["progress"])
     item["finished"] = item["state"] in ("done", "failed")
     item["download_url"] = (url_for(".export_download", export_id=export_id)
                             if item["state"] == "done" else None)

@@ -23,12 +23,12 @@ from flask import (
     url_for,
 )
 
+from approvals import texts
 from approvals.core.errors import NotFound
 from approvals.core.policy import Actor
 from approvals.store.db import read_session
 from approvals.store.directory import check_password, find_person, roles_of
 from approvals.store.models import Person
-from web import i18n
 from web.context import db
 
 bp = Blueprint("auth", __name__)
@@ -76,11 +76,11 @@ def current_locale() -> str:
     """The person's language; before login the ``lang`` parameter, else Accept-Language."""
     person = g.get("page_person", None)
     if person is not None:
-        return i18n.normalize(person.locale)
+        return texts.normalize(person.locale)
     chosen = request.args.get("lang")
-    if chosen in i18n.LOCALES:
+    if chosen in texts.LOCALES:
         return chosen
-    return request.accept_languages.best_match(i18n.LOCALES) or i18n.DEFAULT_LOCALE
+    return request.accept_languages.best_match(texts.LOCALES) or texts.DEFAULT_LOCALE
 
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -131,8 +131,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    locale = i18n.normalize(current_person().locale) if current_person() else None
+    locale = texts.normalize(current_person().locale) if current_person() else None
     session.clear()
     g.page_person = None
-    flash(i18n.t("logout.done", locale or current_locale()), "info")
+    flash(texts.t("logout.done", locale or current_locale()), "info")
     return redirect(url_for("auth.login", lang=locale), 303)

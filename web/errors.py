@@ -29,7 +29,7 @@ def init_app(app: Flask) -> None:
         if _wants_json():
             body = {"error": error.code, "message": str(error)}
             if isinstance(error, FormInvalid):
-                from web.i18n import field_error
+                from approvals.texts import field_error
 
                 body["fields"] = {name: {"code": code, "message": field_error(code, params,
                                                                              "en")}

@@ -26,7 +26,7 @@ from jinja2 import pass_context
 from sqlmodel import select
 from werkzeug.routing import IntegerConverter
 
-from approvals import service
+from approvals import present, service, texts
 from approvals.core import policy
 from approvals.core.errors import (
     AlreadyDecided,
@@ -44,8 +44,9 @@ from approvals.store import queries, registry
 from approvals.store.db import read_session
 from approvals.store.directory import roles_of
 from approvals.store.models import Blob, Document, Instance, Task
+from approvals.texts import formats
 from approvals.trail.access import current_trail, trails_of
-from web import i18n, present
+from web import forms
 from web.auth import current_locale, current_person, login_required
 from web.context import db, utcnow
 
@@ -82,45 +83,45 @@ def _frame() -> dict[str, Any]:
         person = current_person()
     except Exception:  # noqa: BLE001 - an error page must render even without a database
         person = None
-    locale = i18n.normalize(person.locale) if person else current_locale()
+    locale = texts.normalize(person.locale) if person else current_locale()
 
     def translate(key: str, **params: Any) -> str:
-        return i18n.t(key, locale, **params)
+        return texts.t(key, locale, **params)
 
-    return {"person": person, "locale": locale, "t": translate, "widget": present.widget}
+    return {"person": person, "locale": locale, "t": translate, "widget": forms.widget}
 
 
 @bp.app_template_filter("t")
 @pass_context
 def _t(context, key: str, **params: Any) -> str:
-    return i18n.t(key, context.get("locale", i18n.DEFAULT_LOCALE), **params)
+    return texts.t(key, context.get("locale", texts.DEFAULT_LOCALE), **params)
 
 
 @bp.app_template_filter("when")
 def _when(value) -> str:
-    return i18n.format_time(value)
+    return formats.format_time(value)
 
 
 @bp.app_template_filter("size")
 @pass_context
 def _size(context, value) -> str:
-    return i18n.format_size(value, context.get("locale", i18n.DEFAULT_LOCALE))
+    return formats.format_size(value, context.get("locale", texts.DEFAULT_LOCALE))
 
 
 @bp.app_template_filter("verdict")
 @pass_context
 def _verdict(context, value, past: bool = False) -> str:
-    return i18n.verdict(value, context.get("locale", i18n.DEFAULT_LOCALE), past)
+    return texts.verdict(value, context.get("locale", texts.DEFAULT_LOCALE), past)
 
 
 @bp.app_template_filter("state")
 @pass_context
 def _state(context, value, kind: str) -> str:
-    return i18n.state(kind, value, context.get("locale", i18n.DEFAULT_LOCALE))
+    return texts.term(kind, value, context.get("locale", texts.DEFAULT_LOCALE))
 
 
 def _field_errors(error: FormInvalid, locale: str) -> dict[str, str]:
-    return {name: i18n.field_error(code, params, locale)
+    return {name: texts.field_error(code, params, locale)
             for name, (code, params) in error.errors.items()}
 
 
@@ -162,7 +163,7 @@ def _notification_text(s, note, locale: str) -> str:
         instance = s.get(Instance, note.instance_id)
         if instance is not None:
             stage = _stage_name(queries.process_of(s, instance), note.params["stage"], locale)
-    return i18n.notification_text(note.template, note.params, locale, stage)
+    return texts.notification_text(note.template, note.params, locale, stage)
 
 
 # ---------------------------------------------------------------------------- starting
@@ -182,19 +183,19 @@ def start(process_id: str):
     person, locale = current_person(), current_locale()
     with read_session(db()) as s:
         process = registry.definition(registry.latest(s, process_id))
-        people = present.directory_choices(s)
+        people = forms.directory_choices(s)
     if request.method == "GET":
         return render_template("start.html", process=process, values={}, errors={},
                                people=people)
-    raw = present.raw_from_request(process, request.form, request.files)
+    raw = forms.raw_from_request(process, request.form, request.files)
     try:
         result = service.start(db(), process_id, person.id, raw, utcnow(), channel="web")
     except FormInvalid as error:
         return render_template("start.html", process=process, errors=_field_errors(error,
-                               locale), values=present.submitted_values(request.form),
+                               locale), values=forms.submitted_values(request.form),
                                people=people), 400
     kick(result.outbox_ids)
-    flash(i18n.t("flash.started", locale), "success")
+    flash(texts.t("flash.started", locale), "success")
     return redirect(url_for(".instance", instance_id=result.instance_id), 303)
 
 
@@ -214,14 +215,14 @@ def _task_page(task_id: int, status: int = 200, **extra: Any):
         row, instance = queries.get_task(s, task_id)
         queries.require_reader(s, instance, person)
         context = _instance_context(s, instance, person, locale)
-        people = present.directory_choices(s)
+        people = forms.directory_choices(s)
     view = context["view"]
     task_view = next(t for t in view["tasks"] if t["id"] == task_id)
     revision = task_view["kind"] == "revision"
     editable = task_view["state"] == "open" and task_view["assignee"]["id"] == person.id
     values = extra.pop("values", None)
     if values is None:
-        values = present.form_values(context["process"], view["fields"])
+        values = forms.form_values(context["process"], view["fields"])
     return render_template("task.html", task=task_view, revision=revision, editable=editable,
                            values=values, errors=extra.pop("errors", {}), people=people,
                            comment=extra.pop("comment", ""),
@@ -249,18 +250,18 @@ def decide(task_id: int):
                                 channel="web")
     except AlreadyDecided as error:
         at = error.params.get("at")
-        notice = i18n.t("task.already_decided", locale, name=error.params.get("by", ""),
-                        when=i18n.format_time(at, locale),
-                        verdict=i18n.verdict(error.params.get("verdict"), locale, past=True))
+        notice = texts.t("task.already_decided", locale, name=error.params.get("by", ""),
+                        when=formats.format_time(at, locale),
+                        verdict=texts.verdict(error.params.get("verdict"), locale, past=True))
         return _task_page(task_id, 409, notice=notice)
     except CommentRequired:
-        return _task_page(task_id, 400, comment=comment, comment_error=i18n.t(
+        return _task_page(task_id, 400, comment=comment, comment_error=texts.t(
             "error.comment_required", locale))
     except (TaskClosed, InstanceClosed, VerdictNotAllowed, ConcurrentUpdate) as error:
         return _task_page(task_id, error.status, comment=comment,
-                          notice=i18n.error_message(error.code, locale))
+                          notice=texts.error_message(error.code, locale))
     kick(result.outbox_ids)
-    flash(i18n.t("flash.decided", locale, verdict=i18n.verdict(verdict, locale)), "success")
+    flash(texts.t("flash.decided", locale, verdict=texts.verdict(verdict, locale)), "success")
     return redirect(url_for(".instance", instance_id=result.instance_id), 303)
 
 
@@ -282,7 +283,7 @@ def _instance_context(s, instance: Instance, person, locale: str) -> dict[str, A
         rounds = latest.get(stage["key"], [])
         stage["people"] = rounds.count(max(rounds)) if rounds else 0
     names = present.Names(s)
-    names.load_emails(present.emails_in(process, view["fields"]))
+    names.load(emails=present.emails_in(process, view["fields"]))
     my_open = [t for t in view["tasks"] if t["state"] == "open"
                and t["assignee"] and t["assignee"]["id"] == person.id]
     trail = current_trail(s, instance)
@@ -323,11 +324,11 @@ def withdraw(instance_id: int):
     person, locale = current_person(), current_locale()
     reason = request.form.get("reason", "")
     if not request.form.get("confirm"):
-        return _instance_page(instance_id, 400, withdraw_error=i18n.t(
+        return _instance_page(instance_id, 400, withdraw_error=texts.t(
             "instance.withdraw_unconfirmed", locale), reason=reason)
     result = service.withdraw(db(), instance_id, person.id, reason, utcnow(), channel="web")
     kick(result.outbox_ids)
-    flash(i18n.t("flash.withdrawn", locale), "success")
+    flash(texts.t("flash.withdrawn", locale), "success")
     return redirect(url_for(".instance", instance_id=instance_id), 303)
 
 
@@ -339,22 +340,22 @@ def reopen(instance_id: int):
     reason, stage = request.form.get("reason", ""), request.form.get("stage") or None
     kept = {"reopen_reason": reason, "reopen_stage": stage}
     if not request.form.get("confirm"):
-        return _instance_page(instance_id, 400, reopen_error=i18n.t(
+        return _instance_page(instance_id, 400, reopen_error=texts.t(
             "instance.reopen_unconfirmed", locale), **kept)
     try:
         result = service.reopen(db(), instance_id, person.id, reason, utcnow(), stage=stage,
                                 channel="web")
     except CommentRequired:
-        return _instance_page(instance_id, 400, reopen_error=i18n.t(
+        return _instance_page(instance_id, 400, reopen_error=texts.t(
             "instance.reopen_reason_required", locale), **kept)
     except TransitionNotAllowed as refusal:
         key = ("instance.reopen_trail_pending" if refusal.params.get("why") == "trail_pending"
                else "error.transition_not_allowed")
-        return _instance_page(instance_id, 409, reopen_error=i18n.t(key, locale), **kept)
+        return _instance_page(instance_id, 409, reopen_error=texts.t(key, locale), **kept)
     kick(result.outbox_ids)
     with read_session(db()) as s:
         process = queries.process_of(s, queries.get_instance(s, instance_id))
-    flash(i18n.t("flash.reopened", locale,
+    flash(texts.t("flash.reopened", locale,
                  stage=process.status(result.stage).name.get(locale)), "success")
     return redirect(url_for(".instance", instance_id=instance_id), 303)
 
@@ -367,7 +368,7 @@ def resubmit(instance_id: int):
         row = queries.get_instance(s, instance_id)
         queries.require_reader(s, row, person)
         process = queries.process_of(s, row)
-    raw = present.raw_from_request(process, request.form, request.files, partial=True)
+    raw = forms.raw_from_request(process, request.form, request.files, partial=True)
     comment = request.form.get("_comment", "")
     try:
         result = service.resubmit(db(), instance_id, person.id, raw, comment, utcnow(),
@@ -377,14 +378,14 @@ def resubmit(instance_id: int):
         if task_id is None:
             raise
         return _task_page(task_id, 400, errors=_field_errors(error, locale),
-                          values=present.submitted_values(request.form), comment=comment)
+                          values=forms.submitted_values(request.form), comment=comment)
     except (TransitionNotAllowed, InstanceClosed, ConcurrentUpdate) as error:
         task_id = _open_revision_task(instance_id)
         if task_id is None:
             raise
-        return _task_page(task_id, error.status, notice=i18n.error_message(error.code, locale))
+        return _task_page(task_id, error.status, notice=texts.error_message(error.code, locale))
     kick(result.outbox_ids)
-    flash(i18n.t("flash.resubmitted", locale), "success")
+    flash(texts.t("flash.resubmitted", locale), "success")
     return redirect(url_for(".instance", instance_id=instance_id), 303)
 
 
@@ -420,12 +421,12 @@ def render_error(status: int, message: str, code: str | None):
     try:
         locale = current_locale()
     except Exception:  # noqa: BLE001 - the error page must render even without a database
-        locale = i18n.DEFAULT_LOCALE
+        locale = texts.DEFAULT_LOCALE
     if code is None and status == 400 and "CSRF" in (message or ""):
         code = "csrf"
-    text = i18n.error_message(code, locale)
+    text = texts.error_message(code, locale)
     if text is None:
-        text = message if locale == "en" and message else i18n.t(f"http.{status}", locale)
+        text = message if locale == "en" and message else texts.t(f"http.{status}", locale)
         if text == f"http.{status}":
             text = message or str(status)
     detail = message if locale == "en" and message and message != text else ""

@@ -23,6 +23,9 @@ FIELD_TYPES = ("text", "number", "money", "date", "date_range", "person", "peopl
                "file", "boolean")
 ASSIGNEE_KINDS = ("person", "role", "manager", "field", "initiator")
 RESTART_MODES = ("first", "same")
+#: The languages people read Signoff in; a :class:`Label` has a text for each.
+LOCALES = ("en", "ru")
+DEFAULT_LOCALE = "en"
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,10 @@ import hashlib
 import io
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -18,10 +20,10 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from approvals.core.errors import ImportFailed, NotFound
+from approvals.core.model import LOCALES
 from approvals.store.models import ApiToken, Person, PersonAlias, PersonRole
 
 HEADER = ["email", "name", "locale", "manager_email", "department", "roles", "aliases"]
-LOCALES = ("en", "ru")
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 _ROLE = re.compile(r"^[a-z][a-z0-9_-]*$")
 _hasher = PasswordHasher()
@@ -75,6 +77,46 @@ class DbDirectory:
             return None
         self._active[row[0]] = bool(row[1])
         return row[0]
+
+
+class People:
+    """People by id and by email, each looked up once: a view or a page names many people and
+    reads them in one query per batch (:meth:`load`), anyone else on first use."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._by_id: dict[int, Person | None] = {}
+        self._by_email: dict[str, Person | None] = {}
+
+    def load(self, ids: Iterable[Any] = (), emails: Iterable[Any] = ()) -> None:
+        wanted = {i for i in ids if isinstance(i, int) and i not in self._by_id}
+        if wanted:
+            self._keep(self.session.exec(select(Person).where(Person.id.in_(wanted))))
+        addresses = {e for e in emails if isinstance(e, str) and e not in self._by_email}
+        if addresses:
+            self._keep(self.session.exec(select(Person).where(Person.email.in_(addresses))))
+
+    def _keep(self, people: Iterable[Person]) -> None:
+        for person in people:
+            self._by_id[person.id] = person
+            self._by_email[person.email] = person
+
+    def get(self, person_id: int | None) -> Person | None:
+        if not isinstance(person_id, int):
+            return None
+        if person_id not in self._by_id:
+            self._by_id[person_id] = self.session.get(Person, person_id)
+        return self._by_id[person_id]
+
+    def with_email(self, email: str) -> Person | None:
+        if email not in self._by_email:
+            self._by_email[email] = self.session.exec(
+                select(Person).where(Person.email == email)).first()
+        return self._by_email[email]
+
+    def known(self) -> list[Person]:
+        """Everyone looked up so far."""
+        return list({p.id: p for p in self._by_id.values() if p is not None}.values())
 
 
 def find_person(session: Session, email: str) -> Person:

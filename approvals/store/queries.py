@@ -18,7 +18,7 @@ from approvals.core.errors import Forbidden, NotFound
 from approvals.core.model import REVISION, Process
 from approvals.core.policy import Actor, may_read
 from approvals.store import registry
-from approvals.store.directory import roles_of
+from approvals.store.directory import People, roles_of
 from approvals.store.models import (
     AuditEvent,
     Document,
@@ -42,24 +42,17 @@ def person_ref(person: Person | None) -> dict[str, Any] | None:
 
 
 class _People:
-    """Looks people up once per view."""
+    """People as a view names them (``{"id", "name", "email"}``), each looked up once."""
 
     def __init__(self, session: Session) -> None:
-        self.session, self.cache = session, {}
+        self.people = People(session)
 
     def preload(self, person_ids) -> None:
         """Fetch everyone a view will name in one query."""
-        wanted = {p for p in person_ids if p is not None} - set(self.cache)
-        if wanted:
-            for person in self.session.exec(select(Person).where(Person.id.in_(wanted))):
-                self.cache[person.id] = person_ref(person)
+        self.people.load(ids=person_ids)
 
     def __call__(self, person_id: int | None) -> dict[str, Any] | None:
-        if person_id is None:
-            return None
-        if person_id not in self.cache:
-            self.cache[person_id] = person_ref(self.session.get(Person, person_id))
-        return self.cache[person_id]
+        return person_ref(self.people.get(person_id))
 
 
 def process_of(session: Session, instance: Instance) -> Process:

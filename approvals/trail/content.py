@@ -12,16 +12,21 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session, select
 
-from approvals.core.model import FieldSpec, Process
+from approvals import present, texts
+from approvals.core.model import Process
+from approvals.present import Names
 from approvals.store import audit, queries
-from approvals.store.models import Blob, Document, Person, Task
-from approvals.trail.i18n import t, term
+from approvals.store.models import Blob, Document, Task
+from approvals.texts.formats import format_duration, format_moment, format_number
+
+t = partial(texts.t, audience="trail")
+term = partial(texts.term, audience="trail")
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,8 @@ def collect(session: Session, instance_id: int, locale: str, provisional: bool,
     view = queries.instance_view(session, instance, locale)
     if chain.ok:
         view["timeline"] = [e for e in view["timeline"] if e["seq"] <= chain.count]
-    names = _Names(session, _people_ids(view))
+    names = Names(session, disambiguate=True)
+    names.load(ids=_people_ids(view))
     problems: list[str] = []
     if not chain.ok:
         problems.append(t("chain.broken", locale, problem=chain.problem, at=chain.broken_at))
@@ -54,7 +60,7 @@ def collect(session: Session, instance_id: int, locale: str, provisional: bool,
     content = {
         "locale": locale,
         "provisional": provisional,
-        "generated_at": when(generated_at),
+        "generated_at": format_moment(generated_at),
         "instance_id": instance_id,
         "status": view["status"],
         "process_name": view["process"]["name"],
@@ -71,88 +77,11 @@ def collect(session: Session, instance_id: int, locale: str, provisional: bool,
     return content, embedded
 
 
-# ---------------------------------------------------------------------------- formatting
-
-
-def when(value: datetime | str | None) -> str:
-    """A moment in UTC, to the second: ``2026-11-27 14:05:09 UTC``."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return f"{value.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
-
-
-def duration(seconds: float, locale: str) -> str:
-    seconds = max(0, int(seconds))
-    d, rest = divmod(seconds, 86400)
-    h, rest = divmod(rest, 3600)
-    m, s = divmod(rest, 60)
-    if d:
-        return t("duration.days", locale, d=d, h=h, m=m)
-    if h:
-        return t("duration.hours", locale, h=h, m=m)
-    return t("duration.minutes", locale, m=m, s=s)
-
-
-def number(value: Any, locale: str, places: int | None = None) -> str:
-    """Digits grouped the way the reader writes them: 150,000.50 / 150 000,50."""
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    text = f"{amount:,.{places}f}" if places is not None else f"{amount:,}"
-    if locale == "ru":
-        text = text.replace(",", "\u00a0").replace(".", ",")
-    return text
-
-
-class _Names:
-    """People by id, loaded in one query: a name alone, or ``Name <email>`` when two people
-    of the trail share a name. :meth:`participants` lists everyone once, with the address."""
-
-    def __init__(self, session: Session, ids: set[int]) -> None:
-        self.session = session
-        self.people: dict[int, Person] = {}
-        if ids:
-            for person in session.exec(select(Person).where(Person.id.in_(ids))):
-                self.people[person.id] = person
-        counts: dict[str, int] = {}
-        for person in self.people.values():
-            counts[person.name] = counts.get(person.name, 0) + 1
-        self.ambiguous = {name for name, n in counts.items() if n > 1}
-
-    def of_id(self, person_id: Any) -> str:
-        if not isinstance(person_id, int):
-            return "" if person_id is None else str(person_id)
-        person = self.people.get(person_id)
-        if person is None:
-            person = self.people[person_id] = self.session.get(Person, person_id)
-        if person is None:
-            return f"#{person_id}"
-        return f"{person.name} <{person.email}>" if person.name in self.ambiguous \
-            else person.name
-
-    def of_email(self, email: str) -> str:
-        person = next((p for p in self.people.values() if p and p.email == email), None)
-        if person is None:
-            person = self.session.exec(select(Person).where(Person.email == email)).first()
-        return f"{person.name} <{email}>" if person else email
-
-
 def _people_ids(view: dict[str, Any]) -> set[int]:
     ids = {view["initiator"]["id"]} if view["initiator"] else set()
     for task in view["tasks"]:
         ids.update(p["id"] for p in (task["assignee"], task["decided_by"]) if p)
-    for event in view["timeline"]:
-        data = event["data"] or {}
-        if event["actor"]:
-            ids.add(event["actor"]["id"])
-        ids.update(v for v in (data.get("assignee"), data.get("from"), data.get("to"),
-                               data.get("on_behalf_of"), *(data.get("assignees") or []))
-                   if isinstance(v, int))
+    ids.update(i for i in present.people_in(view["timeline"]) if isinstance(i, int))
     ids.update(d["uploaded_by"]["id"] for d in view["documents"] if d["uploaded_by"])
     return ids
 
@@ -160,7 +89,7 @@ def _people_ids(view: dict[str, Any]) -> set[int]:
 # ---------------------------------------------------------------------------- sections
 
 
-def _summary(view: dict, process: Process, locale: str, names: _Names,
+def _summary(view: dict, process: Process, locale: str, names: Names,
              generated_at: datetime) -> list[tuple[str, str]]:
     if view["status"] == "completed":
         outcome = t("outcome.completed", locale)
@@ -180,16 +109,16 @@ def _summary(view: dict, process: Process, locale: str, names: _Names,
         (t("summary.subject", locale), view["title"]),
         (t("summary.initiator", locale),
          f"{initiator['name']} <{initiator['email']}>" if initiator else ""),
-        (t("summary.started", locale), when(view["started_at"])),
-        (t("summary.ended", locale), when(view["ended_at"]) if view["ended_at"]
+        (t("summary.started", locale), format_moment(view["started_at"])),
+        (t("summary.ended", locale), format_moment(view["ended_at"]) if view["ended_at"]
          else t("summary.not_ended", locale)),
         (t("summary.outcome", locale), outcome),
         *_reopenings(view, locale, names),
-        (t("summary.generated", locale), when(generated_at)),
+        (t("summary.generated", locale), format_moment(generated_at)),
     ]
 
 
-def _reopenings(view: dict, locale: str, names: _Names) -> list[tuple[str, str]]:
+def _reopenings(view: dict, locale: str, names: Names) -> list[tuple[str, str]]:
     """A reopened instance says so up front: each reopening, by whom, when and why, and the
     trails issued before it (this trail seals the latest completion)."""
     rows = []
@@ -197,18 +126,18 @@ def _reopenings(view: dict, locale: str, names: _Names) -> list[tuple[str, str]]
         if event["kind"] == "reopened":
             who = names.of_id(event["actor"]["id"]) if event["actor"] else ""
             rows.append((t("summary.reopened", locale),
-                         t("summary.reopened_by", locale, time=when(event["at"]), name=who,
+                         t("summary.reopened_by", locale, time=format_moment(event["at"]), name=who,
                            reason=(event["data"] or {}).get("reason") or "")))
         elif event["kind"] == "trail_issued":
             data = event["data"] or {}
             rows.append((t("summary.earlier_trail", locale),
                          t("summary.earlier_trail_text", locale, trail=data.get("trail", ""),
-                           time=when(event["at"]), sha256=data.get("sha256", ""))))
+                           time=format_moment(event["at"]), sha256=data.get("sha256", ""))))
     return rows
 
 
 def _participants(view: dict, process: Process, locale: str,
-                  names: _Names) -> list[dict[str, str]]:
+                  names: Names) -> list[dict[str, str]]:
     """Everyone who took part, once, with the address that identifies them and their part."""
     parts: dict[int, list[str]] = {}
     if view["initiator"]:
@@ -232,48 +161,23 @@ def _participants(view: dict, process: Process, locale: str,
 
 
 def _fields(process: Process, fields: dict[str, Any], locale: str,
-            names: _Names) -> list[tuple[str, str]]:
+            names: Names) -> list[tuple[str, str]]:
     rows = []
-    for spec in process.fields:
-        value = fields.get(spec.name)
-        if value is None or value == "" or value == []:
-            continue
-        rows.append((spec.label.get(locale), _display(spec, value, locale, names)))
-    declared = {f.name for f in process.fields}
-    for name, value in fields.items():  # values a process sets itself
-        if name not in declared:
-            text = t("common.yes" if value else "common.no", locale) \
-                if isinstance(value, bool) else str(value)
-            rows.append((name, text))
+    for row in present.field_rows(process, fields, [], locale, names):
+        value = row["value"]
+        if row["type"] == "file" and isinstance(value, dict):
+            text = t("fields.file", locale, filename=value.get("filename", ""),
+                     version=value.get("version", ""))
+        elif row["type"] == "people":
+            text = "; ".join(row["entries"])
+        else:
+            text = row["text"]
+        rows.append((row["label"], text))
     return rows
 
 
-def _display(spec: FieldSpec, value: Any, locale: str, names: _Names) -> str:
-    kind = spec.type
-    if kind == "file" and isinstance(value, dict):
-        return t("fields.file", locale, filename=value.get("filename", ""),
-                 version=value.get("version", ""))
-    if kind == "money":
-        amount = number(value, locale, places=2)
-        return f"{amount} {spec.currency}" if spec.currency else amount
-    if kind == "number":
-        return number(value, locale)
-    if kind == "date_range" and isinstance(value, dict):
-        return f"{value.get('start', '')} – {value.get('end', '')}"
-    if kind == "person" and isinstance(value, str):
-        return names.of_email(value)
-    if kind == "people" and isinstance(value, list):
-        return "; ".join(names.of_email(v) for v in value)
-    if kind == "choice":
-        choice = next((c for c in spec.choices if c.value == str(value)), None)
-        return choice.label.get(locale) if choice else str(value)
-    if kind == "boolean":
-        return t("common.yes" if value else "common.no", locale)
-    return str(value)
-
-
 def _documents(session: Session, instance_id: int, process: Process, locale: str,
-               problems: list[str], names: _Names) -> tuple[list[dict[str, Any]],
+               problems: list[str], names: Names) -> tuple[list[dict[str, Any]],
                                                              list[Embedded]]:
     rows = session.exec(select(Document).where(Document.instance_id == instance_id)
                         .order_by(Document.field, Document.version)).all()
@@ -301,8 +205,9 @@ def _documents(session: Session, instance_id: int, process: Process, locale: str
                 problems.append(f"{label}, {doc.filename}: {problem}")
         result.append({
             "field": label, "version": doc.version, "filename": doc.filename,
-            "size": t("size.bytes", locale, n=number(doc.size, locale)), "sha256": doc.sha256,
-            "uploaded": when(doc.uploaded_at), "uploaded_by": names.of_id(doc.uploaded_by_id),
+            "size": t("size.bytes", locale, n=format_number(doc.size, locale)),
+            "sha256": doc.sha256, "uploaded": format_moment(doc.uploaded_at),
+            "uploaded_by": names.of_id(doc.uploaded_by_id),
             "state": (t("docs.problem", locale, problem=problem) if problem
                       else t("docs.final" if is_final else "docs.superseded", locale)),
             "problem": bool(problem),
@@ -311,7 +216,7 @@ def _documents(session: Session, instance_id: int, process: Process, locale: str
 
 
 def _stages(session: Session, view: dict, process: Process, locale: str,
-            names: _Names) -> list[dict[str, Any]]:
+            names: Names) -> list[dict[str, Any]]:
     tasks = session.exec(select(Task).where(Task.instance_id == view["id"])
                          .order_by(Task.seq)).all()
     by_stage: dict[str, list[Task]] = {}
@@ -338,14 +243,14 @@ def _stages(session: Session, view: dict, process: Process, locale: str,
     return rows
 
 
-def _task_line(task: Task, locale: str, names: _Names) -> str:
+def _task_line(task: Task, locale: str, names: Names) -> str:
     who = names.of_id(task.assignee_id)
     if task.state == "decided":
-        decided = term("verdict", task.verdict, locale)
+        decided = term("verdict_past", task.verdict, locale)
         by = ""
         if task.decided_by_id is not None and task.decided_by_id != task.assignee_id:
             by = f" ({names.of_id(task.decided_by_id)})"
-        return f"{who}: {decided}{by}, {when(task.closed_at)}, " \
+        return f"{who}: {decided}{by}, {format_moment(task.closed_at)}, " \
                f"{term('channel', task.channel, locale)}"
     if task.state == "withdrawn":
         return f"{who}: {t('task.withdrawn', locale)} " \
@@ -358,61 +263,32 @@ def _stage_duration(tasks: list[Task], locale: str) -> str:
     if not opened:
         return ""
     if any(task.state in ("open", "waiting") for task in tasks):
-        return t("stages.in_progress", locale, time=when(min(opened)))
+        return t("stages.in_progress", locale, time=format_moment(min(opened)))
     closed = [task.closed_at for task in tasks if task.closed_at]
-    return duration((max(closed) - min(opened)).total_seconds(), locale) if closed else ""
+    return format_duration((max(closed) - min(opened)).total_seconds(), locale) if closed else ""
 
 
 def _event(event: dict[str, Any], process: Process, locale: str,
-           names: _Names) -> dict[str, Any]:
+           names: Names) -> dict[str, Any]:
     data = event["data"] or {}
-
-    def stage_name(key: Any) -> str:
-        try:
-            return process.status(key).name.get(locale)
-        except (KeyError, TypeError):
-            return str(key or "")
-
-    def field_label(name: Any) -> str:
-        spec = process.field(name) if isinstance(name, str) else None
-        return spec.label.get(locale) if spec else str(name or "")
-
-    values = {
-        "stage": stage_name(data.get("stage")) if data.get("stage") else "",
-        "rule": term("rule", data.get("rule"), locale),
-        "assignee": names.of_id(data.get("assignee")),
-        "assignees": "; ".join(names.of_id(p) for p in data.get("assignees") or []),
-        "verdict": term("verdict", data.get("verdict"), locale),
-        "reason": term("close_reason", data.get("reason"), locale),
-        "condition": data.get("condition", ""),
-        "field": field_label(data.get("field")),
-        "version": data.get("version", ""),
-        "filename": data.get("filename", ""),
-        "from_": names.of_id(data.get("from")),
-        "to": names.of_id(data.get("to")),
-        "values": ", ".join(f"{k} = {v}" for k, v in (data.get("values") or {}).items()),
-        "trail": data.get("trail", ""),
-        "sha256": data.get("sha256", ""),
-    }
     kind = event["kind"]
-    text = t(f"event.{kind}", locale, **values) if f"event.{kind}" in _EVENT_KEYS else kind
+    text = present.event_text(kind, data, process, locale, names, audience="trail")
     details = []
     if kind == "document_version" and data.get("sha256"):
         details.append(("SHA-256", data["sha256"]))
-    comment = data.get("reason") if kind in ("cancelled", "reopened") else data.get("comment")
-    if kind == "sent_back" and data.get("comments"):
-        comment = " / ".join(str(c) for c in data["comments"] if c)
+    comment = present.event_comment(kind, data)
     actor = event["actor"]
     person = names.of_id(actor["id"]) if actor else t("timeline.system", locale)
     on_behalf = data.get("on_behalf_of")
     return {
         "seq": event["seq"],
-        "at": when(event["at"]),
+        "at": format_moment(event["at"]),
         "person": person,
         "on_behalf_of": (t("timeline.on_behalf_of", locale, name=names.of_id(on_behalf))
                          if on_behalf is not None else ""),
         "text": text,
-        "verdict": term("verdict", data.get("verdict"), locale) if kind == "decided" else "",
+        "verdict": term("verdict_past", data.get("verdict"), locale) if kind == "decided"
+        else "",
         "comment": comment or "",
         "channel": term("channel", event["channel"], locale),
         "channel_key": event["channel"],
@@ -420,11 +296,6 @@ def _event(event: dict[str, Any], process: Process, locale: str,
         "evidence": _evidence(data.get("evidence"), locale),
     }
 
-
-_EVENT_KEYS = {f"event.{kind}" for kind in (
-    "started", "stage_entered", "task_opened", "decided", "task_withdrawn", "stage_completed",
-    "stage_skipped", "sent_back", "resubmitted", "document_version", "completed", "cancelled",
-    "reassigned", "deadline_passed", "fields_set", "reopened", "trail_issued")}
 
 _EVIDENCE_LABELS = {"message_id": "evidence.message_id", "message-id": "evidence.message_id",
                     "auth": "evidence.auth", "authentication": "evidence.auth",

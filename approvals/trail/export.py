@@ -29,12 +29,12 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from approvals.config import organisation_locale
 from approvals.core.errors import ExportNotReady, FormInvalid, NotFound, SignoffError
 from approvals.store import queries, registry
 from approvals.store.db import read_session, write_session
 from approvals.store.models import Export, Instance, Person, ProcessVersion, Trail
 from approvals.trail import storage
-from approvals.trail.i18n import organisation_locale
 
 log = logging.getLogger("signoff.trail")
 FOLDER = "exports"  # under the trails folder

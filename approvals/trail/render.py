@@ -30,10 +30,11 @@ from weasyprint.css.counters import CounterStyle
 from weasyprint.html import UA as WEASYPRINT_UA
 from weasyprint.text.fonts import FontConfiguration
 
+from approvals import texts
+from approvals.config import organisation_locale
 from approvals.core.errors import TrailNotFinal
 from approvals.trail import facts
-from approvals.trail.content import Embedded, collect
-from approvals.trail.i18n import normalize, organisation_locale, t
+from approvals.trail.content import Embedded, collect, t
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -54,7 +55,7 @@ def render_trail(session: Session, instance_id: int, *, provisional: bool = Fals
     one, for any instance, is marked as such on every page and in its metadata, and
     :func:`approvals.trail.sign.sign_trail` refuses it.
     """
-    locale = normalize(locale) if locale else organisation_locale()
+    locale = texts.normalize(locale) if locale else organisation_locale()
     generated_at = generated_at.astimezone(UTC) if generated_at.tzinfo \
         else generated_at.replace(tzinfo=UTC)
     content, embedded = collect(session, instance_id, locale, provisional, generated_at)

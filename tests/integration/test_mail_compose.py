@@ -24,12 +24,12 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from approvals import service
+from approvals import service, texts
 from approvals.store import db as store
 from approvals.store.db import read_session, write_session
 from approvals.store.models import AuditEvent, Document, Notification, OutboxItem, Person, Timer
 from approvals.trail import storage
-from mail import i18n, tokens
+from mail import tokens, wording
 from mail.compose import explanation_mail, notification_mail
 from mail.config import MailSettings
 from mail.words import REPLY_MARKER, answer_words, suggested
@@ -482,7 +482,7 @@ EXPLANATIONS = {
 
 
 def test_every_reason_of_the_catalogue_is_tried_here():
-    assert sorted(EXPLANATIONS) == sorted(i18n.REASONS)
+    assert sorted(EXPLANATIONS) == sorted(wording.REASONS)
 
 
 @pytest.mark.parametrize("locale", ["en", "ru"])
@@ -548,10 +548,10 @@ def test_an_unknown_reason_still_gets_a_polite_generic_explanation(settings):
 
 def test_every_mail_text_exists_in_english_and_russian_with_the_same_placeholders():
     fields = re.compile(r"\{(\w*)\}")
-    for key, texts in i18n.TEXTS.items():
-        assert set(texts) == {"en", "ru"}, key
-        assert texts["en"].strip() and texts["ru"].strip(), key
-        assert set(fields.findall(texts["en"])) == set(fields.findall(texts["ru"])), key
+    for key, words in texts.MAIL.items():
+        assert set(words) == {"en", "ru"}, key
+        assert words["en"].strip() and words["ru"].strip(), key
+        assert set(fields.findall(words["en"])) == set(fields.findall(words["ru"])), key
 
 
 def test_every_text_the_templates_ask_for_is_in_a_catalogue():
@@ -559,4 +559,4 @@ def test_every_text_the_templates_ask_for_is_in_a_catalogue():
     for template in TEMPLATES.iterdir():
         used |= set(re.findall(r"""\bt\(\s*["']([\w.]+)["']""", template.read_text()))
     assert used, "the templates name no texts"
-    assert sorted(key for key in used if not i18n.has(key)) == []
+    assert sorted(key for key in used if not texts.has(key, "mail")) == []

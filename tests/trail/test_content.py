@@ -12,8 +12,10 @@ from approvals import service
 from approvals.core.errors import TrailNotFinal
 from approvals.store.db import read_session, write_session
 from approvals.store.models import AuditEvent, Blob, Person
+from approvals.texts.formats import format_duration as duration
+from approvals.texts.formats import format_number as number
 from approvals.trail import read_facts, render_trail
-from approvals.trail.content import _event, duration, number
+from approvals.trail.content import _event
 from tests.integration.conftest import Org
 from tests.integration.flows import audit_events, start_contract
 from tests.trail.conftest import EVIDENCE, T0

@@ -8,11 +8,12 @@ from flask import (
     render_template,
 )
 
+from approvals import texts
 from approvals.core.policy import Actor, refusal_to_decide
 from approvals.store import queries
 from approvals.store.db import read_session
 from approvals.store.models import Person
-from web import i18n
+from approvals.texts import formats
 from web.auth import current_locale, current_person, login_required
 from web.context import db
 from web.mail import (
@@ -44,12 +45,12 @@ def answer(task_id: int, verdict: str):
         verdicts=task.verdicts.split(","), verdict=verdict)
     status, notice = _REFUSALS.get(refusal, (200, None))
     if notice:
-        notice = i18n.t(notice, locale)
+        notice = texts.t(notice, locale)
     if refusal == "already_decided":
-        notice = i18n.t("task.already_decided", locale,
+        notice = texts.t("task.already_decided", locale,
                         name=decided_by.name if decided_by else "",
-                        when=i18n.format_time(task.closed_at, locale),
-                        verdict=i18n.verdict(task.verdict, locale, past=True))
+                        when=formats.format_time(task.closed_at, locale),
+                        verdict=texts.verdict(task.verdict, locale, past=True))
     shown = status != 403  # someone else's task: not even its title
     return render_template(
         "answer_confirm.html", task_id=task_id, verdict=verdict, notice=notice,

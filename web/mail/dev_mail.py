@@ -24,10 +24,10 @@ from flask import (
     url_for,
 )
 
+from approvals import texts
 from mail.catcher import ENVELOPE_HEADER, delivery_order
 from mail.config import MailSettings
 from mail.words import ANSWERS, suggested
-from web import i18n
 from web.auth import current_locale, login_required
 from web.context import utcnow
 from web.mail import (
@@ -123,7 +123,7 @@ def answer_words(message: EmailMessage, text: str, html: str) -> list[str]:
             words.append(word)
     if words:
         return words
-    locale = i18n.normalize(_header(message, "Content-Language"))
+    locale = texts.normalize(_header(message, "Content-Language"))
     return [suggested(verdict, locale) for verdict in ANSWERS]
 
 
@@ -189,25 +189,25 @@ def dev_reply(key: str):
     if not valid or not typed.strip() and not word:
         problem = "devmail.bad_address" if not valid else "devmail.empty"
         return _message_page(key, original, 400, send_as=send_as, reply_text=typed,
-                             send_error=i18n.t(problem, locale))
+                             send_error=texts.t(problem, locale))
     where = f"{settings.inbound_host}:{settings.inbound_port}"
     try:
         with smtplib.SMTP(settings.inbound_host, settings.inbound_port,
                           timeout=SMTP_TIMEOUT) as smtp:
             smtp.send_message(compose_reply(original, send_as, text, utcnow()))
     except ConnectionRefusedError:
-        error, status = i18n.t("devmail.not_running", locale, where=where), 503
+        error, status = texts.t("devmail.not_running", locale, where=where), 503
     except smtplib.SMTPRecipientsRefused as refusal:
         answers = "; ".join(f"{code} {_decoded(reason)}"
                             for code, reason in refusal.recipients.values())
-        error, status = i18n.t("devmail.refused", locale, answer=answers), 502
+        error, status = texts.t("devmail.refused", locale, answer=answers), 502
     except smtplib.SMTPResponseException as refusal:
-        error, status = i18n.t("devmail.refused", locale, answer=f"{refusal.smtp_code} "
+        error, status = texts.t("devmail.refused", locale, answer=f"{refusal.smtp_code} "
                                f"{_decoded(refusal.smtp_error)}"), 502
     except (OSError, smtplib.SMTPException) as failure:
-        error, status = i18n.t("devmail.send_failed", locale, where=where, error=failure), 503
+        error, status = texts.t("devmail.send_failed", locale, where=where, error=failure), 503
     else:
-        flash(i18n.t("devmail.sent", locale), "success")
+        flash(texts.t("devmail.sent", locale), "success")
         return redirect(url_for(".dev_mail"), 303)
     return _message_page(key, original, status, send_as=send_as, reply_text=typed,
                          send_error=error)

@@ -1,13 +1,10 @@
-"""Words of the domain in English and Russian, shared by every catalogue that names them.
-
-Pages (``web/i18n.py``) and trails (``approvals/trail/i18n.py``) say the same thing about a
-channel, a rule, a closed task or an audit event; the texts live here once and each catalogue
-adds its own (and may word a key differently for its reader).
+"""Words of the domain that every reader sees the same way: channels, rules, close reasons,
+stage states and the audit events a page and a trail both word alike.
 """
 
 from __future__ import annotations
 
-DOMAIN_TEXTS: dict[str, dict[str, str]] = {
+COMMON: dict[str, dict[str, str]] = {
     "common.yes": {"en": "Yes", "ru": "Да"},
     "common.no": {"en": "No", "ru": "Нет"},
     "stage_state.done": {"en": "done", "ru": "пройден"},
@@ -52,4 +49,7 @@ DOMAIN_TEXTS: dict[str, dict[str, str]] = {
     "event.trail_issued": {"en": "Signed trail No. {trail} issued (SHA-256 {sha256})",
                            "ru": "Выпущен подписанный лист согласования № {trail} "
                                  "(SHA-256 {sha256})"},
+    "duration.days": {"en": "{d} d {h} h {m} min", "ru": "{d} дн. {h} ч {m} мин"},
+    "duration.hours": {"en": "{h} h {m} min", "ru": "{h} ч {m} мин"},
+    "duration.minutes": {"en": "{m} min {s} s", "ru": "{m} мин {s} с"},
 }

@@ -1,32 +1,11 @@
-"""What Signoff's emails say, in English and Russian.
-
-The mail keeps its own catalogue, as the trail does; what a page already says the same way
-(verdict names, task states, close reasons, sizes, timeline events, the labels of the
-instance page) is read from the page catalogue, :mod:`web.i18n`, so the two never drift
-apart. :func:`t` looks here first and then there; a missing key shows as the key itself.
-
-Quotation marks follow the language: “…” in English, «…» in Russian. Besides the catalogue,
-the few functions that word a whole line from parameters live here too: :func:`subject`,
-:func:`reply_subject` and :func:`explanation`.
+"""What the emails say in their own words: subjects, the lines that lead a message, how to
+answer, and why a reply was not accepted. Quotation marks follow the language: “…” in English,
+«…» in Russian.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
-from mail.words import ANSWERS, REPLY_MARKER, suggested
-from web import i18n as pages
-
-LOCALES = pages.LOCALES
-normalize = pages.normalize
-#: Why a reply was not accepted: the reasons an explanation mail is worded for.
-REASONS = ("already_decided", "ambiguous", "no_verdict", "wrong_sender", "expired",
-           "unknown_token", "too_large", "refused")
-MAX_TITLE = 120  # characters of the title a subject carries
-_REPLY_PREFIX = re.compile(r"^\s*(re|aw|sv|ответ|отв)\s*(\[\d+\])?\s*:", re.IGNORECASE)
-
-TEXTS: dict[str, dict[str, str]] = {
+MAIL: dict[str, dict[str, str]] = {
     # ------------------------------------------------------------------ subjects
     "subject.tag": {"en": "[Signoff #{instance}]", "ru": "[Signoff #{instance}]"},
     "subject.task_assigned": {"en": "New task: “{title}”", "ru": "Новая задача: «{title}»"},
@@ -192,76 +171,3 @@ TEXTS: dict[str, dict[str, str]] = {
                      "ru": "Это автоматический ответ; отправленное вами письмо к нему не "
                            "приложено."},
 }
-
-
-def has(key: str) -> bool:
-    """True when ``key`` is in the mail catalogue or in the page catalogue."""
-    return key in TEXTS or pages.has(key)
-
-
-def t(key: str, locale: str, **params: Any) -> str:
-    """The text of ``key`` in ``locale`` with ``params`` filled in (the page catalogue is
-    asked for keys the mail does not word itself; the key when neither knows it)."""
-    texts = TEXTS.get(key)
-    if texts is None:
-        return pages.t(key, locale, **params)
-    text = texts.get(normalize(locale)) or texts[pages.DEFAULT_LOCALE]
-    if not params:
-        return text
-    try:
-        return text.format(**params)
-    except (KeyError, IndexError, ValueError):
-        return text
-
-
-def quoted(word: str, locale: str) -> str:
-    return t("word.quoted", locale, word=word)
-
-
-def one_line(text: Any, limit: int | None = None) -> str:
-    """``text`` on one line (a header must not break), at most ``limit`` characters."""
-    line = " ".join(str(text).split())
-    if limit and len(line) > limit:
-        line = line[:limit - 1].rstrip() + "…"
-    return line
-
-
-def subject(template: str, instance_id: int, title: str, locale: str) -> str:
-    """``[Signoff #12] New task: “Supply contract”``: the tag threads and filters, the rest
-    says what happened."""
-    key = f"subject.{template}" if f"subject.{template}" in TEXTS else "subject.other"
-    return (t("subject.tag", locale, instance=instance_id) + " "
-            + t(key, locale, title=one_line(title, MAX_TITLE)))
-
-
-def reply_subject(theirs: str, locale: str) -> str:
-    """``Re:`` and their subject (once: "Re: Re:" is noise), or a subject of our own."""
-    text = one_line(theirs or "", 200) or t("subject.fallback", locale)
-    return text if _REPLY_PREFIX.match(text) else f"Re: {text}"
-
-
-def explanation(reason: str, params: dict[str, Any], locale: str) -> tuple[str, str]:
-    """What happened to a reply that was not accepted, and what to do now (may be empty)."""
-    key = f"explain.{reason}" if reason in REASONS else "explain.unknown"
-    message = params.get("message") or ""
-    if isinstance(message, dict):
-        message = message.get(normalize(locale)) or message.get("en") or ""
-    limit, verdict = params.get("limit"), params.get("verdict")
-    happened = t(key, locale, by=params.get("by") or "",
-                 at=pages.format_time(params.get("at")) if params.get("at") else "",
-                 verdict=pages.verdict(verdict, locale, past=True),
-                 limit=pages.format_size(limit, locale) if isinstance(limit, int) else limit,
-                 message=str(message))
-    if reason == "already_decided" and not (params.get("by")
-                                            and pages.has(f"verdict_past.{verdict}")):
-        # nobody decided it: the task was withdrawn (``verdict`` holds the close reason)
-        happened = t("explain.already_closed", locale, reason=pages.state(
-            "close_reason", verdict, locale) or pages.state("task_state", "withdrawn",
-                                                            locale).lower())
-    if reason in ("ambiguous", "no_verdict"):
-        words = ", ".join(quoted(suggested(v, locale), locale)
-                          for v in params.get("verdicts") or [] if v in ANSWERS)
-        marker = REPLY_MARKER.get(normalize(locale)) or REPLY_MARKER["en"]
-        return happened, t("explain.words.todo", locale, marker=marker, words=words) \
-            if words else ""
-    return happened, t(f"{key}.todo", locale) if f"{key}.todo" in TEXTS else ""

@@ -1,22 +1,10 @@
-"""What a trail says, in English and Russian.
-
-The trail keeps its own catalogue (the web pages have theirs in ``web/i18n.py``; the
-``approvals`` package never imports ``web``). :func:`t` picks the language and fills in
-``{params}``; a missing key shows as the key itself.
+"""What a signed trail says: its title page, summary, participants, fields, documents, stages,
+timeline and the signature's note (worded for an auditor reading it years later).
 """
 
 from __future__ import annotations
 
-import os
-from typing import Any
-
-from approvals.words import DOMAIN_TEXTS
-
-LOCALES = ("en", "ru")
-DEFAULT_LOCALE = "en"
-
-TEXTS: dict[str, dict[str, str]] = {
-    **DOMAIN_TEXTS,  # approvals/words.py: channels, rules, events both catalogues share
+TRAIL: dict[str, dict[str, str]] = {
     "doc.title": {"en": "Approval trail", "ru": "Лист согласования"},
     "doc.subtitle": {"en": "{process}, instance No. {instance}",
                      "ru": "{process}, процесс № {instance}"},
@@ -102,9 +90,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "stage_state.pending": {"en": "not reached", "ru": "не начинался"},
     "task.pending": {"en": "no decision", "ru": "решения нет"},
     "task.withdrawn": {"en": "withdrawn", "ru": "снята"},
-    "duration.days": {"en": "{d} d {h} h {m} min", "ru": "{d} дн. {h} ч {m} мин"},
-    "duration.hours": {"en": "{h} h {m} min", "ru": "{h} ч {m} мин"},
-    "duration.minutes": {"en": "{m} min {s} s", "ru": "{m} мин {s} с"},
     # ------------------------------------------------------------------ timeline
     "timeline.title": {"en": "Timeline: every audit event",
                        "ru": "Хронология: все события журнала"},
@@ -121,12 +106,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "evidence.auth": {"en": "Sender authentication", "ru": "Проверка отправителя"},
     "evidence.from": {"en": "From", "ru": "Отправитель"},
     "evidence.received_at": {"en": "Received", "ru": "Получено"},
-    "verdict.approve": {"en": "approved", "ru": "согласовано"},
-    "verdict.send_back": {"en": "sent back for revision", "ru": "возвращено на доработку"},
-    "verdict.done": {"en": "done", "ru": "выполнено"},
-    "verdict.paid": {"en": "paid", "ru": "оплачено"},
-    "verdict.acknowledge": {"en": "acknowledged", "ru": "ознакомлен"},
-    "verdict.resubmit": {"en": "resubmitted", "ru": "отправлено повторно"},
+    "verdict_past.approve": {"en": "approved", "ru": "согласовано"},
+    "verdict_past.send_back": {"en": "sent back for revision", "ru": "возвращено на доработку"},
+    "verdict_past.done": {"en": "done", "ru": "выполнено"},
+    "verdict_past.paid": {"en": "paid", "ru": "оплачено"},
+    "verdict_past.acknowledge": {"en": "acknowledged", "ru": "ознакомлен"},
+    "verdict_past.resubmit": {"en": "resubmitted", "ru": "отправлено повторно"},
     "event.stage_entered": {"en": "Stage “{stage}” began ({rule}): {assignees}",
                             "ru": "Начат этап «{stage}» ({rule}): {assignees}"},
     "event.task_opened": {"en": "Task opened for {assignee} (stage “{stage}”)",
@@ -165,40 +150,3 @@ TEXTS: dict[str, dict[str, str]] = {
     "problems.title": {"en": "Problems found while generating this trail",
                        "ru": "Проблемы при формировании листа"},
 }
-
-
-def organisation_locale() -> str:
-    """The organisation's language for trails: ``SIGNOFF_LOCALE`` (``en`` unless ``ru``)."""
-    return normalize(os.environ.get("SIGNOFF_LOCALE"))
-
-
-def normalize(locale: str | None) -> str:
-    locale = (locale or "").strip().lower()[:2]
-    return locale if locale in LOCALES else DEFAULT_LOCALE
-
-
-def t(key: str, locale: str, **params: Any) -> str:
-    """The text of ``key`` in ``locale`` with ``params`` filled in; the key when unknown."""
-    texts = TEXTS.get(key)
-    if texts is None:
-        return key
-    text = texts.get(locale) or texts[DEFAULT_LOCALE]
-    if not params:
-        return text
-    try:
-        return text.format(**params)
-    except (KeyError, IndexError, ValueError):
-        return text
-
-
-def known(key: str) -> bool:
-    return key in TEXTS
-
-
-def term(family: str, value: str | None, locale: str) -> str:
-    """A translated term of ``family`` (``verdict``, ``channel``, ``rule``…); the raw value
-    when the catalogue does not know it."""
-    if not value:
-        return ""
-    key = f"{family}.{value}"
-    return t(key, locale) if key in TEXTS else value

@@ -1,0 +1,208 @@
+"""An instance as a person reads it: names instead of ids, field values the local way, the
+timeline as sentences. The instance page, the mails and the signed trail all present through
+here, each for its audience (see :mod:`approvals.texts`), so a value or an event is never
+worded twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlmodel import Session
+
+from approvals.core.model import FieldSpec, Process
+from approvals.store.directory import People
+from approvals.texts import t, term
+from approvals.texts.formats import format_number
+
+
+class Names:
+    """People's display names by id and by email.
+
+    ``disambiguate`` (a trail's choice): when two people named so far share a name, each is
+    shown as ``Name <email>``.
+    """
+
+    def __init__(self, session: Session, disambiguate: bool = False) -> None:
+        self.people = People(session)
+        self.disambiguate = disambiguate
+        self._ambiguous: set[str] = set()
+
+    def load(self, ids: Iterable[Any] = (), emails: Iterable[Any] = ()) -> None:
+        self.people.load(ids, emails)
+        if self.disambiguate:
+            counts: dict[str, int] = {}
+            for person in self.people.known():
+                counts[person.name] = counts.get(person.name, 0) + 1
+            self._ambiguous = {name for name, n in counts.items() if n > 1}
+
+    def of_id(self, person_id: Any) -> str:
+        if not isinstance(person_id, int):
+            return "" if person_id is None else str(person_id)
+        person = self.people.get(person_id)
+        if person is None:
+            return f"#{person_id}"
+        return f"{person.name} <{person.email}>" if person.name in self._ambiguous \
+            else person.name
+
+    def of_email(self, email: str) -> str:
+        person = self.people.with_email(email)
+        return f"{person.name} <{email}>" if person else email
+
+
+def emails_in(process: Process, fields: Mapping[str, Any]) -> list[str]:
+    """The addresses in an instance's person and people fields."""
+    emails: list[str] = []
+    for spec in process.fields:
+        value = fields.get(spec.name)
+        if spec.type == "person" and isinstance(value, str):
+            emails.append(value)
+        elif spec.type == "people" and isinstance(value, list):
+            emails.extend(v for v in value if isinstance(v, str))
+    return emails
+
+
+def stage_name(process: Process, key: Any, locale: str) -> str:
+    try:
+        return process.status(key).name.get(locale)
+    except (KeyError, TypeError):
+        return str(key or "")
+
+
+def field_label(process: Process, name: Any, locale: str) -> str:
+    spec = process.field(name) if isinstance(name, str) else None
+    return spec.label.get(locale) if spec else str(name or "")
+
+
+# ---------------------------------------------------------------------------- field values
+
+
+def field_rows(process: Process, fields: Mapping[str, Any], documents: list[dict],
+               locale: str, names: Names) -> list[dict[str, Any]]:
+    """The instance's data in definition order: name, label, type, display ``text``, the
+    ``entries`` of a people field and, for a file, the newest ``document`` (its id is what a
+    download link needs); then the values a process sets itself (``published: true``)."""
+    newest: dict[str, dict] = {}
+    for doc in documents:
+        if doc["version"] >= newest.get(doc["field"], {}).get("version", 0):
+            newest[doc["field"]] = doc
+    rows = []
+    for spec in process.fields:
+        value = fields.get(spec.name)
+        if value is None or value == "" or value == []:
+            continue
+        row = {"name": spec.name, "label": spec.label.get(locale), "type": spec.type,
+               "value": value, "text": "", "entries": [], "document": None}
+        if spec.type == "file":
+            row["document"] = newest.get(spec.name)
+            row["text"] = value.get("filename", "") if isinstance(value, dict) else str(value)
+        elif spec.type == "people" and isinstance(value, list):
+            row["entries"] = [names.of_email(v) for v in value]
+        else:
+            row["text"] = display(spec, value, locale, names)
+        rows.append(row)
+    declared = {f.name for f in process.fields}
+    for name, value in fields.items():
+        if name not in declared:
+            text = t("common.yes" if value else "common.no", locale) \
+                if isinstance(value, bool) else str(value)
+            rows.append({"name": name, "label": name, "type": "extra", "value": value,
+                         "text": text, "entries": [], "document": None})
+    return rows
+
+
+def display(spec: FieldSpec, value: Any, locale: str, names: Names) -> str:
+    """One value of a field as text (a people field's entries joined by "; ")."""
+    kind = spec.type
+    if kind == "money":
+        amount = format_number(value, locale, places=2)
+        return f"{amount} {spec.currency}" if spec.currency else amount
+    if kind == "number":
+        return format_number(value, locale)
+    if kind == "date_range" and isinstance(value, dict):
+        return f"{value.get('start', '')} – {value.get('end', '')}"
+    if kind == "person" and isinstance(value, str):
+        return names.of_email(value)
+    if kind == "people" and isinstance(value, list):
+        return "; ".join(names.of_email(v) for v in value)
+    if kind == "choice":
+        choice = next((c for c in spec.choices if c.value == str(value)), None)
+        return choice.label.get(locale) if choice else str(value)
+    if kind == "boolean":
+        return t("common.yes" if value else "common.no", locale)
+    return str(value)
+
+
+# ---------------------------------------------------------------------------- the timeline
+
+
+def people_in(events: Iterable[Mapping[str, Any]]) -> list[Any]:
+    """The person ids a list of audit events names (actors and those in their data)."""
+    ids: list[Any] = []
+    for event in events:
+        data = event.get("data") or {}
+        if event.get("actor"):
+            ids.append(event["actor"]["id"])
+        ids.extend([data.get("assignee"), data.get("from"), data.get("to"),
+                    data.get("on_behalf_of"), *(data.get("assignees") or [])])
+    return ids
+
+
+def event_text(kind: str, data: Mapping[str, Any], process: Process, locale: str,
+               names: Names, audience: str = "page") -> str:
+    """The sentence for one audit event, for ``audience`` (a trail words some events more
+    fully, e.g. which stage a decision was made at)."""
+    trail = audience == "trail"
+    values: dict[str, Any] = {
+        "stage": stage_name(process, data.get("stage"), locale) if data.get("stage") else "",
+        "rule": term("rule", data.get("rule"), locale, audience=audience),
+        "assignee": names.of_id(data.get("assignee")),
+        "assignees": ("; " if trail else ", ").join(
+            names.of_id(p) for p in data.get("assignees") or []),
+        "verdict": term("verdict_past", data.get("verdict"), locale, audience=audience),
+        "reason": term("close_reason", data.get("reason"), locale, audience=audience),
+        "condition": data.get("condition", ""),
+        "field": field_label(process, data.get("field"), locale) if data.get("field") else "",
+        "version": data.get("version", ""),
+        "filename": data.get("filename", ""),
+        "from_": names.of_id(data.get("from")),
+        "to": names.of_id(data.get("to")),
+        "values": ", ".join(f"{k} = {v}" for k, v in (data.get("values") or {}).items()),
+        "trail": data.get("trail", ""),
+        "sha256": data.get("sha256", ""),
+    }
+    key = f"event.{kind}"
+    return t(key, locale, audience=audience, **values) if kind in EVENT_KINDS else kind
+
+
+#: The audit events a timeline words; any other kind shows as its name.
+EVENT_KINDS = frozenset((
+    "started", "stage_entered", "task_opened", "decided", "task_withdrawn", "stage_completed",
+    "stage_skipped", "sent_back", "resubmitted", "document_version", "completed", "cancelled",
+    "reassigned", "deadline_passed", "fields_set", "reopened", "trail_issued"))
+
+
+def event_comment(kind: str, data: Mapping[str, Any]) -> str:
+    """What a person wrote with an event: a decision's comment, the reason for a withdrawal
+    or a reopening, the comments a send-back gathered."""
+    if kind in ("cancelled", "reopened"):
+        return data.get("reason") or ""
+    if kind == "sent_back" and data.get("comments"):
+        return " / ".join(str(c) for c in data["comments"] if c)
+    return data.get("comment") or ""
+
+
+def timeline(view: dict[str, Any], process: Process, locale: str,
+             names: Names) -> list[dict[str, Any]]:
+    """The audit events of an instance view as a page or a mail shows them, oldest first."""
+    names.load(ids=people_in(view["timeline"]))
+    return [{"seq": event["seq"], "at": event["at"], "kind": event["kind"],
+             "actor": event["actor"]["name"] if event["actor"] else "",
+             "channel": term("channel", event["channel"], locale),
+             "channel_key": event["channel"],
+             "verdict": event["data"].get("verdict"),
+             "text": event_text(event["kind"], event["data"], process, locale, names),
+             "comment": event_comment(event["kind"], event["data"])}
+            for event in view["timeline"]]
+

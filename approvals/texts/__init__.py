@@ -1,0 +1,127 @@
+"""Everything Signoff says to a person, in English and Russian, and the one way to look it up.
+
+One catalogue in sections: :data:`COMMON` holds the words of the domain every reader sees the
+same way; :data:`PAGE`, :data:`MAIL` and :data:`TRAIL` hold what a page, an email and a signed
+trail say in their own words. :func:`t` looks a key up for an audience (``page`` by default):
+
+- a page reads its own section, then the common words;
+- a mail reads its own section, then the page's (it says what the page says unless it words a
+  key itself), then the common words;
+- a trail reads its own section, then the common words (it words verdicts and events for an
+  auditor, e.g. "approved" where a page says "Approve").
+
+A missing key shows as the key itself, never as an error. The helpers below know which
+parameters a family of keys takes (field errors, verdicts, states, notifications, events);
+:mod:`approvals.texts.formats` writes times, numbers and sizes the reader's way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from approvals.core.model import DEFAULT_LOCALE, LOCALES
+from approvals.texts.common import COMMON
+from approvals.texts.mail import MAIL
+from approvals.texts.page import PAGE
+from approvals.texts.trail import TRAIL
+
+Texts = Mapping[str, Mapping[str, str]]
+#: Where each audience looks, in order.
+SECTIONS: dict[str, tuple[Texts, ...]] = {
+    "page": (PAGE, COMMON),
+    "mail": (MAIL, PAGE, COMMON),
+    "trail": (TRAIL, COMMON),
+}
+
+
+def normalize(locale: str | None) -> str:
+    """``ru`` or ``en`` from whatever a profile, a header or a setting holds."""
+    locale = (locale or "").strip().lower()[:2]
+    return locale if locale in LOCALES else DEFAULT_LOCALE
+
+
+def _texts(key: str, audience: str) -> Mapping[str, str] | None:
+    for section in SECTIONS[audience]:
+        texts = section.get(key)
+        if texts is not None:
+            return texts
+    return None
+
+
+def has(key: str, audience: str = "page") -> bool:
+    return _texts(key, audience) is not None
+
+
+def own(key: str, audience: str) -> bool:
+    """True when ``audience`` words ``key`` in its own section (not the shared one)."""
+    return key in SECTIONS[audience][0]
+
+
+def t(key: str, locale: str | None, *, audience: str = "page", **params: Any) -> str:
+    """The text of ``key`` in ``locale`` for ``audience``, ``params`` filled in; the key when
+    unknown."""
+    texts = _texts(key, audience)
+    if texts is None:
+        return key
+    text = texts.get(normalize(locale)) or texts[DEFAULT_LOCALE]
+    if not params:
+        return text
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return text
+
+
+def term(family: str, value: str | None, locale: str | None, *,
+         audience: str = "page") -> str:
+    """The word for ``value`` of ``family`` (``instance_state``, ``task_state``, ``task_kind``,
+    ``stage_state``, ``rule``, ``close_reason``, ``channel``, ``verdict``…); the raw value
+    when the catalogue does not know it, nothing for nothing."""
+    if not value:
+        return ""
+    key = f"{family}.{value}"
+    return t(key, locale, audience=audience) if has(key, audience) else value
+
+
+def verdict(name: str | None, locale: str | None, past: bool = False) -> str:
+    """A verdict as a button says it ("Approve") or, ``past``, as a record does ("Approved")."""
+    return term("verdict_past" if past else "verdict", name, locale)
+
+
+def field_error(code: str, params: Mapping[str, Any] | None, locale: str | None) -> str:
+    """What to say next to a field that :mod:`approvals.core.forms` refused with ``code``."""
+    values = dict(params or {})
+    if "allowed" in values and isinstance(values["allowed"], list | tuple):
+        values["allowed"] = ", ".join(str(v) for v in values["allowed"])
+    key = f"field_error.{code}"
+    if code == "not_an_email" and "value" not in values:
+        key += ".plain"
+    if not has(key):
+        key = "field_error.unknown"
+    return t(key, locale, **values)
+
+
+def error_message(code: str | None, locale: str | None) -> str | None:
+    """The text of a domain error code, or None when the code is not known."""
+    if code and has(f"error.{code}"):
+        return t(f"error.{code}", locale)
+    return None
+
+
+def in_locale(message: Any, locale: str | None) -> str:
+    """A process's own text: a ``{"en": …, "ru": …}`` mapping read in ``locale``, or a plain
+    string as it is."""
+    if isinstance(message, Mapping):
+        return message.get(normalize(locale)) or message.get(DEFAULT_LOCALE) or ""
+    return str(message or "")
+
+
+def notification_text(template: str, params: Mapping[str, Any], locale: str | None,
+                      stage_name: str = "") -> str:
+    """One line for a notification; ``stage_name`` is the stage's name in ``locale``."""
+    values = {"title": params.get("title") or "", "stage": stage_name or params.get("stage")
+              or "", "reason": term("close_reason", params.get("reason"), locale),
+              "message": in_locale(params.get("message"), locale)}
+    key = f"notify.{template}"
+    return t(key, locale, **values) if has(key) else values["title"] or template

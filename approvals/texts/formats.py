@@ -1,0 +1,71 @@
+"""Times, numbers, sizes and durations written the way the reader writes them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from approvals.texts import normalize, t
+
+
+def _moment(value: datetime | str) -> datetime | str:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.removesuffix("Z"))
+        except ValueError:
+            return value
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def format_time(value: datetime | str | None, locale: str | None = None) -> str:
+    """A moment as a page or a mail shows it: ``2026-11-27 14:05 UTC``."""
+    if value is None or value == "":
+        return ""
+    moment = _moment(value)
+    return moment if isinstance(moment, str) else f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def format_moment(value: datetime | str | None) -> str:
+    """A moment as a record keeps it, to the second: ``2026-11-27 14:05:09 UTC``."""
+    if value is None or value == "":
+        return ""
+    moment = _moment(value)
+    return moment if isinstance(moment, str) else f"{moment:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def format_number(value: Any, locale: str | None, places: int | None = None) -> str:
+    """Digits grouped the way the reader writes them: 150,000.00 / 150 000,00."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    text = f"{number:,.{places}f}" if places is not None else f"{number:,}"
+    if normalize(locale) == "ru":
+        text = text.replace(",", "\u00a0").replace(".", ",")
+    return text
+
+
+def format_size(size: int | None, locale: str | None) -> str:
+    if size is None:
+        return ""
+    if size < 1024:
+        return t("size.b", locale, n=size)
+    if size < 1024 * 1024:
+        return t("size.kb", locale, n=format_number(round(size / 1024, 1), locale))
+    return t("size.mb", locale, n=format_number(round(size / (1024 * 1024), 1), locale))
+
+
+def format_duration(seconds: float, locale: str | None) -> str:
+    """How long something took: days and hours, hours and minutes, or minutes and seconds."""
+    seconds = max(0, int(seconds))
+    d, rest = divmod(seconds, 86400)
+    h, rest = divmod(rest, 3600)
+    m, s = divmod(rest, 60)
+    if d:
+        return t("duration.days", locale, d=d, h=h, m=m)
+    if h:
+        return t("duration.hours", locale, h=h, m=m)
+    return t("duration.minutes", locale, m=m, s=s)

@@ -1,0 +1,74 @@
+"""How a mail words a whole line from parameters: its subject (:func:`subject`), the subject
+of an answer to someone's email (:func:`reply_subject`) and why a reply was not accepted
+(:func:`explanation`). The texts are the catalogue's mail section (:mod:`approvals.texts`).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+from typing import Any
+
+from approvals import texts
+from approvals.texts.formats import format_size, format_time
+from mail.words import ANSWERS, REPLY_MARKER, suggested
+
+#: Why a reply was not accepted: the reasons an explanation mail is worded for.
+REASONS = ("already_decided", "ambiguous", "no_verdict", "wrong_sender", "expired",
+           "unknown_token", "too_large", "refused")
+MAX_TITLE = 120  # characters of the title a subject carries
+_REPLY_PREFIX = re.compile(r"^\s*(re|aw|sv|ответ|отв)\s*(\[\d+\])?\s*:", re.IGNORECASE)
+#: A mail's texts: its own section of the catalogue, then the page's, then the common words.
+t = partial(texts.t, audience="mail")
+
+
+def quoted(word: str, locale: str) -> str:
+    return t("word.quoted", locale, word=word)
+
+
+def one_line(text: Any, limit: int | None = None) -> str:
+    """``text`` on one line (a header must not break), at most ``limit`` characters."""
+    line = " ".join(str(text).split())
+    if limit and len(line) > limit:
+        line = line[:limit - 1].rstrip() + "…"
+    return line
+
+
+def subject(template: str, instance_id: int, title: str, locale: str) -> str:
+    """``[Signoff #12] New task: “Supply contract”``: the tag threads and filters, the rest
+    says what happened."""
+    key = f"subject.{template}" if texts.own(f"subject.{template}", "mail") \
+        else "subject.other"
+    return (t("subject.tag", locale, instance=instance_id) + " "
+            + t(key, locale, title=one_line(title, MAX_TITLE)))
+
+
+def reply_subject(theirs: str, locale: str) -> str:
+    """``Re:`` and their subject (once: "Re: Re:" is noise), or a subject of our own."""
+    text = one_line(theirs or "", 200) or t("subject.fallback", locale)
+    return text if _REPLY_PREFIX.match(text) else f"Re: {text}"
+
+
+def explanation(reason: str, params: dict[str, Any], locale: str) -> tuple[str, str]:
+    """What happened to a reply that was not accepted, and what to do now (may be empty)."""
+    key = f"explain.{reason}" if reason in REASONS else "explain.unknown"
+    message = texts.in_locale(params.get("message"), locale)
+    limit, verdict = params.get("limit"), params.get("verdict")
+    happened = t(key, locale, by=params.get("by") or "",
+                 at=format_time(params.get("at")) if params.get("at") else "",
+                 verdict=texts.verdict(verdict, locale, past=True),
+                 limit=format_size(limit, locale) if isinstance(limit, int) else limit,
+                 message=str(message))
+    if reason == "already_decided" and not (params.get("by")
+                                            and texts.has(f"verdict_past.{verdict}")):
+        # nobody decided it: the task was withdrawn (``verdict`` holds the close reason)
+        happened = t("explain.already_closed", locale, reason=texts.term(
+            "close_reason", verdict, locale) or texts.term("task_state", "withdrawn",
+                                                           locale).lower())
+    if reason in ("ambiguous", "no_verdict"):
+        words = ", ".join(quoted(suggested(v, locale), locale)
+                          for v in params.get("verdicts") or [] if v in ANSWERS)
+        marker = REPLY_MARKER.get(texts.normalize(locale)) or REPLY_MARKER["en"]
+        return happened, t("explain.words.todo", locale, marker=marker, words=words) \
+            if words else ""
+    return happened, t(f"{key}.todo", locale) if texts.own(f"{key}.todo", "mail") else ""
