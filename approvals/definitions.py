@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from approvals import extensions
 from approvals.core.errors import DefinitionError
 from approvals.core.model import (
     FIELD_TYPES,
@@ -31,6 +32,7 @@ from approvals.core.model import (
     Condition,
     FieldSpec,
     Label,
+    Named,
     Process,
     Revision,
     Rule,
@@ -53,6 +55,7 @@ class _Map(dict):
 
 class _Seq(list):
     line: int = 0
+    item_lines: list
 
 
 class _Loader(yaml.SafeLoader):
@@ -87,6 +90,7 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
 def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> _Seq:
     result = _Seq(loader.construct_object(child, deep=True) for child in node.value)
     result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
     return result
 
 
@@ -100,10 +104,12 @@ class _Reader:
     def __init__(self, path: str) -> None:
         self.path = path
 
-    def fail(self, node: Any, where: str, problem: str, key: str | None = None) -> None:
+    def fail(self, node: Any, where: str, problem: str, key: str | int | None = None) -> None:
         line = getattr(node, "line", None)
         if key is not None and isinstance(node, _Map):
             line = node.key_lines.get(key, line)
+        elif isinstance(key, int) and isinstance(node, _Seq) and key < len(node.item_lines):
+            line = node.item_lines[key]
         raise DefinitionError(self.path, line, where, problem)
 
     def mapping(self, node: Any, where: str, parent: Any = None, key: str | None = None) -> _Map:
@@ -192,7 +198,8 @@ def load_text(text: str, path: str = "<process>") -> Process:
     root = r.mapping(tree, "")
     _no_duplicates(r, root, "")
     notation = root.get("notation", "sequential")
-    common = {"id", "name", "description", "notation", "fields", "revision", "watchers"}
+    common = {"id", "name", "description", "notation", "fields", "revision", "watchers",
+              "validate"}
     if notation == "sequential":
         r.keys(root, "", common | {"stages", "on_complete"}, {"id", "name", "stages"})
     elif notation == "statuses":
@@ -207,6 +214,7 @@ def load_text(text: str, path: str = "<process>") -> Process:
     field_names = {f.name: f for f in fields}
     revision = _revision(r, root, field_names)
     watchers = _watchers(r, root, field_names)
+    validators = _validators(r, root)
     if notation == "sequential":
         statuses, initial = _sequential(r, root, field_names)
     else:
@@ -223,6 +231,7 @@ def load_text(text: str, path: str = "<process>") -> Process:
         revision=revision,
         description=r.label(root, "description", "", required=False),
         watchers=watchers,
+        validators=validators,
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         source_path=path,
     )
@@ -313,6 +322,39 @@ def _watchers(r: _Reader, root: _Map, fields: dict) -> tuple[Assignee, ...]:
     return watchers
 
 
+def _validators(r: _Reader, root: _Map) -> tuple[Named, ...]:
+    """``validate: [accounting.inn, {hr.period_ahead: {field: dates}}]``: checks a package
+    registered (:mod:`approvals.extensions`), run on start and resubmit."""
+    raw = root.get("validate")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        r.fail(root, "validate", "expected a list of validator names", "validate")
+    result = []
+    for i, item in enumerate(raw):
+        at = f"validate[{i}]"
+        params: dict = {}
+        if isinstance(item, dict):
+            if len(item) != 1:
+                r.fail(item, at, "expected one validator name with its parameters")
+            name, params = next(iter(item.items()))
+            params = r.mapping(params if params is not None else {}, at, item, name)
+        else:
+            name = item
+        _registered(r, extensions.validators(), "validator", name, raw, at, i)
+        if name in (v.name for v in result):
+            r.fail(raw, at, f"the validator {name!r} is named twice", i)
+        result.append(Named(name, tuple(sorted(params.items())), raw.item_lines[i]))
+    return tuple(result)
+
+
+def _registered(r: _Reader, known, kind: str, name: Any, node: Any, where: str,
+                key: str | int) -> None:
+    if name not in known:
+        names = ", ".join(sorted(known)) or "none is registered"
+        r.fail(node, where, f"unknown {kind} {name!r} (known: {names})", key)
+
+
 def _assignee(r: _Reader, item: Any, where: str, parent: _Map, fields: dict, key: str):
     if item in ("initiator", "manager"):
         return Assignee(item)
@@ -391,8 +433,15 @@ def _actions(r: _Reader, node: _Map, key: str, where: str, fields: dict) -> tupl
             r.keys(item, at, {"set"})
             values = r.mapping(item["set"], _join(at, "set"), item, "set")
             result.append(Action("set", values=tuple(sorted(values.items()))))
+        elif "effect" in item:
+            r.keys(item, at, {"effect", "with"})
+            _registered(r, extensions.effects(), "effect", item["effect"], item,
+                        _join(at, "effect"), "effect")
+            params = r.mapping(item.get("with") or {}, _join(at, "with"), item, "with")
+            result.append(Action("effect", values=tuple(sorted(params.items())),
+                                 name=item["effect"]))
         else:
-            r.fail(item, at, "expected {notify: ...} or {set: {...}}")
+            r.fail(item, at, "expected {notify: ...}, {set: {...}} or {effect: NAME}")
     return tuple(result)
 
 
@@ -430,7 +479,7 @@ def _verdicts(r: _Reader, node: _Map, where: str) -> tuple[str, ...]:
 
 
 _STAGE_KEYS = {"key", "name", "assignees", "rule", "verdicts", "when", "deadline_days",
-               "restart"}
+               "restart", "on_enter"}
 
 
 def _sequential(r: _Reader, root: _Map, fields: dict) -> tuple[list[Status], str]:
@@ -464,7 +513,8 @@ def _status(r, node, where, key, transitions, fields) -> Status:
         rule=_rule(r, node, where), transitions=transitions,
         when=_condition(r, node, where, fields),
         deadline_days=r.integer(node, "deadline_days", where, 1, 365),
-        restart=_restart(r, node, where), line=node.line,
+        restart=_restart(r, node, where),
+        on_enter=_actions(r, node, "on_enter", where, fields), line=node.line,
     )
 
 

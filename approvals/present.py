@@ -171,6 +171,7 @@ def event_text(kind: str, data: Mapping[str, Any], process: Process, locale: str
         "values": ", ".join(f"{k} = {v}" for k, v in (data.get("values") or {}).items()),
         "trail": data.get("trail", ""),
         "sha256": data.get("sha256", ""),
+        "effect": data.get("effect", ""),
     }
     key = f"event.{kind}"
     return t(key, locale, audience=audience, **values) if kind in EVENT_KINDS else kind
@@ -180,7 +181,7 @@ def event_text(kind: str, data: Mapping[str, Any], process: Process, locale: str
 EVENT_KINDS = frozenset((
     "started", "stage_entered", "task_opened", "decided", "task_withdrawn", "stage_completed",
     "stage_skipped", "sent_back", "resubmitted", "document_version", "completed", "cancelled",
-    "reassigned", "deadline_passed", "fields_set", "reopened", "trail_issued"))
+    "reassigned", "deadline_passed", "fields_set", "reopened", "trail_issued", "effect_ran"))
 
 
 def event_comment(kind: str, data: Mapping[str, Any]) -> str:

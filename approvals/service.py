@@ -25,10 +25,12 @@ from sqlalchemy import exc, func, update
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
+from approvals import extensions
 from approvals.core import engine, forms
 from approvals.core.errors import (
     AlreadyDecided,
     ConcurrentUpdate,
+    FormInvalid,
     NotFound,
     SignoffError,
     TransitionNotAllowed,
@@ -70,6 +72,7 @@ def start(db: Engine, process_id: str, initiator_id: int, fields: dict[str, Any]
         process = registry.definition_by_digest(conn, version_id, digest)
         directory = DbDirectory(conn)
         clean = forms.validate(process, fields, directory)
+        _check(conn, process, clean, initiator_id, now)
         stored, uploads = _split_uploads(clean)
         out = engine.start(process, directory, initiator_id, stored, now, channel)
         loaded = store.new_instance(conn, process.id, version_id, digest,
@@ -77,7 +80,7 @@ def start(db: Engine, process_id: str, initiator_id: int, fields: dict[str, Any]
         out.state.id = loaded.id
         docs = _store_uploads(conn, loaded.id, uploads, initiator_id, now)
         out.state.fields.update(docs)
-        return _persist(conn, loaded, out, now, channel, None, _doc_events(docs))
+        return _persist(conn, process, loaded, out, now, channel, None, _doc_events(docs))
 
 
 def decide(db: Engine, task_id: int, actor_id: int, verdict: str, comment: str, now: datetime,
@@ -119,6 +122,7 @@ def _resubmitting(actor_id: int, fields: dict[str, Any] | Callable[[Process], di
         directory = DbDirectory(conn)
         given = fields(process) if callable(fields) else fields
         clean = forms.validate(process, given or {}, directory, partial=True)
+        _check(conn, process, {**loaded.state.fields, **clean}, actor_id, now, loaded.id)
         stored, uploads = _split_uploads(clean)
         out = engine.resubmit(process, directory, loaded.state, actor_id, stored, comment, now,
                               channel)
@@ -127,6 +131,21 @@ def _resubmitting(actor_id: int, fields: dict[str, Any] | Callable[[Process], di
         return out, _doc_events(docs)
 
     return command
+
+
+def _check(conn: Connection, process: Process, fields: dict[str, Any], person_id: int,
+           now: datetime, instance_id: int | None = None) -> None:
+    """Run the validators the process file names; every problem they find is refused
+    together, like the fields' own checks."""
+    problems: dict[str, tuple[str, dict]] = {}
+    registered = extensions.validators()
+    for named in process.validators:
+        found = registered[named.name](extensions.Check(
+            process, fields, person_id, now, conn, dict(named.params), instance_id))
+        for name, problem in found.items():
+            problems.setdefault(name, problem)
+    if problems:
+        raise FormInvalid(problems)
 
 
 @dataclass(frozen=True)
@@ -289,7 +308,7 @@ def _run(db: Engine, target: int | _InstanceOfTask, command: Callable, now: date
                 except SignoffError:
                     _refuse_only_unchanged(conn, loaded)
                     raise
-                result = _persist(conn, loaded, out, now, channel, evidence, events)
+                result = _persist(conn, process, loaded, out, now, channel, evidence, events)
                 if after is not None:
                     after(conn)
                 return result
@@ -318,8 +337,8 @@ class _InstanceOfTask:
     task_id: int
 
 
-def _persist(conn: Connection, loaded: store.Loaded, out: engine.Outcome, now: datetime,
-             channel: str, evidence: dict | None = None,
+def _persist(conn: Connection, process: Process, loaded: store.Loaded, out: engine.Outcome,
+             now: datetime, channel: str, evidence: dict | None = None,
              extra_events: list | None = None) -> Result:
     state = out.state
     ids = store.save(conn, loaded, state)
@@ -334,6 +353,12 @@ def _persist(conn: Connection, loaded: store.Loaded, out: engine.Outcome, now: d
     audit.append(conn, loaded.id, entries, now, after=loaded.head)
     timers, notices = [], []
     for effect in out.effects:
+        if isinstance(effect, engine.RunEffect):
+            # in this transaction: an effect that raises undoes the whole command
+            extensions.effects()[effect.name](extensions.Entered(
+                process, loaded.id, effect.status, state.fields, state.initiator, now, conn,
+                effect.params))
+            continue
         if isinstance(effect, engine.SetTimer):
             timers.append({"instance_id": loaded.id, "task_id": ids[effect.task],
                            "kind": effect.kind, "due_at": effect.due})

@@ -154,11 +154,21 @@ class SetTimer:
     kind: str = "deadline"
 
 
+@dataclass(frozen=True)
+class RunEffect:
+    """Run the registered effect ``name`` (with ``params``) for entering ``status``; the
+    service runs it inside the command's transaction."""
+
+    name: str
+    status: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
 @dataclass
 class Outcome:
     state: InstanceState
     events: list[Event] = field(default_factory=list)
-    effects: list[Notify | SetTimer] = field(default_factory=list)
+    effects: list[Notify | SetTimer | RunEffect] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------- commands
@@ -461,6 +471,7 @@ def _enter(process: Process, directory: Directory, out: Outcome, key: str, now) 
             raise NoAssignee(f"stage {key!r} has nobody to assign it to", stage=key)
         out.events.append(Event("stage_entered", None, {"stage": key, "rule": status.rule.kind,
                                                         "assignees": people}))
+        _run_actions(process, directory, out, status.on_enter, now)
         for position, person in enumerate(people):
             first = position == 0 or status.rule.kind != "sequence"
             task = _new_task(state, key, APPROVAL, person, position, OPEN if first else WAITING,
@@ -531,6 +542,10 @@ def _run_actions(process, directory, out: Outcome, actions: tuple[Action, ...], 
                 params["message"] = {"en": action.message.en, "ru": action.message.ru}
             for person in resolve(action.assignee, directory, state):
                 out.effects.append(Notify(person, "process_notice", params))
+        elif action.kind == "effect":
+            out.effects.append(RunEffect(action.name, state.stage, dict(action.values)))
+            out.events.append(Event("effect_ran", None, {"effect": action.name,
+                                                         "stage": state.stage}))
 
 
 def _resolve_all(status: Status, directory: Directory, state: InstanceState) -> list[int]:

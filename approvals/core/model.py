@@ -98,12 +98,25 @@ class Condition:
 
 @dataclass(frozen=True)
 class Action:
-    """An effect on entering a status: notify someone, or set a field (``published: true``)."""
+    """What happens on entering a status: notify someone, set a field (``published: true``),
+    or run an effect a package registered (``{effect: hr.record_absence}``; ``values`` are the
+    parameters the file gives it)."""
 
-    kind: str  # notify | set
+    kind: str  # notify | set | effect
     assignee: Assignee | None = None
     message: Label | None = None
     values: tuple[tuple[str, Any], ...] = ()
+    name: str = ""  # the effect's registered name
+
+
+@dataclass(frozen=True)
+class Named:
+    """A validator a process file names (``validate: [accounting.inn]``), with the parameters
+    it gives it and the line it is named on."""
+
+    name: str
+    params: tuple[tuple[str, Any], ...] = ()
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +168,7 @@ class Process:
     revision: Revision
     description: Label | None = None
     watchers: tuple[Assignee, ...] = ()  # get the signed trail by email, with the initiator
+    validators: tuple[Named, ...] = ()  # run on start and resubmit, after the fields' checks
     digest: str = ""
     source_path: str = ""
     _index: dict = field(default_factory=dict, compare=False, repr=False)

@@ -144,3 +144,25 @@ def test_packages_name_their_process_folders_by_entry_point_and_none_is_hard_cod
     assert shipped() == [approvals.PROCESSES, hr.PROCESSES]
     assert "hr" not in Path(registry.__file__).read_text(encoding="utf-8").split(
         '"""', 2)[2]  # the registry's code (not its docstring) names no domain package
+
+
+def test_processes_check_refuses_a_validator_or_effect_nobody_registered(cli: Invoke,
+                                                                         env: Path) -> None:
+    broken = env / "purchase.yaml"
+    broken.write_text(PURCHASE.replace("stages:", "validate: [accounting.inn, hr.balance]\n"
+                                                  "stages:") +
+                      "    on_enter:\n      - effect: accounting.pay\n", encoding="utf-8")
+
+    result = cli("processes", "check", str(broken))
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"{broken}:3: validate[1]: unknown validator 'hr.balance' (known: accounting.inn, "
+        "hr.period_ahead")
+    assert result.stdout == ""
+
+    broken.write_text(broken.read_text().replace(", hr.balance", ""), encoding="utf-8")
+    result = cli("processes", "check", str(broken))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"{broken}:9: stages[0].on_enter[0].effect: unknown effect 'accounting.pay'")

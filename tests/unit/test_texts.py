@@ -22,7 +22,7 @@ FORM_CODES = ("required", "unknown_field", "not_text", "too_long", "pattern", "n
 EVENTS = ("started", "stage_entered", "task_opened", "decided", "task_withdrawn",
           "stage_completed", "stage_skipped", "sent_back", "resubmitted", "document_version",
           "completed", "cancelled", "reassigned", "deadline_passed", "fields_set", "reopened",
-          "trail_issued")
+          "trail_issued", "effect_ran")
 TEMPLATES = ("task_assigned", "revision_requested", "task_withdrawn", "task_overdue",
              "task_overdue_initiator", "instance_completed", "process_notice",
              "instance_reopened", "trail_issued")

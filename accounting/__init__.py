@@ -1,0 +1,6 @@
+"""Finance on top of the approval engine: invoices, payment tasks and the accountants' queue.
+
+What is accounting-specific — checking a supplier's tax number, registering a payment — lives
+here as validators and effects that process files name (``accounting.inn``), registered with
+:mod:`approvals.extensions`; the process files themselves will live in ``accounting/processes/``.
+"""

@@ -1,0 +1,130 @@
+"""Validators and effects that process files name, registered by the packages that know them.
+
+A process file says *what* should happen (``validate: [hr.period_ahead]``,
+``on_enter: [{effect: accounting.register_payment}]``); a domain package says *how*, under its
+own name::
+
+    from approvals import extensions
+
+    @extensions.validator("hr.period_ahead")
+    def period_ahead(check: extensions.Check) -> extensions.Problems: ...
+
+- A **validator** runs when a process starts and when it is resubmitted, after every field has
+  passed its own checks, in the command's transaction. It returns the problems it finds, field
+  by field (``{"period": ("period_in_the_past", {"start": "2020-01-01"})}``), and the person
+  sees them next to the fields like any other refusal (``field_error.<code>`` in
+  :mod:`approvals.texts`).
+- An **effect** runs inside the service's transaction when an instance enters a status whose
+  ``on_enter`` (or a sequential file's ``on_complete``) names it. It may write its package's own
+  tables through ``entered.conn``; raising a :class:`~approvals.core.errors.SignoffError`
+  refuses the whole command, so nothing is half-written.
+
+Packages are found through the ``signoff.extensions`` entry points (``pyproject.toml``): the
+first lookup imports each named module, which registers what it provides. A process file that
+names an unknown validator or effect is refused when it is read (``signoff processes check``
+shows the file and line).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from importlib.metadata import entry_points
+from typing import Any
+
+from approvals.core.model import Process
+
+GROUP = "signoff.extensions"
+NAME = re.compile(r"^([a-z][a-z0-9_]*)\.[a-z][a-z0-9_]*$")
+
+#: field -> (code, params), as :class:`approvals.core.errors.FormInvalid` carries them
+Problems = Mapping[str, tuple[str, dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Check:
+    """What a validator is given: the process, the values it would run with (on a resubmit, the
+    stored values with the revised ones over them), who starts or revises it, the moment, the
+    transaction's connection to read anything else, and the parameters the process file gave
+    (``validate: [{hr.period_ahead: {field: dates}}]``)."""
+
+    process: Process
+    fields: Mapping[str, Any]
+    person_id: int
+    now: datetime
+    conn: Any  # a SQLAlchemy Connection
+    params: Mapping[str, Any]
+    instance_id: int | None = None  # None when the process is being started
+
+
+@dataclass(frozen=True)
+class Entered:
+    """What an effect is given: the instance that entered ``status`` and its values, the
+    moment, the transaction's connection (to write the package's own rows), and the parameters
+    the process file gave (``{effect: accounting.register_payment, with: {...}}``)."""
+
+    process: Process
+    instance_id: int
+    status: str
+    fields: Mapping[str, Any]
+    initiator_id: int
+    now: datetime
+    conn: Any  # a SQLAlchemy Connection
+    params: Mapping[str, Any]
+
+
+Validator = Callable[[Check], Problems]
+Effect = Callable[[Entered], None]
+
+_validators: dict[str, Validator] = {}
+_effects: dict[str, Effect] = {}
+_loaded = False
+
+
+def _register(table: dict, kind: str, name: str) -> Callable:
+    match = NAME.match(name)
+    if not match:
+        raise ValueError(f"a {kind} is named <package>.<name> in lowercase, not {name!r}")
+
+    def register(function: Callable) -> Callable:
+        package = function.__module__.split(".")[0]
+        if match.group(1) != package:
+            raise ValueError(f"{function.__module__} may register a {kind} only under its own "
+                             f"name ({package}.…), not {name!r}")
+        if name in table and table[name] is not function:
+            raise ValueError(f"the {kind} {name!r} is registered twice")
+        table[name] = function
+        return function
+
+    return register
+
+
+def validator(name: str) -> Callable[[Validator], Validator]:
+    """Register the decorated function as the validator ``name`` (``<package>.<name>``)."""
+    return _register(_validators, "validator", name)
+
+
+def effect(name: str) -> Callable[[Effect], Effect]:
+    """Register the decorated function as the effect ``name`` (``<package>.<name>``)."""
+    return _register(_effects, "effect", name)
+
+
+def load() -> None:
+    """Import every module named under the ``signoff.extensions`` entry points (once)."""
+    global _loaded
+    if not _loaded:
+        for point in entry_points(group=GROUP):
+            point.load()
+        _loaded = True
+
+
+def validators() -> Mapping[str, Validator]:
+    load()
+    return _validators
+
+
+def effects() -> Mapping[str, Effect]:
+    load()
+    return _effects
