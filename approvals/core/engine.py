@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
+from approvals.core.calendar import EVERY_DAY, Calendar, add_working_days
 from approvals.core.errors import (
     AlreadyDecided,
     CommentRequired,
@@ -169,17 +170,18 @@ class Outcome:
     state: InstanceState
     events: list[Event] = field(default_factory=list)
     effects: list[Notify | SetTimer | RunEffect] = field(default_factory=list)
+    calendar: Calendar = EVERY_DAY  # counts the deadlines of the tasks this command opens
 
 
 # ---------------------------------------------------------------------------- commands
 
 
 def start(process: Process, directory: Directory, initiator: int, fields: dict[str, Any],
-          now: datetime, channel: str = "web") -> Outcome:
+          now: datetime, channel: str = "web", calendar: Calendar = EVERY_DAY) -> Outcome:
     """Start an instance: ``fields`` are already validated by :mod:`approvals.core.forms`."""
     state = InstanceState(process_id=process.id, initiator=initiator, fields=dict(fields),
                           started_at=now)
-    out = Outcome(state)
+    out = Outcome(state, calendar=calendar)
     out.events.append(Event("started", initiator, {"process": process.id,
                                                    "digest": process.digest,
                                                    "channel": channel}))
@@ -189,13 +191,13 @@ def start(process: Process, directory: Directory, initiator: int, fields: dict[s
 
 def decide(process: Process, directory: Directory, state: InstanceState, seq: int, actor: int,
            verdict: str, comment: str, now: datetime, channel: str = "web",
-           on_behalf_of: int | None = None) -> Outcome:
+           on_behalf_of: int | None = None, calendar: Calendar = EVERY_DAY) -> Outcome:
     """Record one person's verdict on one task and advance the instance if the rule says so.
 
     ``on_behalf_of`` is the assignee when a deputy or an administrator acts for them; the
     service decides who may do that, the engine records it.
     """
-    out = Outcome(_copy(state))
+    out = Outcome(_copy(state), calendar=calendar)
     state = out.state
     task = state.task(seq)
     refusal = refusal_to_decide(Actor.of(actor), assignee=task.assignee, task_state=task.state,
@@ -235,9 +237,9 @@ def decide(process: Process, directory: Directory, state: InstanceState, seq: in
 
 def resubmit(process: Process, directory: Directory, state: InstanceState, actor: int,
              changes: dict[str, Any], comment: str, now: datetime,
-             channel: str = "web") -> Outcome:
+             channel: str = "web", calendar: Calendar = EVERY_DAY) -> Outcome:
     """The revision task's assignee sends the revised process back into approval."""
-    out = Outcome(_copy(state))
+    out = Outcome(_copy(state), calendar=calendar)
     _require_running(out.state)
     if out.state.stage != REVISION:
         raise TransitionNotAllowed("the process is not waiting for revision")
@@ -268,7 +270,8 @@ def withdraw(process: Process, state: InstanceState, actor: int, reason: str, no
 
 def reopen(process: Process, directory: Directory, state: InstanceState, actor: int,
            reason: str, now: datetime, stage: str | None = None,
-           roles: frozenset[str] = frozenset(), channel: str = "web") -> Outcome:
+           roles: frozenset[str] = frozenset(), channel: str = "web",
+           calendar: Calendar = EVERY_DAY) -> Outcome:
     """An administrator takes a completed or withdrawn instance back into approval.
 
     Work restarts at ``stage`` (a working stage of the version the instance runs; the first
@@ -276,7 +279,7 @@ def reopen(process: Process, directory: Directory, state: InstanceState, actor: 
     was. The reason is required: the audit trail must say why a finished process ran again.
     Completing it again issues a new signed trail; the earlier one stays valid for the chain
     as it stood then."""
-    out = Outcome(_copy(state))
+    out = Outcome(_copy(state), calendar=calendar)
     state = out.state
     if not Actor.of(actor, roles).is_admin:
         raise Forbidden("only an administrator can reopen a process")
@@ -495,7 +498,7 @@ def _new_task(state: InstanceState, stage: str, kind: str, assignee: int, positi
 
 def _deadline(out: Outcome, status: Status, task: TaskState, now: datetime) -> None:
     if status.deadline_days:
-        task.deadline = now + timedelta(days=status.deadline_days)
+        task.deadline = add_working_days(out.calendar, now, status.deadline_days)
         out.effects.append(SetTimer(task.seq, task.deadline))
 
 
