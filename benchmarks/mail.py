@@ -72,7 +72,7 @@ class Catcher:
 
 
 def thread_of(instance_id: int) -> str:
-    from mail.config import MailSettings
+    from approvals.config.mail import MailSettings
     from mail.tokens import thread_id
 
     return thread_id(MailSettings.from_env().domain, instance_id)
@@ -118,7 +118,7 @@ def run(replies: int, latency_replies: int, rate: float, processes: int) -> None
     from aiosmtpd.controller import Controller
 
     from approvals.clock import utcnow
-    from mail.config import MailSettings
+    from approvals.config.mail import MailSettings
     from mail.receive import inbound_controller
     from tests.support import free_port
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 import mailbox
-import re
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
+from approvals.store.maildir import ENVELOPE_HEADER
+
 log = logging.getLogger(__name__)
-ENVELOPE_HEADER = "X-Signoff-Envelope-To"
 
 
 class CatcherHandler:
@@ -47,20 +47,3 @@ def controller(maildir: Path, port: int, host: str = "127.0.0.1") -> ServerThrea
     """The catcher's server thread (``start()`` it; ``stop()`` when done)."""
     return ServerThread(CatcherHandler(maildir), hostname=host, port=port,
                         data_size_limit=100 * 1024 * 1024)
-
-
-def messages(maildir: Path) -> list[tuple[str, bytes]]:
-    """(key, raw bytes) of every caught message, oldest first (Maildir keys start with the
-    delivery time)."""
-    if not maildir.exists():
-        return []
-    box = mailbox.Maildir(maildir, create=False)
-    return [(key, box.get_bytes(key)) for key in sorted(box.keys(), key=delivery_order)]
-
-
-def delivery_order(key: str) -> tuple[int, int, int, str]:
-    """Maildir keys read ``<seconds>.M<microseconds>P<pid>Q<counter>.<host>``; sort by them."""
-    seconds, _, rest = key.partition(".")
-    parts = dict(re.findall(r"([MPQ])(\d+)", rest.partition(".")[0]))
-    return (int(seconds) if seconds.isdigit() else 0, int(parts.get("M", 0)),
-            int(parts.get("Q", 0)), key)

@@ -38,15 +38,16 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from sqlmodel import Session, select
 
 from approvals import present, texts
+from approvals.config.mail import MailSettings
 from approvals.core.engine import DECIDED, OPEN, REVISION_TASK
 from approvals.core.errors import StoredFileProblem
 from approvals.core.model import Process
-from approvals.store import queries
+from approvals.records import trails
+from approvals.store import filestore, queries
 from approvals.store.models import Blob, Document, Notification, Person, Task, Trail
+from approvals.texts.answers import ANSWERS, REPLY_MARKER, answer_words, suggested
 from approvals.texts.formats import format_size, format_time
 from mail import tokens, wording
-from mail.config import MailSettings
-from mail.words import ANSWERS, REPLY_MARKER, answer_words, suggested
 
 TEMPLATES = Path(__file__).with_name("templates")
 #: Templates whose mail asks for an answer (when the task is still open and has a token).
@@ -293,16 +294,13 @@ def _trail(session: Session, note: Notification, settings: MailSettings, base_ur
     if trail is None or trail.instance_id != instance_id or trails_dir is None \
             or trail.size > settings.attach_max_bytes * 5:
         return None, None, link
-    # imported here: the trail package loads WeasyPrint, which only this mail needs
-    from approvals.trail import access, storage
-
     try:
-        data = storage.read(trails_dir, trail.path, trail.sha256)
+        data = filestore.read(trails_dir, trail.path, trail.sha256)
     except StoredFileProblem:
         return None, None, link
-    filename = access.stored_name(trail)
+    filename = trails.stored_name(trail)
     line = wording.t("notice.trail_attached", locale, filename=filename,
-                  sha256=trail.sha256[:SHA_PREFIX])
+                     sha256=trail.sha256[:SHA_PREFIX])
     return Attachment(filename, "application/pdf", data), line, link
 
 

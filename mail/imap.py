@@ -36,10 +36,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from approvals.clock import utcnow
+from approvals.config.mail import MailSettings
 from approvals.core.errors import StoreUnavailable
 from approvals.store.db import write_session
 from approvals.store.models import InboundMessage
-from mail.config import MailSettings
 from mail.inbox import known, store
 
 log = logging.getLogger(__name__)

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from approvals import service
+from approvals.config.mail import MailSettings
 from approvals.core.errors import (
     AlreadyDecided,
     CommentRequired,
@@ -39,7 +40,6 @@ from approvals.store.models import (
     Person,
     ReplyToken,
 )
-from mail.config import MailSettings
 from mail.rules import CHAIN, Reading, Stop
 
 log = logging.getLogger(__name__)

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from approvals.config.mail import MailSettings
 from approvals.store.db import read_session, write_session
 from approvals.store.models import Notification, OutboxItem
 from mail import compose, send, tokens
-from mail.config import MailSettings
 
 log = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import re
 
+from approvals.texts.answers import REPLY_MARKER
 from mail.html_text import HtmlText, convert_html
 from mail.parse import Parsed
-from mail.words import REPLY_MARKER
 
 #: elements whose content is the quoted original and everything after it (Outlook)
 _CUT_IDS = {"divrplyfwdmsg", "x_divrplyfwdmsg", "appendonsend", "x_appendonsend",

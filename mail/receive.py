@@ -19,8 +19,8 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
+from approvals.config.mail import MailSettings
 from mail import catcher, inbox, tokens
-from mail.config import MailSettings
 
 log = logging.getLogger(__name__)
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from approvals.config.mail import MailSettings
 from approvals.core import policy
 from approvals.core.policy import Actor
 from approvals.store.models import (
@@ -28,7 +29,6 @@ from approvals.store.models import (
     Task,
 )
 from mail import authentication, automatic, quoting, tokens, verdicts
-from mail.config import MailSettings
 from mail.parse import Parsed, parse
 
 

@@ -14,7 +14,7 @@ import ssl
 from email.message import EmailMessage
 from email.utils import getaddresses
 
-from mail.config import MailSettings
+from approvals.config.mail import MailSettings
 
 TIMEOUT = 30
 

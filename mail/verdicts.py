@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from mail.words import ANSWERS
+from approvals.texts.answers import ANSWERS
 
 #: a word: letters and digits (with combining marks), hyphens and apostrophes inside
 _WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+(?:['’\-‐](?:[^\W_]|[\u0300-\u036f])+)*")

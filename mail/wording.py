@@ -10,8 +10,8 @@ from functools import partial
 from typing import Any
 
 from approvals import texts
+from approvals.texts.answers import ANSWERS, REPLY_MARKER, suggested
 from approvals.texts.formats import format_size, format_time
-from mail.words import ANSWERS, REPLY_MARKER, suggested
 
 #: Why a reply was not accepted: the reasons an explanation mail is worded for.
 REASONS = ("already_decided", "ambiguous", "no_verdict", "wrong_sender", "expired",

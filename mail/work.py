@@ -11,9 +11,9 @@ from sqlalchemy.engine import Engine
 
 from approvals import dispatch
 from approvals.config import Settings, base_url, trails_dir
+from approvals.config.mail import MailSettings
 from approvals.store.models import Notification, OutboxItem, ReplyToken
 from mail import tokens
-from mail.config import MailSettings
 from mail.inbound import Processed, process
 from mail.outgoing import send_item
 

@@ -37,7 +37,7 @@ reassign ``{"to": EMAIL}``, export ``{"from": DATE, "to": DATE[, "process"]}`` (
 both days included, UTC; the trails of the processes completed in that period).
 
 Who may read a trail: its participants, auditors and administrators; anyone else gets 403 and
-the attempt is logged (:mod:`approvals.trail.access`).
+the attempt is logged (:mod:`approvals.records.access`).
 """
 
 from __future__ import annotations
@@ -55,12 +55,12 @@ from approvals.config import trails_dir
 from approvals.core.errors import NotFound
 from approvals.core.model import LOCALES
 from approvals.dispatch import kick
+from approvals.records import access, exports
 from approvals.store import queries
 from approvals.store.db import read_session
 from approvals.store.directory import find_person, person_for_token
 from approvals.store.models import Blob, Document
-from approvals.trail import access
-from approvals.trail import export as exports
+from approvals.trail import provisional
 from web.audit import enqueue_export, send_export, send_trail
 from web.context import db, utcnow
 
@@ -288,7 +288,7 @@ def trail(instance_id: int):
         instance = queries.get_instance(session, instance_id)
         access.require_trail_reader(db(), session, instance, g.person, channel=CHANNEL,
                                     path=request.path, now=now)
-        file = access.trail_file(session, instance, trails_dir(), now, locale=_locale(),
+        file = provisional.trail_file(session, instance, trails_dir(), now, locale=_locale(),
                                  trail_id=request.args.get("trail", type=int))
     return send_trail(file)
 

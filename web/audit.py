@@ -2,7 +2,7 @@
 
 - ``/instances/<id>/trail.pdf`` — the newest signed trail of a completed instance, or a
   provisional one rendered now for one still running (participants, auditors, administrators;
-  anyone else gets 403 and the attempt is logged, see :mod:`approvals.trail.access`);
+  anyone else gets 403 and the attempt is logged, see :mod:`approvals.records.access`);
 - ``/audit`` — search instances by process, period, person, outcome and text (auditors and
   administrators), with the export form, the recent exports, the refused attempts and the
   trails that need attention (not made, with the last error; or made with a problem marked);
@@ -40,11 +40,12 @@ from flask import (
 from approvals import dispatch, texts
 from approvals.config import keys_dir, trails_dir
 from approvals.core.errors import FormInvalid, KeyProblem
+from approvals.records import access, exports
+from approvals.records.trails import TrailFile
 from approvals.store import queries, registry
 from approvals.store.db import read_session
 from approvals.store.models import Person
-from approvals.trail import access, load_certificates
-from approvals.trail import export as exports
+from approvals.trail import load_certificates, provisional
 from web.auth import current_actor, current_locale, current_person, login_required
 from web.context import db, utcnow
 
@@ -65,7 +66,7 @@ def _audit_frame() -> dict[str, Any]:
 # ---------------------------------------------------------------------------- one trail
 
 
-def send_trail(file: access.TrailFile):
+def send_trail(file: TrailFile):
     """A trail as a PDF attachment; the headers say whether it is signed."""
     response = send_file(io.BytesIO(file.data), mimetype="application/pdf", as_attachment=True,
                          download_name=file.filename, etag=file.sha256 or False, max_age=0)
@@ -85,7 +86,7 @@ def trail(instance_id: int):
         instance = queries.get_instance(s, instance_id)
         access.require_trail_reader(db(), s, instance, person, channel="web",
                                     path=request.path, now=now)
-        file = access.trail_file(s, instance, trails_dir(), now, locale=current_locale(),
+        file = provisional.trail_file(s, instance, trails_dir(), now, locale=current_locale(),
                                  trail_id=request.args.get("trail", type=int))
     return send_trail(file)
 

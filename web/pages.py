@@ -40,12 +40,12 @@ from approvals.core.errors import (
 )
 from approvals.core.model import Process
 from approvals.dispatch import kick
+from approvals.records.trails import current_trail, trails_of
 from approvals.store import queries, registry
 from approvals.store.db import read_session
 from approvals.store.directory import roles_of
 from approvals.store.models import Blob, Document, Instance, Task
 from approvals.texts import formats
-from approvals.trail.access import current_trail, trails_of
 from web import forms
 from web.auth import current_locale, current_person, login_required
 from web.context import db, utcnow

@@ -1,8 +1,9 @@
 """Exports: every signed trail of a period in one ZIP, with a CSV index, built by a worker.
 
 An auditor asks for a period (both days included, UTC) and optionally one process;
-:func:`create` stores the request (an :class:`~approvals.store.models.Export` row) and the worker's
-``build_export`` actor runs :func:`build`: it counts the trails, copies each stored PDF (checked
+:func:`approvals.records.exports.create` stores the request (an
+:class:`~approvals.store.models.Export` row) and the worker's ``build_export`` actor runs
+:func:`build`: it counts the trails, copies each stored PDF (checked
 against its SHA-256) into the ZIP, records its progress as it goes, and writes ``index.csv``
 last. The ZIP is written to a temporary file and renamed into place, so a half-built export is
 never offered; building one again gives the same bytes. A trail is in the period when the
@@ -30,11 +31,11 @@ from typing import Any
 from sqlmodel import Session, select
 
 from approvals.config import organisation_locale
-from approvals.core.errors import ExportNotReady, FormInvalid, NotFound, SignoffError
-from approvals.store import queries, registry
+from approvals.core.errors import SignoffError
+from approvals.records import exports
+from approvals.store import filestore, queries, registry
 from approvals.store.db import read_session, write_session
 from approvals.store.models import Export, Instance, Person, ProcessVersion, Trail
-from approvals.trail import storage
 
 log = logging.getLogger("signoff.trail")
 FOLDER = "exports"  # under the trails folder
@@ -42,96 +43,6 @@ INDEX = "index.csv"
 COLUMNS = ("trail_number", "instance", "process", "title", "initiator", "started", "ended",
            "outcome", "sha256", "file_name")
 PROGRESS_EVERY = 0.5  # seconds between two progress writes
-
-
-# ---------------------------------------------------------------------------- asking
-
-
-def clean_filters(session: Session, raw: Any) -> dict[str, Any]:
-    """``{"from", "to"[, "process"]}`` checked: ISO dates, ``from`` not after ``to``, a known
-    process. Refuses with :class:`FormInvalid` naming each bad field."""
-    raw = raw if isinstance(raw, dict) else {}
-    errors: dict[str, tuple[str, dict]] = {}
-    days = {}
-    for key in ("from", "to"):
-        value = raw.get(key)
-        if value in (None, ""):
-            errors[key] = ("required", {})
-            continue
-        try:
-            days[key] = date.fromisoformat(str(value).strip())
-        except ValueError:
-            errors[key] = ("not_a_date", {})
-    if len(days) == 2 and days["from"] > days["to"]:
-        errors["to"] = ("range_reversed", {})
-    process = raw.get("process")
-    process = process.strip() if isinstance(process, str) else process
-    if process not in (None, ""):
-        known = session.exec(select(ProcessVersion.id).where(
-            ProcessVersion.process_id == str(process))).first()
-        if known is None:
-            errors["process"] = ("unknown_process", {"value": str(process)})
-    if errors:
-        raise FormInvalid(errors)
-    filters = {"from": days["from"].isoformat(), "to": days["to"].isoformat()}
-    if process:
-        filters["process"] = str(process)
-    return filters
-
-
-def create(db, person_id: int, raw_filters: Any, now: datetime) -> Export:
-    """Store an export request (pending); the caller hands its id to ``build_export``."""
-    with read_session(db) as session:
-        filters = clean_filters(session, raw_filters)
-    with write_session(db) as session:
-        export = Export(requested_by_id=person_id, filters=filters, state="pending",
-                        created_at=now, updated_at=now)
-        session.add(export)
-        session.flush()
-        return export
-
-
-def get(session: Session, export_id: int) -> Export:
-    export = session.get(Export, export_id)
-    if export is None:
-        raise NotFound(f"export {export_id} not found", export=export_id)
-    return export
-
-
-def view(session: Session, export: Export) -> dict[str, Any]:
-    """The export as the page and the API show it (times in ISO 8601 UTC)."""
-    percent = 100 if export.state == "done" else (
-        int(export.done * 100 / export.total) if export.total else 0)
-    return {
-        "id": export.id,
-        "state": export.state,
-        "progress": {"done": export.done, "total": export.total, "percent": percent},
-        "filters": dict(export.filters),
-        "requested_by": queries.person_ref(session.get(Person, export.requested_by_id)),
-        "created_at": queries.iso(export.created_at),
-        "finished_at": queries.iso(export.finished_at),
-        "sha256": export.sha256,
-        "size": export.size,
-        "file_name": file_name(export),
-        "error": export.error,
-    }
-
-
-def recent(session: Session, limit: int = 10) -> list[Export]:
-    return list(session.exec(select(Export).order_by(Export.id.desc()).limit(limit)).all())
-
-
-def file_name(export: Export) -> str:
-    filters = export.filters
-    process = f"-{filters['process']}" if filters.get("process") else ""
-    return f"signoff-trails-{filters.get('from')}-{filters.get('to')}{process}-{export.id}.zip"
-
-
-def read_zip(session: Session, export: Export, trails_dir: Path) -> bytes:
-    if export.state != "done" or not export.path or not export.sha256:
-        raise ExportNotReady(f"export {export.id} is {export.state}, not ready to download",
-                             export=export.id, state=export.state)
-    return storage.read(trails_dir, export.path, export.sha256)
 
 
 # ---------------------------------------------------------------------------- building
@@ -167,7 +78,7 @@ def build(db, export_id: int, trails_dir: Path, clock: Callable[[], datetime]) -
     export failed with its reason; any other error marks it failed too and is raised, so the
     worker tries again."""
     with write_session(db) as session:
-        export = get(session, export_id)
+        export = exports.get(session, export_id)
         if export.state == "done":
             return False
         export.state, export.error, export.done, export.total = "running", None, 0, 0
@@ -247,7 +158,7 @@ class _PersonNames:
 
 
 def _write_zip(db, export_id: int, rows: list[Row], trails_dir: Path,
-               clock: Callable[[], datetime]) -> storage.Stored:
+               clock: Callable[[], datetime]) -> filestore.Stored:
     folder = trails_dir / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".zip", dir=folder)
@@ -259,7 +170,7 @@ def _write_zip(db, export_id: int, rows: list[Row], trails_dir: Path,
                 for row in rows:
                     if row.trail_id is None:
                         continue
-                    data = storage.read(trails_dir, row.path, row.sha256)
+                    data = filestore.read(trails_dir, row.path, row.sha256)
                     info = zipfile.ZipInfo(row.file_name, _zip_time(row.created_at))
                     info.compress_type = zipfile.ZIP_STORED  # a PDF is compressed already
                     info.external_attr = 0o644 << 16
@@ -286,8 +197,8 @@ def _write_zip(db, export_id: int, rows: list[Row], trails_dir: Path,
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    storage.fsync_folder(folder)
-    return storage.Stored(digest.hexdigest(), size, relative)
+    filestore.fsync_folder(folder)
+    return filestore.Stored(digest.hexdigest(), size, relative)
 
 
 def index_csv(rows: list[Row]) -> bytes:

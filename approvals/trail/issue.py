@@ -26,10 +26,11 @@ from sqlmodel import select
 
 from approvals import service
 from approvals.core.errors import NotFound
+from approvals.store import filestore
 from approvals.store.db import read_session, write_session
 from approvals.store.models import AuditEvent, Instance, OutboxItem, Trail
 from approvals.store.queries import process_of
-from approvals.trail import OrgKeys, load_keys, read_facts, render_trail, sign_trail, storage
+from approvals.trail import OrgKeys, load_keys, read_facts, render_trail, sign_trail
 from approvals.trail.keys import CERT_FILE, KEY_FILE
 
 log = logging.getLogger("signoff.trail")
@@ -90,7 +91,7 @@ def _issue(db, instance_id: int, keys_dir: Path, trails_dir: Path, now: datetime
     if facts is None or facts.provisional or facts.instance_id != instance_id:
         raise RuntimeError(f"the signed trail of instance {instance_id} does not carry its "
                            "final trail data; it was not stored")
-    stored = storage.put(trails_dir, signed)
+    stored = filestore.put(trails_dir, signed)
     record = service.record_trail(
         db, instance_id, completion_seq=completion[0], completed_at=completion[1],
         sha256=stored.sha256, size=stored.size, path=stored.path,
@@ -132,11 +133,11 @@ def reason(instance_id: int, process_name: str) -> str:
     return f"Approval trail of instance No. {instance_id} ({process_name}), sealed by Signoff"
 
 
-def _discard_unless_indexed(db, trails_dir: Path, stored: storage.Stored) -> None:
+def _discard_unless_indexed(db, trails_dir: Path, stored: filestore.Stored) -> None:
     with read_session(db) as session:
         used = session.exec(select(Trail.id).where(Trail.sha256 == stored.sha256)).first()
     if used is None:
-        storage.discard(trails_dir, stored.path)
+        filestore.discard(trails_dir, stored.path)
 
 
 def record_failure(db, instance_id: int, error: BaseException, now: datetime,

@@ -14,8 +14,8 @@ import threading
 import click
 
 from approvals.config import Settings
+from approvals.config.mail import MailSettings
 from approvals.store import db
-from mail.config import MailSettings
 from signoff.cli.base import main
 from signoff.startup import log_to_stderr, wait_for_redis
 

@@ -25,9 +25,9 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from approvals.config.mail import MailSettings
 from approvals.store.db import make_engine, read_session
 from approvals.store.models import AuditEvent, InboundMessage, Person, ReplyToken, Task
-from mail.config import MailSettings
 from tests.e2e.test_browser_contract import chromium, log_in, site  # noqa: F401 - fixtures
 from tests.integration import mailflow
 from tests.integration.conftest import (  # noqa: F401 - fixtures, reused

@@ -174,7 +174,7 @@ class Catcher:
     port: int
 
     def messages(self) -> list[bytes]:
-        from mail.catcher import messages
+        from approvals.store.maildir import messages
 
         return [raw for _key, raw in messages(self.maildir)]
 

@@ -15,7 +15,7 @@ from email.utils import format_datetime, make_msgid
 from sqlalchemy.engine import Engine
 
 from approvals.clock import utcnow
-from mail.config import MailSettings
+from approvals.config.mail import MailSettings
 from mail.receive import inbound_controller
 from tests.support import free_port
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 
+from approvals.records import exports as asked
 from approvals.store.models import Export, Trail
 from approvals.trail import export as exports
 from approvals.trail import issue
@@ -146,7 +147,7 @@ def test_a_pending_export_page_refreshes_itself_without_script(db, org, now, aud
                                                                signing_var, broker):
     app = make_app(db)  # no worker: the export stays pending
     client = signed_in(app, auditor)
-    made = exports.create(db, auditor, {"from": "2026-01-01", "to": "2026-01-31"}, now)
+    made = asked.create(db, auditor, {"from": "2026-01-01", "to": "2026-01-31"}, now)
 
     page = client.get(f"/audit/exports/{made.id}").text
 

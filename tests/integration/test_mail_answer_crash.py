@@ -10,10 +10,10 @@ from sqlmodel import select
 
 from approvals import service
 from approvals.clock import utcnow
+from approvals.config.mail import MailSettings
 from approvals.store.db import read_session, write_session
 from approvals.store.models import AuditEvent, InboundMessage, OutboxItem, ReplyToken, Task
 from mail import inbound, inbox
-from mail.config import MailSettings
 from tests.integration.test_mail_corpus import (  # noqa: F401 - fixtures
     BASE_URL,
     World,

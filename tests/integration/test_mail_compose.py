@@ -25,14 +25,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from approvals import service, texts
+from approvals.config.mail import MailSettings
 from approvals.store import db as store
+from approvals.store import filestore
 from approvals.store.db import read_session, write_session
 from approvals.store.models import AuditEvent, Document, Notification, OutboxItem, Person, Timer
-from approvals.trail import storage
+from approvals.texts.answers import REPLY_MARKER, answer_words, suggested
 from mail import tokens, wording
 from mail.compose import explanation_mail, notification_mail
-from mail.config import MailSettings
-from mail.words import REPLY_MARKER, answer_words, suggested
 from tests.integration.flows import (
     CONTRACT,
     PDF_V1,
@@ -396,7 +396,7 @@ def record_a_trail(db, result: service.Result, now, trails_dir: Path,
                    pdf: bytes) -> service.TrailRecord:
     """Index ``pdf`` as the signed trail of the completed instance (the renderer's tests
     make real ones; a mail only carries it)."""
-    stored = storage.put(trails_dir, pdf)
+    stored = filestore.put(trails_dir, pdf)
     completed = [e for e in rows(db, AuditEvent, AuditEvent.instance_id == result.instance_id)
                  if e.kind == "completed"][-1]
     return service.record_trail(db, result.instance_id, completion_seq=completed.seq,

@@ -24,6 +24,7 @@ from sqlmodel import select
 
 from approvals import service
 from approvals.clock import utcnow
+from approvals.config.mail import MailSettings
 from approvals.store import registry
 from approvals.store.db import make_engine, read_session, upgrade, write_session
 from approvals.store.directory import import_people
@@ -36,7 +37,6 @@ from approvals.store.models import (
     Task,
 )
 from mail import inbound, tokens
-from mail.config import MailSettings
 from mail.imap import MailboxReader
 from tests.integration import mailflow
 from tests.integration.flows import upload

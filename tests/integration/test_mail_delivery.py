@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 
 from approvals import clock, dispatch, service
 from approvals.config import Settings
+from approvals.config.mail import MailSettings
 from approvals.store.db import read_session, write_session
 from approvals.store.directory import set_password
 from approvals.store.models import (
@@ -40,7 +41,6 @@ from approvals.store.models import (
 )
 from mail import compose, inbound, inbox, outgoing, send, tokens
 from mail.catcher import ServerThread
-from mail.config import MailSettings
 from mail.send import PermanentFailure, TemporaryFailure
 from tests.integration import mailflow
 from tests.integration.flows import PDF_V2, open_tasks, rows, start_contract

@@ -23,11 +23,11 @@ from imapclient import DELETED, SEEN, IMAPClient
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from approvals.config.mail import MailSettings
 from approvals.core.errors import StoreUnavailable
 from approvals.store.db import make_engine, read_session, upgrade
 from approvals.store.models import InboundMessage
 from mail import imap
-from mail.config import MailSettings
 from mail.imap import MailboxReader, serve
 from mail.inbox import store
 from tests.mail.dovecot import Dovecot

@@ -7,10 +7,10 @@ from email.message import EmailMessage
 
 import pytest
 
+from approvals.texts.answers import REPLY_MARKER
 from mail.parse import parse
 from mail.quoting import own_text, own_text_of
 from mail.verdicts import read_verdict
-from mail.words import REPLY_MARKER
 
 REQUEST = ("Ответьте выше этой строки\n"
            "Анна Петрова просит согласовать договор поставки № 42.\n"

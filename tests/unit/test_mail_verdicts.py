@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from approvals.texts.answers import ANSWERS
 from mail.verdicts import Reading, normalise, read_verdict
-from mail.words import ANSWERS
 
 APPROVAL = ("approve", "send_back")
 

@@ -18,11 +18,11 @@ from flask import Flask
 from sqlmodel import select
 
 from approvals import service
+from approvals.config.mail import MailSettings
 from approvals.store.db import read_session, write_session
+from approvals.store.maildir import ENVELOPE_HEADER
 from approvals.store.models import InboundMessage, OutboxItem, Task
 from mail import inbox
-from mail.catcher import ENVELOPE_HEADER
-from mail.config import MailSettings
 from tests.support import free_port
 from tests.web.site import NOW, Browser, audit_head, csrf_token, ids, instance_row, open_task
 

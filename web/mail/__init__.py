@@ -20,7 +20,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from mail.config import MailSettings
+from approvals.config.mail import MailSettings
 from web.auth import current_actor
 
 bp = Blueprint("mail", __name__)

@@ -25,9 +25,9 @@ from flask import (
 )
 
 from approvals import texts
-from mail.catcher import ENVELOPE_HEADER, delivery_order
-from mail.config import MailSettings
-from mail.words import ANSWERS, suggested
+from approvals.config.mail import MailSettings
+from approvals.store.maildir import ENVELOPE_HEADER, delivery_order
+from approvals.texts.answers import ANSWERS, suggested
 from web.auth import current_locale, login_required
 from web.context import utcnow
 from web.mail import (

@@ -1,4 +1,4 @@
-"""Who may read a trail, what they get, and the record of everyone refused.
+"""Who may read a trail or search the records, and the record of everyone refused.
 
 Auditors, administrators and the instance's participants may read its trail; auditors and
 administrators may search every instance and export trails. Everyone else is refused with
@@ -7,29 +7,22 @@ administrators may search every instance and export trails. Everyone else is ref
 :class:`~approvals.store.models.AccessDenial` row that administrators see on the audit page.
 The denial is deliberately not an audit event of the instance: the hash chain records what
 happened in the process, and a stranger must not be able to make it grow by asking.
-
-A completed instance's trail is the newest signed one stored; a running (or withdrawn)
-instance gets a provisional trail rendered on the spot, unsigned and marked on every page.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
-from approvals.core.errors import Forbidden, NotFound, TrailPending
+from approvals.core.errors import Forbidden
 from approvals.core.policy import Actor
 from approvals.store import queries
 from approvals.store.db import write_session
 from approvals.store.directory import roles_of
-from approvals.store.models import AccessDenial, AuditEvent, Instance, OutboxItem, Person, Trail
-from approvals.trail import render_trail, storage
+from approvals.store.models import AccessDenial, Instance, OutboxItem, Person, Trail
 
 log = logging.getLogger("signoff.access")
 
@@ -96,66 +89,3 @@ def attention(session: Session, limit: int = 20) -> list[dict[str, Any]]:
             + [{"instance_id": trail.instance_id, "trail_id": trail.id, "state": "marked",
                 "attempts": None, "at": trail.created_at, "problem": trail.problems}
                for trail in marked])
-
-
-# ---------------------------------------------------------------------------- what is served
-
-
-@dataclass(frozen=True)
-class TrailFile:
-    data: bytes
-    filename: str
-    provisional: bool
-    sha256: str | None = None
-    trail_id: int | None = None
-
-
-def newest_trail(session: Session, instance_id: int) -> Trail | None:
-    return session.exec(select(Trail).where(Trail.instance_id == instance_id)
-                        .order_by(Trail.sequence.desc())).first()
-
-
-def current_trail(session: Session, instance: Instance) -> Trail | None:
-    """The trail of the instance's latest completion: None while it is being made (after a
-    reopened instance completed again, the earlier trail seals an earlier completion)."""
-    if instance.status != "completed":
-        return None
-    trail = newest_trail(session, instance.id)
-    completion = session.exec(select(func.max(AuditEvent.seq)).where(
-        AuditEvent.instance_id == instance.id, AuditEvent.kind == "completed")).one()
-    return trail if trail is not None and trail.completion_seq == completion else None
-
-
-def trails_of(session: Session, instance_id: int) -> list[Trail]:
-    """Every signed trail of the instance, the first first (one per completion)."""
-    return list(session.exec(select(Trail).where(Trail.instance_id == instance_id)
-                             .order_by(Trail.sequence)))
-
-
-def trail_file(session: Session, instance: Instance, trails_dir: Path, now: datetime,
-               locale: str | None = None, trail_id: int | None = None) -> TrailFile:
-    """The stored signed trail of a completed instance (of its latest completion), or a
-    provisional one rendered now for an instance that is running or was withdrawn. A completed
-    instance whose trail the worker has not made yet is :class:`TrailPending`. ``trail_id``
-    asks for one signed trail of the instance by its number, an earlier one included."""
-    if trail_id is not None:
-        trail = session.get(Trail, trail_id)
-        if trail is None or trail.instance_id != instance.id:
-            raise NotFound(f"instance {instance.id} has no signed trail No. {trail_id}",
-                           instance=instance.id, trail=trail_id)
-    elif instance.status == "completed":
-        trail = current_trail(session, instance)
-        if trail is None:
-            raise TrailPending(f"the signed trail of instance {instance.id} is being made; "
-                               "try again in a minute", instance=instance.id)
-    else:
-        pdf = render_trail(session, instance.id, provisional=True, locale=locale,
-                           generated_at=now)
-        return TrailFile(pdf, f"trail-instance-{instance.id}-provisional-"
-                              f"{now:%Y%m%dT%H%M%SZ}.pdf", True)
-    data = storage.read(trails_dir, trail.path, trail.sha256)
-    return TrailFile(data, stored_name(trail), False, trail.sha256, trail.id)
-
-
-def stored_name(trail: Trail) -> str:
-    return f"trail-{trail.id:06d}-instance-{trail.instance_id}.pdf"
