@@ -4,7 +4,7 @@ Two notations, one mechanism. A *status-based* process lists statuses, each with
 assignees, its rule and the transition every verdict takes. A *sequential* one lists stages in
 order and compiles to a linear status machine (each stage's positive verdicts lead to the next
 stage, the last to the final status ``completed``). The engine only ever sees
-:class:`Process`; ``approvals/definitions.py`` reads and checks the YAML files that make one.
+:class:`Process`; ``approvals/definitions/`` reads and checks the YAML files that make one.
 """
 
 from __future__ import annotations

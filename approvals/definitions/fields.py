@@ -1,0 +1,77 @@
+"""A process file's fields: name, type, label and the checks of each."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from approvals.core.model import (
+    FIELD_TYPES,
+    Choice,
+    FieldSpec,
+    Label,
+)
+from approvals.definitions.reader import Map, Reader, Seq, join
+
+
+def read(r: Reader, root: Map) -> tuple[FieldSpec, ...]:
+    nodes = root.get("fields") or Seq()
+    if not isinstance(nodes, list):
+        r.fail(root, "fields", "expected a list of fields", "fields")
+    result: list[FieldSpec] = []
+    for i, node in enumerate(nodes):
+        where = f"fields[{i}]"
+        node = r.mapping(node, where, nodes)
+        r.keys(node, where, {"name", "type", "label", "required", "min", "max", "max_length",
+                             "pattern", "choices", "currency", "help"}, {"name", "type"})
+        name = r.key_name(node["name"], node, join(where, "name"), "name")
+        if any(f.name == name for f in result):
+            r.fail(node, join(where, "name"), f"field {name!r} is declared twice", "name")
+        kind = node["type"]
+        if kind not in FIELD_TYPES:
+            r.fail(node, join(where, "type"),
+                   f"unknown type {kind!r} (expected one of {', '.join(FIELD_TYPES)})", "type")
+        bounds = {}
+        for key in ("min", "max"):
+            if key in node:
+                value = node[key]
+                if isinstance(value, bool) or not isinstance(value, int | float | str):
+                    r.fail(node, join(where, key), "expected a number", key)
+                try:
+                    bounds[key] = Decimal(str(value))
+                except ArithmeticError:
+                    r.fail(node, join(where, key), "expected a number", key)
+        choices = ()
+        if kind == "choice":
+            raw = node.get("choices")
+            if not isinstance(raw, list) or not raw:
+                r.fail(node, join(where, "choices"), "a choice field needs a list of choices")
+            choices = tuple(_choice(r, c, f"{where}.choices[{j}]", raw) for j, c in
+                            enumerate(raw))
+        pattern = node.get("pattern")
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except (re.error, TypeError) as exc:
+                r.fail(node, join(where, "pattern"), f"not a valid pattern: {exc}", "pattern")
+        result.append(FieldSpec(
+            name=name, type=kind, label=r.label(node, "label", where, required=False)
+            or Label(name, name), required=bool(node.get("required", False)),
+            min=bounds.get("min"), max=bounds.get("max"),
+            max_length=r.integer(node, "max_length", where, 1, 1_000_000), pattern=pattern,
+            choices=choices, currency=node.get("currency"),
+            help=r.label(node, "help", where, required=False),
+        ))
+    return tuple(result)
+
+
+def _choice(r: Reader, node: Any, where: str, parent: Any) -> Choice:
+    if isinstance(node, str | int) and not isinstance(node, bool):
+        return Choice(str(node), Label(str(node), str(node)))
+    node = r.mapping(node, where, parent)
+    r.keys(node, where, {"value", "label"}, {"value"})
+    value = str(node["value"])
+    return Choice(value, r.label(node, "label", where, required=False) or Label(value, value))
+
+

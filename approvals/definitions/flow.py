@@ -1,0 +1,298 @@
+"""What happens in a process file: its stages (or statuses and transitions), who is assigned,
+the rule that completes a stage, conditions, deadlines, actions and effects on entering a status,
+the revision, the watchers, and the validators it names."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from approvals import extensions
+from approvals.core.model import (
+    RESTART_MODES,
+    REVISION,
+    RULES,
+    SEND_BACK,
+    VERDICTS,
+    Action,
+    Assignee,
+    Condition,
+    Label,
+    Named,
+    Revision,
+    Rule,
+    Status,
+)
+from approvals.definitions.reader import Map, Reader, join
+
+_CONDITION = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*(==|!=|>=|<=|>|<|in)\s*(.+?)\s*$")
+
+
+def _assignees(r: Reader, node: Map, where: str, fields: dict, key: str = "assignees"):
+    raw = node.get(key)
+    if raw is None:
+        r.fail(node, join(where, key), "is required")
+    items = raw if isinstance(raw, list) else [raw]
+    return tuple(_assignee(r, item, f"{join(where, key)}[{i}]", node, fields, key)
+                 for i, item in enumerate(items))
+
+
+def watchers(r: Reader, root: Map, fields: dict) -> tuple[Assignee, ...]:
+    """Who receives the signed trail besides the initiator (a company lawyer, say): the same
+    forms as a stage's assignees, resolved when the trail is issued. Optional; a watcher listed
+    twice is refused, since it is almost always a copy-paste slip."""
+    if root.get("watchers") is None:
+        return ()
+    watchers = _assignees(r, root, "", fields, "watchers")
+    raw = root["watchers"]
+    items = raw if isinstance(raw, list) else [raw]
+    for i, (watcher, item) in enumerate(zip(watchers, items, strict=True)):
+        if watcher in watchers[:i]:
+            r.fail(item if isinstance(item, dict) else root, f"watchers[{i}]",
+                   "this watcher is listed twice", "watchers")
+    return watchers
+
+
+def validators(r: Reader, root: Map) -> tuple[Named, ...]:
+    """``validate: [accounting.inn, {hr.period_ahead: {field: dates}}]``: checks a package
+    registered (:mod:`approvals.extensions`), run on start and resubmit."""
+    raw = root.get("validate")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        r.fail(root, "validate", "expected a list of validator names", "validate")
+    result = []
+    for i, item in enumerate(raw):
+        at = f"validate[{i}]"
+        params: dict = {}
+        if isinstance(item, dict):
+            if len(item) != 1:
+                r.fail(item, at, "expected one validator name with its parameters")
+            name, params = next(iter(item.items()))
+            params = r.mapping(params if params is not None else {}, at, item, name)
+        else:
+            name = item
+        _registered(r, extensions.validators(), "validator", name, raw, at, i)
+        if name in (v.name for v in result):
+            r.fail(raw, at, f"the validator {name!r} is named twice", i)
+        result.append(Named(name, tuple(sorted(params.items())), raw.item_lines[i]))
+    return tuple(result)
+
+
+def _registered(r: Reader, known, kind: str, name: Any, node: Any, where: str,
+                key: str | int) -> None:
+    if name not in known:
+        names = ", ".join(sorted(known)) or "none is registered"
+        r.fail(node, where, f"unknown {kind} {name!r} (known: {names})", key)
+
+
+def _assignee(r: Reader, item: Any, where: str, parent: Map, fields: dict, key: str):
+    if item in ("initiator", "manager"):
+        return Assignee(item)
+    if isinstance(item, dict) and len(item) == 1:
+        kind, value = next(iter(item.items()))
+        if kind in ("person", "role", "field") and isinstance(value, str) and value:
+            if kind == "field":
+                spec = fields.get(value)
+                if spec is None or spec.type not in ("person", "people"):
+                    r.fail(item, where, f"{value!r} is not a person or people field of this "
+                           "process")
+            return Assignee(kind, value.strip().lower() if kind == "person" else value)
+    r.fail(item if isinstance(item, dict) else parent, where,
+           "expected initiator, manager, {person: EMAIL}, {role: NAME} or {field: NAME}", key)
+    return Assignee("initiator")
+
+
+def _rule(r: Reader, node: Map, where: str) -> Rule:
+    raw = node.get("rule", "all")
+    if isinstance(raw, str):
+        if raw not in RULES or raw == "quorum":
+            r.fail(node, join(where, "rule"), f"unknown rule {raw!r} (expected all, sequence, "
+                   "any, or {quorum: COUNT} / {quorum: 'PERCENT%'})", "rule")
+        return Rule(raw)
+    if isinstance(raw, dict) and set(raw) == {"quorum"}:
+        value = raw["quorum"]
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            return Rule("quorum", count=value)
+        if isinstance(value, str) and re.fullmatch(r"\d{1,3}%", value.strip()):
+            percent = int(value.strip()[:-1])
+            if 1 <= percent <= 100:
+                return Rule("quorum", percent=percent)
+    r.fail(node, join(where, "rule"), "quorum must be a count (>= 1) or a percentage such as "
+           "'50%'", "rule")
+    return Rule()
+
+
+def _condition(r: Reader, node: Map, where: str, fields: dict) -> Condition | None:
+    text = node.get("when")
+    if text is None:
+        return None
+    match = _CONDITION.match(text) if isinstance(text, str) else None
+    if not match:
+        r.fail(node, join(where, "when"), "expected 'FIELD OP VALUE' with OP one of "
+               "== != > >= < <= in", "when")
+    name, op, literal = match.groups()
+    spec = fields.get(name)
+    if spec is None:
+        r.fail(node, join(where, "when"), f"unknown field {name!r}", "when")
+    # A form stores text, choice and person values as text: read the literal as text too, so
+    # that `priority == 1` or `code == 007` compare with "1" and "007".
+    textual = spec.type in ("text", "choice", "person")
+    value = yaml.load(literal, Loader=yaml.BaseLoader if textual else yaml.SafeLoader)  # noqa: S506
+    if op == "in" and not isinstance(value, list):
+        r.fail(node, join(where, "when"), "'in' needs a list such as [a, b]", "when")
+    if op in (">", ">=", "<", "<=") and spec.type not in ("number", "money", "date"):
+        r.fail(node, join(where, "when"), f"cannot compare a {spec.type} field with {op}",
+               "when")
+    return Condition(name, op, value, text)
+
+
+def _actions(r: Reader, node: Map, key: str, where: str, fields: dict) -> tuple[Action, ...]:
+    raw = node.get(key) or []
+    if not isinstance(raw, list):
+        r.fail(node, join(where, key), "expected a list of actions", key)
+    result = []
+    for i, item in enumerate(raw):
+        at = f"{where}.{key}[{i}]" if where else f"{key}[{i}]"
+        item = r.mapping(item, at, raw)
+        if "notify" in item:
+            r.keys(item, at, {"notify", "message"})
+            who = _assignee(r, item["notify"], join(at, "notify"), item, fields, "notify")
+            result.append(Action("notify", assignee=who,
+                                 message=r.label(item, "message", at, required=False)))
+        elif "set" in item:
+            r.keys(item, at, {"set"})
+            values = r.mapping(item["set"], join(at, "set"), item, "set")
+            result.append(Action("set", values=tuple(sorted(values.items()))))
+        elif "effect" in item:
+            r.keys(item, at, {"effect", "with"})
+            _registered(r, extensions.effects(), "effect", item["effect"], item,
+                        join(at, "effect"), "effect")
+            params = r.mapping(item.get("with") or {}, join(at, "with"), item, "with")
+            result.append(Action("effect", values=tuple(sorted(params.items())),
+                                 name=item["effect"]))
+        else:
+            r.fail(item, at, "expected {notify: ...}, {set: {...}} or {effect: NAME}")
+    return tuple(result)
+
+
+def _restart(r: Reader, node: Map, where: str) -> str | None:
+    value = node.get("restart")
+    if value is not None and value not in RESTART_MODES:
+        r.fail(node, join(where, "restart"), "expected 'first' or 'same'", "restart")
+    return value
+
+
+def revision(r: Reader, root: Map, fields: dict) -> Revision:
+    node = root.get("revision")
+    if node is None:
+        return Revision()
+    node = r.mapping(node, "revision", root, "revision")
+    r.keys(node, "revision", {"assignee", "restart"})
+    assignee = Assignee("initiator")
+    if "assignee" in node:
+        assignee = _assignee(r, node["assignee"], "revision.assignee", node, fields, "assignee")
+    return Revision(assignee, _restart(r, node, "revision") or "first")
+
+
+def _verdicts(r: Reader, node: Map, where: str) -> tuple[str, ...]:
+    raw = node.get("verdicts", ["approve", SEND_BACK])
+    if not isinstance(raw, list) or not raw:
+        r.fail(node, join(where, "verdicts"), "expected a list of verdicts", "verdicts")
+    for verdict in raw:
+        if verdict not in VERDICTS:
+            r.fail(node, join(where, "verdicts"),
+                   f"unknown verdict {verdict!r} (expected {', '.join(VERDICTS)})", "verdicts")
+    if all(v == SEND_BACK for v in raw):
+        r.fail(node, join(where, "verdicts"), "a stage needs at least one verdict that "
+               "completes it", "verdicts")
+    return tuple(raw)
+
+
+_STAGE_KEYS = {"key", "name", "assignees", "rule", "verdicts", "when", "deadline_days",
+               "restart", "on_enter"}
+
+
+def sequential(r: Reader, root: Map, fields: dict) -> tuple[list[Status], str]:
+    nodes = root["stages"]
+    if not isinstance(nodes, list) or not nodes:
+        r.fail(root, "stages", "expected a non-empty list of stages", "stages")
+    keys = []
+    for i, node in enumerate(nodes):
+        node = r.mapping(node, f"stages[{i}]", nodes)
+        r.keys(node, f"stages[{i}]", _STAGE_KEYS, {"key", "name", "assignees"})
+        key = r.key_name(node["key"], node, f"stages[{i}].key", "key")
+        if key in keys or key in (REVISION, "completed"):
+            r.fail(node, f"stages[{i}].key", f"stage key {key!r} is used twice or reserved",
+                   "key")
+        keys.append(key)
+    statuses = []
+    for i, node in enumerate(nodes):
+        where = f"stages[{i}]"
+        following = keys[i + 1] if i + 1 < len(keys) else "completed"
+        verdicts = _verdicts(r, node, where)
+        transitions = tuple((v, REVISION if v == SEND_BACK else following) for v in verdicts)
+        statuses.append(_status(r, node, where, keys[i], transitions, fields))
+    final = Status("completed", Label("Completed", "Завершено"), final=True,
+                   on_enter=_actions(r, root, "on_complete", "", fields))
+    return [*statuses, final], keys[0]
+
+
+def _status(r, node, where, key, transitions, fields) -> Status:
+    return Status(
+        key=key, name=r.label(node, "name", where), assignees=_assignees(r, node, where, fields),
+        rule=_rule(r, node, where), transitions=transitions,
+        when=_condition(r, node, where, fields),
+        deadline_days=r.integer(node, "deadline_days", where, 1, 365),
+        restart=_restart(r, node, where),
+        on_enter=_actions(r, node, "on_enter", where, fields), line=node.line,
+    )
+
+
+def status_machine(r: Reader, root: Map, fields: dict) -> tuple[list[Status], str]:
+    nodes = r.mapping(root["statuses"], "statuses", root, "statuses")
+    if not nodes:
+        r.fail(root, "statuses", "expected at least one status", "statuses")
+    for key in nodes:
+        r.key_name(key, nodes, f"statuses.{key}", key)
+        if key == REVISION:
+            r.fail(nodes, f"statuses.{key}", "'revision' is built in; send_back leads there",
+                   key)
+    statuses = []
+    for key, node in nodes.items():
+        where = f"statuses.{key}"
+        node = r.mapping(node, where, nodes, key)
+        if node.get("final"):
+            r.keys(node, where, {"name", "final", "on_enter"}, {"name"})
+            statuses.append(Status(key, r.label(node, "name", where), final=True,
+                                   on_enter=_actions(r, node, "on_enter", where, fields),
+                                   line=node.line))
+            continue
+        r.keys(node, where, (_STAGE_KEYS - {"key", "verdicts"}) | {"transitions"},
+               {"name", "assignees", "transitions"})
+        raw = r.mapping(node["transitions"], join(where, "transitions"), node, "transitions")
+        transitions = []
+        for verdict, target in raw.items():
+            at = f"{where}.transitions.{verdict}"
+            if verdict not in VERDICTS:
+                r.fail(raw, at, f"unknown verdict {verdict!r} (expected {', '.join(VERDICTS)})",
+                       verdict)
+            if verdict == SEND_BACK and target != REVISION:
+                r.fail(raw, at, "send_back always leads to 'revision'", verdict)
+            if target != REVISION and target not in nodes:
+                r.fail(raw, at, f"unknown status {target!r}", verdict)
+            transitions.append((verdict, target))
+        if all(v == SEND_BACK for v, _ in transitions):
+            r.fail(node, join(where, "transitions"), "a status needs at least one verdict that "
+                   "completes it", "transitions")
+        statuses.append(_status(r, node, where, key, tuple(transitions), fields))
+    initial = root["initial"]
+    if initial not in nodes or nodes[initial].get("final"):
+        r.fail(root, "initial", f"{initial!r} is not a working status of this process",
+               "initial")
+    if not any(s.final for s in statuses):
+        r.fail(root, "statuses", "no status is final: the process could never complete",
+               "statuses")
+    return statuses, initial
