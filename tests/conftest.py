@@ -102,8 +102,9 @@ def signing_var(tmp_path: Path, org_keys: Path, monkeypatch: pytest.MonkeyPatch)
 @pytest.fixture(scope="session")
 def imap_server() -> Iterator[Any]:
     """A throwaway Dovecot IMAP server on 127.0.0.1 (plain text, no TLS) with the users of
-    ``tests.mail.dovecot.TEST_USERS``; a :class:`tests.mail.dovecot.Dovecot`."""
-    from tests.mail.dovecot import dovecot_server
+    ``tests.integration.mail.dovecot.TEST_USERS``; a
+    :class:`tests.integration.mail.dovecot.Dovecot`."""
+    from tests.integration.mail.dovecot import dovecot_server
 
     error = None
     try:

@@ -44,7 +44,7 @@ from tests.integration.conftest import (  # noqa: F401 - fixtures, reused
     worker,
 )
 from tests.integration.flows import contract_fields, open_tasks
-from tests.web.site import PASSWORD, WHO
+from tests.integration.web.site import PASSWORD, WHO
 
 AUDITOR = "dmitry@example.com"
 OCTOBER = [("Supply contract 101", datetime(2026, 10, 5, 9, 30, tzinfo=UTC)),

@@ -19,8 +19,8 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
+from tests.integration.web.site import PASSWORD, WHO, build_app
 from tests.support import free_port
-from tests.web.site import PASSWORD, WHO, build_app
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -18,8 +18,8 @@ from aiosmtpd.controller import Controller
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.test_browser_contract import chromium, log_in, site  # noqa: F401 - fixtures
+from tests.integration.web.test_mail_pages import REPLY_TO, TOKEN, Collector, catch, task_mail
 from tests.support import free_port
-from tests.web.test_mail_pages import REPLY_TO, TOKEN, Collector, catch, task_mail
 
 
 @pytest.mark.browser

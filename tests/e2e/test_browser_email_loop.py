@@ -37,7 +37,7 @@ from tests.integration.conftest import (  # noqa: F401 - fixtures, reused
     mail_catcher,
     worker,
 )
-from tests.web.site import WHO
+from tests.integration.web.site import WHO
 from workers.actors import handle_inbound
 
 TITLE = "Supply contract 77"
