@@ -167,10 +167,11 @@ def answer(db: Engine, task_id: int, actor_id: int, verdict: str, comment: str,
            documents: list[forms.Upload], now: datetime, *, evidence: dict[str, Any],
            receipt: Receipt) -> Result:
     """An answer by email, in one transaction: a revision task's answer resubmits (the first
-    of ``documents`` becomes the new version of the process's file field, when it has exactly
-    one), any other task's answer decides it with ``verdict``; the stored message is marked
-    done and the reply token used with it. A crash before the commit leaves nothing decided
-    (the message is read again); after it, the message is done and is not read again.
+    of ``documents`` becomes the new version of the file field the process names, see
+    :func:`_attached`), any other task's answer decides it with ``verdict``; the stored
+    message is marked done and the reply token used with it. A crash before the commit
+    leaves nothing decided (the message is read again); after it, the message is done and is
+    not read again.
     Raises :class:`AlreadyReceived` when the message was processed meanwhile."""
 
     def command(conn: Connection, process: Process, loaded: store.Loaded):
@@ -198,12 +199,15 @@ def answer(db: Engine, task_id: int, actor_id: int, verdict: str, comment: str,
 
 
 def _attached(process: Process, documents: list[forms.Upload]) -> dict[str, Any]:
-    """The process's one file field gets the first document; with several file fields an
-    answer cannot say which is which, so none does."""
-    file_fields = [f.name for f in process.fields if f.type == "file"]
-    if not documents or len(file_fields) != 1:
+    """The first document goes to the file field the process names for revisions by email
+    (``revision: {attachments: FIELD}``), else to its only file field; with several file
+    fields and none named an answer cannot say which is which, so none does."""
+    if not documents:
         return {}
-    return {file_fields[0]: documents[0]}
+    if process.revision.attachments:
+        return {process.revision.attachments: documents[0]}
+    file_fields = [f.name for f in process.fields if f.type == "file"]
+    return {file_fields[0]: documents[0]} if len(file_fields) == 1 else {}
 
 
 def withdraw(db: Engine, instance_id: int, actor_id: int, reason: str, now: datetime,

@@ -151,10 +151,13 @@ class Status:
 
 @dataclass(frozen=True)
 class Revision:
-    """Who revises a sent-back process, and where resubmission restarts."""
+    """Who revises a sent-back process, where resubmission restarts, and which file field a
+    document attached to a revision sent by email replaces (``attachments``; by default the
+    process's only file field, none when it has several)."""
 
     assignee: Assignee = Assignee("initiator")
     restart: str = "first"
+    attachments: str | None = None
 
 
 @dataclass(frozen=True)

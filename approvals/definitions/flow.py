@@ -190,11 +190,17 @@ def revision(r: Reader, root: Map, fields: dict) -> Revision:
     if node is None:
         return Revision()
     node = r.mapping(node, "revision", root, "revision")
-    r.keys(node, "revision", {"assignee", "restart"})
+    r.keys(node, "revision", {"assignee", "restart", "attachments"})
     assignee = Assignee("initiator")
     if "assignee" in node:
         assignee = _assignee(r, node["assignee"], "revision.assignee", node, fields, "assignee")
-    return Revision(assignee, _restart(r, node, "revision") or "first")
+    attachments = node.get("attachments")
+    if attachments is not None and (attachments not in fields
+                                    or fields[attachments].type != "file"):
+        files = ", ".join(name for name, spec in fields.items() if spec.type == "file")
+        r.fail(node, "revision.attachments", f"{attachments!r} is not a file field of this "
+               f"process (its file fields: {files or 'none'})", "attachments")
+    return Revision(assignee, _restart(r, node, "revision") or "first", attachments)
 
 
 def _verdicts(r: Reader, node: Map, where: str) -> tuple[str, ...]:

@@ -25,20 +25,21 @@ LOCK_POLL_SECONDS = 1.0  # how long BEGIN IMMEDIATE polls for the lock before th
 
 
 def make_engine(url: str, echo: bool = False) -> Engine:
-    """Create an engine; for SQLite, the folder is created and WAL is switched on."""
+    """A database handle (SQLAlchemy's Engine, called ``db`` everywhere: ``engine`` is the
+    process engine); for SQLite, the folder is created and WAL is switched on."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False,
-                                                             "timeout": 30})
-        _sqlite_setup(engine)
-        return engine
+        db = create_engine(url, echo=echo, connect_args={"check_same_thread": False,
+                                                         "timeout": 30})
+        _sqlite_setup(db)
+        return db
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def _sqlite_setup(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
+def _sqlite_setup(db: Engine) -> None:
+    @event.listens_for(db, "connect")
     def _connect(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
@@ -48,7 +49,7 @@ def _sqlite_setup(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
+    @event.listens_for(db, "begin")
     def _begin(connection) -> None:
         if connection.get_execution_options().get("signoff_write", False):
             _begin_immediate(connection)
@@ -84,16 +85,16 @@ def _begin_immediate(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def is_sqlite(engine: Engine) -> bool:
-    return engine.dialect.name == "sqlite"
+def is_sqlite(db: Engine) -> bool:
+    return db.dialect.name == "sqlite"
 
 
 @contextmanager
-def write_session(engine: Engine) -> Iterator[Session]:
+def write_session(db: Engine) -> Iterator[Session]:
     """A session for one command: commits on success, rolls back on any error.
 
     A database that cannot be reached becomes :class:`StoreUnavailable` (HTTP 503)."""
-    bind = engine.execution_options(signoff_write=True) if is_sqlite(engine) else engine
+    bind = db.execution_options(signoff_write=True) if is_sqlite(db) else db
     try:
         with Session(bind, expire_on_commit=False) as session:
             try:
@@ -109,15 +110,15 @@ def write_session(engine: Engine) -> Iterator[Session]:
 
 
 @contextmanager
-def write_connection(engine: Engine) -> Iterator[Connection]:
+def write_connection(db: Engine) -> Iterator[Connection]:
     """What :func:`write_session` is, for Core statements: one transaction on one connection,
     committed on success and rolled back on any error; ``BEGIN IMMEDIATE`` on SQLite.
 
     The service's commands use it: they run a handful of prebuilt statements, and an ORM
     session would cost more than the statements themselves."""
     try:
-        with engine.connect() as connection:
-            if is_sqlite(engine):
+        with db.connect() as connection:
+            if is_sqlite(db):
                 connection.execution_options(signoff_write=True)
             with connection.begin():
                 yield connection
@@ -128,9 +129,9 @@ def write_connection(engine: Engine) -> Iterator[Connection]:
 
 
 @contextmanager
-def read_session(engine: Engine) -> Iterator[Session]:
+def read_session(db: Engine) -> Iterator[Session]:
     try:
-        with Session(engine, expire_on_commit=False) as session:
+        with Session(db, expire_on_commit=False) as session:
             yield session
     except exc.OperationalError as error:
         if _is_unavailable(error):

@@ -10,8 +10,10 @@ import pytest
 
 import approvals
 from approvals.core.errors import DefinitionError
+from approvals.core.forms import Upload
 from approvals.core.model import Assignee, Label, Process, Revision, Rule
 from approvals.definitions import load_file, load_text
+from approvals.service import _attached
 
 PROCESSES = Path(approvals.__file__).parent / "processes"
 
@@ -669,3 +671,39 @@ def test_watchers_in_a_status_file_are_a_top_level_key_only():
             watchers: [{role: lawyer}]
           done: {name: Done, final: true}
         """, "statuses.review.watchers", "watchers:", "unknown key")
+
+
+TWO_FILES = """\
+id: two-files
+name: Two files
+fields:
+  - {name: contract, type: file}
+  - {name: annex, type: file}
+  - {name: note, type: text}
+revision: {attachments: annex}
+stages:
+  - {key: check, name: Check, assignees: [initiator]}
+"""
+
+
+def test_a_revision_by_email_fills_the_file_field_the_process_names() -> None:
+    named = load_text(TWO_FILES, "two.yaml")
+    unnamed = load_text(TWO_FILES.replace("revision: {attachments: annex}\n", ""), "two.yaml")
+    one = load_text(TWO_FILES.replace("  - {name: annex, type: file}\n", "")
+                    .replace("revision: {attachments: annex}\n", ""), "one.yaml")
+    pdf = Upload("v2.pdf", b"%PDF-1.7", "application/pdf")
+
+    assert named.revision.attachments == "annex"
+    assert _attached(named, [pdf]) == {"annex": pdf}
+    assert _attached(unnamed, [pdf]) == {}  # two file fields, none named: none filled
+    assert _attached(one, [pdf]) == {"contract": pdf}
+    assert _attached(named, []) == {}
+
+
+@pytest.mark.parametrize("value", ["note", "nothing"])
+def test_revision_attachments_must_name_a_file_field(value: str) -> None:
+    with pytest.raises(DefinitionError) as refused:
+        load_text(TWO_FILES.replace("attachments: annex", f"attachments: {value}"), "two.yaml")
+    assert str(refused.value).startswith(
+        f"two.yaml:7: revision.attachments: {value!r} is not a file field of this process "
+        "(its file fields: contract, annex)")
