@@ -133,9 +133,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--locale", default="ru", choices=("en", "ru"))
     args = parser.parse_args(argv)
 
+    from approvals.keys import init_keys, load_keys
     from approvals.store import audit
     from approvals.store.db import make_engine, read_session, upgrade
-    from approvals.trail import init_keys, load_keys, render_trail, sign_trail, verify_trail
+    from approvals.trail import render_trail, sign_trail, verify_trail
 
     with tempfile.TemporaryDirectory(prefix="signoff-bench-trail-") as tmp:
         var = Path(tmp)

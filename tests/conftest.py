@@ -81,7 +81,7 @@ def app_broker(redis_url: str) -> Iterator[Any]:
 def org_keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The organisation's signing key and certificate, made once per session (what
     ``signoff keys init`` writes), in a folder of their own."""
-    from approvals.trail import init_keys
+    from approvals.keys import init_keys
 
     path = tmp_path_factory.mktemp("org-keys") / "keys"
     init_keys(path, "Signoff Test Organisation")

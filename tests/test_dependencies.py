@@ -102,7 +102,7 @@ def test_a_librarys_warning_is_ignored_only_where_its_filter_names_it():
     with the_suites_filters():
         run_as("pyhanko.sign.signers.pdf_cms", code)  # the named library: ignored
         with pytest.raises(CryptographyDeprecationWarning):
-            run_as("approvals.trail.keys", code)  # the same warning in Signoff's code: an error
+            run_as("approvals.keys", code)  # the same warning in Signoff's code: an error
         with pytest.raises(CryptographyDeprecationWarning):
             run_as("pyhanko.sign.signers.pdf_cms", code.replace("DSA", "RSA"))  # another message
 

@@ -40,12 +40,13 @@ from flask import (
 from approvals import dispatch, texts
 from approvals.config import keys_dir, trails_dir
 from approvals.core.errors import FormInvalid, KeyProblem
+from approvals.keys import load_certificates
 from approvals.records import access, exports
 from approvals.records.trails import TrailFile
 from approvals.store import queries, registry
 from approvals.store.db import read_session
 from approvals.store.models import Person
-from approvals.trail import load_certificates, provisional
+from approvals.trail import provisional
 from web.auth import current_actor, current_locale, current_person, login_required
 from web.context import db, utcnow
 

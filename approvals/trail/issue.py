@@ -26,12 +26,12 @@ from sqlmodel import select
 
 from approvals import service
 from approvals.core.errors import NotFound
+from approvals.keys import CERT_FILE, KEY_FILE, OrgKeys, load_keys
 from approvals.store import filestore
 from approvals.store.db import read_session, write_session
 from approvals.store.models import AuditEvent, Instance, OutboxItem, Trail
 from approvals.store.queries import process_of
-from approvals.trail import OrgKeys, load_keys, read_facts, render_trail, sign_trail
-from approvals.trail.keys import CERT_FILE, KEY_FILE
+from approvals.trail import read_facts, render_trail, sign_trail
 
 log = logging.getLogger("signoff.trail")
 

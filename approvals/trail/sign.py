@@ -20,8 +20,8 @@ from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.timestamps import TimestampRequestError
 
 from approvals.core.errors import KeyProblem, SignoffError, TrailNotFinal
+from approvals.keys import OrgKeys
 from approvals.trail.facts import facts_of_reader
-from approvals.trail.keys import OrgKeys
 
 FIELD_NAME = "SignoffTrailSignature"
 DIGEST = "sha256"

@@ -26,10 +26,10 @@ from pyhanko_certvalidator import ValidationContext
 from sqlmodel import Session, select
 
 from approvals.core.errors import KeyProblem
+from approvals.keys import OrgCertificates, certificate_of, trusted_fingerprints
 from approvals.store import audit
 from approvals.store.models import AuditEvent, Instance
 from approvals.trail.facts import TrailFacts, facts_of_reader
-from approvals.trail.keys import OrgCertificates, certificate_of, trusted_fingerprints
 
 
 @dataclass

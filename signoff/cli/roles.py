@@ -120,8 +120,7 @@ def run() -> None:
 
 def _check_signing_keys() -> None:
     from approvals.core.errors import KeyProblem
-    from approvals.trail import load_keys
-    from approvals.trail.keys import CERT_FILE, KEY_FILE
+    from approvals.keys import CERT_FILE, KEY_FILE, load_keys
 
     folder = keys_dir()
     try:

@@ -30,7 +30,7 @@ def keys_group() -> None:
 def keys_init(org_name: str) -> None:
     """Create a private key and a self-signed organisation certificate (mode 0600); existing
     keys are never overwritten."""
-    from approvals.trail import init_keys, load_keys
+    from approvals.keys import init_keys, load_keys
 
     init_keys(keys_dir(), org_name)
     _describe_keys(load_keys(keys_dir()), "created")
@@ -44,7 +44,7 @@ def keys_init(org_name: str) -> None:
                                               "var/keys/retired/ and still verify old trails.")
 def keys_import(file: Path, password: str | None, replace: bool) -> None:
     """Sign trails with a company certificate: the key and certificate chain of FILE.p12."""
-    from approvals.trail import import_keys, load_keys
+    from approvals.keys import import_keys, load_keys
 
     if password is None:
         password = click.prompt("Password of " + file.name, hide_input=True, default="",
@@ -56,7 +56,7 @@ def keys_import(file: Path, password: str | None, replace: bool) -> None:
 @keys_group.command("show")
 def keys_show() -> None:
     """Print the organisation's certificate: subject, validity and SHA-256 fingerprint."""
-    from approvals.trail import load_certificates
+    from approvals.keys import load_certificates
 
     _describe_keys(load_certificates(keys_dir()), "current")
 
@@ -80,8 +80,8 @@ def verify(file: Path, cert_file: Path | None) -> None:
     """Check a trail FILE.pdf: its signature covers the whole file and is the organisation's,
     and, next to the database, its chain head and event count match the stored audit chain.
     Exit status 0 only if everything checked passed."""
-    from approvals.trail import load_certificates, verify_trail
-    from approvals.trail.keys import CERT_FILE, certificate_of
+    from approvals.keys import CERT_FILE, certificate_of, load_certificates
+    from approvals.trail import verify_trail
 
     logging.getLogger("pyhanko").setLevel(logging.CRITICAL)  # the verdict lines say it all
     certs = None

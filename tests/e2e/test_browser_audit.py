@@ -31,10 +31,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from approvals import dispatch, service
+from approvals.keys import load_keys
 from approvals.store.db import read_session, write_session
 from approvals.store.directory import set_password
 from approvals.store.models import Person, PersonRole, Trail
-from approvals.trail import VerifyReport, load_keys, verify_trail
+from approvals.trail import VerifyReport, verify_trail
 from tests.e2e.test_browser_contract import chromium, log_in, site  # noqa: F401 - fixtures
 from tests.e2e.test_browser_email_loop import db  # noqa: F401 - the site's database
 from tests.integration.conftest import (  # noqa: F401 - fixtures, reused

@@ -10,9 +10,10 @@ import pytest
 
 from approvals import service
 from approvals.core.errors import CommentRequired, Forbidden, TransitionNotAllowed
+from approvals.keys import load_keys
 from approvals.store.db import read_session
 from approvals.store.models import Instance, OutboxItem, Trail
-from approvals.trail import issue, load_keys, verify_trail
+from approvals.trail import issue, verify_trail
 from tests.integration.approvals.trail.pdftools import plain_text
 from tests.integration.flows import audit_events, audit_kinds, open_tasks, rows, start_contract
 from tests.integration.trails import complete_contract, make_app, signed_in

@@ -11,6 +11,7 @@ import pytest
 
 from approvals import dispatch, service
 from approvals.core.errors import KeyProblem
+from approvals.keys import CERT_FILE, KEY_FILE, load_keys
 from approvals.store import audit, queries, registry
 from approvals.store.db import read_session, write_session
 from approvals.store.models import (
@@ -21,8 +22,7 @@ from approvals.store.models import (
     PersonRole,
     Trail,
 )
-from approvals.trail import issue, load_keys, verify_trail
-from approvals.trail.keys import CERT_FILE, KEY_FILE
+from approvals.trail import issue, verify_trail
 from tests.integration.flows import audit_events, open_tasks, rows
 from tests.integration.mailflow import mails_to
 from tests.integration.trails import add_person, complete_contract, make_app, signed_in

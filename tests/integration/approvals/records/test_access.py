@@ -13,10 +13,10 @@ from sqlmodel import select
 
 from approvals import service
 from approvals.core.errors import KeyProblem
+from approvals.keys import certificate_of, load_certificates
 from approvals.store.db import write_session
 from approvals.store.models import AccessDenial, AuditEvent, Blob, Trail
-from approvals.trail import issue, load_certificates, read_facts, verify_trail
-from approvals.trail.keys import certificate_of
+from approvals.trail import issue, read_facts, verify_trail
 from tests.integration.flows import audit_kinds, contract_fields, rows
 from tests.integration.trails import (
     add_person,
@@ -241,7 +241,7 @@ def test_the_audit_page_publishes_the_signing_certificate_that_verify_accepts(
 
 def test_administrators_see_the_trails_that_need_attention(db, org, now, app, broker,
                                                            signing_var):
-    from approvals.trail.keys import KEY_FILE
+    from approvals.keys import KEY_FILE
     from workers.actors import render_trail
 
     admin = signed_in(app, org.admin)

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from approvals import service
+from approvals.keys import OrgKeys, init_keys, load_keys
 from approvals.store import db as store
-from approvals.trail import OrgKeys, init_keys, load_keys
 from tests.integration.conftest import Org, org  # noqa: F401 - the fixture, reused
 from tests.integration.flows import PDF_V2, open_tasks, start_contract, upload
 

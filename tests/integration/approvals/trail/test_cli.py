@@ -11,9 +11,10 @@ from click.testing import CliRunner, Result
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
+from approvals.keys import load_keys
 from approvals.store.db import read_session, write_session
 from approvals.store.models import AuditEvent
-from approvals.trail import load_keys, render_trail, sign_trail
+from approvals.trail import render_trail, sign_trail
 from signoff.cli import main
 from tests.integration.approvals.trail.conftest import T0
 from tests.integration.approvals.trail.test_keys import company_p12

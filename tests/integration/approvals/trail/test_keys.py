@@ -16,17 +16,9 @@ from cryptography.x509.oid import NameOID
 from sqlalchemy.engine import Engine
 
 from approvals.core.errors import KeyProblem, SignoffError
+from approvals.keys import CERT_FILE, KEY_FILE, import_keys, init_keys, load_certificates, load_keys
 from approvals.store.db import read_session
-from approvals.trail import (
-    import_keys,
-    init_keys,
-    load_certificates,
-    load_keys,
-    render_trail,
-    sign_trail,
-    verify_trail,
-)
-from approvals.trail.keys import CERT_FILE, KEY_FILE
+from approvals.trail import render_trail, sign_trail, verify_trail
 from tests.integration.approvals.trail.conftest import T0
 
 

@@ -22,8 +22,9 @@ from pypdf import PdfReader, PdfWriter
 from sqlalchemy.engine import Engine
 
 from approvals import service
+from approvals.keys import OrgKeys
 from approvals.store.db import read_session
-from approvals.trail import OrgKeys, render_trail
+from approvals.trail import render_trail
 from tests.integration.approvals.trail.conftest import T0
 from tests.integration.approvals.trail.preflight import Verdict, preflight, xmp_for_preflight
 from tests.integration.approvals.trail.test_signing import GENERATED, signed_trail

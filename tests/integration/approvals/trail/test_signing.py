@@ -16,18 +16,11 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
 from approvals.core.errors import SignoffError, TrailNotFinal
+from approvals.keys import OrgKeys, init_keys, load_keys
 from approvals.store import audit
 from approvals.store.db import read_session, write_session
 from approvals.store.models import AuditEvent
-from approvals.trail import (
-    OrgKeys,
-    init_keys,
-    load_keys,
-    read_facts,
-    render_trail,
-    sign_trail,
-    verify_trail,
-)
+from approvals.trail import read_facts, render_trail, sign_trail, verify_trail
 from tests.integration.approvals.trail.conftest import T0
 from tests.integration.approvals.trail.pdftools import pdfsig
 from tests.integration.conftest import Org

@@ -24,9 +24,10 @@ from pyhanko_certvalidator import ValidationContext
 from sqlalchemy.engine import Engine
 
 from approvals.core.errors import SignoffError
+from approvals.keys import OrgKeys
 from approvals.store.db import read_session
 from approvals.store.models import OutboxItem, Trail
-from approvals.trail import OrgKeys, issue, render_trail, sign_trail
+from approvals.trail import issue, render_trail, sign_trail
 from tests.integration.approvals.trail.conftest import T0
 from tests.integration.approvals.trail.pdftools import pdfsig
 from tests.integration.approvals.trail.test_signing import GENERATED, REASON, flip_one_byte, verify
