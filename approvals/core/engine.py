@@ -24,9 +24,9 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
+from approvals.core import conditions
 from approvals.core.calendar import EVERY_DAY, Calendar, add_working_days
 from approvals.core.errors import (
     AlreadyDecided,
@@ -462,7 +462,7 @@ def _enter(process: Process, directory: Directory, out: Outcome, key: str, now) 
             out.effects.append(Notify(state.initiator, "instance_completed",
                                       _params(process, state, None)))
             return
-        if status.when is not None and not evaluate(status.when, state.fields, process):
+        if status.when is not None and not evaluate(status.when, state.fields, now.date()):
             out.events.append(Event("stage_skipped", None, {"stage": key,
                                                             "condition": status.when.text}))
             key = status.default_target
@@ -584,24 +584,6 @@ def resolve(spec: Assignee, directory: Directory, state: InstanceState) -> list[
     return [p for p in ids if p is not None and directory.is_active(p)]
 
 
-def evaluate(condition: Condition, fields: dict[str, Any], process: Process) -> bool:
-    """Evaluate ``field op value`` against the instance's fields (typed by the definition)."""
-    spec = process.field(condition.field)
-    actual = fields.get(condition.field)
-    expected = condition.value
-    if actual is None:
-        return condition.op == "!="
-    if spec is not None and spec.type in ("number", "money"):
-        try:
-            actual = Decimal(str(actual))
-            expected = ([Decimal(str(v)) for v in expected] if condition.op == "in"
-                        else Decimal(str(expected)))
-        except (InvalidOperation, ValueError):
-            return False
-    elif spec is not None and spec.type == "date":
-        actual = date.fromisoformat(str(actual))
-        expected = expected if isinstance(expected, date) else date.fromisoformat(str(expected))
-    ops = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, ">": lambda a, b: a > b,
-           ">=": lambda a, b: a >= b, "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
-           "in": lambda a, b: a in b}
-    return bool(ops[condition.op](actual, expected))
+def evaluate(condition: Condition, fields: dict[str, Any], today: date) -> bool:
+    """Whether a stage's ``when`` holds for the instance's fields on ``today``."""
+    return conditions.holds(condition.expr, fields, today)

@@ -88,12 +88,11 @@ class Rule:
 
 @dataclass(frozen=True)
 class Condition:
-    """``field op value``; a stage whose condition is false is skipped."""
+    """A stage's ``when``: ``text`` as written, ``expr`` as :mod:`approvals.core.conditions`
+    read it; a stage whose condition is false is skipped."""
 
-    field: str
-    op: str
-    value: Any
     text: str
+    expr: Any  # a conditions.Expr (the model does not import the language it is read in)
 
 
 @dataclass(frozen=True)

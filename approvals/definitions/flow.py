@@ -7,9 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import yaml
-
 from approvals import extensions
+from approvals.core import conditions
 from approvals.core.model import (
     RESTART_MODES,
     REVISION,
@@ -26,8 +25,6 @@ from approvals.core.model import (
     Status,
 )
 from approvals.definitions.reader import Map, Reader, join
-
-_CONDITION = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*(==|!=|>=|<=|>|<|in)\s*(.+?)\s*$")
 
 
 def _assignees(r: Reader, node: Map, where: str, fields: dict, key: str = "assignees"):
@@ -129,24 +126,11 @@ def _condition(r: Reader, node: Map, where: str, fields: dict) -> Condition | No
     text = node.get("when")
     if text is None:
         return None
-    match = _CONDITION.match(text) if isinstance(text, str) else None
-    if not match:
-        r.fail(node, join(where, "when"), "expected 'FIELD OP VALUE' with OP one of "
-               "== != > >= < <= in", "when")
-    name, op, literal = match.groups()
-    spec = fields.get(name)
-    if spec is None:
-        r.fail(node, join(where, "when"), f"unknown field {name!r}", "when")
-    # A form stores text, choice and person values as text: read the literal as text too, so
-    # that `priority == 1` or `code == 007` compare with "1" and "007".
-    textual = spec.type in ("text", "choice", "person")
-    value = yaml.load(literal, Loader=yaml.BaseLoader if textual else yaml.SafeLoader)  # noqa: S506
-    if op == "in" and not isinstance(value, list):
-        r.fail(node, join(where, "when"), "'in' needs a list such as [a, b]", "when")
-    if op in (">", ">=", "<", "<=") and spec.type not in ("number", "money", "date"):
-        r.fail(node, join(where, "when"), f"cannot compare a {spec.type} field with {op}",
-               "when")
-    return Condition(name, op, value, text)
+    try:
+        return Condition(text, conditions.parse(text, fields))
+    except conditions.ConditionError as problem:
+        r.fail(node, join(where, "when"), str(problem), "when")
+        raise  # r.fail always raises
 
 
 def _actions(r: Reader, node: Map, key: str, where: str, fields: dict) -> tuple[Action, ...]:

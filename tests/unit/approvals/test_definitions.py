@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 from pathlib import Path
 from textwrap import dedent
 
 import pytest
 
 import approvals
+from approvals.core.conditions import Compare, Truth
 from approvals.core.errors import DefinitionError
 from approvals.core.forms import Upload
 from approvals.core.model import Assignee, Label, Process, Revision, Rule
@@ -562,16 +564,17 @@ def test_a_condition_on_an_unknown_field_is_refused():
         """, "stages[1].when", "when:", "unknown field 'total'")
 
 
-@pytest.mark.parametrize(("field", "condition", "value"), [
-    ("amount", "amount > 100000", 100000),
-    ("amount", "amount in [1, 2.5]", [1, 2.5]),
-    ("priority", "priority == 1", "1"),
-    ("priority", "priority in [1, 2]", ["1", "2"]),
-    ("code", "code == 007", "007"),
-    ("code", "code == 'A B'", "A B"),
-    ("urgent", "urgent == true", True),
+@pytest.mark.parametrize(("condition", "expr"), [
+    ("amount > 100000", Compare("amount", "money", ">", Decimal("100000"))),
+    ("amount in [1, 2.5]", Compare("amount", "money", "in", (Decimal("1"), Decimal("2.5")))),
+    ("priority == 1", Compare("priority", "choice", "==", "1")),
+    ("priority in [1, 2]", Compare("priority", "choice", "in", ("1", "2"))),
+    ("code == 007", Compare("code", "text", "==", "007")),
+    ("code == 'A B'", Compare("code", "text", "==", "A B")),
+    ("urgent == true", Compare("urgent", "boolean", "==", True)),
+    ("urgent", Truth("urgent")),
 ])
-def test_a_condition_reads_its_value_as_the_field_stores_it(field, condition, value):
+def test_a_condition_reads_its_value_as_the_field_stores_it(condition, expr):
     process = define(f"""
         id: x
         name: X
@@ -583,13 +586,15 @@ def test_a_condition_reads_its_value_as_the_field_stores_it(field, condition, va
         stages: [{{key: only, name: Only, assignees: [initiator], when: "{condition}"}}]
         """)
     when = process.status("only").when
-    assert (when.field, when.value, when.text) == (field, value, condition)
+    assert (when.text, when.expr) == (condition, expr)
 
 
 @pytest.mark.parametrize(("condition", "problem"), [
-    ("amount is large", "expected 'FIELD OP VALUE'"),
+    ("amount is large", "expected an operator (== != > >= < <= in contains) after 'amount'"),
     ("title > 5", "cannot compare a text field"),
     ("title in abc", "'in' needs a list"),
+    ("amount > 100 000", "unexpected '000' (write numbers without spaces: 100000)"),
+    ("amount > 1 and amount < 5 000", "unexpected '000'"),
 ])
 def test_a_malformed_condition_is_refused(condition, problem):
     assert_refused(f"""

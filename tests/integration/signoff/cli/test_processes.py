@@ -166,3 +166,22 @@ def test_processes_check_refuses_a_validator_or_effect_nobody_registered(cli: In
     assert result.exit_code == 1
     assert result.stderr.startswith(
         f"{broken}:9: stages[0].on_enter[0].effect: unknown effect 'accounting.pay'")
+
+
+@pytest.mark.parametrize(("condition", "problem"), [
+    ("amount > 100 000", "unexpected '000' (write numbers without spaces: 100000)"),
+    ("due > tomorrow", "'due' is a date field: compare it with a date such as 2026-12-31 or "
+                       "with today, not 'tomorrow'"),
+])
+def test_processes_check_refuses_a_condition_that_could_not_work_with_its_line(
+        cli: Invoke, env: Path, condition: str, problem: str) -> None:
+    broken = env / "purchase.yaml"
+    broken.write_text(PURCHASE.replace("name: Purchase\n", "name: Purchase\nfields:\n"
+                                       "  - {name: amount, type: money}\n"
+                                       "  - {name: due, type: date}\n")
+                      + f"    when: \"{condition}\"\n", encoding="utf-8")
+
+    result = cli("processes", "check", str(broken))
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{broken}:10: stages[0].when: {problem}")

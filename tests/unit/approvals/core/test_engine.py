@@ -603,7 +603,7 @@ def test_conditions_compare_by_the_fields_type(condition, fields, expected):
         stages:
           - {{key: only, name: Only, assignees: [initiator], when: "{condition}"}}
         """)
-    assert engine.evaluate(process.status("only").when, fields, process) is expected
+    assert engine.evaluate(process.status("only").when, fields, NOW.date()) is expected
 
 
 @pytest.mark.parametrize(("condition", "fields", "expected"), [
@@ -623,7 +623,7 @@ def test_conditions_on_text_and_choice_fields_compare_as_text(condition, fields,
         stages:
           - {{key: only, name: Only, assignees: [initiator], when: "{condition}"}}
         """)
-    assert engine.evaluate(process.status("only").when, fields, process) is expected
+    assert engine.evaluate(process.status("only").when, fields, NOW.date()) is expected
 
 
 def test_stages_that_skip_each_other_in_a_circle_are_refused(people):
