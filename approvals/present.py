@@ -172,6 +172,7 @@ def event_text(kind: str, data: Mapping[str, Any], process: Process, locale: str
         "trail": data.get("trail", ""),
         "sha256": data.get("sha256", ""),
         "effect": data.get("effect", ""),
+        "wanted": ", ".join(str(w) for w in data.get("wanted") or []),
     }
     key = f"event.{kind}"
     return t(key, locale, audience=audience, **values) if kind in EVENT_KINDS else kind
@@ -181,7 +182,8 @@ def event_text(kind: str, data: Mapping[str, Any], process: Process, locale: str
 EVENT_KINDS = frozenset((
     "started", "stage_entered", "task_opened", "decided", "task_withdrawn", "stage_completed",
     "stage_skipped", "sent_back", "resubmitted", "document_version", "completed", "cancelled",
-    "reassigned", "deadline_passed", "fields_set", "reopened", "trail_issued", "effect_ran"))
+    "reassigned", "deadline_passed", "fields_set", "reopened", "trail_issued", "effect_ran",
+    "stage_unassigned"))
 
 
 def event_comment(kind: str, data: Mapping[str, Any]) -> str:

@@ -22,6 +22,7 @@ the stage that sent it back, as the definition says.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -51,6 +52,7 @@ from approvals.core.model import (
     Status,
 )
 from approvals.core.policy import (
+    ADMIN,
     Actor,
     may_reassign,
     may_reopen,
@@ -83,6 +85,8 @@ class Directory(Protocol):
     def is_active(self, person_id: int) -> bool: ...
 
     def with_role(self, role: str) -> list[int]: ...
+
+    def in_department(self, department: str) -> list[int]: ...
 
 
 @dataclass
@@ -471,7 +475,7 @@ def _enter(process: Process, directory: Directory, out: Outcome, key: str, now) 
         state.round += 1
         people = _resolve_all(status, directory, state)
         if not people:
-            raise NoAssignee(f"stage {key!r} has nobody to assign it to", stage=key)
+            people = _administrators_instead(process, directory, out, status)
         out.events.append(Event("stage_entered", None, {"stage": key, "rule": status.rule.kind,
                                                         "assignees": people}))
         _run_actions(process, directory, out, status.on_enter, now)
@@ -484,6 +488,30 @@ def _enter(process: Process, directory: Directory, out: Outcome, key: str, now) 
                 _opened(process, out, task, now)
         return
     raise TransitionNotAllowed("the process skips stages in a circle; check its conditions")
+
+
+def _administrators_instead(process: Process, directory: Directory, out: Outcome,
+                            status: Status) -> list[int]:
+    """A stage whose assignees resolve to nobody (no holder of a role, no manager, an empty
+    field) goes to the administrators, who can hand its task to the right person; the
+    initiator is told. Only with no active administrator either is it refused."""
+    state = out.state
+    admins = _active(directory, directory.with_role(ADMIN))
+    if not admins:
+        raise NoAssignee(f"stage {status.key!r} has nobody to assign it to", stage=status.key)
+    wanted = [describe(spec) for spec in status.assignees]
+    out.events.append(Event("stage_unassigned", None, {"stage": status.key, "wanted": wanted,
+                                                       "assignees": admins}))
+    out.effects.append(Notify(state.initiator, "stage_unassigned",
+                              dict(_params(process, state, None), wanted=wanted)))
+    return admins
+
+
+def describe(spec: Assignee) -> str:
+    """An assignee as the process file wrote it (``role lawyer``, ``managers 2``…)."""
+    detail = spec.value if spec.value is not None else (
+        f"field {spec.field}" if spec.field else spec.levels)
+    return spec.kind if detail is None else f"{spec.kind} {detail}"
 
 
 def _new_task(state: InstanceState, stage: str, kind: str, assignee: int, position: int,
@@ -561,27 +589,78 @@ def _resolve_all(status: Status, directory: Directory, state: InstanceState) -> 
 
 
 def resolve(spec: Assignee, directory: Directory, state: InstanceState) -> list[int]:
-    if spec.kind == "initiator":
+    """The active people ``spec`` names for this instance, in a stable order (may be none)."""
+    kind = spec.kind
+    if kind == "initiator":
         return [state.initiator]
-    if spec.kind == "person":
-        person = directory.person_id(spec.value)
-        return [person] if person is not None and directory.is_active(person) else []
-    if spec.kind == "role":
-        return [p for p in directory.with_role(spec.value) if directory.is_active(p)]
-    if spec.kind == "manager":
-        # The manager, or the first active one up the chain when the manager is gone.
-        seen = {state.initiator}
-        person = directory.manager_of(state.initiator)
-        while person is not None and person not in seen:
-            if directory.is_active(person):
-                return [person]
-            seen.add(person)
-            person = directory.manager_of(person)
-        return []
-    value = state.fields.get(spec.value)
-    emails = value if isinstance(value, list) else [value] if value else []
-    ids = [directory.person_id(e) for e in emails]
+    if kind == "person":
+        return _active(directory, [directory.person_id(spec.value)])
+    if kind == "role":
+        return _active(directory, directory.with_role(spec.value))
+    if kind == "manager":
+        return _managers(directory, state.initiator, 1)
+    if kind == "managers":
+        return _managers(directory, state.initiator, spec.levels or 1)
+    if kind == "manager_of":
+        people = _people_in(directory, state.fields.get(spec.field))
+        return _managers(directory, people[0], 1) if people else []
+    if kind == "department":
+        names = [spec.value] if spec.value else _names_in(state.fields.get(spec.field))
+        members: list[int] = []
+        for name in names:
+            members.extend(p for p in directory.in_department(name) if p not in members)
+        return _active(directory, members)
+    if kind == "decided":
+        return _active(directory, _deciders(state, spec.value))
+    return _active(directory, _people_in(directory, state.fields.get(spec.value)))
+
+
+def _active(directory: Directory, ids) -> list[int]:
     return [p for p in ids if p is not None and directory.is_active(p)]
+
+
+def _people_in(directory: Directory, value: Any) -> list[int]:
+    """The ids of the addresses a person or people field holds."""
+    emails = value if isinstance(value, list) else [value] if value else []
+    ids = [directory.person_id(e) for e in emails if isinstance(e, str)]
+    return [p for p in ids if p is not None]
+
+
+def _names_in(value: Any) -> list[str]:
+    """Department names from a choice, a list, or text separated by commas or new lines."""
+    items = value if isinstance(value, list) else re.split(r"[,;\n]", str(value or ""))
+    return [name for name in (str(item).strip() for item in items) if name]
+
+
+def _managers(directory: Directory, person: int, levels: int) -> list[int]:
+    """Up to ``levels`` active managers above ``person``, nearest first; inactive managers are
+    walked past (they do not count as a level), and the chain stops at the top or a loop."""
+    found: list[int] = []
+    seen = {person}
+    current = directory.manager_of(person)
+    while current is not None and current not in seen and len(found) < levels:
+        if directory.is_active(current):
+            found.append(current)
+        seen.add(current)
+        current = directory.manager_of(current)
+    return found
+
+
+def _deciders(state: InstanceState, stage: str | None) -> list[int]:
+    """Who decided ``stage`` in its latest round, in the order they decided."""
+    decided = [t for t in state.tasks if t.stage == stage and t.state == DECIDED
+               and t.kind == APPROVAL]
+    if not decided:
+        return []
+    latest = max(t.round for t in decided)
+    ordered = sorted((t for t in decided if t.round == latest),
+                     key=lambda t: (t.closed_at or datetime.min, t.seq))
+    people: list[int] = []
+    for task in ordered:
+        person = task.decided_by if task.decided_by is not None else task.assignee
+        if person not in people:
+            people.append(person)
+    return people
 
 
 def evaluate(condition: Condition, fields: dict[str, Any], today: date) -> bool:

@@ -21,7 +21,8 @@ VERDICTS = (*POSITIVE_VERDICTS, SEND_BACK)
 RULES = ("all", "sequence", "any", "quorum")
 FIELD_TYPES = ("text", "number", "money", "date", "date_range", "person", "people", "choice",
                "file", "boolean")
-ASSIGNEE_KINDS = ("person", "role", "manager", "field", "initiator")
+ASSIGNEE_KINDS = ("person", "role", "manager", "field", "initiator", "department", "manager_of",
+                  "managers", "decided")
 RESTART_MODES = ("first", "same")
 #: The languages people read Signoff in; a :class:`Label` has a text for each.
 LOCALES = ("en", "ru")
@@ -63,10 +64,14 @@ class FieldSpec:
 @dataclass(frozen=True)
 class Assignee:
     """Who a stage goes to: a named person, a role, the initiator's manager, people picked in
-    a form field, or the initiator."""
+    a form field, the initiator; everyone in a department (named, or read from a field); the
+    manager of the person in a field; the initiator's managers up to ``levels`` levels; whoever
+    decided a named stage."""
 
     kind: str
-    value: str | None = None
+    value: str | None = None  # an email, a role, a field, a department or a stage key
+    field: str | None = None  # department, manager_of: the field the value is read from
+    levels: int | None = None  # managers: how many levels up the chain
 
 
 @dataclass(frozen=True)

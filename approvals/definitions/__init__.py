@@ -57,6 +57,7 @@ def load_text(text: str, path: str = "<process>") -> Process:
         statuses, initial = flow.sequential(r, root, field_names)
     else:
         statuses, initial = flow.status_machine(r, root, field_names)
+    flow.check_decided(r, statuses)
     statuses = (*statuses, Status(REVISION, Label("Revision", "Доработка"),
                                   transitions=((RESUBMIT, initial),)))
     return Process(

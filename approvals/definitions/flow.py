@@ -9,6 +9,7 @@ from typing import Any
 
 from approvals import extensions
 from approvals.core import conditions
+from approvals.core.errors import DefinitionError
 from approvals.core.model import (
     RESTART_MODES,
     REVISION,
@@ -85,21 +86,51 @@ def _registered(r: Reader, known, kind: str, name: Any, node: Any, where: str,
         r.fail(node, where, f"unknown {kind} {name!r} (known: {names})", key)
 
 
+ASSIGNEE_FORMS = ("initiator, manager, {person: EMAIL}, {role: NAME}, {field: NAME}, "
+                  "{department: NAME}, {department: {field: NAME}}, "
+                  "{manager_of: {field: NAME}}, {managers: LEVELS}, {decided: STAGE}")
+
+
 def _assignee(r: Reader, item: Any, where: str, parent: Map, fields: dict, key: str):
     if item in ("initiator", "manager"):
         return Assignee(item)
     if isinstance(item, dict) and len(item) == 1:
         kind, value = next(iter(item.items()))
-        if kind in ("person", "role", "field") and isinstance(value, str) and value:
+        if kind in ("person", "role", "field", "decided") and isinstance(value, str) and value:
             if kind == "field":
-                spec = fields.get(value)
-                if spec is None or spec.type not in ("person", "people"):
-                    r.fail(item, where, f"{value!r} is not a person or people field of this "
-                           "process")
+                _field_of(r, item, where, fields, value, ("person", "people"))
             return Assignee(kind, value.strip().lower() if kind == "person" else value)
-    r.fail(item if isinstance(item, dict) else parent, where,
-           "expected initiator, manager, {person: EMAIL}, {role: NAME} or {field: NAME}", key)
+        if kind == "department" and isinstance(value, str) and value.strip():
+            return Assignee(kind, value.strip())
+        if kind in ("department", "manager_of") and isinstance(value, dict) \
+                and set(value) == {"field"} and isinstance(value["field"], str):
+            types = ("choice", "text") if kind == "department" else ("person",)
+            _field_of(r, item, where, fields, value["field"], types)
+            return Assignee(kind, field=value["field"])
+        if kind == "managers":
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10:
+                r.fail(item, where, "managers: expected how many levels up, 1 to 10")
+            return Assignee(kind, levels=value)
+    r.fail(item if isinstance(item, dict) else parent, where, f"expected {ASSIGNEE_FORMS}", key)
     return Assignee("initiator")
+
+
+def _field_of(r: Reader, item: Any, where: str, fields: dict, name: str,
+              types: tuple[str, ...]) -> None:
+    spec = fields.get(name)
+    if spec is None or spec.type not in types:
+        r.fail(item, where, f"{name!r} is not a {' or '.join(types)} field of this process")
+
+
+def check_decided(r: Reader, statuses: list[Status]) -> None:
+    """``{decided: STAGE}`` must name a working stage of the same process."""
+    working = {s.key for s in statuses if not s.final}
+    for status in statuses:
+        for spec in status.assignees:
+            if spec.kind == "decided" and spec.value not in working:
+                raise DefinitionError(r.path, status.line, f"{status.key}.assignees",
+                                      f"decided: {spec.value!r} is not a stage of this "
+                                      f"process (its stages: {', '.join(sorted(working))})")
 
 
 def _rule(r: Reader, node: Map, where: str) -> Rule:

@@ -15,7 +15,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, func
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
@@ -39,6 +39,8 @@ _ACTIVE = select(_PEOPLE.c.active).where(_PEOPLE.c.id == bindparam("id"))
 _WITH_ROLE = select(_ROLES.c.person_id, _PEOPLE.c.active) \
     .join_from(_ROLES, _PEOPLE, _PEOPLE.c.id == _ROLES.c.person_id) \
     .where(_ROLES.c.role == bindparam("role")).order_by(_ROLES.c.person_id)
+_IN_DEPARTMENT = select(_PEOPLE.c.id, _PEOPLE.c.active) \
+    .where(func.lower(_PEOPLE.c.department) == bindparam("department")).order_by(_PEOPLE.c.id)
 
 
 class DbDirectory:
@@ -71,6 +73,11 @@ class DbDirectory:
 
     def with_role(self, role: str) -> list[int]:
         return [self._found(row) for row in self.session.execute(_WITH_ROLE, {"role": role})]
+
+    def in_department(self, department: str) -> list[int]:
+        """Everyone whose department is ``department`` (letter case aside)."""
+        return [self._found(row) for row in self.session.execute(
+            _IN_DEPARTMENT, {"department": department.strip().lower()})]
 
     def _found(self, row) -> int | None:
         if row is None:

@@ -21,6 +21,7 @@ from sqlmodel import Session, func, select
 from approvals.core.errors import DefinitionError, NotFound
 from approvals.core.model import Process
 from approvals.definitions import load_file, load_text
+from approvals.store.directory import DbDirectory
 from approvals.store.models import ProcessVersion
 
 ENTRY_POINTS = "signoff.processes"
@@ -142,3 +143,18 @@ def definition_by_digest(connection: Connection, version_id: int, digest: str) -
     if process is None:
         process = definition(connection.execute(_SOURCE, {"id": version_id}).one())
     return process
+
+
+def unheld_roles(connection, process: Process) -> list[tuple[str, int | None, str]]:
+    """(where, line, role) for each role the process assigns work to that no active person
+    holds: its tasks would go to the administrators."""
+    directory = DbDirectory(connection)
+    named: list[tuple[str, int | None, str]] = []
+    for status in process.statuses:
+        named += [(f"{status.key}.assignees", status.line, spec.value)
+                  for spec in status.assignees if spec.kind == "role"]
+    named += [("watchers", None, spec.value) for spec in process.watchers if spec.kind == "role"]
+    if process.revision.assignee.kind == "role":
+        named.append(("revision.assignee", None, process.revision.assignee.value))
+    return [(where, line, role) for where, line, role in named
+            if not any(directory.is_active(p) for p in directory.with_role(role))]

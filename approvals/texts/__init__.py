@@ -122,6 +122,7 @@ def notification_text(template: str, params: Mapping[str, Any], locale: str | No
     """One line for a notification; ``stage_name`` is the stage's name in ``locale``."""
     values = {"title": params.get("title") or "", "stage": stage_name or params.get("stage")
               or "", "reason": term("close_reason", params.get("reason"), locale),
-              "message": in_locale(params.get("message"), locale)}
+              "message": in_locale(params.get("message"), locale),
+              "wanted": ", ".join(str(w) for w in params.get("wanted") or [])}
     key = f"notify.{template}"
     return t(key, locale, **values) if has(key) else values["title"] or template

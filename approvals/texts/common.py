@@ -49,6 +49,11 @@ COMMON: dict[str, dict[str, str]] = {
     "event.trail_issued": {"en": "Signed trail No. {trail} issued (SHA-256 {sha256})",
                            "ru": "Выпущен подписанный лист согласования № {trail} "
                                  "(SHA-256 {sha256})"},
+    "event.stage_unassigned": {
+        "en": "Stage “{stage}” had nobody to assign ({wanted}): given to the administrators, "
+              "{assignees}",
+        "ru": "На этапе «{stage}» не нашлось исполнителя ({wanted}): передан администраторам — "
+              "{assignees}"},
     "event.effect_ran": {"en": "Recorded by “{effect}”", "ru": "Записано действием «{effect}»"},
     "duration.days": {"en": "{d} d {h} h {m} min", "ru": "{d} дн. {h} ч {m} мин"},
     "duration.hours": {"en": "{h} h {m} min", "ru": "{h} ч {m} мин"},

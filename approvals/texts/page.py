@@ -468,6 +468,11 @@ PAGE: dict[str, dict[str, str]] = {
                                "ru": "{field}: версия {version}, {filename}"},
     "event.fields_set": {"en": "Set: {values}", "ru": "Установлено: {values}"},
     # ------------------------------------------------------------------ notifications
+    "notify.stage_unassigned": {
+        "en": "“{title}”: nobody could take the stage “{stage}” ({wanted}); the administrators "
+              "were asked to assign it.",
+        "ru": "«{title}»: для этапа «{stage}» не нашлось исполнителя ({wanted}); "
+              "администраторы назначат его."},
     "notify.task_assigned": {"en": "New task: “{title}”, stage “{stage}”",
                              "ru": "Новая задача: «{title}», этап «{stage}»"},
     "notify.revision_requested": {"en": "“{title}” was sent back to you for revision",

@@ -6,12 +6,15 @@ import sys
 from pathlib import Path
 
 import click
-from sqlalchemy.engine import Engine
+from sqlalchemy import exc, inspect
+from sqlalchemy.engine import Engine, make_url
 
 from approvals.clock import utcnow
+from approvals.config import Settings
 from approvals.core.errors import DefinitionError
 from approvals.definitions import load_file
 from approvals.store import db, registry
+from approvals.store.models import PersonRole
 from signoff.cli.base import main, settings_engine
 
 
@@ -42,9 +45,32 @@ def processes_check(files: tuple[Path, ...]) -> None:
             continue
         ids[process.id] = path
         click.echo(f"OK {path} ({process.id})")
+        for where, line, role in _unheld(process):
+            at = f"{path}:{line}" if line else str(path)
+            click.echo(f"warning: {at}: {where}: nobody holds the role {role!r}; its tasks "
+                       "will go to the administrators", err=True)
     if failed:
         click.echo(f"{failed} of {len(paths)} process files failed", err=True)
         sys.exit(1)
+
+
+def _unheld(process) -> list[tuple[str, int | None, str]]:
+    """Roles the process assigns that nobody holds, when the database is there to ask (a
+    check never creates one, and works without one)."""
+    url = Settings.from_env().database_url
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
+        return []
+    database = db.make_engine(url)
+    try:
+        with database.connect() as connection:
+            if not inspect(connection).has_table(PersonRole.__tablename__):
+                return []
+            return registry.unheld_roles(connection, process)
+    except exc.SQLAlchemyError:
+        return []
+    finally:
+        database.dispose()
 
 
 @processes.command("load")

@@ -12,6 +12,7 @@ class FakePerson:
     manager: int | None = None
     active: bool = True
     roles: set[str] = field(default_factory=set)
+    department: str = ""
 
 
 class FakeDirectory:
@@ -21,8 +22,9 @@ class FakeDirectory:
         self.people: dict[int, FakePerson] = {}
 
     def add(self, email: str, manager: int | None = None, active: bool = True,
-            roles: tuple[str, ...] = ()) -> int:
-        person = FakePerson(len(self.people) + 1, email.lower(), manager, active, set(roles))
+            roles: tuple[str, ...] = (), department: str = "") -> int:
+        person = FakePerson(len(self.people) + 1, email.lower(), manager, active, set(roles),
+                            department)
         self.people[person.id] = person
         return person.id
 
@@ -46,3 +48,7 @@ class FakeDirectory:
 
     def with_role(self, role: str) -> list[int]:
         return sorted(p.id for p in self.people.values() if role in p.roles)
+
+    def in_department(self, department: str) -> list[int]:
+        wanted = department.strip().lower()
+        return sorted(p.id for p in self.people.values() if p.department.lower() == wanted)

@@ -22,10 +22,10 @@ FORM_CODES = ("required", "unknown_field", "not_text", "too_long", "pattern", "n
 EVENTS = ("started", "stage_entered", "task_opened", "decided", "task_withdrawn",
           "stage_completed", "stage_skipped", "sent_back", "resubmitted", "document_version",
           "completed", "cancelled", "reassigned", "deadline_passed", "fields_set", "reopened",
-          "trail_issued", "effect_ran")
+          "trail_issued", "effect_ran", "stage_unassigned")
 TEMPLATES = ("task_assigned", "revision_requested", "task_withdrawn", "task_overdue",
              "task_overdue_initiator", "instance_completed", "process_notice",
-             "instance_reopened", "trail_issued")
+             "instance_reopened", "trail_issued", "stage_unassigned")
 
 
 def _placeholders(text: str) -> set[str]:

@@ -185,3 +185,29 @@ def test_processes_check_refuses_a_condition_that_could_not_work_with_its_line(
 
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{broken}:10: stages[0].when: {problem}")
+
+
+def test_processes_check_warns_about_a_role_nobody_holds_once_people_are_there(
+        upgraded: Invoke, env: Path, people_csv) -> None:
+    lawyers = env / "purchase.yaml"
+    lawyers.write_text(PURCHASE.replace("assignees: [manager]", "assignees: [{role: lawyer}]"),
+                       encoding="utf-8")
+
+    result = upgraded("processes", "check", str(lawyers))
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (f"warning: {lawyers}:4: approval.assignees: nobody holds the role "
+                             "'lawyer'; its tasks will go to the administrators\n")
+
+    upgraded("people", "import", str(people_csv("lena@example.com,Lena,en,,Legal,lawyer,")))
+    result = upgraded("processes", "check", str(lawyers))
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_processes_check_needs_no_database_and_makes_none(cli: Invoke, env: Path) -> None:
+    lawyers = env / "purchase.yaml"
+    lawyers.write_text(PURCHASE.replace("assignees: [manager]", "assignees: [{role: lawyer}]"),
+                       encoding="utf-8")
+    result = cli("processes", "check", str(lawyers))
+    assert result.exit_code == 0 and result.stderr == ""
+    assert list(env.rglob("*.db")) == []

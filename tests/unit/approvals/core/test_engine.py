@@ -691,24 +691,36 @@ def test_manager_walks_up_the_chain_past_an_inactive_manager(people):
     ("[{field: reviewers}]", {}),
     ("[{field: reviewer}]", {"reviewer": "gleb@example.com"}),
 ])
-def test_a_stage_that_resolves_to_nobody_raises_no_assignee(people, assignees, fields):
+def test_a_stage_that_resolves_to_nobody_goes_to_the_administrators(people, assignees, fields):
+    out = engine.start(single_stage(assignees), people, IVAN, fields, NOW)
+
+    assert open_assignees(out.state) == [ADMIN]
+    [unassigned] = [e.data for e in out.events if e.kind == "stage_unassigned"]
+    assert unassigned["stage"] == "only" and unassigned["assignees"] == [ADMIN]
+    assert unassigned["wanted"] == [engine.describe(s)
+                                    for s in single_stage(assignees).status("only").assignees]
+    told = [n for n in out.effects if isinstance(n, engine.Notify)
+            and n.template == "stage_unassigned"]
+    assert [n.person for n in told] == [IVAN]
+
+
+def test_with_no_active_administrator_either_the_stage_is_refused(people):
+    people.people[ADMIN].active = False
     with pytest.raises(NoAssignee) as refused:
-        engine.start(single_stage(assignees), people, IVAN, fields, NOW)
+        engine.start(single_stage("[{role: auditors}]"), people, IVAN, {}, NOW)
     assert refused.value.params == {"stage": "only"}
 
 
-def test_a_manager_chain_with_nobody_active_raises_no_assignee(people):
+def test_a_manager_chain_with_nobody_active_goes_to_the_administrators(people):
     people.people[OLGA].active = False
     people.people[PETR].active = False
-    with pytest.raises(NoAssignee):
-        begin(single_stage("[manager]"), people)
+    assert open_assignees(begin(single_stage("[manager]"), people)) == [ADMIN]
 
 
-def test_a_manager_chain_that_loops_raises_no_assignee_instead_of_hanging(people):
+def test_a_manager_chain_that_loops_ends_instead_of_hanging(people):
     people.people[OLGA].active = False
     people.people[OLGA].manager = IVAN
-    with pytest.raises(NoAssignee):
-        begin(single_stage("[manager]"), people)
+    assert open_assignees(begin(single_stage("[manager]"), people)) == [ADMIN]
 
 
 # ---------------------------------------------------------------------------- verdicts and targets
