@@ -6,6 +6,7 @@ worded twice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlmodel import Session
 
 from approvals.core.model import FieldSpec, Process
 from approvals.store.directory import People
-from approvals.texts import t, term
+from approvals.texts import answers, t, term
 from approvals.texts.formats import format_number
 
 
@@ -160,7 +161,8 @@ def event_text(kind: str, data: Mapping[str, Any], process: Process, locale: str
         "assignee": names.of_id(data.get("assignee")),
         "assignees": ("; " if trail else ", ").join(
             names.of_id(p) for p in data.get("assignees") or []),
-        "verdict": term("verdict_past", data.get("verdict"), locale, audience=audience),
+        "verdict": verdict_label(process, data.get("verdict"), locale, past=True,
+                                 stage=data.get("stage"), audience=audience),
         "reason": term("close_reason", data.get("reason"), locale, audience=audience),
         "condition": data.get("condition", ""),
         "field": field_label(process, data.get("field"), locale) if data.get("field") else "",
@@ -209,3 +211,69 @@ def timeline(view: dict[str, Any], process: Process, locale: str,
              "comment": event_comment(event["kind"], event["data"])}
             for event in view["timeline"]]
 
+
+
+# ---------------------------------------------------------------------------- answers
+
+
+def _outcome(process: Process | None, verdict: str | None, stage: str | None = None):
+    """The process's own words for ``verdict`` (its stage's first, then any stage's)."""
+    if process is None or not verdict:
+        return None
+    statuses = list(process.statuses)
+    if stage is not None:
+        statuses.sort(key=lambda status: status.key != stage)
+    return next((s.outcome(verdict) for s in statuses if s.outcome(verdict) is not None), None)
+
+
+def verdict_label(process: Process | None, verdict: str | None, locale: str,
+                  past: bool = False, *, stage: str | None = None,
+                  audience: str = "page") -> str:
+    """An answer as a button (``Approve``) or a record (``Approved``) says it; a process's
+    own outcome by its label (``Перезвонить позже``)."""
+    spec = _outcome(process, verdict, stage)
+    if spec is not None and spec.label is not None:
+        return spec.label.get(locale)
+    return term("verdict_past" if past else "verdict", verdict, locale, audience=audience)
+
+
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+
+
+def answer_words(process: Process | None, verdict: str, locale: str,
+                 stage: str | None = None) -> tuple[str, ...]:
+    """The words that choose ``verdict`` in an email reply, the one a mail suggests first:
+    a process's own outcome's words (those in the reader's alphabet first) and labels, or
+    the built-in verdict's words."""
+    spec = _outcome(process, verdict, stage)
+    if spec is None or (spec.label is None and not spec.words):
+        return answers.answer_words(verdict, locale) if verdict in answers.ANSWERS else (verdict,)
+    words = list(spec.words) + ([spec.label.get(locale), spec.label.get("en" if locale == "ru"
+                                                                         else "ru")]
+                                if spec.label else [])
+    if spec.label is None and verdict in answers.ANSWERS:
+        words += list(answers.answer_words(verdict, locale))
+    mine = [w for w in words if bool(_CYRILLIC.search(w)) == (locale == "ru")]
+    ordered = [*mine, *(w for w in words if w not in mine)]
+    return tuple(dict.fromkeys(ordered))
+
+
+def suggested_word(process: Process | None, verdict: str, locale: str,
+                   stage: str | None = None) -> str:
+    """The one word a mail suggests for ``verdict`` (capitalised)."""
+    word = answer_words(process, verdict, locale, stage)[0]
+    return word[:1].upper() + word[1:]
+
+
+def own_words(process: Process | None, stage: str | None) -> dict[str, tuple[str, ...]]:
+    """The process's own answers of ``stage`` and every word that chooses them (both
+    languages), for reading a reply."""
+    if process is None or stage is None:
+        return {}
+    try:
+        status = process.status(stage)
+    except KeyError:
+        return {}
+    return {spec.key: tuple(dict.fromkeys([*spec.words, *((spec.label.en, spec.label.ru)
+                                                          if spec.label else ())]))
+            for spec in status.outcomes if spec.words or spec.label}

@@ -45,7 +45,7 @@ from approvals.core.model import Process
 from approvals.records import trails
 from approvals.store import filestore, queries
 from approvals.store.models import Blob, Document, Notification, Person, Task, Trail
-from approvals.texts.answers import ANSWERS, REPLY_MARKER, answer_words, suggested
+from approvals.texts.answers import REPLY_MARKER
 from approvals.texts.formats import format_size, format_time
 from mail import tokens, wording
 
@@ -144,9 +144,11 @@ def _task_context(session: Session, note: Notification, task: Task, person: Pers
     task_url = f"{base_url}/tasks/{task.id}"
     answers = []
     for verdict in verdicts:
-        word = suggested(verdict, locale) if verdict in ANSWERS else verdict
-        others = answer_words(verdict, locale)[1:] if verdict in ANSWERS else ()
-        answers.append({"verdict": verdict, "word": word, "label": texts.verdict(verdict, locale),
+        word = present.suggested_word(process, verdict, locale, task.stage)
+        others = present.answer_words(process, verdict, locale, task.stage)[1:]
+        answers.append({"verdict": verdict, "word": word,
+                        "label": present.verdict_label(process, verdict, locale,
+                                                       stage=task.stage),
                         "also": ", ".join(others), "primary": verdict != "send_back",
                         "mailto": mailto(reply_address, f"Re: {subject}", word),
                         "answer_url": f"{task_url}/answer/{verdict}"})
@@ -201,7 +203,8 @@ def _notice_context(note: Notification, task: Task | None, person: Person, proce
             lines.append(texts.t("task.already_decided", locale,
                                  name=_view_person(view, task.decided_by_id),
                                  when=format_time(task.closed_at),
-                                 verdict=texts.verdict(task.verdict, locale, past=True)))
+                                 verdict=present.verdict_label(process, task.verdict, locale,
+                                                               past=True, stage=task.stage)))
         else:
             reason = texts.term("close_reason", task.close_reason, locale) or \
                 texts.term("task_state", task.state, locale)

@@ -17,9 +17,12 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from approvals import present
 from approvals.config.mail import MailSettings
 from approvals.core import policy
+from approvals.core.model import LOCALES
 from approvals.core.policy import Actor
+from approvals.store import queries
 from approvals.store.models import (
     InboundMessage,
     Instance,
@@ -177,13 +180,18 @@ def answer(s: Session, r: Reading) -> None:
     """The verdict, read strictly from the reply's own text; the rest is the comment."""
     r.own_text = quoting.own_text(r.parsed)
     accepted = tuple(v for v in r.task.verdicts.split(",") if v)
-    reading = verdicts.read_verdict(r.own_text, accepted)
+    process = queries.process_of(s, s.get(Instance, r.task.instance_id))
+    own = present.own_words(process, r.task.stage)
+    reading = verdicts.read_verdict(r.own_text, accepted, own)
+    # the words to suggest back if the reply is unclear, as the task's mail suggested them
+    words = {locale: [present.suggested_word(process, v, locale, r.task.stage)
+                      for v in accepted] for locale in LOCALES}
     if reading.ambiguous:
         raise Stop("ambiguous", "both " + " and ".join(reading.candidates) + " in the reply",
-                   explain="ambiguous", verdicts=list(accepted))
+                   explain="ambiguous", verdicts=list(accepted), words=words)
     if reading.verdict is None:
         raise Stop("no_verdict", "no answer word in the reply's own text",
-                   explain="no_verdict", verdicts=list(accepted))
+                   explain="no_verdict", verdicts=list(accepted), words=words)
     r.verdict, r.comment = reading.verdict, reading.comment
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from approvals.texts.answers import ANSWERS
@@ -92,32 +93,34 @@ class _Match:
     last: int
 
 
-def _match_at(tokens: list[_Token], index: int, line: str) -> _Match | None:
+def _match_at(tokens: list[_Token], index: int, line: str,
+              table: dict[tuple[str, ...], frozenset[str]] = _PHRASES) -> _Match | None:
     """The longest phrase starting at token ``index``; a phrase followed by "?" (a question)
     or by a negation ("согласовано не будет") is no answer."""
-    for length in range(min(_LONGEST, len(tokens) - index), 0, -1):
+    longest = _LONGEST if table is _PHRASES else max(len(words) for words in table)
+    for length in range(min(longest, len(tokens) - index), 0, -1):
         words = tuple(token.word for token in tokens[index:index + length])
-        if words not in _PHRASES:
+        if words not in table:
             continue
-        match = _Match(_PHRASES[words], index, index + length - 1)
+        match = _Match(table[words], index, index + length - 1)
         after = line[tokens[match.last].end:].lstrip()
         following = tokens[match.last + 1].word if match.last + 1 < len(tokens) else ""
-        negated = following in _NEGATIONS and not _says(tokens, match.last + 1, line)
+        negated = following in _NEGATIONS and not _says(tokens, match.last + 1, line, table)
         if match.verdicts and (after.startswith("?") or negated):
             return _Match(frozenset(), index, match.last)  # read, but says nothing
         return match
     return None
 
 
-def _says(tokens: list[_Token], index: int, line: str) -> bool:
-    match = _match_at(tokens, index, line)
+def _says(tokens: list[_Token], index: int, line: str, table=_PHRASES) -> bool:
+    match = _match_at(tokens, index, line, table)
     return match is not None and bool(match.verdicts)
 
 
-def _matches(tokens: list[_Token], line: str, start: int = 0) -> list[_Match]:
+def _matches(tokens: list[_Token], line: str, start: int = 0, table=_PHRASES) -> list[_Match]:
     found, index = [], start
     while index < len(tokens):
-        match = _match_at(tokens, index, line)
+        match = _match_at(tokens, index, line, table)
         if match is None:
             index += 1
             continue
@@ -135,16 +138,17 @@ def _greeting_length(tokens: list[_Token]) -> int:
     return 0
 
 
-def _answer_start(tokens: list[_Token], line: str) -> tuple[int | None, bool]:
+def _answer_start(tokens: list[_Token], line: str,
+                  table=_PHRASES) -> tuple[int | None, bool]:
     """(token index where the answer starts, whether the line is a greeting only)."""
-    first = _match_at(tokens, 0, line) if tokens else None
+    first = _match_at(tokens, 0, line, table) if tokens else None
     if first is not None and first.verdicts:
         return 0, False
     greeting = _greeting_length(tokens)
     if not greeting:
         return None, False
     for index in range(greeting, min(greeting + _NAME_WORDS, len(tokens) - 1) + 1):
-        match = _match_at(tokens, index, line)
+        match = _match_at(tokens, index, line, table)
         if match is not None and match.verdicts:
             return index, False
     return None, len(tokens) <= greeting + _NAME_WORDS
@@ -161,26 +165,43 @@ class Reading:
 
 
 def _ordered(verdicts: set[str]) -> tuple[str, ...]:
-    return tuple(sorted(verdicts, key=lambda verdict: list(ANSWERS).index(verdict)))
+    order = list(ANSWERS)
+    return tuple(sorted(verdicts, key=lambda v: (order.index(v) if v in order else len(order),
+                                                 v)))
 
 
-def read_verdict(text: str, accepted: tuple[str, ...]) -> Reading:
-    """The verdict of a reply's own text (see :func:`mail.quoting.own_text`)."""
+def _with_own(own: Mapping[str, tuple[str, ...]]) -> dict[tuple[str, ...], frozenset[str]]:
+    """The phrase table with a process's own answers: their words choose them alone (a
+    process that says "нет" means its own outcome, not the built-in send-back)."""
+    table = dict(_PHRASES)
+    for verdict, phrases in own.items():
+        for phrase in phrases:
+            words = tuple(normalise(phrase).split())
+            if words:
+                table[words] = frozenset({verdict})
+    return table
+
+
+def read_verdict(text: str, accepted: tuple[str, ...],
+                 own: Mapping[str, tuple[str, ...]] | None = None) -> Reading:
+    """The verdict of a reply's own text (see :func:`mail.quoting.own_text`); ``own`` are the
+    stage's own answers and the words that choose them."""
+    table = _with_own(own) if own else _PHRASES
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     examined = [index for index, line in enumerate(lines) if line.strip()][:_EXAMINED_LINES]
     for position, line_index in enumerate(examined):
         line = lines[line_index]
         tokens = _tokens(line)
-        start, greeting_only = _answer_start(tokens, line)
+        start, greeting_only = _answer_start(tokens, line, table)
         if start is None:
             if greeting_only:
                 continue
             break
-        matches = _matches(tokens, line, start)
+        matches = _matches(tokens, line, start, table)
         said = set().union(*(match.verdicts for match in matches))
         for later in examined[position + 1:]:  # an answer opening a following line counts too
             later_tokens = _tokens(lines[later])
-            first = _match_at(later_tokens, 0, lines[later]) if later_tokens else None
+            first = _match_at(later_tokens, 0, lines[later], table) if later_tokens else None
             if first is not None:
                 said |= first.verdicts
         first = matches[0]

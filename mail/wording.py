@@ -66,8 +66,10 @@ def explanation(reason: str, params: dict[str, Any], locale: str) -> tuple[str, 
             "close_reason", verdict, locale) or texts.term("task_state", "withdrawn",
                                                            locale).lower())
     if reason in ("ambiguous", "no_verdict"):
-        words = ", ".join(quoted(suggested(v, locale), locale)
-                          for v in params.get("verdicts") or [] if v in ANSWERS)
+        given = (params.get("words") or {}).get(texts.normalize(locale))
+        words = ", ".join(quoted(w, locale) for w in given) if given else ", ".join(
+            quoted(suggested(v, locale), locale)
+            for v in params.get("verdicts") or [] if v in ANSWERS)
         marker = REPLY_MARKER.get(texts.normalize(locale)) or REPLY_MARKER["en"]
         return happened, t("explain.words.todo", locale, marker=marker, words=words) \
             if words else ""

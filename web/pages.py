@@ -111,7 +111,10 @@ def _size(context, value) -> str:
 @bp.app_template_filter("verdict")
 @pass_context
 def _verdict(context, value, past: bool = False) -> str:
-    return texts.verdict(value, context.get("locale", texts.DEFAULT_LOCALE), past)
+    """An answer in the reader's words; a process's own outcome by its label when the page
+    shows a process."""
+    return present.verdict_label(context.get("process"), value,
+                                 context.get("locale", texts.DEFAULT_LOCALE), past)
 
 
 @bp.app_template_filter("state")
@@ -252,7 +255,8 @@ def decide(task_id: int):
         at = error.params.get("at")
         notice = texts.t("task.already_decided", locale, name=error.params.get("by", ""),
                         when=formats.format_time(at, locale),
-                        verdict=texts.verdict(error.params.get("verdict"), locale, past=True))
+                        verdict=_answer_label(task_id, error.params.get("verdict"), locale,
+                                              past=True))
         return _task_page(task_id, 409, notice=notice)
     except CommentRequired:
         return _task_page(task_id, 400, comment=comment, comment_error=texts.t(
@@ -261,8 +265,17 @@ def decide(task_id: int):
         return _task_page(task_id, error.status, comment=comment,
                           notice=texts.error_message(error.code, locale))
     kick(result.outbox_ids)
-    flash(texts.t("flash.decided", locale, verdict=texts.verdict(verdict, locale)), "success")
+    flash(texts.t("flash.decided", locale, verdict=_answer_label(task_id, verdict, locale)),
+          "success")
     return redirect(url_for(".instance", instance_id=result.instance_id), 303)
+
+
+def _answer_label(task_id: int, verdict: str | None, locale: str, past: bool = False) -> str:
+    """``verdict`` as the task's process words it."""
+    with read_session(db()) as s:
+        row, instance = queries.get_task(s, task_id)
+        process = queries.process_of(s, instance)
+    return present.verdict_label(process, verdict, locale, past, stage=row.stage)
 
 
 # ---------------------------------------------------------------------------- instances

@@ -227,8 +227,10 @@ def decide(process: Process, directory: Directory, state: InstanceState, seq: in
     if task.kind == REVISION_TASK:
         return _resubmit(process, directory, out, task, actor, {}, comment, now, channel)
     comment = _clean_text(comment)
-    if verdict == SEND_BACK and not comment:
-        raise CommentRequired("sending back needs a comment that says what to change")
+    if process.status(task.stage).comment_required(verdict) and not comment:
+        if verdict == SEND_BACK:
+            raise CommentRequired("sending back needs a comment that says what to change")
+        raise CommentRequired("this answer needs a comment that says why")
     task.state, task.verdict, task.comment = DECIDED, verdict, comment
     task.closed_at, task.decided_by, task.channel = now, actor, channel
     data = {"verdict": verdict, "comment": comment, "stage": task.stage, "channel": channel}
@@ -395,23 +397,28 @@ def _resubmit(process, directory, out: Outcome, task: TaskState, actor: int, cha
 
 def _evaluate(process: Process, directory: Directory, out: Outcome, task: TaskState,
               now: datetime) -> None:
-    """Apply the stage rule after a decision."""
+    """Apply the stage rule after a decision.
+
+    An answer that leads onward (where the stage goes when it is simply done) counts toward
+    the rule; any other — back to revision, the stage again, another stage, an ending —
+    decides the stage at once (under a quorum: once the others can no longer reach it)."""
     state = out.state
     status = process.status(task.stage)
     tasks = [t for t in state.current_tasks() if t.kind == APPROVAL]
     live = [t for t in tasks if t.state != WITHDRAWN or t.close_reason != "reassigned"]
     total = len(live)
-    positive = sum(1 for t in live if t.state == DECIDED and t.verdict != SEND_BACK)
-    negative = sum(1 for t in live if t.state == DECIDED and t.verdict == SEND_BACK)
+    decided = [t for t in live if t.state == DECIDED]
+    positive = sum(1 for t in decided if _advances(process, status, t.verdict))
+    negative = len(decided) - positive
     required = status.rule.required(total)
     if status.rule.kind == "quorum":
         if positive >= required:
             return _complete(process, directory, out, status, task.verdict, now)
         if negative > total - required:
-            return _send_back(process, directory, out, status, task, now)
+            return _at_once(process, directory, out, status, task, now)
         return None
-    if task.verdict == SEND_BACK:
-        return _send_back(process, directory, out, status, task, now)
+    if not _advances(process, status, task.verdict):
+        return _at_once(process, directory, out, status, task, now)
     if positive >= required:
         return _complete(process, directory, out, status, task.verdict, now)
     if status.rule.kind == "sequence":
@@ -422,6 +429,28 @@ def _evaluate(process: Process, directory: Directory, out: Outcome, task: TaskSt
             _deadline(out, status, nxt, now)
             _opened(process, out, nxt, now)
     return None
+
+
+def _onward(process: Process, status: Status) -> str | None:
+    """Where the stage leads when it is simply done: the target of its first answer that is
+    not a send-back, a repeat or an ending (also where a skipped stage leads)."""
+    return next((target for _, target in status.transitions
+                 if target not in (REVISION, status.key) and not process.status(target).ending),
+                None)
+
+
+def _advances(process: Process, status: Status, verdict: str | None) -> bool:
+    """Whether ``verdict`` leads onward and so counts toward the rule; any other answer
+    (back, again, elsewhere, an ending) decides the stage at once."""
+    if verdict not in status.verdicts:
+        return False
+    return status.target(verdict) == _onward(process, status)
+
+
+def _at_once(process, directory, out: Outcome, status: Status, task: TaskState, now) -> None:
+    if status.target(task.verdict) == REVISION:
+        return _send_back(process, directory, out, status, task, now)
+    return _complete(process, directory, out, status, task.verdict, now)
 
 
 def _complete(process, directory, out: Outcome, status: Status, verdict: str, now) -> None:
@@ -462,6 +491,13 @@ def _enter(process: Process, directory: Directory, out: Outcome, key: str, now) 
             state.stage, state.status, state.ended_at = key, COMPLETED, now
             state.round += 1
             _run_actions(process, directory, out, status.on_enter, now)
+            if status.ending:
+                why = next((e.data.get("comment") or "" for e in reversed(out.events)
+                            if e.kind == "decided"), "")
+                out.events.append(Event("completed", None, {"stage": key, "ending": True}))
+                out.effects.append(Notify(state.initiator, "instance_ended",
+                                          dict(_params(process, state, None), comment=why)))
+                return
             out.events.append(Event("completed", None, {"stage": key}))
             out.effects.append(Notify(state.initiator, "instance_completed",
                                       _params(process, state, None)))
@@ -469,7 +505,7 @@ def _enter(process: Process, directory: Directory, out: Outcome, key: str, now) 
         if status.when is not None and not evaluate(status.when, state.fields, now.date()):
             out.events.append(Event("stage_skipped", None, {"stage": key,
                                                             "condition": status.when.text}))
-            key = status.default_target
+            key = _onward(process, status)
             continue
         state.stage = key
         state.round += 1

@@ -124,10 +124,23 @@ class Named:
 
 
 @dataclass(frozen=True)
+class OutcomeSpec:
+    """An answer a stage takes, beyond a built-in verdict's defaults: its label, the words that
+    choose it in an email reply (any language; the first is suggested), and whether it needs
+    a comment. Where it leads is in :attr:`Status.transitions`."""
+
+    key: str
+    label: Label | None = None  # None: a built-in verdict, worded by the catalogue
+    words: tuple[str, ...] = ()
+    comment_required: bool = False
+
+
+@dataclass(frozen=True)
 class Status:
     key: str
     name: Label
     final: bool = False
+    ending: bool = False  # a final status that is not success: rejected, refused…
     assignees: tuple[Assignee, ...] = ()
     rule: Rule = Rule()
     transitions: tuple[tuple[str, str], ...] = ()  # (verdict, target status)
@@ -135,22 +148,22 @@ class Status:
     deadline_days: int | None = None
     restart: str | None = None  # overrides the process's revision restart mode
     on_enter: tuple[Action, ...] = ()
+    outcomes: tuple[OutcomeSpec, ...] = ()  # the process's own answers and their words
     line: int | None = None
 
     @property
     def verdicts(self) -> tuple[str, ...]:
         return tuple(v for v, _ in self.transitions)
 
+    def outcome(self, verdict: str) -> OutcomeSpec | None:
+        return next((o for o in self.outcomes if o.key == verdict), None)
+
+    def comment_required(self, verdict: str) -> bool:
+        spec = self.outcome(verdict)
+        return verdict == SEND_BACK or (spec is not None and spec.comment_required)
+
     def target(self, verdict: str) -> str:
         return dict(self.transitions)[verdict]
-
-    @property
-    def default_target(self) -> str | None:
-        """Where a skipped stage leads: the target of its first positive verdict."""
-        for verdict, target in self.transitions:
-            if verdict != SEND_BACK:
-                return target
-        return None
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ def load_text(text: str, path: str = "<process>") -> Process:
     common = {"id", "name", "description", "notation", "fields", "revision", "watchers",
               "validate"}
     if notation == "sequential":
-        r.keys(root, "", common | {"stages", "on_complete"}, {"id", "name", "stages"})
+        r.keys(root, "", common | {"stages", "on_complete", "endings"}, {"id", "name", "stages"})
     elif notation == "statuses":
         r.keys(root, "", common | {"statuses", "initial"}, {"id", "name", "statuses", "initial"})
     else:

@@ -12,6 +12,7 @@ from approvals.core import conditions
 from approvals.core.errors import DefinitionError
 from approvals.core.model import (
     RESTART_MODES,
+    RESUBMIT,
     REVISION,
     RULES,
     SEND_BACK,
@@ -21,6 +22,7 @@ from approvals.core.model import (
     Condition,
     Label,
     Named,
+    OutcomeSpec,
     Revision,
     Rule,
     Status,
@@ -232,8 +234,84 @@ def _verdicts(r: Reader, node: Map, where: str) -> tuple[str, ...]:
     return tuple(raw)
 
 
-_STAGE_KEYS = {"key", "name", "assignees", "rule", "verdicts", "when", "deadline_days",
-               "restart", "on_enter"}
+_STAGE_KEYS = {"key", "name", "assignees", "rule", "verdicts", "outcomes", "when",
+               "deadline_days", "restart", "on_enter"}
+_OUTCOME_KEYS = {"label", "words", "comment", "to"}
+SAME, NEXT = "same", "next"  # where an outcome may lead besides a stage, an ending, revision
+
+
+def _outcomes(r: Reader, node: Map, where: str, own: str, following: str | None,
+              targets: set[str]) -> tuple[tuple[tuple[str, str], ...], tuple[OutcomeSpec, ...]]:
+    """A stage's ``outcomes:``: each a built-in verdict (``approve: {}``) or the process's own
+    (``callback: {label: ..., words: [...], comment: required, to: same}``), and where it
+    leads: ``next`` (a sequential file's default), ``same`` (the stage again), ``revision``, a
+    stage or status, or an ending."""
+    raw = r.mapping(node["outcomes"], join(where, "outcomes"), node, "outcomes")
+    if not raw:
+        r.fail(node, join(where, "outcomes"), "expected at least one outcome", "outcomes")
+    transitions, specs = [], []
+    for key, spec in raw.items():
+        at = f"{where}.outcomes.{key}"
+        r.key_name(key, raw, at, key)
+        if key == RESUBMIT:
+            r.fail(raw, at, "'resubmit' is the revision's own answer", key)
+        if spec is None:  # `approve:` with nothing after it: the built-in as it is
+            spec = Map()
+            spec.line, spec.key_lines, spec.duplicates = raw.key_lines.get(key), {}, {}
+        spec = r.mapping(spec, at, raw, key)
+        r.keys(spec, at, _OUTCOME_KEYS)
+        builtin = key in VERDICTS
+        label = r.label(spec, "label", at, required=not builtin)
+        words = spec.get("words", [])
+        if not isinstance(words, list) or not all(isinstance(w, str) and w.strip()
+                                                  for w in words):
+            r.fail(spec, join(at, "words"), "expected a list of words or phrases", "words")
+        comment = spec.get("comment", "required" if key == SEND_BACK else "optional")
+        if comment not in ("required", "optional") or (key == SEND_BACK and
+                                                       comment != "required"):
+            r.fail(spec, join(at, "comment"), "expected required or optional (sending back "
+                   "always needs a comment)", "comment")
+        default = REVISION if key == SEND_BACK else following
+        to = spec.get("to", NEXT if default == following and following else None)
+        if to is None and default is None:
+            r.fail(spec, at, "needs 'to': where this outcome leads", key)
+        target = {SAME: own, REVISION: REVISION, NEXT: following}.get(to, to) \
+            if to is not None else default
+        if key == SEND_BACK and target != REVISION:
+            r.fail(spec, join(at, "to"), "send_back always leads to 'revision'", "to")
+        if target is None or (target != REVISION and target not in targets):
+            places = ", ".join(sorted(targets | {SAME, REVISION} |
+                                      ({NEXT} if following else set())))
+            r.fail(spec, join(at, "to"), f"unknown place {to!r} (one of: {places})", "to")
+        transitions.append((key, target))
+        if label is not None or words or comment == "required" and key != SEND_BACK:
+            specs.append(OutcomeSpec(key, label, tuple(w.strip() for w in words),
+                                     comment == "required"))
+    if all(target == REVISION for _, target in transitions):
+        r.fail(node, join(where, "outcomes"), "a stage needs at least one outcome that does "
+               "not send it back", "outcomes")
+    return tuple(transitions), tuple(specs)
+
+
+def endings(r: Reader, root: Map, fields: dict, taken: set[str]) -> list[Status]:
+    """A sequential file's ``endings:``: the ways an instance ends other than success, each
+    a final status an outcome may lead to (``to: rejected``)."""
+    raw = root.get("endings")
+    if raw is None:
+        return []
+    raw = r.mapping(raw, "endings", root, "endings")
+    result = []
+    for key, node in raw.items():
+        at = f"endings.{key}"
+        r.key_name(key, raw, at, key)
+        if key in taken or key in (REVISION, SAME, NEXT):
+            r.fail(raw, at, f"{key!r} is already a stage or a reserved name", key)
+        node = r.mapping(node, at, raw, key)
+        r.keys(node, at, {"name", "on_enter"}, {"name"})
+        result.append(Status(key, r.label(node, "name", at), final=True, ending=True,
+                             on_enter=_actions(r, node, "on_enter", at, fields),
+                             line=node.line))
+    return result
 
 
 def sequential(r: Reader, root: Map, fields: dict) -> tuple[list[Status], str]:
@@ -245,30 +323,41 @@ def sequential(r: Reader, root: Map, fields: dict) -> tuple[list[Status], str]:
         node = r.mapping(node, f"stages[{i}]", nodes)
         r.keys(node, f"stages[{i}]", _STAGE_KEYS, {"key", "name", "assignees"})
         key = r.key_name(node["key"], node, f"stages[{i}].key", "key")
-        if key in keys or key in (REVISION, "completed"):
+        if key in keys or key in (REVISION, "completed", SAME, NEXT):
             r.fail(node, f"stages[{i}].key", f"stage key {key!r} is used twice or reserved",
                    "key")
         keys.append(key)
+    ends = endings(r, root, fields, set(keys))
+    targets = {*keys, "completed", *(e.key for e in ends)}
     statuses = []
     for i, node in enumerate(nodes):
         where = f"stages[{i}]"
         following = keys[i + 1] if i + 1 < len(keys) else "completed"
-        verdicts = _verdicts(r, node, where)
-        transitions = tuple((v, REVISION if v == SEND_BACK else following) for v in verdicts)
-        statuses.append(_status(r, node, where, keys[i], transitions, fields))
+        specs: tuple[OutcomeSpec, ...] = ()
+        if "outcomes" in node:
+            if "verdicts" in node:
+                r.fail(node, join(where, "verdicts"), "give either verdicts or outcomes",
+                       "verdicts")
+            transitions, specs = _outcomes(r, node, where, keys[i], following, targets)
+        else:
+            verdicts = _verdicts(r, node, where)
+            transitions = tuple((v, REVISION if v == SEND_BACK else following)
+                                for v in verdicts)
+        statuses.append(_status(r, node, where, keys[i], transitions, fields, specs))
     final = Status("completed", Label("Completed", "Завершено"), final=True,
                    on_enter=_actions(r, root, "on_complete", "", fields))
-    return [*statuses, final], keys[0]
+    return [*statuses, final, *ends], keys[0]
 
 
-def _status(r, node, where, key, transitions, fields) -> Status:
+def _status(r, node, where, key, transitions, fields, outcomes=()) -> Status:
     return Status(
         key=key, name=r.label(node, "name", where), assignees=_assignees(r, node, where, fields),
         rule=_rule(r, node, where), transitions=transitions,
         when=_condition(r, node, where, fields),
         deadline_days=r.integer(node, "deadline_days", where, 1, 365),
         restart=_restart(r, node, where),
-        on_enter=_actions(r, node, "on_enter", where, fields), line=node.line,
+        on_enter=_actions(r, node, "on_enter", where, fields), outcomes=outcomes,
+        line=node.line,
     )
 
 
@@ -286,13 +375,22 @@ def status_machine(r: Reader, root: Map, fields: dict) -> tuple[list[Status], st
         where = f"statuses.{key}"
         node = r.mapping(node, where, nodes, key)
         if node.get("final"):
-            r.keys(node, where, {"name", "final", "on_enter"}, {"name"})
+            r.keys(node, where, {"name", "final", "ending", "on_enter"}, {"name"})
+            if node.get("ending") not in (None, True, False):
+                r.fail(node, join(where, "ending"), "expected true or false", "ending")
             statuses.append(Status(key, r.label(node, "name", where), final=True,
+                                   ending=bool(node.get("ending")),
                                    on_enter=_actions(r, node, "on_enter", where, fields),
                                    line=node.line))
             continue
         r.keys(node, where, (_STAGE_KEYS - {"key", "verdicts"}) | {"transitions"},
-               {"name", "assignees", "transitions"})
+               {"name", "assignees"})
+        if ("transitions" in node) == ("outcomes" in node):
+            r.fail(node, where, "give either transitions or outcomes")
+        if "outcomes" in node:
+            transitions, specs = _outcomes(r, node, where, key, None, set(nodes))
+            statuses.append(_status(r, node, where, key, transitions, fields, specs))
+            continue
         raw = r.mapping(node["transitions"], join(where, "transitions"), node, "transitions")
         transitions = []
         for verdict, target in raw.items():

@@ -112,6 +112,10 @@ def instance_view(session: Session, instance: Instance, locale: str = "en") -> d
         "status": instance.status,
         "stage": instance.stage,
         "stage_name": stage_name,
+        # how a completed instance ended: its final status (``completed``, or an ending such
+        # as ``rejected`` that the process names); None while it runs or once withdrawn
+        "outcome": instance.stage if instance.status == "completed" else None,
+        "ending": instance.status == "completed" and process.status(instance.stage).ending,
         "initiator": people(instance.initiator_id),
         "started_at": iso(instance.started_at),
         "ended_at": iso(instance.ended_at),

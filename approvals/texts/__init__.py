@@ -123,6 +123,7 @@ def notification_text(template: str, params: Mapping[str, Any], locale: str | No
     values = {"title": params.get("title") or "", "stage": stage_name or params.get("stage")
               or "", "reason": term("close_reason", params.get("reason"), locale),
               "message": in_locale(params.get("message"), locale),
-              "wanted": ", ".join(str(w) for w in params.get("wanted") or [])}
+              "wanted": ", ".join(str(w) for w in params.get("wanted") or []),
+              "comment": str(params.get("comment") or "")}
     key = f"notify.{template}"
-    return t(key, locale, **values) if has(key) else values["title"] or template
+    return t(key, locale, **values).strip() if has(key) else values["title"] or template

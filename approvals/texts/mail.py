@@ -17,6 +17,7 @@ MAIL: dict[str, dict[str, str]] = {
                                "ru": "Задача снята: «{title}»"},
     "subject.task_overdue_initiator": {"en": "A task is overdue: “{title}”",
                                        "ru": "Просрочена задача по «{title}»"},
+    "subject.instance_ended": {"en": "Ended: “{title}”", "ru": "Процесс завершён: «{title}»"},
     "subject.instance_completed": {"en": "Completed: “{title}”",
                                    "ru": "Процесс завершён: «{title}»"},
     "subject.instance_reopened": {"en": "Reopened: “{title}”",

@@ -71,6 +71,8 @@ PAGE: dict[str, dict[str, str]] = {
     "task.deadline": {"en": "Deadline", "ru": "Срок"},
     "task.decision": {"en": "Your decision", "ru": "Ваше решение"},
     "task.comment": {"en": "Comment", "ru": "Комментарий"},
+    "task.comment_why": {"en": "Say why: the initiator reads it.",
+                         "ru": "Напишите причину: её прочитает инициатор."},
     "task.comment_hint": {"en": "Required when sending back: say what must change.",
                           "ru": "Обязателен при возврате на доработку: укажите, что нужно "
                                 "изменить."},
@@ -488,6 +490,8 @@ PAGE: dict[str, dict[str, str]] = {
                                  "ru": "«{title}» открыт повторно: {message}"},
     "notify.instance_completed": {"en": "“{title}” is completed",
                                   "ru": "«{title}»: процесс завершён"},
+    "notify.instance_ended": {"en": "“{title}” has ended: {stage}. {comment}",
+                              "ru": "«{title}» завершён: {stage}. {comment}"},
     "notify.process_notice": {"en": "“{title}”: {message}", "ru": "«{title}»: {message}"},
     "notify.trail_issued": {"en": "The signed trail of “{title}” is ready: download it",
                             "ru": "«{title}»: подписанный лист согласования готов — скачать"},

@@ -38,6 +38,7 @@ TRAIL: dict[str, dict[str, str]] = {
     "summary.earlier_trail": {"en": "Earlier trail", "ru": "Прежний лист"},
     "summary.earlier_trail_text": {"en": "No. {trail} of {time}, SHA-256 {sha256}",
                                    "ru": "№ {trail} от {time}, SHA-256 {sha256}"},
+    "outcome.ended": {"en": "Ended: {name}", "ru": "Завершён: {name}"},
     "outcome.completed": {"en": "Completed: every stage was passed",
                           "ru": "Завершён: все этапы пройдены"},
     "outcome.cancelled": {"en": "Withdrawn by {name}", "ru": "Отозван: {name}"},

@@ -91,7 +91,9 @@ def _people_ids(view: dict[str, Any]) -> set[int]:
 
 def _summary(view: dict, process: Process, locale: str, names: Names,
              generated_at: datetime) -> list[tuple[str, str]]:
-    if view["status"] == "completed":
+    if view["status"] == "completed" and view.get("ending"):
+        outcome = t("outcome.ended", locale, name=view["stage_name"])
+    elif view["status"] == "completed":
         outcome = t("outcome.completed", locale)
     elif view["status"] == "cancelled":
         event = next((e for e in reversed(view["timeline"]) if e["kind"] == "cancelled"), None)
@@ -230,7 +232,7 @@ def _stages(session: Session, view: dict, process: Process, locale: str,
                        "state": "done", "rule": "all"})
     for stage in stages:
         own = by_stage.get(stage["key"], [])
-        people = [_task_line(task, locale, names) for task in own]
+        people = [_task_line(task, process, locale, names) for task in own]
         rounds = len({task.round for task in own})
         rows.append({
             "name": stage["name"],
@@ -243,10 +245,11 @@ def _stages(session: Session, view: dict, process: Process, locale: str,
     return rows
 
 
-def _task_line(task: Task, locale: str, names: Names) -> str:
+def _task_line(task: Task, process: Process, locale: str, names: Names) -> str:
     who = names.of_id(task.assignee_id)
     if task.state == "decided":
-        decided = term("verdict_past", task.verdict, locale)
+        decided = present.verdict_label(process, task.verdict, locale, past=True,
+                                        stage=task.stage, audience="trail")
         by = ""
         if task.decided_by_id is not None and task.decided_by_id != task.assignee_id:
             by = f" ({names.of_id(task.decided_by_id)})"
@@ -287,8 +290,9 @@ def _event(event: dict[str, Any], process: Process, locale: str,
         "on_behalf_of": (t("timeline.on_behalf_of", locale, name=names.of_id(on_behalf))
                          if on_behalf is not None else ""),
         "text": text,
-        "verdict": term("verdict_past", data.get("verdict"), locale) if kind == "decided"
-        else "",
+        "verdict": present.verdict_label(process, data.get("verdict"), locale, past=True,
+                                         stage=data.get("stage"), audience="trail")
+        if kind == "decided" else "",
         "comment": comment or "",
         "channel": term("channel", event["channel"], locale),
         "channel_key": event["channel"],

@@ -8,7 +8,7 @@ from flask import (
     render_template,
 )
 
-from approvals import texts
+from approvals import present, texts
 from approvals.core.policy import Actor, refusal_to_decide
 from approvals.store import queries
 from approvals.store.db import read_session
@@ -37,7 +37,8 @@ def answer(task_id: int, verdict: str):
     person, locale = current_person(), current_locale()
     with read_session(db()) as s:
         task, instance = queries.get_task(s, task_id)
-        stage_name = queries.process_of(s, instance).status(task.stage).name.get(locale)
+        process = queries.process_of(s, instance)
+        stage_name = process.status(task.stage).name.get(locale)
         decided_by = s.get(Person, task.decided_by_id) if task.decided_by_id else None
     refusal = refusal_to_decide(
         Actor.of(person.id), assignee=task.assignee_id, task_state=task.state,
@@ -50,9 +51,12 @@ def answer(task_id: int, verdict: str):
         notice = texts.t("task.already_decided", locale,
                         name=decided_by.name if decided_by else "",
                         when=formats.format_time(task.closed_at, locale),
-                        verdict=texts.verdict(task.verdict, locale, past=True))
+                        verdict=present.verdict_label(process, task.verdict, locale, past=True,
+                                                      stage=task.stage))
     shown = status != 403  # someone else's task: not even its title
     return render_template(
         "answer_confirm.html", task_id=task_id, verdict=verdict, notice=notice,
+        process=process if shown else None,
+        comment_required=process.status(task.stage).comment_required(verdict),
         title=instance.title if shown else "", stage_name=stage_name if shown else "",
         revision=task.kind == "revision" and notice is None), status

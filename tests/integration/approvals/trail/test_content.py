@@ -217,6 +217,8 @@ class _Names:
 
 
 class _Process:
+    statuses = ()
+
     def status(self, key):
         raise KeyError(key)
 

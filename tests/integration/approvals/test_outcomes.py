@@ -1,0 +1,101 @@
+"""A process's own outcomes on real databases and through a real email reply: a labelled answer
+chosen by its words, a loop, and an ending that completes the instance with that outcome, tells
+the initiator why and still gets its signed trail."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from approvals import dispatch, service
+from approvals.definitions import load_file
+from approvals.store import registry
+from approvals.store.db import write_session
+from approvals.store.models import AuditEvent, InboundMessage, Instance, OutboxItem, Task
+from tests.integration import mailflow
+from tests.integration.flows import open_tasks, rows
+from workers.actors import handle_inbound
+
+PROCESS = """\
+id: callme
+name: {en: Call request, ru: Заявка на звонок}
+fields:
+  - {name: title, type: text, required: true, label: {en: Subject, ru: Тема}}
+endings:
+  refused: {name: {en: Refused, ru: Отказ}}
+stages:
+  - key: call
+    name: {en: Call, ru: Звонок}
+    assignees: [{person: anna@example.com}]
+    outcomes:
+      reached: {label: {en: Reached, ru: Дозвонился}, words: [дозвонился, reached]}
+      callback:
+        label: {en: Call back later, ru: Перезвонить позже}
+        words: [перезвонить, call back]
+        to: same
+      refused:
+        label: {en: Refused, ru: Отказался}
+        words: [отказ, refused]
+        comment: required
+        to: refused
+"""
+
+
+@pytest.fixture
+def callme(db, org, now, tmp_path) -> str:
+    path = tmp_path / "callme.yaml"
+    path.write_text(PROCESS, encoding="utf-8")
+    with write_session(db) as session:
+        registry.sync(session, [load_file(path)], now)
+    return "callme"
+
+
+def test_a_loop_then_an_ending_completes_with_that_outcome(db, org, now, callme):
+    anna = org.approvers[0]
+    started = service.start(db, callme, org.initiator, {"title": "Lead 17"}, now)
+    first = open_tasks(db, started.instance_id)[anna]
+    looped = service.decide(db, first.id, anna, "callback", "", now + timedelta(minutes=1))
+    assert (looped.status, looped.stage) == ("running", "call")
+    again = open_tasks(db, started.instance_id)[anna]
+    assert again.id != first.id and again.round > first.round
+
+    ended = service.decide(db, again.id, anna, "refused", "Not interested this year",
+                           now + timedelta(minutes=2))
+
+    assert (ended.status, ended.stage) == ("completed", "refused")
+    [instance] = rows(db, Instance, Instance.id == started.instance_id)
+    assert (instance.status, instance.stage) == ("completed", "refused")
+    kinds = {row.kind: row.payload for row in rows(db, OutboxItem, OutboxItem.id.in_(
+        ended.outbox_ids))}
+    assert "trail" in kinds  # an ended instance gets its signed trail like any other
+    told = [row.payload for row in rows(db, OutboxItem, OutboxItem.id.in_(ended.outbox_ids))
+            if row.kind == "notify" and row.payload["template"] == "instance_ended"]
+    assert [(p["person"], p["params"]["comment"]) for p in told] == [
+        (org.initiator, "Not interested this year")]
+
+
+def test_an_email_reply_chooses_an_outcome_by_its_own_words(db, org, now, callme, worker,
+                                                             mail_catcher):
+    anna = org.approvers[0]
+    started = service.start(db, callme, org.initiator, {"title": "Lead 18"}, now)
+    dispatch.kick(started.outbox_ids)
+    worker.join()
+    mail = mailflow.mails_to(mail_catcher.messages(), org.email(anna))[-1]
+    body = mail.get_body(("plain",)).get_content()
+    assert "Reached" in body and "Call back later" in body  # the stage's own answers
+    task = open_tasks(db, started.instance_id)[anna]
+
+    reply = mailflow.reply(mail, org.email(anna), "Перезвонить позже\nпросила в четверг")
+    with mailflow.inbound_server(db, handle_inbound.send) as server:
+        mailflow.send(server, reply)
+        worker.join()
+
+    [stored] = rows(db, InboundMessage)
+    assert (stored.outcome, stored.task_id) == ("decided", task.id), stored.reason
+    [decided] = rows(db, Task, Task.id == task.id)
+    assert (decided.verdict, decided.comment, decided.channel) == (
+        "callback", "просила в четверг", "email")
+    assert [e.data["verdict"] for e in rows(db, AuditEvent, AuditEvent.kind == "decided")] == [
+        "callback"]
+    assert open_tasks(db, started.instance_id)[anna].id != task.id  # the call again
