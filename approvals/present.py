@@ -14,8 +14,7 @@ from sqlmodel import Session
 
 from approvals.core.model import FieldSpec, Process
 from approvals.store.directory import People
-from approvals.texts import answers, t, term
-from approvals.texts.formats import format_number
+from approvals.texts import answers, t, term, values
 
 
 class Names:
@@ -115,24 +114,7 @@ def field_rows(process: Process, fields: Mapping[str, Any], documents: list[dict
 
 def display(spec: FieldSpec, value: Any, locale: str, names: Names) -> str:
     """One value of a field as text (a people field's entries joined by "; ")."""
-    kind = spec.type
-    if kind == "money":
-        amount = format_number(value, locale, places=2)
-        return f"{amount} {spec.currency}" if spec.currency else amount
-    if kind == "number":
-        return format_number(value, locale)
-    if kind == "date_range" and isinstance(value, dict):
-        return f"{value.get('start', '')} – {value.get('end', '')}"
-    if kind == "person" and isinstance(value, str):
-        return names.of_email(value)
-    if kind == "people" and isinstance(value, list):
-        return "; ".join(names.of_email(v) for v in value)
-    if kind == "choice":
-        choice = next((c for c in spec.choices if c.value == str(value)), None)
-        return choice.label.get(locale) if choice else str(value)
-    if kind == "boolean":
-        return t("common.yes" if value else "common.no", locale)
-    return str(value)
+    return values.display(spec, value, locale, names.of_email)
 
 
 # ---------------------------------------------------------------------------- the timeline

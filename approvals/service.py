@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
 from approvals import extensions
-from approvals.core import engine, forms
+from approvals.core import engine, forms, templates
 from approvals.core.errors import (
     AlreadyDecided,
     ConcurrentUpdate,
@@ -35,7 +35,7 @@ from approvals.core.errors import (
     SignoffError,
     TransitionNotAllowed,
 )
-from approvals.core.model import Process
+from approvals.core.model import DEFAULT_LOCALE, LOCALES, Process
 from approvals.store import audit, registry
 from approvals.store import instances as store
 from approvals.store.db import write_connection, write_session
@@ -45,9 +45,11 @@ from approvals.store.models import (
     InboundMessage,
     Instance,
     OutboxItem,
+    Person,
     ReplyToken,
     Trail,
 )
+from approvals.texts import values
 
 RETRIES = 8
 MAX_FILENAME = 255  # the column holds 500; headers and file systems want less
@@ -75,8 +77,9 @@ def start(db: Engine, process_id: str, initiator_id: int, fields: dict[str, Any]
         _check(conn, process, clean, initiator_id, now)
         stored, uploads = _split_uploads(clean)
         out = engine.start(process, directory, initiator_id, stored, now, channel)
-        loaded = store.new_instance(conn, process.id, version_id, digest,
-                                    _title(process, out.state.fields), initiator_id, now)
+        title, titles = _titles(conn, process, out.state.fields, initiator_id)
+        loaded = store.new_instance(conn, process.id, version_id, digest, title,
+                                    initiator_id, now, titles)
         out.state.id = loaded.id
         docs = _store_uploads(conn, loaded.id, uploads, initiator_id, now)
         out.state.fields.update(docs)
@@ -128,6 +131,8 @@ def _resubmitting(actor_id: int, fields: dict[str, Any] | Callable[[Process], di
                               channel)
         docs = _store_uploads(conn, loaded.id, uploads, actor_id, now)
         out.state.fields.update(docs)
+        title, titles = _titles(conn, process, out.state.fields, loaded.state.initiator)
+        store.set_titles(conn, loaded.id, title, titles)
         return out, _doc_events(docs)
 
     return command
@@ -356,6 +361,7 @@ def _persist(conn: Connection, process: Process, loaded: store.Loaded, out: engi
                                    data.get("channel", "system")))
     audit.append(conn, loaded.id, entries, now, after=loaded.head)
     timers, notices = [], []
+    reader: _Reader | None = None
     for effect in out.effects:
         if isinstance(effect, engine.RunEffect):
             # in this transaction: an effect that raises undoes the whole command
@@ -368,6 +374,10 @@ def _persist(conn: Connection, process: Process, loaded: store.Loaded, out: engi
                            "kind": effect.kind, "due_at": effect.due})
             continue
         params = dict(effect.params, instance=loaded.id, title=loaded.title)
+        if isinstance(params.get("message"), dict):  # a process's notice: fill its template
+            reader = reader or _Reader(conn, process, state.fields, state.initiator)
+            params["message"] = {locale: reader.render(text, locale)
+                                 for locale, text in params["message"].items()}
         if effect.task is not None:
             params["task"] = ids[effect.task]
         notices.append({"kind": "notify", "instance_id": loaded.id, "created_at": now,
@@ -383,9 +393,53 @@ def _persist(conn: Connection, process: Process, loaded: store.Loaded, out: engi
     return Result(loaded.id, store.add_outbox(conn, notices), state.status, state.stage, ids)
 
 
-def _title(process: Process, fields: dict[str, Any]) -> str:
-    title = fields.get("title")
-    return str(title)[:500] if title else process.name.en
+def _titles(conn: Connection, process: Process, fields: dict[str, Any],
+            initiator: int) -> tuple[str, dict[str, str]]:
+    """The instance's title in each language — from the process's ``title`` template, else its
+    ``title`` field, else the process's name — and the one kept for search (the initiator's
+    language)."""
+    reader = _Reader(conn, process, fields, initiator)
+    titles = {}
+    for locale in LOCALES:
+        if process.title is not None:
+            text = reader.render(process.title.get(locale), locale)
+        else:
+            text = str(fields.get("title") or "") or process.name.get(locale)
+        titles[locale] = text[:500]
+    return titles.get(reader.locale) or titles[DEFAULT_LOCALE], titles
+
+
+class _Reader:
+    """Looks up what a template names, for one instance, once."""
+
+    def __init__(self, conn: Connection, process: Process, fields: dict[str, Any],
+                 initiator: int) -> None:
+        self.conn, self.process, self.fields = conn, process, fields
+        row = conn.execute(select(Person.name, Person.locale).where(
+            Person.id == initiator)).first()
+        self.initiator_name = row[0] if row else ""
+        self.locale = row[1] if row else DEFAULT_LOCALE
+        self.names: dict[str, str] = {}
+
+    def name_of(self, email: str) -> str:
+        if email not in self.names:
+            row = self.conn.execute(select(Person.name).where(Person.email == email)).first()
+            self.names[email] = row[0] if row else email
+        return self.names[email]
+
+    def value(self, name: str, locale: str) -> str:
+        if name == "initiator.name":
+            return self.initiator_name
+        if name == "process.name":
+            return self.process.name.get(locale)
+        spec = self.process.field(name.removeprefix("fields."))
+        value = self.fields.get(spec.name) if spec else None
+        if spec is None or value is None or value == "":
+            return ""
+        return values.display(spec, value, locale, self.name_of)
+
+    def render(self, text: str, locale: str) -> str:
+        return templates.render(text, lambda name: self.value(name, locale))
 
 
 def _named(conn: Connection, refusal: AlreadyDecided) -> AlreadyDecided:

@@ -93,7 +93,8 @@ def notification_mail(session: Session, note: Notification, *, settings: MailSet
     process = queries.process_of(session, instance)
     view = queries.instance_view(session, instance, locale)
     task = session.get(Task, note.task_id) if note.task_id else None
-    title = wording.one_line(instance.title or note.params.get("title") or view["process"]["name"])
+    title = wording.one_line(instance.title_in(locale) or note.params.get("title")
+                             or view["process"]["name"])
     subject = wording.subject(note.template, instance.id, title, locale)
     context: dict[str, Any] = {
         "locale": locale, "t": partial(wording.t, locale=locale), "subject": subject,

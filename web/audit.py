@@ -158,7 +158,7 @@ def _audit_page(status: int = 200, **extra: Any):
             trail_row = trails.get(row.id)
             if row.initiator_id not in people:
                 people[row.initiator_id] = queries.person_ref(s.get(Person, row.initiator_id))
-            items.append({"id": row.id, "title": row.title, "status": row.status,
+            items.append({"id": row.id, "title": row.title_in(locale), "status": row.status,
                           "process_name": names[row.process_id],
                           "initiator": people[row.initiator_id],
                           "started_at": row.started_at, "ended_at": row.ended_at,

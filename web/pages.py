@@ -140,7 +140,7 @@ def inbox():
         mine = []
         for instance in queries.instances_started_by(s, person.id, limit=20):
             process = queries.process_of(s, instance)
-            mine.append({"id": instance.id, "title": instance.title,
+            mine.append({"id": instance.id, "title": instance.title_in(locale),
                          "process_name": process.name.get(locale), "status": instance.status,
                          "stage_name": _stage_name(process, instance.stage, locale),
                          "started_at": instance.started_at})

@@ -604,6 +604,8 @@ def _run_actions(process, directory, out: Outcome, actions: tuple[Action, ...], 
             state.fields.update(values)
             out.events.append(Event("fields_set", None, {"values": values}))
         elif action.kind == "notify":
+            if action.when is not None and not evaluate(action.when, state.fields, now.date()):
+                continue
             params = _params(process, state, None)
             if action.message:
                 params["message"] = {"en": action.message.en, "ru": action.message.ru}

@@ -108,9 +108,10 @@ class Action:
 
     kind: str  # notify | set | effect
     assignee: Assignee | None = None
-    message: Label | None = None
+    message: Label | None = None  # a template over the fields (approvals.core.templates)
     values: tuple[tuple[str, Any], ...] = ()
     name: str = ""  # the effect's registered name
+    when: Condition | None = None  # the action runs only when this holds
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,7 @@ class Process:
     description: Label | None = None
     watchers: tuple[Assignee, ...] = ()  # get the signed trail by email, with the initiator
     validators: tuple[Named, ...] = ()  # run on start and resubmit, after the fields' checks
+    title: Label | None = None  # a template over the fields: each reader's language
     digest: str = ""
     source_path: str = ""
     _index: dict = field(default_factory=dict, compare=False, repr=False)

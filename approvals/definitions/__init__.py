@@ -37,7 +37,7 @@ def load_text(text: str, path: str = "<process>") -> Process:
     no_duplicates(r, root, "")
     notation = root.get("notation", "sequential")
     common = {"id", "name", "description", "notation", "fields", "revision", "watchers",
-              "validate"}
+              "validate", "title"}
     if notation == "sequential":
         r.keys(root, "", common | {"stages", "on_complete", "endings"}, {"id", "name", "stages"})
     elif notation == "statuses":
@@ -71,6 +71,7 @@ def load_text(text: str, path: str = "<process>") -> Process:
         description=r.label(root, "description", "", required=False),
         watchers=watchers,
         validators=validators,
+        title=flow.title(r, root, field_names),
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         source_path=path,
     )

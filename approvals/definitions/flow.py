@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from approvals import extensions
-from approvals.core import conditions
+from approvals.core import conditions, templates
 from approvals.core.errors import DefinitionError
 from approvals.core.model import (
     RESTART_MODES,
@@ -175,10 +175,13 @@ def _actions(r: Reader, node: Map, key: str, where: str, fields: dict) -> tuple[
         at = f"{where}.{key}[{i}]" if where else f"{key}[{i}]"
         item = r.mapping(item, at, raw)
         if "notify" in item:
-            r.keys(item, at, {"notify", "message"})
+            r.keys(item, at, {"notify", "message", "when"})
             who = _assignee(r, item["notify"], join(at, "notify"), item, fields, "notify")
-            result.append(Action("notify", assignee=who,
-                                 message=r.label(item, "message", at, required=False)))
+            message = r.label(item, "message", at, required=False)
+            if message is not None:
+                template(r, item, "message", at, message, fields)
+            result.append(Action("notify", assignee=who, message=message,
+                                 when=_condition(r, item, at, fields)))
         elif "set" in item:
             r.keys(item, at, {"set"})
             values = r.mapping(item["set"], join(at, "set"), item, "set")
@@ -193,6 +196,23 @@ def _actions(r: Reader, node: Map, key: str, where: str, fields: dict) -> tuple[
         else:
             r.fail(item, at, "expected {notify: ...}, {set: {...}} or {effect: NAME}")
     return tuple(result)
+
+
+def template(r: Reader, node: Map, key: str, where: str, label: Label, fields: dict) -> None:
+    """Refuse a template (a title, a message) naming what the process does not have."""
+    for text in dict.fromkeys((label.en, label.ru)):
+        try:
+            templates.check(text, fields)
+        except templates.TemplateError as problem:
+            r.fail(node, join(where, key), str(problem), key)
+
+
+def title(r: Reader, root: Map, fields: dict) -> Label | None:
+    """``title: {en: "Leave: {{ initiator.name }}, {{ fields.period }}", ru: ...}``."""
+    label = r.label(root, "title", "", required=False)
+    if label is not None:
+        template(r, root, "title", "", label, fields)
+    return label
 
 
 def _restart(r: Reader, node: Map, where: str) -> str | None:
@@ -237,6 +257,7 @@ def _verdicts(r: Reader, node: Map, where: str) -> tuple[str, ...]:
 _STAGE_KEYS = {"key", "name", "assignees", "rule", "verdicts", "outcomes", "when",
                "deadline_days", "restart", "on_enter"}
 _OUTCOME_KEYS = {"label", "words", "comment", "to"}
+MAX_OUTCOME, MAX_OUTCOMES_TEXT = 40, 199  # what a task's verdict columns hold
 SAME, NEXT = "same", "next"  # where an outcome may lead besides a stage, an ending, revision
 
 
@@ -255,6 +276,8 @@ def _outcomes(r: Reader, node: Map, where: str, own: str, following: str | None,
         r.key_name(key, raw, at, key)
         if key == RESUBMIT:
             r.fail(raw, at, "'resubmit' is the revision's own answer", key)
+        if len(key) > MAX_OUTCOME:
+            r.fail(raw, at, f"an outcome's name has at most {MAX_OUTCOME} characters", key)
         if spec is None:  # `approve:` with nothing after it: the built-in as it is
             spec = Map()
             spec.line, spec.key_lines, spec.duplicates = raw.key_lines.get(key), {}, {}
@@ -290,6 +313,9 @@ def _outcomes(r: Reader, node: Map, where: str, own: str, following: str | None,
     if all(target == REVISION for _, target in transitions):
         r.fail(node, join(where, "outcomes"), "a stage needs at least one outcome that does "
                "not send it back", "outcomes")
+    if len(",".join(key for key, _ in transitions)) > MAX_OUTCOMES_TEXT:
+        r.fail(node, join(where, "outcomes"), "too many outcomes: their names together have "
+               f"at most {MAX_OUTCOMES_TEXT} characters", "outcomes")
     return tuple(transitions), tuple(specs)
 
 

@@ -154,16 +154,24 @@ def current_version(connection: Connection, instance_id: int) -> int:
 
 
 def new_instance(connection: Connection, process_id: str, version_id: int, digest: str,
-                 title: str, initiator: int, now: datetime) -> Loaded:
+                 title: str, initiator: int, now: datetime,
+                 titles: dict[str, str] | None = None) -> Loaded:
     """Insert a fresh instance row (version 0, no tasks, no events yet)."""
     state = engine.InstanceState(process_id=process_id, initiator=initiator, fields={},
                                  started_at=now)
     state.id = connection.execute(_NEW_INSTANCE, {
         "process_id": process_id, "process_version_id": version_id, "title": title,
-        "status": state.status, "stage": state.stage, "round": state.round,
+        "titles": titles or {}, "status": state.status, "stage": state.stage, "round": state.round,
         "sent_back_from": None, "initiator_id": initiator, "fields": {}, "started_at": now,
         "ended_at": None, "version": 0}).scalar_one()
     return Loaded(state, 0, version_id, digest, title, (0, GENESIS))
+
+
+def set_titles(connection: Connection, instance_id: int, title: str,
+               titles: dict[str, str]) -> None:
+    """A revised instance's title, as its process words it from the new values."""
+    connection.execute(update(_I).where(_I.c.id == instance_id)
+                       .values(title=title, titles=titles))
 
 
 def save(connection: Connection, loaded: Loaded, state: engine.InstanceState) -> dict[int, int]:

@@ -66,7 +66,11 @@ class Instance(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     process_id: str = Field(index=True, max_length=100)
     process_version_id: int = Field(foreign_key="processversion.id")
-    title: str = Field(default="", max_length=500)
+    title: str = Field(default="", max_length=500)  # in the initiator's language (searched)
+    # the title in each language ({"en": …, "ru": …}), as the process's title template or
+    # name says it; read with title_in()
+    titles: dict[str, str] = Field(default_factory=dict, sa_column=Column(
+        JSON, nullable=False, server_default="{}"))
     status: str = Field(default="running", index=True, max_length=20)
     stage: str = Field(default="", max_length=100)
     round: int = 0
@@ -76,6 +80,10 @@ class Instance(SQLModel, table=True):
     started_at: datetime
     ended_at: datetime | None = None
     version: int = 0  # optimistic concurrency: every command bumps it
+
+    def title_in(self, locale: str | None) -> str:
+        """The title in ``locale``, the stored one when there is none in it."""
+        return (self.titles or {}).get(locale or "") or self.title
 
 
 class Task(SQLModel, table=True):

@@ -108,7 +108,7 @@ def instance_view(session: Session, instance: Instance, locale: str = "en") -> d
         "id": instance.id,
         "process": {"id": process.id, "version": version.version,
                     "name": process.name.get(locale)},
-        "title": instance.title,
+        "title": instance.title_in(locale),
         "status": instance.status,
         "stage": instance.stage,
         "stage_name": stage_name,
@@ -206,7 +206,7 @@ def open_tasks(session: Session, person_id: int, locale: str = "en") -> list[dic
         process = process_of(session, instance)
         view = task_view(task, process, people, locale)
         view.update(process=process.id, process_name=process.name.get(locale),
-                    title=instance.title, initiator=people(instance.initiator_id))
+                    title=instance.title_in(locale), initiator=people(instance.initiator_id))
         result.append(view)
     return result
 

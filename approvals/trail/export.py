@@ -125,7 +125,7 @@ def selection(db, filters: dict[str, Any]) -> list[Row]:
                                                                              Instance.id)))]
         names, people = _ProcessNames(session, locale), _PersonNames(session)
         return [Row(trail.id if trail else None, instance.id, names(instance),
-                    instance.title, people(instance.initiator_id),
+                    instance.title_in(locale), people(instance.initiator_id),
                     queries.iso(instance.started_at) or "",
                     queries.iso(trail.completed_at if trail else instance.ended_at) or "",
                     instance.status if trail else "completed (trail not made yet)",

@@ -58,5 +58,5 @@ def answer(task_id: int, verdict: str):
         "answer_confirm.html", task_id=task_id, verdict=verdict, notice=notice,
         process=process if shown else None,
         comment_required=process.status(task.stage).comment_required(verdict),
-        title=instance.title if shown else "", stage_name=stage_name if shown else "",
+        title=instance.title_in(locale) if shown else "", stage_name=stage_name if shown else "",
         revision=task.kind == "revision" and notice is None), status

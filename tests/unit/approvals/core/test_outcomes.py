@@ -194,6 +194,7 @@ def test_the_status_notation_takes_outcomes_and_endings(people) -> None:
     ("    rule: any\n", "    rule: any\n    verdicts: [approve]\n",
      "stages[0].verdicts: give either verdicts or outcomes"),
     ("  wholesale:", "  offer:", "endings.offer: 'offer' is already a stage or a reserved name"),
+    ("      wholesaler:\n", "      " + "w" * 41 + ":\n", "an outcome's name has at most 40"),
 ])
 def test_an_outcome_that_cannot_work_is_refused_with_its_line(old, new, problem) -> None:
     assert old in LEAD

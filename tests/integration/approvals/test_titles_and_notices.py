@@ -1,0 +1,100 @@
+"""An instance's title in each reader's language, from the process's template or name, and a
+notice worded over the fields, sent only when its condition holds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from approvals import service
+from approvals.definitions import load_file
+from approvals.store import queries, registry
+from approvals.store.db import read_session, write_session
+from approvals.store.models import Instance, OutboxItem
+from tests.integration.flows import open_tasks, rows
+
+PROCESS = """\
+id: leave
+name: {en: Leave request, ru: Заявление на отпуск}
+title:
+  en: "Leave: {{ initiator.name }}, {{ fields.period }} ({{ fields.days }} days)"
+  ru: "Отпуск: {{ initiator.name }}, {{ fields.period }} ({{ fields.days }} дн.)"
+fields:
+  - {name: period, type: date_range, required: true, label: Dates}
+  - {name: days, type: number, label: Days}
+  - {name: cover, type: person, label: Cover}
+  - name: variant
+    type: choice
+    label: Kind
+    choices: [{value: paid, label: {en: Paid, ru: Оплачиваемый}}, unpaid]
+stages:
+  - {key: hr, name: HR, assignees: [{person: anna@example.com}]}
+on_complete:
+  - notify: initiator
+    message:
+      en: "{{ fields.variant }} leave from {{ fields.period }}; {{ fields.cover }} covers."
+      ru: "{{ fields.variant }} отпуск {{ fields.period }}; замещает {{ fields.cover }}."
+  - notify: initiator
+    when: "variant == unpaid"
+    message: {en: Unpaid leave is not paid., ru: Отпуск без сохранения оплаты.}
+"""
+
+
+@pytest.fixture
+def leave(db, org, now, tmp_path) -> str:
+    path = tmp_path / "leave.yaml"
+    path.write_text(PROCESS, encoding="utf-8")
+    with write_session(db) as session:
+        registry.sync(session, [load_file(path)], now)
+    return "leave"
+
+
+def test_the_title_is_written_in_each_language_and_read_in_the_readers(db, org, now, leave):
+    fields = {"period": {"start": "2027-01-11", "end": "2027-01-24"}, "days": "14",
+              "cover": org.email(org.approvers[1]), "variant": "paid"}
+    started = service.start(db, leave, org.initiator, fields, now)  # Ivan reads Russian
+
+    [instance] = rows(db, Instance, Instance.id == started.instance_id)
+    assert instance.titles == {
+        "en": "Leave: Ivan Initiator, 2027-01-11 – 2027-01-24 (14 days)",
+        "ru": "Отпуск: Ivan Initiator, 2027-01-11 – 2027-01-24 (14 дн.)"}
+    assert instance.title == instance.titles["ru"]  # the initiator's language, for search
+    with read_session(db) as session:
+        assert queries.instance_view(session, instance, "en")["title"] == instance.titles["en"]
+        [task] = queries.open_tasks(session, org.approvers[0], "en")
+        assert task["title"] == instance.titles["en"]
+
+
+def test_without_a_title_an_instance_is_named_in_its_initiators_language(db, org, now):
+    started = service.start(db, "vacation", org.initiator, {
+        "kind": "annual", "period": {"start": "2027-02-01", "end": "2027-02-05"}}, now)
+    [instance] = rows(db, Instance, Instance.id == started.instance_id)
+    assert instance.titles == {"en": "Vacation request", "ru": "Заявление на отпуск"}
+    assert instance.title == "Заявление на отпуск"
+
+
+def test_a_notice_is_worded_over_the_fields_and_sent_only_when_its_condition_holds(
+        db, org, now, leave):
+    anna = org.approvers[0]
+    fields = {"period": {"start": "2027-01-11", "end": "2027-01-24"}, "days": "14",
+              "cover": org.email(org.approvers[1]), "variant": "paid"}
+    paid = service.start(db, leave, org.initiator, fields, now)
+    task = open_tasks(db, paid.instance_id)[anna]
+    done = service.decide(db, task.id, anna, "approve", "", now + timedelta(minutes=1))
+
+    notices = [row.payload["params"]["message"] for row in rows(
+        db, OutboxItem, OutboxItem.id.in_(done.outbox_ids))
+        if row.kind == "notify" and row.payload["template"] == "process_notice"]
+    assert notices == [{
+        "en": "Paid leave from 2027-01-11 – 2027-01-24; Boris Approver covers.",
+        "ru": "Оплачиваемый отпуск 2027-01-11 – 2027-01-24; замещает Boris Approver."}]
+
+    unpaid = service.start(db, leave, org.initiator, dict(fields, variant="unpaid"), now)
+    task = open_tasks(db, unpaid.instance_id)[anna]
+    done = service.decide(db, task.id, anna, "approve", "", now + timedelta(minutes=2))
+    notices = [row.payload["params"]["message"]["en"] for row in rows(
+        db, OutboxItem, OutboxItem.id.in_(done.outbox_ids))
+        if row.kind == "notify" and row.payload["template"] == "process_notice"]
+    assert notices == ["unpaid leave from 2027-01-11 – 2027-01-24; Boris Approver covers.",
+                       "Unpaid leave is not paid."]
