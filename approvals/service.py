@@ -87,15 +87,17 @@ def start(db: Engine, process_id: str, initiator_id: int, fields: dict[str, Any]
 
 
 def decide(db: Engine, task_id: int, actor_id: int, verdict: str, comment: str, now: datetime,
-           channel: str = "web", evidence: dict[str, Any] | None = None) -> Result:
-    """Record a verdict. ``evidence`` (e.g. an email's Message-ID) goes into the audit event."""
+           channel: str = "web", evidence: dict[str, Any] | None = None,
+           values: dict[str, Any] | None = None) -> Result:
+    """Record a verdict. ``evidence`` (e.g. an email's Message-ID) goes into the audit event;
+    ``values`` are the raw answers to the task's form (checked like the start form's)."""
     return _run(db, _InstanceOfTask(task_id),
-                _deciding(task_id, actor_id, verdict, comment, now, channel), now, channel,
-                evidence)
+                _deciding(task_id, actor_id, verdict, comment, now, channel, values), now,
+                channel, evidence)
 
 
 def _deciding(task_id: int, actor_id: int, verdict: str, comment: str, now: datetime,
-              channel: str) -> Callable:
+              channel: str, values: dict[str, Any] | None = None) -> Callable:
     def command(conn: Connection, process: Process, loaded: store.Loaded):
         state = loaded.state
         seq = next((t.seq for t in state.tasks if t.id == task_id), None)
@@ -103,7 +105,7 @@ def _deciding(task_id: int, actor_id: int, verdict: str, comment: str, now: date
             raise NotFound(f"task {task_id} not found", task=task_id)
         try:
             return engine.decide(process, DbDirectory(conn), state, seq, actor_id, verdict,
-                                 comment, now, channel), []
+                                 comment, now, channel, values=values), []
         except AlreadyDecided as refusal:
             raise _named(conn, refusal) from None
 
@@ -170,7 +172,7 @@ class AlreadyReceived(Exception):
 
 def answer(db: Engine, task_id: int, actor_id: int, verdict: str, comment: str,
            documents: list[forms.Upload], now: datetime, *, evidence: dict[str, Any],
-           receipt: Receipt) -> Result:
+           receipt: Receipt, values: dict[str, Any] | None = None) -> Result:
     """An answer by email, in one transaction: a revision task's answer resubmits (the first
     of ``documents`` becomes the new version of the file field the process names, see
     :func:`_attached`), any other task's answer decides it with ``verdict``; the stored
@@ -184,8 +186,8 @@ def answer(db: Engine, task_id: int, actor_id: int, verdict: str, comment: str,
         if task is not None and task.kind == engine.REVISION_TASK:
             return _resubmitting(actor_id, lambda p: _attached(p, documents), comment, now,
                                  "email")(conn, process, loaded)
-        return _deciding(task_id, actor_id, verdict, comment, now, "email")(conn, process,
-                                                                             loaded)
+        return _deciding(task_id, actor_id, verdict, comment, now, "email", values)(
+            conn, process, loaded)
 
     def received(conn: Connection) -> None:
         marked = conn.execute(update(_INBOUND).where(
@@ -211,7 +213,7 @@ def _attached(process: Process, documents: list[forms.Upload]) -> dict[str, Any]
         return {}
     if process.revision.attachments:
         return {process.revision.attachments: documents[0]}
-    file_fields = [f.name for f in process.fields if f.type == "file"]
+    file_fields = [f.name for f in process.start_fields if f.type == "file"]
     return {file_fields[0]: documents[0]} if len(file_fields) == 1 else {}
 
 

@@ -171,7 +171,9 @@ def _task_context(session: Session, note: Notification, task: Task, person: Pers
         "sent_back": _sent_back(session, task, note) if revision else [],
         "answers": answers,
         "send_back": "send_back" in verdicts,
-        "attach": revision and any(f.type == "file" for f in process.fields),
+        "attach": revision and any(f.type == "file" for f in process.start_fields),
+        "form_lines": [] if revision else [f"{spec.label.get(locale)}: {_example(spec, locale)}"
+                                           for spec in process.asked(task.stage)],
         "task_url": task_url,
         "web_links": [*((a["label"], a["answer_url"]) for a in answers),
                       (wording.t("how.task_page", locale), task_url)],
@@ -219,6 +221,21 @@ def _notice_context(note: Notification, task: Task | None, person: Person, proce
             texts.notification_text(note.template, dict(note.params, title=title), locale,
                                     stage))
     return {"lead": lead, "summary": summary, "lines": lines, "links": links}
+
+
+def _example(spec, locale: str) -> str:
+    """What a value of ``spec`` looks like in a reply line."""
+    if spec.type == "date":
+        return "27.11.2026" if locale == "ru" else "2026-11-27"
+    if spec.type in ("number", "money"):
+        return "1500,00" if locale == "ru" else "1500.00"
+    if spec.type == "choice" and spec.choices:
+        return spec.choices[0].value
+    if spec.type in ("person", "people"):
+        return "name@example.com"
+    if spec.type == "boolean":
+        return "да" if locale == "ru" else "yes"
+    return "…"
 
 
 def _view_person(view: dict, person_id: int | None) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from approvals import service
+from approvals import service, texts
 from approvals.config.mail import MailSettings
 from approvals.core.errors import (
     AlreadyDecided,
@@ -32,14 +32,18 @@ from approvals.core.errors import (
     VerdictNotAllowed,
 )
 from approvals.core.forms import Upload
+from approvals.core.model import LOCALES
+from approvals.store import queries
 from approvals.store.db import read_session, write_session
 from approvals.store.models import (
     InboundMessage,
+    Instance,
     MailReply,
     OutboxItem,
     Person,
     ReplyToken,
 )
+from mail import wording
 from mail.rules import CHAIN, Reading, Stop
 
 log = logging.getLogger(__name__)
@@ -101,7 +105,8 @@ def _apply(db: Engine, r: Reading, base_url: str) -> Processed | None:
                               _row_values(r, None, "apply"))
     try:
         result = service.answer(db, task.id, r.sender.id, r.verdict, r.comment,
-                                _documents(r), r.now, evidence=evidence, receipt=receipt)
+                                _documents(r), r.now, evidence=evidence, receipt=receipt,
+                                values=r.values or None)
     except service.AlreadyReceived:
         return None  # another delivery of this message decided it
     except (AlreadyDecided, TaskClosed, InstanceClosed) as error:
@@ -119,9 +124,29 @@ def _apply(db: Engine, r: Reading, base_url: str) -> Processed | None:
                                    verdicts=task.verdicts.split(",")), "apply", base_url)
     except FormInvalid as error:
         return _record(db, r, Stop("refused", str(error), explain="refused",
-                                   message=str(error)), "apply", base_url)
+                                   message=_form_problems(db, error, task)), "apply",
+                       base_url)
     log.info("inbound %s: decided (%s)", row.id, r.verdict)
     return Processed("decided", outbox_ids=list(result.outbox_ids))
+
+
+def _form_problems(db: Engine, error: FormInvalid, task) -> dict[str, str]:
+    """What was wrong with the form's answers, in each language: each field's label and what
+    to write."""
+    with read_session(db) as s:
+        process = queries.process_of(s, s.get(Instance, task.instance_id))
+    message = {}
+    for locale in LOCALES:
+        problems = "; ".join(
+            f"{_label(process, name, locale)}: {texts.field_error(code, params, locale)}"
+            for name, (code, params) in error.errors.items())
+        message[locale] = wording.t("explain.form", locale, problems=problems)
+    return message
+
+
+def _label(process, name: str, locale: str) -> str:
+    spec = process.field(name)
+    return spec.label.get(locale) if spec else name
 
 
 def _documents(r: Reading) -> list[Upload]:

@@ -62,6 +62,7 @@ class Reading:
     own_text: str = ""
     verdict: str | None = None
     comment: str = ""
+    values: dict[str, str] = field(default_factory=dict)  # answers to the task's form
 
 
 def duplicate(s: Session, r: Reading) -> None:
@@ -192,7 +193,11 @@ def answer(s: Session, r: Reading) -> None:
     if reading.verdict is None:
         raise Stop("no_verdict", "no answer word in the reply's own text",
                    explain="no_verdict", verdicts=list(accepted), words=words)
-    r.verdict, r.comment = reading.verdict, reading.comment
+    r.verdict = reading.verdict
+    asked = [(spec.name, (spec.label.en, spec.label.ru))
+             for spec in process.asked(r.task.stage, reading.verdict)]
+    r.values, r.comment = verdicts.read_form(reading.comment, asked) if asked \
+        else ({}, reading.comment)
 
 
 CHAIN = (duplicate, read, not_automatic, not_our_own, within_size, route, from_the_assignee,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from approvals.texts.answers import ANSWERS
@@ -215,3 +215,25 @@ def read_verdict(text: str, accepted: tuple[str, ...],
             return Reading(known.pop(), False, comment, raw_phrase, ())
         return Reading(None, False, comment, raw_phrase, _ordered(said))
     return Reading(None, False, text.strip(), None, ())
+
+
+_FORM_LINE = re.compile(r"^\s*([^:：\n]{1,80}?)\s*[:：]\s*(.*?)\s*$")
+
+
+def read_form(text: str, asked: Iterable[tuple[str, tuple[str, ...]]]) -> tuple[dict[str, str],
+                                                                               str]:
+    """The task form's answers in a reply's comment — lines ``name: value`` whose name is a
+    field's name or one of its labels (any language, letter case aside) — and the comment
+    without them. ``asked`` is (field name, its labels) for each field the answer may fill."""
+    names = {normalise(label): field for field, labels in asked
+             for label in (field, *labels) if normalise(label)}
+    values: dict[str, str] = {}
+    rest: list[str] = []
+    for line in text.split("\n"):
+        match = _FORM_LINE.match(line)
+        field = names.get(normalise(match.group(1))) if match else None
+        if field is not None and field not in values:
+            values[field] = match.group(2)
+        else:
+            rest.append(line)
+    return values, "\n".join(rest).strip()

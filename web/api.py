@@ -30,7 +30,8 @@ domain errors become status codes in :mod:`web.errors`.
 |                                                 | (the assignee or an administrator)          |
 
 Bodies are JSON objects: start ``{"process", "fields"}`` (a file field is
-``{"filename", "content_base64"[, "content_type"]}``), decision ``{"verdict", "comment"}``,
+``{"filename", "content_base64"[, "content_type"]}``), decision
+``{"verdict", "comment"[, "fields"]}`` (``fields``: the answers to the task's form),
 resubmit ``{"comment", "fields"}`` (only the changed fields), withdraw ``{"reason"}``,
 reopen ``{"reason"[, "stage"]}`` (administrators; the stage defaults to the first),
 reassign ``{"to": EMAIL}``, export ``{"from": DATE, "to": DATE[, "process"]}`` (ISO dates,
@@ -260,8 +261,12 @@ def decision(task_id: int):
     verdict = body.get("verdict")
     if not isinstance(verdict, str) or not verdict.strip():
         raise BadRequest("'verdict' must be one of the task's verdicts (see GET /api/tasks)")
+    values = body.get("fields")
+    if values is not None and not isinstance(values, dict):
+        raise BadRequest("'fields' must be an object: the task form's answers by field name")
     return _done(service.decide(db(), task_id, g.person.id, verdict.strip(),
-                                _text(body, "comment"), utcnow(), channel=CHANNEL))
+                                _text(body, "comment"), utcnow(), channel=CHANNEL,
+                                values=values))
 
 
 @bp.post("/tasks/<id:task_id>/reassign")

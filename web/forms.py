@@ -25,14 +25,15 @@ def directory_choices(session: Session) -> list[dict[str, str]]:
 
 
 def raw_from_request(process: Process, form: Mapping[str, str], files: Mapping[str, Any],
-                     partial: bool = False) -> dict[str, Any]:
+                     partial: bool = False, specs: tuple[FieldSpec, ...] | None = None
+                     ) -> dict[str, Any]:
     """The raw values of a submitted start (or, ``partial``, resubmit) form.
 
     Only the process's own fields are read. A file field left empty is absent on a resubmit
     (the current version stays) and ``None`` on a start (so a required one is reported).
     """
     raw: dict[str, Any] = {}
-    for spec in process.fields:
+    for spec in process.start_fields if specs is None else specs:
         name = spec.name
         if spec.type == "file":
             upload = files.get(name)
@@ -55,7 +56,7 @@ def raw_from_request(process: Process, form: Mapping[str, str], files: Mapping[s
 def form_values(process: Process, fields: Mapping[str, Any]) -> dict[str, Any]:
     """Stored values as the inputs of a form show them (a resubmit form starts from these)."""
     values: dict[str, Any] = {}
-    for spec in process.fields:
+    for spec in process.fields:  # a task form's fields too: a form starts from what is known
         value = fields.get(spec.name)
         if value is None:
             continue

@@ -248,9 +248,19 @@ def decide(task_id: int):
     person, locale = current_person(), current_locale()
     verdict = request.form.get("verdict", "")
     comment = request.form.get("comment", "")
+    with read_session(db()) as s:
+        row, instance = queries.get_task(s, task_id)
+        process = queries.process_of(s, instance)
+    asked = process.asked(row.stage, verdict)
+    values = forms.raw_from_request(process, request.form, request.files, partial=True,
+                                    specs=asked) if asked else None
     try:
         result = service.decide(db(), task_id, person.id, verdict, comment, utcnow(),
-                                channel="web")
+                                channel="web", values=values)
+    except FormInvalid as error:
+        return _task_page(task_id, 422, comment=comment, errors=_field_errors(error, locale),
+                          values=forms.submitted_values(request.form),
+                          notice=texts.t("start.invalid", locale))
     except AlreadyDecided as error:
         at = error.params.get("at")
         notice = texts.t("task.already_decided", locale, name=error.params.get("by", ""),

@@ -3,7 +3,7 @@
 The core knows only the question ("is this a working day?"); which days are — Russia's
 production calendar with its holidays and transferred days off, a company's own days off — is
 answered by an implementation outside the core (HR's, from data) and handed in, as the
-:class:`~approvals.core.engine.Directory` is. :class:`EveryDay` counts every day, which is what
+:class:`~approvals.core.directory.Directory` is. :class:`EveryDay` counts every day, which is what
 a deadline in calendar days means.
 """
 

@@ -25,10 +25,11 @@ import copy
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
-from approvals.core import conditions
+from approvals.core import conditions, forms
 from approvals.core.calendar import EVERY_DAY, Calendar, add_working_days
+from approvals.core.directory import Directory
 from approvals.core.errors import (
     AlreadyDecided,
     CommentRequired,
@@ -73,20 +74,6 @@ from approvals.core.states import (  # noqa: F401 - engine.X names them for its 
 )
 
 MAX_STAGE_HOPS = 100  # guards against a status machine that skips in a circle
-
-
-class Directory(Protocol):
-    """The read-only view of people the engine needs to resolve assignees."""
-
-    def person_id(self, email: str) -> int | None: ...
-
-    def manager_of(self, person_id: int) -> int | None: ...
-
-    def is_active(self, person_id: int) -> bool: ...
-
-    def with_role(self, role: str) -> list[int]: ...
-
-    def in_department(self, department: str) -> list[int]: ...
 
 
 @dataclass
@@ -195,8 +182,13 @@ def start(process: Process, directory: Directory, initiator: int, fields: dict[s
 
 def decide(process: Process, directory: Directory, state: InstanceState, seq: int, actor: int,
            verdict: str, comment: str, now: datetime, channel: str = "web",
-           on_behalf_of: int | None = None, calendar: Calendar = EVERY_DAY) -> Outcome:
+           on_behalf_of: int | None = None, calendar: Calendar = EVERY_DAY,
+           values: dict[str, Any] | None = None) -> Outcome:
     """Record one person's verdict on one task and advance the instance if the rule says so.
+
+    ``values`` are the raw answers to the task's form: checked like the start form's (only
+    once the person may answer at all), they join the instance's data, and the decision's
+    audit event records them with their author.
 
     ``on_behalf_of`` is the assignee when a deputy or an administrator acts for them; the
     service decides who may do that, the engine records it.
@@ -231,11 +223,17 @@ def decide(process: Process, directory: Directory, state: InstanceState, seq: in
         if verdict == SEND_BACK:
             raise CommentRequired("sending back needs a comment that says what to change")
         raise CommentRequired("this answer needs a comment that says why")
+    asked = process.asked(task.stage, verdict)
+    values = forms.validate(process, values or {}, directory, specs=asked) \
+        if asked or values else {}
     task.state, task.verdict, task.comment = DECIDED, verdict, comment
     task.closed_at, task.decided_by, task.channel = now, actor, channel
     data = {"verdict": verdict, "comment": comment, "stage": task.stage, "channel": channel}
     if on_behalf_of is not None and on_behalf_of != actor:
         data["on_behalf_of"] = on_behalf_of
+    if values:
+        state.fields.update(values)
+        data["values"] = dict(values)
     out.events.append(Event("decided", actor, data, task.seq))
     _evaluate(process, directory, out, task, now)
     return out
@@ -408,7 +406,7 @@ def _evaluate(process: Process, directory: Directory, out: Outcome, task: TaskSt
     live = [t for t in tasks if t.state != WITHDRAWN or t.close_reason != "reassigned"]
     total = len(live)
     decided = [t for t in live if t.state == DECIDED]
-    positive = sum(1 for t in decided if _advances(process, status, t.verdict))
+    positive = sum(1 for t in decided if process.advances(status, t.verdict))
     negative = len(decided) - positive
     required = status.rule.required(total)
     if status.rule.kind == "quorum":
@@ -417,7 +415,7 @@ def _evaluate(process: Process, directory: Directory, out: Outcome, task: TaskSt
         if negative > total - required:
             return _at_once(process, directory, out, status, task, now)
         return None
-    if not _advances(process, status, task.verdict):
+    if not process.advances(status, task.verdict):
         return _at_once(process, directory, out, status, task, now)
     if positive >= required:
         return _complete(process, directory, out, status, task.verdict, now)
@@ -429,22 +427,6 @@ def _evaluate(process: Process, directory: Directory, out: Outcome, task: TaskSt
             _deadline(out, status, nxt, now)
             _opened(process, out, nxt, now)
     return None
-
-
-def _onward(process: Process, status: Status) -> str | None:
-    """Where the stage leads when it is simply done: the target of its first answer that is
-    not a send-back, a repeat or an ending (also where a skipped stage leads)."""
-    return next((target for _, target in status.transitions
-                 if target not in (REVISION, status.key) and not process.status(target).ending),
-                None)
-
-
-def _advances(process: Process, status: Status, verdict: str | None) -> bool:
-    """Whether ``verdict`` leads onward and so counts toward the rule; any other answer
-    (back, again, elsewhere, an ending) decides the stage at once."""
-    if verdict not in status.verdicts:
-        return False
-    return status.target(verdict) == _onward(process, status)
 
 
 def _at_once(process, directory, out: Outcome, status: Status, task: TaskState, now) -> None:
@@ -505,7 +487,7 @@ def _enter(process: Process, directory: Directory, out: Outcome, key: str, now) 
         if status.when is not None and not evaluate(status.when, state.fields, now.date()):
             out.events.append(Event("stage_skipped", None, {"stage": key,
                                                             "condition": status.when.text}))
-            key = _onward(process, status)
+            key = process.onward(status)
             continue
         state.stage = key
         state.round += 1

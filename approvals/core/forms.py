@@ -19,7 +19,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from approvals.core.engine import Directory
+from approvals.core.directory import Directory
 from approvals.core.errors import FormInvalid
 from approvals.core.model import FieldSpec, Process
 
@@ -39,20 +39,24 @@ class Upload:
 
 
 def validate(process: Process, raw: dict[str, Any], directory: Directory,
-             partial: bool = False) -> dict[str, Any]:
+             partial: bool = False, specs: tuple[FieldSpec, ...] | None = None
+             ) -> dict[str, Any]:
     """Return the clean values, or raise :class:`FormInvalid` naming every bad field.
 
     ``partial`` (a resubmission) accepts a subset of the fields; what is absent stays as it was.
+    ``specs`` are the fields this form has: the start form's by default, a task form's when
+    an assignee answers.
     """
+    specs = process.start_fields if specs is None else specs
     if not isinstance(raw, dict):
         raise FormInvalid({"fields": ("not_an_object", {})})
     errors: dict[str, tuple[str, dict]] = {}
     clean: dict[str, Any] = {}
-    known = {f.name for f in process.fields}
+    known = {f.name for f in specs}
     for name in raw:
         if name not in known:
             errors[name] = ("unknown_field", {})
-    for spec in process.fields:
+    for spec in specs:
         if partial and spec.name not in raw:
             continue
         value = raw.get(spec.name)
@@ -139,9 +143,9 @@ def _clean(spec: FieldSpec, value: Any, directory: Directory) -> Any:
     if kind == "boolean":
         if isinstance(value, bool):
             return value
-        if str(value).lower() in ("1", "true", "on", "yes"):
+        if str(value).strip().lower() in ("1", "true", "on", "yes", "да"):
             return True
-        if str(value).lower() in ("0", "false", "off", "no"):
+        if str(value).strip().lower() in ("0", "false", "off", "no", "нет"):
             return False
         raise _Refused("not_a_boolean")
     return _file(value)

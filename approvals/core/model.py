@@ -59,6 +59,8 @@ class FieldSpec:
     choices: tuple[Choice, ...] = ()
     currency: str | None = None
     help: Label | None = None
+    stage: str | None = None  # a task form's field: asked at this stage, not on the start form
+    outcome: str | None = None  # …and only of whoever gives this answer (None: any answer)
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,33 @@ class Process:
 
     def field(self, name: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def start_fields(self) -> tuple[FieldSpec, ...]:
+        """The fields of the start form (and of a revision); task forms' fields are not."""
+        return tuple(f for f in self.fields if f.stage is None)
+
+    def asked(self, stage: str, verdict: str | None = None) -> tuple[FieldSpec, ...]:
+        """The task form at ``stage``: every field asked there, or — given the answer — the
+        ones that answer fills: the stage's own form for an answer that leads onward, and the
+        answer's own form (a send-back, a repeat or an ending fills only its own)."""
+        asked = [f for f in self.fields if f.stage == stage]
+        if verdict is None:
+            return tuple(asked)
+        onward = self.advances(self.status(stage), verdict)
+        return tuple(f for f in asked if f.outcome == verdict
+                     or (f.outcome is None and onward))
+
+    def onward(self, status: Status) -> str | None:
+        """Where ``status`` leads when it is simply done: the target of its first answer that
+        is not a send-back, a repeat or an ending (also where a skipped stage leads)."""
+        return next((target for _, target in status.transitions
+                     if target not in (REVISION, status.key) and not self.status(target).ending),
+                    None)
+
+    def advances(self, status: Status, verdict: str | None) -> bool:
+        """Whether ``verdict`` leads onward (and so counts toward the stage's rule)."""
+        return verdict in status.verdicts and status.target(verdict) == self.onward(status)
 
     @property
     def stages(self) -> tuple[Status, ...]:

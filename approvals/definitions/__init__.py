@@ -49,6 +49,7 @@ def load_text(text: str, path: str = "<process>") -> Process:
         r.fail(root, "id", f"{process_id!r} is not a valid process id (lowercase letters, "
                "digits, - and _)", "id")
     declared = fields.read(r, root)
+    declared = (*declared, *flow.task_forms(r, root, declared))
     field_names = {f.name: f for f in declared}
     revision = flow.revision(r, root, field_names)
     watchers = flow.watchers(r, root, field_names)

@@ -16,17 +16,26 @@ from approvals.definitions.reader import Map, Reader, Seq, join
 
 
 def read(r: Reader, root: Map) -> tuple[FieldSpec, ...]:
-    nodes = root.get("fields") or Seq()
+    """The start form's fields (``fields:``)."""
+    return read_list(r, root, "fields", "")
+
+
+def read_list(r: Reader, parent: Map, key: str, at: str, stage: str | None = None,
+              outcome: str | None = None,
+              taken: tuple[FieldSpec, ...] = ()) -> tuple[FieldSpec, ...]:
+    """A list of field declarations under ``parent[key]``: the start form's, or a task form's
+    (``stage`` and ``outcome`` say who is asked); ``taken`` are names already declared."""
+    nodes = parent.get(key) or Seq()
     if not isinstance(nodes, list):
-        r.fail(root, "fields", "expected a list of fields", "fields")
+        r.fail(parent, join(at, key), "expected a list of fields", key)
     result: list[FieldSpec] = []
     for i, node in enumerate(nodes):
-        where = f"fields[{i}]"
+        where = f"{join(at, key)}[{i}]"
         node = r.mapping(node, where, nodes)
         r.keys(node, where, {"name", "type", "label", "required", "min", "max", "max_length",
                              "pattern", "choices", "currency", "help"}, {"name", "type"})
         name = r.key_name(node["name"], node, join(where, "name"), "name")
-        if any(f.name == name for f in result):
+        if any(f.name == name for f in (*taken, *result)):
             r.fail(node, join(where, "name"), f"field {name!r} is declared twice", "name")
         kind = node["type"]
         if kind not in FIELD_TYPES:
@@ -61,7 +70,7 @@ def read(r: Reader, root: Map) -> tuple[FieldSpec, ...]:
             min=bounds.get("min"), max=bounds.get("max"),
             max_length=r.integer(node, "max_length", where, 1, 1_000_000), pattern=pattern,
             choices=choices, currency=node.get("currency"),
-            help=r.label(node, "help", where, required=False),
+            help=r.label(node, "help", where, required=False), stage=stage, outcome=outcome,
         ))
     return tuple(result)
 

@@ -20,6 +20,7 @@ from approvals.core.model import (
     Action,
     Assignee,
     Condition,
+    FieldSpec,
     Label,
     Named,
     OutcomeSpec,
@@ -27,6 +28,7 @@ from approvals.core.model import (
     Rule,
     Status,
 )
+from approvals.definitions.fields import read_list
 from approvals.definitions.reader import Map, Reader, join
 
 
@@ -255,8 +257,8 @@ def _verdicts(r: Reader, node: Map, where: str) -> tuple[str, ...]:
 
 
 _STAGE_KEYS = {"key", "name", "assignees", "rule", "verdicts", "outcomes", "when",
-               "deadline_days", "restart", "on_enter"}
-_OUTCOME_KEYS = {"label", "words", "comment", "to"}
+               "deadline_days", "restart", "on_enter", "form"}
+_OUTCOME_KEYS = {"label", "words", "comment", "to", "form"}
 MAX_OUTCOME, MAX_OUTCOMES_TEXT = 40, 199  # what a task's verdict columns hold
 SAME, NEXT = "same", "next"  # where an outcome may lead besides a stage, an ending, revision
 
@@ -317,6 +319,37 @@ def _outcomes(r: Reader, node: Map, where: str, own: str, following: str | None,
         r.fail(node, join(where, "outcomes"), "too many outcomes: their names together have "
                f"at most {MAX_OUTCOMES_TEXT} characters", "outcomes")
     return tuple(transitions), tuple(specs)
+
+
+def task_forms(r: Reader, root: Map, declared: tuple[FieldSpec, ...]) -> tuple[FieldSpec, ...]:
+    """The fields stages ask their assignees for (``form:`` on a stage, or on one of its
+    outcomes), read before the stages so that conditions, assignees and templates may name
+    them. Malformed stages are left for :func:`sequential` and :func:`status_machine` to
+    refuse."""
+    if root.get("notation", "sequential") == "statuses":
+        raw = root.get("statuses")
+        places = [(f"statuses.{k}", k, n) for k, n in raw.items()] \
+            if isinstance(raw, dict) else []
+    else:
+        raw = root.get("stages")
+        places = [(f"stages[{i}]", n.get("key"), n) for i, n in enumerate(raw)
+                  if isinstance(n, dict)] if isinstance(raw, list) else []
+    asked: list[FieldSpec] = []
+    for where, key, node in places:
+        if not isinstance(node, dict) or not isinstance(key, str):
+            continue
+        asked += read_list(r, node, "form", where, stage=key, taken=(*declared, *asked))
+        outcomes = node.get("outcomes")
+        for name, spec in (outcomes.items() if isinstance(outcomes, dict) else ()):
+            if isinstance(spec, dict) and "form" in spec:
+                asked += read_list(r, spec, "form", f"{where}.outcomes.{name}", stage=key,
+                                   outcome=str(name), taken=(*declared, *asked))
+    for spec in asked:
+        if spec.type == "file":
+            raise DefinitionError(r.path, None, f"{spec.stage}.form.{spec.name}",
+                                  "a task form cannot ask for a file (attach it to the "
+                                  "start form or a revision)")
+    return tuple(asked)
 
 
 def endings(r: Reader, root: Map, fields: dict, taken: set[str]) -> list[Status]:

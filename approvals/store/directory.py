@@ -44,7 +44,7 @@ _IN_DEPARTMENT = select(_PEOPLE.c.id, _PEOPLE.c.active) \
 
 
 class DbDirectory:
-    """The engine's :class:`~approvals.core.engine.Directory`, read from the database through a
+    """The engine's :class:`~approvals.core.directory.Directory`, read from the database through a
     session or a Core connection.
 
     It lives for one command (one transaction): whether a person is active is read along with

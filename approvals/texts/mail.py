@@ -66,6 +66,14 @@ MAIL: dict[str, dict[str, str]] = {
                             "изменить."},
     "how.attach": {"en": "To send a new version of a document, attach the file to your reply.",
                    "ru": "Чтобы отправить новую версию документа, приложите файл к ответу."},
+    "how.form": {"en": "This task asks for more: write each answer on its own line, "
+                       "“name: value”, after the word, for example:",
+                 "ru": "Задача просит указать ещё кое-что: каждое значение — отдельной строкой "
+                       "«название: значение» после слова, например:"},
+    "explain.form": {"en": "Some answers to the task's form were not accepted: {problems}. "
+                           "Write each on its own line, “name: value”.",
+                     "ru": "Не приняты ответы на вопросы задачи: {problems}. Пишите каждое "
+                           "значение отдельной строкой «название: значение»."},
     "how.buttons": {"en": "Or press a button: it opens a reply with the word already in it.",
                     "ru": "Или нажмите кнопку — откроется ответ с уже вписанным словом."},
     "how.web": {"en": "Or decide in the browser (a confirmation page opens first):",

@@ -71,6 +71,7 @@ PAGE: dict[str, dict[str, str]] = {
     "task.deadline": {"en": "Deadline", "ru": "Срок"},
     "task.decision": {"en": "Your decision", "ru": "Ваше решение"},
     "task.comment": {"en": "Comment", "ru": "Комментарий"},
+    "task.form_for": {"en": "When you answer “{answer}”:", "ru": "Если отвечаете «{answer}»:"},
     "task.comment_why": {"en": "Say why: the initiator reads it.",
                          "ru": "Напишите причину: её прочитает инициатор."},
     "task.comment_hint": {"en": "Required when sending back: say what must change.",

@@ -1,4 +1,4 @@
-"""An in-memory :class:`~approvals.core.engine.Directory` for unit tests of the pure core."""
+"""An in-memory :class:`~approvals.core.directory.Directory` for unit tests of the pure core."""
 
 from __future__ import annotations
 

@@ -10,7 +10,6 @@ from textwrap import dedent
 import pytest
 
 import approvals
-from approvals.core import engine
 from approvals.core.conditions import Compare, Truth
 from approvals.core.errors import DefinitionError
 from approvals.core.forms import Upload
@@ -113,7 +112,7 @@ def test_the_sequential_notation_compiles_to_a_linear_status_machine():
         ("completed", True, ()),
         ("revision", False, (("resubmit", "check"),)),
     ]
-    assert engine._onward(process, process.status("pay")) == "archive"
+    assert process.onward(process.status("pay")) == "archive"
 
 
 def test_a_stage_takes_the_defaults_when_it_says_nothing():
