@@ -290,7 +290,8 @@ def fire_timer(db: Engine, timer_id: int, now: datetime) -> Result | None:
             return engine.Outcome(loaded.state), []
         store.mark_fired(conn, timer_id, now)
         seq = next(t.seq for t in loaded.state.tasks if t.id == task_id)
-        return engine.timer_fired(process, loaded.state, seq, timer.kind, now), []
+        return engine.timer_fired(process, loaded.state, seq, timer.kind, now,
+                                  DbDirectory(conn)), []
 
     return _run(db, instance_id, command, now, "system")
 

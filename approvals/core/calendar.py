@@ -37,23 +37,24 @@ class Weekdays:
         return day.weekday() < 5
 
 
+WEEKDAYS = Weekdays()
 MAX_SEARCH_DAYS = 3660  # a calendar with no working day in ten years is broken
 
 
 def add_working_days(calendar: Calendar, start: datetime, days: int) -> datetime:
-    """The moment ``days`` working days after ``start``, at the same time of day: counting
-    starts the day after ``start``, and only working days count (so three working days from a
-    Friday evening end on Wednesday evening in a Monday-to-Friday week). ``days`` = 0 is
-    ``start`` itself, moved forward to the next working day when ``start`` is not one."""
-    if days < 0:
-        raise ValueError("days must not be negative")
-    moment, left, searched = start, days, 0
+    """The moment ``days`` working days after ``start`` (before it, when negative), at the
+    same time of day: counting starts the day after ``start``, and only working days count (so
+    three working days from a Friday evening end on Wednesday evening in a Monday-to-Friday
+    week). ``days`` = 0 is ``start`` itself, moved forward to the next working day when
+    ``start`` is not one."""
+    step = timedelta(days=1 if days >= 0 else -1)
+    moment, left, searched = start, abs(days), 0
     if left == 0:
         while not calendar.is_working_day(moment.date()):
-            moment, searched = moment + timedelta(days=1), _step(searched)
+            moment, searched = moment + step, _step(searched)
         return moment
     while left:
-        moment, searched = moment + timedelta(days=1), _step(searched)
+        moment, searched = moment + step, _step(searched)
         if calendar.is_working_day(moment.date()):
             left -= 1
     return moment

@@ -24,11 +24,11 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from approvals.core import conditions, forms
-from approvals.core.calendar import EVERY_DAY, Calendar, add_working_days
+from approvals.core.calendar import WEEKDAYS, Calendar, add_working_days
 from approvals.core.directory import Directory
 from approvals.core.errors import (
     AlreadyDecided,
@@ -74,6 +74,7 @@ from approvals.core.states import (  # noqa: F401 - engine.X names them for its 
 )
 
 MAX_STAGE_HOPS = 100  # guards against a status machine that skips in a circle
+DUE_TIME = time(9, 0)  # a deadline counted from a date falls due at 09:00 UTC that day
 
 
 @dataclass
@@ -161,14 +162,14 @@ class Outcome:
     state: InstanceState
     events: list[Event] = field(default_factory=list)
     effects: list[Notify | SetTimer | RunEffect] = field(default_factory=list)
-    calendar: Calendar = EVERY_DAY  # counts the deadlines of the tasks this command opens
+    calendar: Calendar = WEEKDAYS  # counts deadlines in working days (until HR's calendar)
 
 
 # ---------------------------------------------------------------------------- commands
 
 
 def start(process: Process, directory: Directory, initiator: int, fields: dict[str, Any],
-          now: datetime, channel: str = "web", calendar: Calendar = EVERY_DAY) -> Outcome:
+          now: datetime, channel: str = "web", calendar: Calendar = WEEKDAYS) -> Outcome:
     """Start an instance: ``fields`` are already validated by :mod:`approvals.core.forms`."""
     state = InstanceState(process_id=process.id, initiator=initiator, fields=dict(fields),
                           started_at=now)
@@ -182,7 +183,7 @@ def start(process: Process, directory: Directory, initiator: int, fields: dict[s
 
 def decide(process: Process, directory: Directory, state: InstanceState, seq: int, actor: int,
            verdict: str, comment: str, now: datetime, channel: str = "web",
-           on_behalf_of: int | None = None, calendar: Calendar = EVERY_DAY,
+           on_behalf_of: int | None = None, calendar: Calendar = WEEKDAYS,
            values: dict[str, Any] | None = None) -> Outcome:
     """Record one person's verdict on one task and advance the instance if the rule says so.
 
@@ -241,7 +242,7 @@ def decide(process: Process, directory: Directory, state: InstanceState, seq: in
 
 def resubmit(process: Process, directory: Directory, state: InstanceState, actor: int,
              changes: dict[str, Any], comment: str, now: datetime,
-             channel: str = "web", calendar: Calendar = EVERY_DAY) -> Outcome:
+             channel: str = "web", calendar: Calendar = WEEKDAYS) -> Outcome:
     """The revision task's assignee sends the revised process back into approval."""
     out = Outcome(_copy(state), calendar=calendar)
     _require_running(out.state)
@@ -275,7 +276,7 @@ def withdraw(process: Process, state: InstanceState, actor: int, reason: str, no
 def reopen(process: Process, directory: Directory, state: InstanceState, actor: int,
            reason: str, now: datetime, stage: str | None = None,
            roles: frozenset[str] = frozenset(), channel: str = "web",
-           calendar: Calendar = EVERY_DAY) -> Outcome:
+           calendar: Calendar = WEEKDAYS) -> Outcome:
     """An administrator takes a completed or withdrawn instance back into approval.
 
     Work restarts at ``stage`` (a working stage of the version the instance runs; the first
@@ -339,20 +340,76 @@ def reassign(process: Process, state: InstanceState, seq: int, new_assignee: int
 
 
 def timer_fired(process: Process, state: InstanceState, seq: int, kind: str,
-                now: datetime) -> Outcome:
-    """A task's deadline passed: remind the assignee and tell the initiator, once."""
+                now: datetime, directory: Directory | None = None) -> Outcome:
+    """A task's deadline passed: remind the assignee and tell the initiator, once, then do
+    what the stage's deadline says (remind the manager, reassign, decide, close the stage);
+    a ``reminder`` timer reminds the assignee again. Every reminder re-arms the next one."""
     out = Outcome(_copy(state))
     task = out.state.task(seq)
     if out.state.status != RUNNING or task.state != OPEN:
         return out  # decided in time, or the process ended: nothing to do
+    spec = process.status(task.stage).deadline
+    params = _params(process, out.state, task)
     out.events.append(Event("deadline_passed", None, {"stage": task.stage, "kind": kind},
                             task.seq))
-    params = _params(process, out.state, task)
     out.effects.append(Notify(task.assignee, "task_overdue", params, task.seq))
-    if out.state.initiator != task.assignee:
-        out.effects.append(Notify(out.state.initiator, "task_overdue_initiator", params,
-                                  task.seq))
+    remind = task
+    if kind == "deadline":
+        if out.state.initiator != task.assignee:
+            out.effects.append(Notify(out.state.initiator, "task_overdue_initiator", params,
+                                      task.seq))
+        if spec is not None and spec.then is not None and directory is not None:
+            remind = _when_overdue(process, directory, out, task, spec, now)
+    if spec is not None and spec.remind_every and remind is not None \
+            and remind.state == OPEN and out.state.status == RUNNING:
+        out.effects.append(SetTimer(remind.seq, now + timedelta(days=spec.remind_every),
+                                    "reminder"))
     return out
+
+
+def _when_overdue(process: Process, directory: Directory, out: Outcome, task: TaskState,
+                  spec, now: datetime) -> TaskState | None:
+    """Do what the deadline says; the task still waiting for an answer afterwards (to remind
+    again), if any."""
+    status = process.status(task.stage)
+    if spec.then == "remind_manager":
+        for manager in _managers(directory, task.assignee, 1):
+            out.effects.append(Notify(manager, "task_overdue_manager",
+                                      _params(process, out.state, task), task.seq))
+    elif spec.then == "reassign":
+        people = (resolve(spec.to, directory, out.state) if spec.to is not None
+                  else _managers(directory, task.assignee, 1))
+        new_assignee = next((p for p in people if p != task.assignee), None)
+        if new_assignee is not None:
+            _close(out, task, "reassigned", now, notify=True)
+            new = _new_task(out.state, task.stage, task.kind, new_assignee, task.position,
+                            OPEN, task.verdicts, now, None)
+            out.events.append(Event("reassigned", None, {
+                "from": task.assignee, "to": new_assignee, "stage": task.stage,
+                "new_task": new.seq, "channel": "system"}, task.seq))
+            if spec.field is None:  # a deadline from a date has passed for the new task too
+                _deadline(out, status, new, now)
+            _opened(process, out, new, now)
+            return new
+    elif spec.then == "decide":
+        task.state, task.verdict, task.closed_at = DECIDED, spec.outcome, now
+        task.channel = "system"
+        out.events.append(Event("decided", None, {"verdict": spec.outcome, "comment": "",
+                                                  "stage": task.stage, "channel": "system"},
+                                task.seq))
+        _evaluate(process, directory, out, task, now)
+    elif spec.then == "close":
+        for other in out.state.current_tasks():
+            if other.state in (OPEN, WAITING):
+                _close(out, other, "deadline_passed", now, notify=other.state == OPEN)
+        target = process.onward(status)
+        out.events.append(Event("stage_completed", None, {"stage": status.key,
+                                                          "closed": "deadline",
+                                                          "next": target}))
+        if target is not None:
+            _enter(process, directory, out, target, now)
+        return None
+    return task if task.state == OPEN else None
 
 
 # ---------------------------------------------------------------------------- internals
@@ -543,9 +600,22 @@ def _new_task(state: InstanceState, stage: str, kind: str, assignee: int, positi
 
 
 def _deadline(out: Outcome, status: Status, task: TaskState, now: datetime) -> None:
-    if status.deadline_days:
-        task.deadline = add_working_days(out.calendar, now, status.deadline_days)
-        out.effects.append(SetTimer(task.seq, task.deadline))
+    """Set the task's deadline and its timer: days (or working days) after it opens, or
+    after (before) the date in a field; no date in the field, no deadline."""
+    spec = status.deadline
+    if spec is None:
+        return
+    base = now
+    if spec.field is not None:
+        try:
+            day = date.fromisoformat(str(out.state.fields.get(spec.field) or ""))
+        except ValueError:
+            return
+        base = datetime.combine(day, DUE_TIME, tzinfo=now.tzinfo)
+    days = -spec.days if spec.before else spec.days
+    task.deadline = add_working_days(out.calendar, base, days) if spec.working \
+        else base + timedelta(days=days)
+    out.effects.append(SetTimer(task.seq, task.deadline))
 
 
 def _opened(process: Process, out: Outcome, task: TaskState, now, comment: str = "") -> None:

@@ -126,6 +126,30 @@ class Named:
     line: int | None = None
 
 
+DEADLINE_ACTIONS = ("remind_manager", "reassign", "decide", "close")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When a stage's task is due, and what happens when it passes.
+
+    ``days`` calendar days (or, ``working``, working days of the calendar the engine is
+    given) after the task opens — or after (``before``: before) the date in ``field``. The
+    assignee is reminded (and the initiator told) when it passes, again every
+    ``remind_every`` days, and ``then`` may also: ``remind_manager``, ``reassign`` (to ``to``,
+    by default the assignee's manager), ``decide`` (with ``outcome``) or ``close`` (the stage
+    completes without the answers still missing)."""
+
+    days: int
+    working: bool = False
+    field: str | None = None
+    before: bool = False
+    remind_every: int | None = None
+    then: str | None = None
+    to: Assignee | None = None
+    outcome: str | None = None
+
+
 @dataclass(frozen=True)
 class OutcomeSpec:
     """An answer a stage takes, beyond a built-in verdict's defaults: its label, the words that
@@ -148,7 +172,8 @@ class Status:
     rule: Rule = Rule()
     transitions: tuple[tuple[str, str], ...] = ()  # (verdict, target status)
     when: Condition | None = None
-    deadline_days: int | None = None
+    deadline_days: int | None = None  # the short form of ``deadline``
+    deadline: Deadline | None = None
     restart: str | None = None  # overrides the process's revision restart mode
     on_enter: tuple[Action, ...] = ()
     outcomes: tuple[OutcomeSpec, ...] = ()  # the process's own answers and their words

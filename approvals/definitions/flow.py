@@ -11,6 +11,7 @@ from approvals import extensions
 from approvals.core import conditions, templates
 from approvals.core.errors import DefinitionError
 from approvals.core.model import (
+    DEADLINE_ACTIONS,
     RESTART_MODES,
     RESUBMIT,
     REVISION,
@@ -20,6 +21,7 @@ from approvals.core.model import (
     Action,
     Assignee,
     Condition,
+    Deadline,
     FieldSpec,
     Label,
     Named,
@@ -257,7 +259,7 @@ def _verdicts(r: Reader, node: Map, where: str) -> tuple[str, ...]:
 
 
 _STAGE_KEYS = {"key", "name", "assignees", "rule", "verdicts", "outcomes", "when",
-               "deadline_days", "restart", "on_enter", "form"}
+               "deadline_days", "deadline", "restart", "on_enter", "form"}
 _OUTCOME_KEYS = {"label", "words", "comment", "to", "form"}
 MAX_OUTCOME, MAX_OUTCOMES_TEXT = 40, 199  # what a task's verdict columns hold
 SAME, NEXT = "same", "next"  # where an outcome may lead besides a stage, an ending, revision
@@ -408,12 +410,56 @@ def sequential(r: Reader, root: Map, fields: dict) -> tuple[list[Status], str]:
     return [*statuses, final, *ends], keys[0]
 
 
+def _deadline(r: Reader, node: Map, where: str, fields: dict,
+              transitions: tuple[tuple[str, str], ...]) -> Deadline | None:
+    """``deadline_days: 2``, or ``deadline: {days | working_days, from, before, remind_every,
+    then}``."""
+    short = r.integer(node, "deadline_days", where, 1, 365)
+    raw = node.get("deadline")
+    if raw is None:
+        return Deadline(short) if short else None
+    at = join(where, "deadline")
+    if short:
+        r.fail(node, at, "give either deadline_days or deadline", "deadline")
+    raw = r.mapping(raw, at, node, "deadline")
+    r.keys(raw, at, {"days", "working_days", "from", "before", "remind_every", "then"})
+    if ("days" in raw) == ("working_days" in raw):
+        r.fail(raw, at, "give either days or working_days")
+    working = "working_days" in raw
+    days = r.integer(raw, "working_days" if working else "days", at, 0, 365)
+    field = raw.get("from")
+    if field is not None and (field not in fields or fields[field].type != "date"):
+        r.fail(raw, join(at, "from"), f"{field!r} is not a date field of this process", "from")
+    before = raw.get("before", False)
+    if not isinstance(before, bool) or (before and field is None):
+        r.fail(raw, join(at, "before"), "before: true counts back from the date in 'from'",
+               "before")
+    every = r.integer(raw, "remind_every", at, 1, 365)
+    then, to, outcome = raw.get("then"), None, None
+    if isinstance(then, dict) and len(then) == 1:
+        then, value = next(iter(then.items()))
+        if then == "reassign":
+            to = _assignee(r, value, join(at, "then.reassign"), raw, fields, "then")
+        elif then == "decide" and value in {v for v, _ in transitions}:
+            outcome = value
+        else:
+            r.fail(raw, join(at, "then"), "decide: expected one of this stage's answers "
+                   f"({', '.join(v for v, _ in transitions)})", "then")
+    if then is not None and then not in DEADLINE_ACTIONS:
+        r.fail(raw, join(at, "then"), "expected remind_manager, close, {reassign: ASSIGNEE} "
+               "or {decide: ANSWER}", "then")
+    if then == "decide" and outcome is None:
+        r.fail(raw, join(at, "then"), "decide needs the answer: {decide: ANSWER}", "then")
+    return Deadline(days or 0, working, field, before, every, then, to, outcome)
+
+
 def _status(r, node, where, key, transitions, fields, outcomes=()) -> Status:
     return Status(
         key=key, name=r.label(node, "name", where), assignees=_assignees(r, node, where, fields),
         rule=_rule(r, node, where), transitions=transitions,
         when=_condition(r, node, where, fields),
         deadline_days=r.integer(node, "deadline_days", where, 1, 365),
+        deadline=_deadline(r, node, where, fields, transitions),
         restart=_restart(r, node, where),
         on_enter=_actions(r, node, "on_enter", where, fields), outcomes=outcomes,
         line=node.line,

@@ -19,6 +19,7 @@ COMMON: dict[str, dict[str, str]] = {
                                "ru": "процесс возвращён на доработку"},
     "close_reason.process_withdrawn": {"en": "the process was withdrawn",
                                        "ru": "процесс отозван"},
+    "close_reason.deadline_passed": {"en": "the deadline passed", "ru": "истёк срок"},
     "close_reason.reassigned": {"en": "handed over to someone else",
                                 "ru": "передана другому сотруднику"},
     "channel.web": {"en": "web", "ru": "веб"},

@@ -487,6 +487,9 @@ PAGE: dict[str, dict[str, str]] = {
     "notify.task_overdue_initiator": {"en": "A task in “{title}” is overdue (stage “{stage}”)",
                                       "ru": "В процессе «{title}» просрочена задача (этап "
                                             "«{stage}»)"},
+    "notify.task_overdue_manager": {
+        "en": "Overdue: a task of your report on “{title}” (stage “{stage}”)",
+        "ru": "Просрочена задача вашего сотрудника по «{title}» (этап «{stage}»)"},
     "notify.instance_reopened": {"en": "“{title}” was reopened: {message}",
                                  "ru": "«{title}» открыт повторно: {message}"},
     "notify.instance_completed": {"en": "“{title}” is completed",

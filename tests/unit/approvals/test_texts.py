@@ -25,7 +25,8 @@ EVENTS = ("started", "stage_entered", "task_opened", "decided", "task_withdrawn"
           "trail_issued", "effect_ran", "stage_unassigned")
 TEMPLATES = ("task_assigned", "revision_requested", "task_withdrawn", "task_overdue",
              "task_overdue_initiator", "instance_completed", "process_notice",
-             "instance_reopened", "trail_issued", "stage_unassigned", "instance_ended")
+             "instance_reopened", "trail_issued", "stage_unassigned", "instance_ended",
+             "task_overdue_manager")
 
 
 def _placeholders(text: str) -> set[str]:

@@ -48,26 +48,28 @@ def test_zero_days_is_now_or_the_next_working_day() -> None:
     assert add_working_days(Weekdays(), saturday, 0) == datetime(2026, 12, 7, 10, 0)
 
 
-def test_a_calendar_without_working_days_is_refused_instead_of_looping() -> None:
+def test_a_calendar_without_working_days_is_refused_and_days_may_count_back() -> None:
     class Never:
         def is_working_day(self, day: date) -> bool:
             return False
 
     with pytest.raises(ValueError, match="no working day"):
         add_working_days(Never(), FRIDAY_EVENING, 1)
-    with pytest.raises(ValueError, match="negative"):
-        add_working_days(Weekdays(), FRIDAY_EVENING, -1)
+    assert add_working_days(Weekdays(), FRIDAY_EVENING, -1) == datetime(2026, 12, 3, 18, 30)
+    assert add_working_days(Weekdays(), datetime(2026, 12, 7, 9), -1) == datetime(2026, 12, 4, 9)
 
 
 def test_the_engine_counts_a_stage_deadline_with_the_calendar_it_is_given() -> None:
     people = FakeDirectory()
     ivan = people.add("ivan@example.com")
-    process = load_text("id: p\nname: P\nstages:\n  - {key: s, name: S, assignees: [initiator],"
-                        " deadline_days: 3}\n", "p.yaml")
+    def process(deadline: str):
+        return load_text("id: p\nname: P\nstages:\n  - {key: s, name: S, assignees: "
+                         f"[initiator], {deadline}}}\n", "p.yaml")
 
-    by_calendar_days = engine.start(process, people, ivan, {}, FRIDAY_EVENING)
-    by_working_days = engine.start(process, people, ivan, {}, FRIDAY_EVENING,
-                                   calendar=Weekdays())
+    by_calendar_days = engine.start(process("deadline_days: 3"), people, ivan, {},
+                                    FRIDAY_EVENING)
+    by_working_days = engine.start(process("deadline: {working_days: 3}"), people, ivan, {},
+                                   FRIDAY_EVENING, calendar=Weekdays())
 
     assert by_calendar_days.state.tasks[0].deadline == datetime(2026, 12, 7, 18, 30)
     assert by_working_days.state.tasks[0].deadline == datetime(2026, 12, 9, 18, 30)
