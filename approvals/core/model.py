@@ -218,6 +218,7 @@ class Process:
     watchers: tuple[Assignee, ...] = ()  # get the signed trail by email, with the initiator
     validators: tuple[Named, ...] = ()  # run on start and resubmit, after the fields' checks
     title: Label | None = None  # a template over the fields: each reader's language
+    asks: tuple[tuple[str, str | None, str], ...] = ()  # (stage, outcome, field) of task forms
     digest: str = ""
     source_path: str = ""
     _index: dict = field(default_factory=dict, compare=False, repr=False)
@@ -240,12 +241,18 @@ class Process:
         """The task form at ``stage``: every field asked there, or — given the answer — the
         ones that answer fills: the stage's own form for an answer that leads onward, and the
         answer's own form (a send-back, a repeat or an ending fills only its own)."""
-        asked = [f for f in self.fields if f.stage == stage]
-        if verdict is None:
-            return tuple(asked)
-        onward = self.advances(self.status(stage), verdict)
-        return tuple(f for f in asked if f.outcome == verdict
-                     or (f.outcome is None and onward))
+        asks = [(outcome, name) for at, outcome, name in self.asks if at == stage]
+        if verdict is not None:
+            onward = self.advances(self.status(stage), verdict)
+            asks = [(outcome, name) for outcome, name in asks
+                    if outcome == verdict or (outcome is None and onward)]
+        names = list(dict.fromkeys(name for _, name in asks))
+        return tuple(spec for name in names if (spec := self.field(name)) is not None)
+
+    def asked_for(self, stage: str, name: str) -> str | None:
+        """Which answer at ``stage`` asks for field ``name`` (None: the stage's own form)."""
+        return next((outcome for at, outcome, n in self.asks if at == stage and n == name),
+                    None)
 
     def onward(self, status: Status) -> str | None:
         """Where ``status`` leads when it is simply done: the target of its first answer that

@@ -49,7 +49,8 @@ def load_text(text: str, path: str = "<process>") -> Process:
         r.fail(root, "id", f"{process_id!r} is not a valid process id (lowercase letters, "
                "digits, - and _)", "id")
     declared = fields.read(r, root)
-    declared = (*declared, *flow.task_forms(r, root, declared))
+    asked, asks = flow.task_forms(r, root, declared)
+    declared = (*declared, *asked)
     field_names = {f.name: f for f in declared}
     revision = flow.revision(r, root, field_names)
     watchers = flow.watchers(r, root, field_names)
@@ -73,6 +74,7 @@ def load_text(text: str, path: str = "<process>") -> Process:
         watchers=watchers,
         validators=validators,
         title=flow.title(r, root, field_names),
+        asks=asks,
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         source_path=path,
     )

@@ -31,7 +31,7 @@ from approvals.core.model import (
     Status,
 )
 from approvals.definitions.fields import read_list
-from approvals.definitions.reader import Map, Reader, join
+from approvals.definitions.reader import Map, Reader, Seq, join
 
 
 def _assignees(r: Reader, node: Map, where: str, fields: dict, key: str = "assignees"):
@@ -323,11 +323,13 @@ def _outcomes(r: Reader, node: Map, where: str, own: str, following: str | None,
     return tuple(transitions), tuple(specs)
 
 
-def task_forms(r: Reader, root: Map, declared: tuple[FieldSpec, ...]) -> tuple[FieldSpec, ...]:
+def task_forms(r: Reader, root: Map, declared: tuple[FieldSpec, ...]
+               ) -> tuple[tuple[FieldSpec, ...], tuple[tuple[str, str | None, str], ...]]:
     """The fields stages ask their assignees for (``form:`` on a stage, or on one of its
-    outcomes), read before the stages so that conditions, assignees and templates may name
-    them. Malformed stages are left for :func:`sequential` and :func:`status_machine` to
-    refuse."""
+    outcomes) and where each is asked: (stage, outcome or None, field name). A form item is a
+    field declared there, or the name of a field declared elsewhere (asked again: "the date to
+    call back" at every call). Read before the stages so that conditions, assignees and
+    templates may name them; malformed stages are left for the stage readers to refuse."""
     if root.get("notation", "sequential") == "statuses":
         raw = root.get("statuses")
         places = [(f"statuses.{k}", k, n) for k, n in raw.items()] \
@@ -336,22 +338,50 @@ def task_forms(r: Reader, root: Map, declared: tuple[FieldSpec, ...]) -> tuple[F
         raw = root.get("stages")
         places = [(f"stages[{i}]", n.get("key"), n) for i, n in enumerate(raw)
                   if isinstance(n, dict)] if isinstance(raw, list) else []
-    asked: list[FieldSpec] = []
+    forms = []  # (node holding the form, where, stage, outcome)
     for where, key, node in places:
         if not isinstance(node, dict) or not isinstance(key, str):
             continue
-        asked += read_list(r, node, "form", where, stage=key, taken=(*declared, *asked))
+        forms.append((node, where, key, None))
         outcomes = node.get("outcomes")
         for name, spec in (outcomes.items() if isinstance(outcomes, dict) else ()):
             if isinstance(spec, dict) and "form" in spec:
-                asked += read_list(r, spec, "form", f"{where}.outcomes.{name}", stage=key,
-                                   outcome=str(name), taken=(*declared, *asked))
-    for spec in asked:
-        if spec.type == "file":
-            raise DefinitionError(r.path, None, f"{spec.stage}.form.{spec.name}",
+                forms.append((spec, f"{where}.outcomes.{name}", key, str(name)))
+    new: list[FieldSpec] = []
+    asks: list[tuple[str, str | None, str]] = []
+    named: list[tuple[Map, str, str, str | None, str]] = []
+    for node, where, stage, outcome in forms:
+        items = node.get("form")
+        if isinstance(items, list):
+            own = Seq(i for i in items if not isinstance(i, str))
+            own.line = getattr(items, "line", node.line)
+            own.item_lines = [line for i, line in zip(items, getattr(items, "item_lines", []),
+                                                      strict=False) if not isinstance(i, str)]
+            named += [(node, f"{join(where, 'form')}[{i}]", stage, outcome, item)
+                      for i, item in enumerate(items) if isinstance(item, str)]
+            holder = Map(node)
+            holder.line, holder.key_lines, holder.duplicates = node.line, node.key_lines, {}
+            holder["form"] = own
+        else:
+            holder = node
+        found = read_list(r, holder, "form", where, stage=stage, outcome=outcome,
+                          taken=(*declared, *new))
+        new += found
+        asks += [(stage, outcome, spec.name) for spec in found]
+    known = {spec.name: spec for spec in (*declared, *new)}
+    for node, where, stage, outcome, name in named:
+        if name not in known:
+            r.fail(node, where, f"{name!r} is not a field of this process (a form item is a "
+                   "field declared here, or the name of one declared elsewhere)", "form")
+        if (stage, outcome, name) in asks:
+            r.fail(node, where, f"{name!r} is asked twice here", "form")
+        asks.append((stage, outcome, name))
+    for stage, _outcome, name in asks:
+        if known[name].type == "file":
+            raise DefinitionError(r.path, None, f"{stage}.form.{name}",
                                   "a task form cannot ask for a file (attach it to the "
                                   "start form or a revision)")
-    return tuple(asked)
+    return tuple(new), tuple(asks)
 
 
 def endings(r: Reader, root: Map, fields: dict, taken: set[str]) -> list[Status]:

@@ -132,7 +132,7 @@ def test_processes_load_loads_good_files_and_fails_on_a_broken_one(
     assert "1 process file not loaded; the others were" in result.stderr
     with read_session(engine) as session:
         loaded = set(session.exec(select(ProcessVersion.process_id)))
-    assert loaded == {"purchase", "contract-approval", "document-approval",
+    assert loaded == {"purchase", "contract-approval", "document-approval", "lead-handling",
                       "document-approval-statuses", "vacation"}
 
 

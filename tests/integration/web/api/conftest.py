@@ -34,9 +34,9 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PEOPLE = """\
 email,name,locale,manager_email,department,roles,aliases
 ivan@example.com,Ivan Initiator,en,,Sales,,
-anna@example.com,Anna Approver,en,,Legal,,
-boris@example.com,Boris Approver,en,,Finance,,
-clara@example.com,Clara Approver,en,,Management,,
+anna@example.com,Anna Approver,en,,Legal,wholesaler,
+boris@example.com,Boris Approver,en,,Finance,sales_head,
+clara@example.com,Clara Approver,en,,Management,lead_dispatcher,
 oscar@example.com,Oscar Outsider,en,,Warehouse,,
 ada@example.com,Ada Admin,en,,IT,admin,
 audrey@example.com,Audrey Auditor,en,,Audit,auditor,
