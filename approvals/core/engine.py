@@ -459,7 +459,7 @@ def _evaluate(process: Process, directory: Directory, out: Outcome, task: TaskSt
     decides the stage at once (under a quorum: once the others can no longer reach it)."""
     state = out.state
     status = process.status(task.stage)
-    tasks = [t for t in state.current_tasks() if t.kind == APPROVAL]
+    tasks = [t for t in state.current_tasks() if t.kind == APPROVAL and t.stage == status.key]
     live = [t for t in tasks if t.state != WITHDRAWN or t.close_reason != "reassigned"]
     total = len(live)
     decided = [t for t in live if t.state == DECIDED]
@@ -487,13 +487,24 @@ def _evaluate(process: Process, directory: Directory, out: Outcome, task: TaskSt
 
 
 def _at_once(process, directory, out: Outcome, status: Status, task: TaskState, now) -> None:
-    if status.target(task.verdict) == REVISION:
-        return _send_back(process, directory, out, status, task, now)
+    if status.target(task.verdict) == REVISION:  # a branch sends the whole stage back
+        stage = process.status(status.branch_of) if status.branch_of else status
+        return _send_back(process, directory, out, stage, task, now)
     return _complete(process, directory, out, status, task.verdict, now)
 
 
 def _complete(process, directory, out: Outcome, status: Status, verdict: str, now) -> None:
     state = out.state
+    if status.branch_of is not None:  # one branch is done; the stage waits for the others
+        for t in state.current_tasks():
+            if t.stage == status.key and t.state in (OPEN, WAITING):
+                _close(out, t, "stage_completed", now, notify=t.state == OPEN)
+        out.events.append(Event("stage_completed", None, {"stage": status.key,
+                                                          "verdict": verdict}))
+        stage = process.status(status.branch_of)
+        if _joined(process, state, stage):
+            _join(process, directory, out, stage, now)
+        return
     for t in state.current_tasks():
         if t.state in (OPEN, WAITING):
             _close(out, t, "stage_completed", now, notify=t.state == OPEN)
@@ -548,21 +559,73 @@ def _enter(process: Process, directory: Directory, out: Outcome, key: str, now) 
             continue
         state.stage = key
         state.round += 1
-        people = _resolve_all(status, directory, state)
-        if not people:
-            people = _administrators_instead(process, directory, out, status)
-        out.events.append(Event("stage_entered", None, {"stage": key, "rule": status.rule.kind,
-                                                        "assignees": people}))
+        if status.branches:
+            return _enter_branches(process, directory, out, status, now)
+        _open(process, directory, out, status, now)
         _run_actions(process, directory, out, status.on_enter, now)
-        for position, person in enumerate(people):
-            first = position == 0 or status.rule.kind != "sequence"
-            task = _new_task(state, key, APPROVAL, person, position, OPEN if first else WAITING,
-                             status.verdicts, now if first else None, None)
-            if first:
-                _deadline(out, status, task, now)
-                _opened(process, out, task, now)
         return
     raise TransitionNotAllowed("the process skips stages in a circle; check its conditions")
+
+
+def _open(process: Process, directory: Directory, out: Outcome, status: Status, now) -> None:
+    """Open a stage's (or a branch's) tasks for the people it names."""
+    state = out.state
+    people = _resolve_all(status, directory, state)
+    if not people:
+        people = _administrators_instead(process, directory, out, status)
+    out.events.append(Event("stage_entered", None, {"stage": status.key,
+                                                    "rule": status.rule.kind,
+                                                    "assignees": people}))
+    for position, person in enumerate(people):
+        first = position == 0 or status.rule.kind != "sequence"
+        task = _new_task(state, status.key, APPROVAL, person, position,
+                         OPEN if first else WAITING, status.verdicts, now if first else None,
+                         None)
+        if first:
+            _deadline(out, status, task, now)
+            _opened(process, out, task, now)
+
+
+def _enter_branches(process: Process, directory: Directory, out: Outcome, stage: Status,
+                    now) -> None:
+    """A parallel stage: every branch whose condition holds opens its own tasks at once."""
+    _run_actions(process, directory, out, stage.on_enter, now)
+    for key in stage.branches:
+        branch = process.status(key)
+        if branch.when is not None and not evaluate(branch.when, out.state.fields,
+                                                    now.date()):
+            out.events.append(Event("stage_skipped", None, {"stage": key,
+                                                            "condition": branch.when.text}))
+            continue
+        _open(process, directory, out, branch, now)
+    if _joined(process, out.state, stage):  # every branch it waits for was skipped
+        _join(process, directory, out, stage, now)
+
+
+def _branch_done(process: Process, state: InstanceState, key: str) -> bool:
+    """A branch is done when its rule is met in this round (or it was skipped: no tasks)."""
+    branch = process.status(key)
+    tasks = [t for t in state.current_tasks() if t.stage == key and t.kind == APPROVAL]
+    live = [t for t in tasks if t.state != WITHDRAWN or t.close_reason != "reassigned"]
+    if not live:
+        return True
+    positive = sum(1 for t in live if t.state == DECIDED
+                   and process.advances(branch, t.verdict))
+    return positive >= branch.rule.required(len(live))
+
+
+def _joined(process: Process, state: InstanceState, stage: Status) -> bool:
+    return all(_branch_done(process, state, key) for key in stage.join or stage.branches)
+
+
+def _join(process: Process, directory: Directory, out: Outcome, stage: Status, now) -> None:
+    """The branches a parallel stage waits for are done: the rest are closed, and it moves on."""
+    for t in out.state.current_tasks():
+        if t.state in (OPEN, WAITING):
+            _close(out, t, "stage_completed", now, notify=t.state == OPEN)
+    target = process.onward(stage)
+    out.events.append(Event("stage_completed", None, {"stage": stage.key, "next": target}))
+    _enter(process, directory, out, target, now)
 
 
 def _administrators_instead(process: Process, directory: Directory, out: Outcome,

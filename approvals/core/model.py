@@ -177,6 +177,9 @@ class Status:
     restart: str | None = None  # overrides the process's revision restart mode
     on_enter: tuple[Action, ...] = ()
     outcomes: tuple[OutcomeSpec, ...] = ()  # the process's own answers and their words
+    branches: tuple[str, ...] = ()  # a parallel stage: the statuses of its branches
+    join: tuple[str, ...] = ()  # …the branches it waits for (none named: all of them)
+    branch_of: str | None = None  # a branch: the parallel stage it belongs to
     line: int | None = None
 
     @property
@@ -268,4 +271,5 @@ class Process:
     @property
     def stages(self) -> tuple[Status, ...]:
         """The working statuses in declaration order, without the built-in revision."""
-        return tuple(s for s in self.statuses if not s.final and s.key != REVISION)
+        return tuple(s for s in self.statuses
+                     if not s.final and s.key != REVISION and s.branch_of is None)

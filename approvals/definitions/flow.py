@@ -4,6 +4,7 @@ the revision, the watchers, and the validators it names."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -259,7 +260,9 @@ def _verdicts(r: Reader, node: Map, where: str) -> tuple[str, ...]:
 
 
 _STAGE_KEYS = {"key", "name", "assignees", "rule", "verdicts", "outcomes", "when",
-               "deadline_days", "deadline", "restart", "on_enter", "form"}
+               "deadline_days", "deadline", "restart", "on_enter", "form", "branches", "join"}
+_BRANCH_KEYS = {"key", "name", "assignees", "rule", "verdicts", "when", "deadline_days",
+                "deadline", "form"}
 _OUTCOME_KEYS = {"label", "words", "comment", "to", "form"}
 MAX_OUTCOME, MAX_OUTCOMES_TEXT = 40, 199  # what a task's verdict columns hold
 SAME, NEXT = "same", "next"  # where an outcome may lead besides a stage, an ending, revision
@@ -339,6 +342,11 @@ def task_forms(r: Reader, root: Map, declared: tuple[FieldSpec, ...]
         places = [(f"stages[{i}]", n.get("key"), n) for i, n in enumerate(raw)
                   if isinstance(n, dict)] if isinstance(raw, list) else []
     forms = []  # (node holding the form, where, stage, outcome)
+    for where, key, node in list(places):
+        branches = node.get("branches") if isinstance(node, dict) else None
+        for j, item in enumerate(branches if isinstance(branches, list) else ()):
+            if isinstance(item, dict) and isinstance(item.get("key"), str):
+                places.append((f"{where}.branches[{j}]", f"{key}.{item['key']}", item))
     for where, key, node in places:
         if not isinstance(node, dict) or not isinstance(key, str):
             continue
@@ -412,7 +420,8 @@ def sequential(r: Reader, root: Map, fields: dict) -> tuple[list[Status], str]:
     keys = []
     for i, node in enumerate(nodes):
         node = r.mapping(node, f"stages[{i}]", nodes)
-        r.keys(node, f"stages[{i}]", _STAGE_KEYS, {"key", "name", "assignees"})
+        r.keys(node, f"stages[{i}]", _STAGE_KEYS,
+               {"key", "name"} | (set() if "branches" in node else {"assignees"}))
         key = r.key_name(node["key"], node, f"stages[{i}].key", "key")
         if key in keys or key in (REVISION, "completed", SAME, NEXT):
             r.fail(node, f"stages[{i}].key", f"stage key {key!r} is used twice or reserved",
@@ -425,6 +434,9 @@ def sequential(r: Reader, root: Map, fields: dict) -> tuple[list[Status], str]:
         where = f"stages[{i}]"
         following = keys[i + 1] if i + 1 < len(keys) else "completed"
         specs: tuple[OutcomeSpec, ...] = ()
+        if "branches" in node:
+            statuses += _parallel(r, node, where, keys[i], following, fields)
+            continue
         if "outcomes" in node:
             if "verdicts" in node:
                 r.fail(node, join(where, "verdicts"), "give either verdicts or outcomes",
@@ -483,6 +495,46 @@ def _deadline(r: Reader, node: Map, where: str, fields: dict,
     return Deadline(days or 0, working, field, before, every, then, to, outcome)
 
 
+def _parallel(r: Reader, node: Map, where: str, key: str, following: str,
+              fields: dict) -> list[Status]:
+    """A stage of parallel ``branches`` — each with its own assignees, rule, answers,
+    condition, deadline and form — that moves on when all of them (or those it ``join``s)
+    are done. A branch that sends back sends the whole stage back."""
+    for extra in ("assignees", "rule", "verdicts", "outcomes", "form", "deadline",
+                  "deadline_days"):
+        if extra in node:
+            r.fail(node, join(where, extra), "a stage of branches gives this per branch",
+                   extra)
+    raw = node["branches"]
+    if not isinstance(raw, list) or len(raw) < 2:
+        r.fail(node, join(where, "branches"), "expected a list of at least two branches",
+               "branches")
+    branches, names = [], []
+    for j, item in enumerate(raw):
+        at = f"{where}.branches[{j}]"
+        item = r.mapping(item, at, raw)
+        r.keys(item, at, _BRANCH_KEYS, {"key", "name", "assignees"})
+        name = r.key_name(item["key"], item, join(at, "key"), "key")
+        if name in names:
+            r.fail(item, join(at, "key"), f"branch {name!r} is given twice", "key")
+        names.append(name)
+        verdicts = _verdicts(r, item, at)
+        transitions = tuple((v, REVISION if v == SEND_BACK else following) for v in verdicts)
+        branch = _status(r, item, at, f"{key}.{name}", transitions, fields)
+        branches.append(dataclasses.replace(branch, branch_of=key))
+    wanted = node.get("join", [])
+    if not isinstance(wanted, list) or any(w not in names for w in wanted):
+        r.fail(node, join(where, "join"), f"expected a list of this stage's branches "
+               f"({', '.join(names)})", "join")
+    stage = Status(key, r.label(node, "name", where), transitions=(("approve", following),),
+                   when=_condition(r, node, where, fields),
+                   on_enter=_actions(r, node, "on_enter", where, fields),
+                   restart=_restart(r, node, where),
+                   branches=tuple(b.key for b in branches),
+                   join=tuple(f"{key}.{w}" for w in wanted), line=node.line)
+    return [stage, *branches]
+
+
 def _status(r, node, where, key, transitions, fields, outcomes=()) -> Status:
     return Status(
         key=key, name=r.label(node, "name", where), assignees=_assignees(r, node, where, fields),
@@ -520,6 +572,9 @@ def status_machine(r: Reader, root: Map, fields: dict) -> tuple[list[Status], st
             continue
         r.keys(node, where, (_STAGE_KEYS - {"key", "verdicts"}) | {"transitions"},
                {"name", "assignees"})
+        if "branches" in node or "join" in node:
+            r.fail(node, join(where, "branches"), "parallel branches are written in a "
+                   "sequential file's stages", "branches" if "branches" in node else "join")
         if ("transitions" in node) == ("outcomes" in node):
             r.fail(node, where, "give either transitions or outcomes")
         if "outcomes" in node:

@@ -1,0 +1,58 @@
+"""A parallel stage on real databases: its branches' tasks stored side by side, joined when
+both are done, shown on the instance view by branch."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from approvals import service
+from approvals.definitions import load_file
+from approvals.store import queries, registry
+from approvals.store.db import read_session, write_session
+from approvals.store.models import Instance
+from tests.integration.flows import open_tasks, rows
+
+PROCESS = """\
+id: handover
+name: {en: Handover, ru: Передача дел}
+fields:
+  - {name: title, type: text, required: true, label: Title}
+stages:
+  - key: handover
+    name: {en: Handover, ru: Передача дел}
+    branches:
+      - {key: it, name: {en: IT, ru: ИТ}, assignees: [{person: anna@example.com}],
+         verdicts: [done]}
+      - {key: hr, name: {en: HR, ru: Кадры}, assignees: [{person: boris@example.com}],
+         verdicts: [done, send_back]}
+"""
+
+
+@pytest.fixture
+def handover(db, org, now, tmp_path) -> str:
+    path = tmp_path / "handover.yaml"
+    path.write_text(PROCESS, encoding="utf-8")
+    with write_session(db) as session:
+        registry.sync(session, [load_file(path)], now)
+    return "handover"
+
+
+def test_both_branches_run_at_once_and_join(db, org, now, handover):
+    anna, boris = org.approvers[0], org.approvers[1]
+    started = service.start(db, handover, org.initiator, {"title": "Ivan leaves"}, now)
+    tasks = open_tasks(db, started.instance_id)
+    assert {person: task.stage for person, task in tasks.items()} == {
+        anna: "handover.it", boris: "handover.hr"}
+    with read_session(db) as session:
+        view = queries.instance_view(session, session.get(Instance, started.instance_id), "ru")
+        assert {t["stage_name"] for t in view["tasks"]} == {"ИТ", "Кадры"}
+        assert view["stage_name"] == "Передача дел"
+
+    service.decide(db, tasks[anna].id, anna, "done", "", now + timedelta(minutes=1))
+    assert list(open_tasks(db, started.instance_id)) == [boris]
+    done = service.decide(db, tasks[boris].id, boris, "done", "", now + timedelta(minutes=2))
+    assert done.status == "completed"
+    [instance] = rows(db, Instance, Instance.id == started.instance_id)
+    assert instance.status == "completed"
