@@ -43,6 +43,7 @@ from approvals.core.errors import (
     VerdictNotAllowed,
 )
 from approvals.core.model import (
+    HEAD_ROLE,
     RESUBMIT,
     REVISION,
     SEND_BACK,
@@ -765,6 +766,18 @@ def resolve(spec: Assignee, directory: Directory, state: InstanceState) -> list[
         return _active(directory, members)
     if kind == "decided":
         return _active(directory, _deciders(state, spec.value))
+    if kind == "department_head":
+        if spec.value:
+            department = spec.value
+        else:
+            whose = _people_in(directory, state.fields.get(spec.field)) if spec.field \
+                else [state.initiator]
+            department = directory.department_of(whose[0]) if whose else ""
+        if not department:
+            return []
+        heads = set(directory.with_role(HEAD_ROLE))
+        return _active(directory, [p for p in directory.in_department(department)
+                                   if p in heads])
     return _active(directory, _people_in(directory, state.fields.get(spec.value)))
 
 

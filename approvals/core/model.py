@@ -22,7 +22,10 @@ RULES = ("all", "sequence", "any", "quorum")
 FIELD_TYPES = ("text", "number", "money", "date", "date_range", "person", "people", "choice",
                "file", "boolean")
 ASSIGNEE_KINDS = ("person", "role", "manager", "field", "initiator", "department", "manager_of",
-                  "managers", "decided")
+                  "managers", "decided", "department_head")
+#: A department's head is its active member holding this role (until the HR directory names
+#: heads itself).
+HEAD_ROLE = "head"
 RESTART_MODES = ("first", "same")
 #: The languages people read Signoff in; a :class:`Label` has a text for each.
 LOCALES = ("en", "ru")

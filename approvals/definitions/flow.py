@@ -93,13 +93,14 @@ def _registered(r: Reader, known, kind: str, name: Any, node: Any, where: str,
         r.fail(node, where, f"unknown {kind} {name!r} (known: {names})", key)
 
 
-ASSIGNEE_FORMS = ("initiator, manager, {person: EMAIL}, {role: NAME}, {field: NAME}, "
-                  "{department: NAME}, {department: {field: NAME}}, "
+ASSIGNEE_FORMS = ("initiator, manager, department_head, {person: EMAIL}, {role: NAME}, "
+                  "{field: NAME}, {department: NAME}, {department: {field: NAME}}, "
+                  "{department_head: NAME}, {department_head: {field: NAME}}, "
                   "{manager_of: {field: NAME}}, {managers: LEVELS}, {decided: STAGE}")
 
 
 def _assignee(r: Reader, item: Any, where: str, parent: Map, fields: dict, key: str):
-    if item in ("initiator", "manager"):
+    if item in ("initiator", "manager", "department_head"):
         return Assignee(item)
     if isinstance(item, dict) and len(item) == 1:
         kind, value = next(iter(item.items()))
@@ -107,9 +108,10 @@ def _assignee(r: Reader, item: Any, where: str, parent: Map, fields: dict, key: 
             if kind == "field":
                 _field_of(r, item, where, fields, value, ("person", "people"))
             return Assignee(kind, value.strip().lower() if kind == "person" else value)
-        if kind == "department" and isinstance(value, str) and value.strip():
+        if kind in ("department", "department_head") and isinstance(value, str) \
+                and value.strip():
             return Assignee(kind, value.strip())
-        if kind in ("department", "manager_of") and isinstance(value, dict) \
+        if kind in ("department", "manager_of", "department_head") and isinstance(value, dict) \
                 and set(value) == {"field"} and isinstance(value["field"], str):
             types = ("choice", "text") if kind == "department" else ("person",)
             _field_of(r, item, where, fields, value["field"], types)

@@ -74,6 +74,10 @@ class DbDirectory:
     def with_role(self, role: str) -> list[int]:
         return [self._found(row) for row in self.session.execute(_WITH_ROLE, {"role": role})]
 
+    def department_of(self, person_id: int) -> str:
+        return self.session.execute(select(Person.department).where(
+            Person.id == person_id)).scalar() or ""
+
     def in_department(self, department: str) -> list[int]:
         """Everyone whose department is ``department`` (letter case aside)."""
         return [self._found(row) for row in self.session.execute(

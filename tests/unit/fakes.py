@@ -49,6 +49,9 @@ class FakeDirectory:
     def with_role(self, role: str) -> list[int]:
         return sorted(p.id for p in self.people.values() if role in p.roles)
 
+    def department_of(self, person_id: int) -> str:
+        return self.people[person_id].department
+
     def in_department(self, department: str) -> list[int]:
         wanted = department.strip().lower()
         return sorted(p.id for p in self.people.values() if p.department.lower() == wanted)

@@ -10,7 +10,7 @@ import pytest
 
 from approvals import service
 from approvals.definitions import load_file
-from approvals.store import registry
+from approvals.store import directory, registry
 from approvals.store.db import write_session
 from approvals.store.models import OutboxItem
 from tests.integration.flows import audit_events, open_tasks, rows
@@ -73,3 +73,41 @@ def test_each_stage_finds_its_people_in_the_directory_and_the_data(db, org, now,
             if row.payload["template"] == "stage_unassigned"]
     assert [(p["person"], p["params"]["wanted"]) for p in told] == [
         (org.initiator, ["role security_officer"])]
+
+
+HEADS = """\
+email,name,locale,manager_email,department,roles,aliases
+maria@example.com,Maria Manager,en,,Sales,head,
+anna@example.com,Anna Approver,en,maria@example.com,Legal,head,
+"""
+BY_HEADS = """\
+id: by-heads
+name: By heads
+fields:
+  - {name: title, type: text, required: true, label: Title}
+  - {name: employee, type: person, label: Employee}
+stages:
+  - {key: own, name: Own head, assignees: [department_head]}
+  - {key: theirs, name: Their head, assignees: [{department_head: {field: employee}}]}
+"""
+
+
+def test_department_heads_are_read_from_the_directory(db, org, now, tmp_path):
+    path = tmp_path / "by-heads.yaml"
+    path.write_text(BY_HEADS, encoding="utf-8")
+    with write_session(db) as session:
+        directory.import_people(session, HEADS)
+        registry.sync(session, [load_file(path)], now)
+    anna = org.approvers[0]
+    started = service.start(db, "by-heads", org.initiator,
+                            {"title": "Access", "employee": org.email(org.approvers[1])}, now)
+    assert list(open_tasks(db, started.instance_id)) == [org.manager]  # head of Sales
+    [task] = open_tasks(db, started.instance_id).values()
+    service.decide(db, task.id, org.manager, "approve", "", now + timedelta(minutes=1))
+    # Boris is in Finance, which has no head: the administrators take it
+    assert list(open_tasks(db, started.instance_id)) == [org.admin]
+    started = service.start(db, "by-heads", org.initiator,
+                            {"title": "Access", "employee": org.email(anna)}, now)
+    [task] = open_tasks(db, started.instance_id).values()
+    service.decide(db, task.id, org.manager, "approve", "", now + timedelta(minutes=2))
+    assert list(open_tasks(db, started.instance_id)) == [anna]  # head of Legal

@@ -23,9 +23,9 @@ def org() -> FakeDirectory:
     Finance (inactive Gleb in Legal); Ada administers."""
     d = FakeDirectory()
     d.add("petr@example.com", department="Management")
-    d.add("olga@example.com", manager=1, department="Sales")
+    d.add("olga@example.com", manager=1, department="Sales", roles=("head",))
     d.add("ivan@example.com", manager=2, department="Sales")
-    d.add("anna@example.com", manager=1, department="Legal")
+    d.add("anna@example.com", manager=1, department="Legal", roles=("head",))
     d.add("boris@example.com", manager=4, department="legal")
     d.add("vera@example.com", manager=1, department="Finance")
     d.add("gleb@example.com", manager=4, active=False, department="Legal")
@@ -64,6 +64,9 @@ def assigned(out: engine.Outcome) -> list[int]:
     ("[{managers: 1}]", {}, ["olga"]),
     ("[{managers: 2}]", {}, ["olga", "petr"]),
     ("[{managers: 5}]", {}, ["olga", "petr"]),  # the chain stops at the top
+    ("[department_head]", {}, ["olga"]),  # the head of the initiator's department
+    ("[{department_head: {field: employee}}]", {"employee": "boris@example.com"}, ["anna"]),
+    ("[{department_head: legal}]", {}, ["anna"]),
 ])
 def test_assignees_come_from_the_directory_and_the_form(org, assignees, fields, expected):
     out = engine.start(process(assignees), org, org.id("ivan@example.com"), fields, NOW)
@@ -88,6 +91,7 @@ def test_whoever_decided_an_earlier_stage_takes_a_later_one(org):
 
 @pytest.mark.parametrize(("assignees", "fields", "wanted"), [
     ("[{department: Marketing}]", {}, ["department Marketing"]),
+    ("[{department_head: Finance}]", {}, ["department_head Finance"]),  # Finance has no head
     ("[{manager_of: {field: employee}}]", {"employee": "petr@example.com"},
      ["manager_of field employee"]),
     ("[{manager_of: {field: employee}}]", {}, ["manager_of field employee"]),
@@ -114,9 +118,12 @@ def test_a_stage_nobody_can_take_goes_to_the_administrators_and_the_initiator_is
     ("[{department: ''}]", "expected initiator, manager,"),
     ("[{decided: nowhere}]", "decided: 'nowhere' is not a stage of this process (its stages: "
                              "only)"),
-    ("[{boss: 1}]", "expected initiator, manager, {person: EMAIL}, {role: NAME}, {field: NAME}, "
-                    "{department: NAME}, {department: {field: NAME}}, "
-                    "{manager_of: {field: NAME}}, {managers: LEVELS}, {decided: STAGE}"),
+    ("[{boss: 1}]", "expected initiator, manager, department_head, {person: EMAIL}, "
+                    "{role: NAME}, {field: NAME}, {department: NAME}, "
+                    "{department: {field: NAME}}, {department_head: NAME}, "
+                    "{department_head: {field: NAME}}, {manager_of: {field: NAME}}, "
+                    "{managers: LEVELS}, {decided: STAGE}"),
+    ("[{department_head: {field: department}}]", "'department' is not a person field"),
 ])
 def test_an_assignee_that_cannot_work_is_refused_when_the_file_is_read(assignees, problem):
     with pytest.raises(DefinitionError) as refused:
