@@ -301,7 +301,7 @@ def _instance_context(s, instance: Instance, person, locale: str) -> dict[str, A
     for item in view["tasks"]:
         item["round"] = with_rounds.get(item["id"])
         if item["close_reason"] != "reassigned":
-            latest.setdefault(item["stage"], []).append(item["round"] or 0)
+            latest.setdefault(item["stage"].split(".")[0], []).append(item["round"] or 0)
     for stage in view["stages"]:  # how many people the stage went to (in its last round)
         rounds = latest.get(stage["key"], [])
         stage["people"] = rounds.count(max(rounds)) if rounds else 0

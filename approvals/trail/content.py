@@ -223,7 +223,8 @@ def _stages(session: Session, view: dict, process: Process, locale: str,
                          .order_by(Task.seq)).all()
     by_stage: dict[str, list[Task]] = {}
     for task in tasks:
-        by_stage.setdefault(task.stage, []).append(task)
+        # a branch's tasks (stage "record.hr") are listed under their parallel stage
+        by_stage.setdefault(task.stage.split(".")[0], []).append(task)
     rows = []
     revision_seen = any(task.kind == "revision" for task in tasks)
     stages = list(view["stages"])
@@ -247,6 +248,8 @@ def _stages(session: Session, view: dict, process: Process, locale: str,
 
 def _task_line(task: Task, process: Process, locale: str, names: Names) -> str:
     who = names.of_id(task.assignee_id)
+    if "." in task.stage:  # a branch of a parallel stage: say which
+        who = f"{process.status(task.stage).name.get(locale)} — {who}"
     if task.state == "decided":
         decided = present.verdict_label(process, task.verdict, locale, past=True,
                                         stage=task.stage, audience="trail")

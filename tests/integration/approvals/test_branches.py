@@ -12,6 +12,7 @@ from approvals.definitions import load_file
 from approvals.store import queries, registry
 from approvals.store.db import read_session, write_session
 from approvals.store.models import Instance
+from approvals.trail.content import collect
 from tests.integration.flows import open_tasks, rows
 
 PROCESS = """\
@@ -56,3 +57,9 @@ def test_both_branches_run_at_once_and_join(db, org, now, handover):
     assert done.status == "completed"
     [instance] = rows(db, Instance, Instance.id == started.instance_id)
     assert instance.status == "completed"
+    with read_session(db) as session:  # the trail lists both branches under the stage
+        content, _files = collect(session, started.instance_id, "en", False,
+                                  now + timedelta(minutes=3))
+    [stage] = [row for row in content["stages"] if row["name"] == "Handover"]
+    assert [line.split(":")[0] for line in stage["people"]] == [
+        "IT — Anna Approver", "HR — Boris Approver"]
