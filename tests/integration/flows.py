@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, select
 
 from approvals import service
-from approvals.store.db import read_session
+from approvals.definitions import load_file, load_text
+from approvals.store import registry
+from approvals.store.db import read_session, write_session
 from approvals.store.models import AuditEvent, Task
 
 CONTRACT = "contract-approval"
@@ -59,3 +62,14 @@ def audit_events(db: Engine, instance_id: int) -> list[AuditEvent]:
     with read_session(db) as session:
         return list(session.exec(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
                                  .order_by(AuditEvent.seq)).all())
+
+
+def load_process(db: Engine, tmp_path: Path, text: str, now: datetime) -> str:
+    """Store the process file ``text`` as a version, as ``signoff processes load`` does from
+    a file (the registry reads the file it was loaded from); its id."""
+    process = load_text(text, "<test>")
+    path = tmp_path / f"{process.id}.yaml"
+    path.write_text(text, encoding="utf-8")
+    with write_session(db) as session:
+        registry.sync(session, [load_file(path)], now)
+    return process.id

@@ -13,7 +13,7 @@ from approvals.definitions import load_file
 from approvals.store import directory, registry
 from approvals.store.db import write_session
 from approvals.store.models import OutboxItem
-from tests.integration.flows import audit_events, open_tasks, rows
+from tests.integration.flows import audit_events, load_process, open_tasks, rows
 
 PROCESS = """\
 id: routed
@@ -40,10 +40,7 @@ stages:
 
 @pytest.fixture
 def routed(db, org, now, tmp_path) -> str:
-    path = tmp_path / "routed.yaml"
-    path.write_text(PROCESS, encoding="utf-8")
-    with write_session(db) as session:
-        registry.sync(session, [load_file(path)], now)
+    assert load_process(db, tmp_path, PROCESS, now) == "routed"
     return "routed"
 
 

@@ -8,11 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from approvals import service
-from approvals.definitions import load_file
-from approvals.store import registry
-from approvals.store.db import write_session
 from approvals.store.models import Task, Timer
-from tests.integration.flows import open_tasks, rows
+from tests.integration.flows import load_process, open_tasks, rows
 
 PROCESS = """\
 id: leave-pay
@@ -31,10 +28,7 @@ stages:
 
 @pytest.fixture
 def leave_pay(db, org, now, tmp_path) -> str:
-    path = tmp_path / "leave-pay.yaml"
-    path.write_text(PROCESS, encoding="utf-8")
-    with write_session(db) as session:
-        registry.sync(session, [load_file(path)], now)
+    assert load_process(db, tmp_path, PROCESS, now) == "leave-pay"
     return "leave-pay"
 
 

@@ -11,12 +11,10 @@ from sqlalchemy import func, select
 
 from approvals import service
 from approvals.core.errors import FormInvalid, TransitionNotAllowed
-from approvals.definitions import load_file
-from approvals.store import registry
 from approvals.store.db import read_session, write_session
 from approvals.store.models import AuditEvent, Instance, Task
 from tests.extension_plugins import LOG
-from tests.integration.flows import audit_kinds, open_tasks, rows
+from tests.integration.flows import audit_kinds, load_process, open_tasks, rows
 
 PROCESS = """\
 id: checked
@@ -45,10 +43,7 @@ on_complete:
 def checked(db, org, now, tmp_path) -> str:
     """The process above, stored as a version, and the effect's own table."""
     LOG.create(db)
-    path = tmp_path / "checked.yaml"
-    path.write_text(PROCESS, encoding="utf-8")
-    with write_session(db) as session:
-        registry.sync(session, [load_file(path)], now)
+    assert load_process(db, tmp_path, PROCESS, now) == "checked"
     return "checked"
 
 

@@ -9,12 +9,9 @@ from datetime import timedelta
 import pytest
 
 from approvals import dispatch, service
-from approvals.definitions import load_file
-from approvals.store import registry
-from approvals.store.db import write_session
 from approvals.store.models import AuditEvent, InboundMessage, Instance, OutboxItem, Task
 from tests.integration import mailflow
-from tests.integration.flows import open_tasks, rows
+from tests.integration.flows import load_process, open_tasks, rows
 from workers.actors import handle_inbound
 
 PROCESS = """\
@@ -47,10 +44,7 @@ stages:
 
 @pytest.fixture
 def callme(db, org, now, tmp_path) -> str:
-    path = tmp_path / "callme.yaml"
-    path.write_text(PROCESS, encoding="utf-8")
-    with write_session(db) as session:
-        registry.sync(session, [load_file(path)], now)
+    assert load_process(db, tmp_path, PROCESS, now) == "callme"
     return "callme"
 
 

@@ -8,11 +8,10 @@ from datetime import timedelta
 import pytest
 
 from approvals import service
-from approvals.definitions import load_file
-from approvals.store import queries, registry
-from approvals.store.db import read_session, write_session
+from approvals.store import queries
+from approvals.store.db import read_session
 from approvals.store.models import Instance, OutboxItem
-from tests.integration.flows import open_tasks, rows
+from tests.integration.flows import load_process, open_tasks, rows
 
 PROCESS = """\
 id: leave
@@ -43,10 +42,7 @@ on_complete:
 
 @pytest.fixture
 def leave(db, org, now, tmp_path) -> str:
-    path = tmp_path / "leave.yaml"
-    path.write_text(PROCESS, encoding="utf-8")
-    with write_session(db) as session:
-        registry.sync(session, [load_file(path)], now)
+    assert load_process(db, tmp_path, PROCESS, now) == "leave"
     return "leave"
 
 
