@@ -25,6 +25,9 @@ class Person(SQLModel, table=True):
     department: str = Field(default="", max_length=200)
     active: bool = True
     password_hash: str | None = Field(default=None, max_length=200)
+    # bumped on logout and on a password change: a session cookie carries the version it was
+    # made under, and one made under an older version is no longer accepted
+    session_version: int = 0
 
 
 class PersonRole(SQLModel, table=True):
@@ -43,8 +46,11 @@ class ApiToken(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     token_hash: str = Field(unique=True, max_length=64)
+    label: str = Field(default="", max_length=100)  # what the holder said it is for
     created_at: datetime
     last_used_at: datetime | None = None
+    expires_at: datetime | None = None  # None only for tokens made before expiry existed
+    revoked_at: datetime | None = None
 
 
 class ProcessVersion(SQLModel, table=True):
@@ -162,6 +168,12 @@ class OutboxItem(SQLModel, table=True):
     last_attempt_at: datetime | None = None
     done_at: datetime | None = None
     last_error: str | None = Field(default=None, sa_column=Column(Text))
+    # one carrier at a time: when the row was last handed to a queue, since when a worker
+    # holds it (a lease: a worker that died lets go when it expires), and when the next try
+    # is due after a temporary failure (backoff)
+    queued_at: datetime | None = None
+    claimed_at: datetime | None = None
+    next_attempt_at: datetime | None = None
 
 
 class Notification(SQLModel, table=True):
@@ -302,6 +314,8 @@ class InboundMessage(SQLModel, table=True):
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     attempts: int = 0
     processed_at: datetime | None = None
+    queued_at: datetime | None = None  # last handed to the worker's queue
+    claimed_at: datetime | None = None  # a worker reads it since (a lease)
 
 
 class MailReply(SQLModel, table=True):
@@ -314,3 +328,38 @@ class MailReply(SQLModel, table=True):
     inbound_id: int = Field(foreign_key="inboundmessage.id")
     outbox_item_id: int | None = Field(default=None, foreign_key="outboxitem.id")
     sent_at: datetime = Field(index=True)
+
+
+class LoginLockout(SQLModel, table=True):
+    """A login refused for too many wrong passwords, for administrators: an account (the
+    address typed) or a client address locked out until ``until``."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    scope: str = Field(max_length=20)  # account | address
+    email: str = Field(default="", max_length=320)
+    address: str = Field(default="", max_length=64)
+    until: datetime
+
+
+class TrailDraft(SQLModel, table=True):
+    """A provisional (unsigned) trail of a running or withdrawn instance, rendered by the
+    worker and kept while the chain it shows is the chain's head: a reader asks, the worker
+    renders, the next reader of the same chain gets the file at once."""
+
+    __table_args__ = (UniqueConstraint("instance_id", "chain_head", "locale"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    instance_id: int = Field(foreign_key="instance.id", index=True)
+    chain_head: str = Field(max_length=64)
+    locale: str = Field(max_length=5)
+    state: str = Field(default="pending", max_length=20)  # pending | done | failed
+    requested_at: datetime
+    queued_at: datetime | None = None
+    claimed_at: datetime | None = None
+    attempts: int = 0
+    rendered_at: datetime | None = None
+    path: str | None = Field(default=None, max_length=200)  # under the trails folder
+    sha256: str | None = Field(default=None, max_length=64)
+    size: int | None = None
+    error: str | None = Field(default=None, sa_column=Column(Text))

@@ -14,7 +14,7 @@ def test_db_upgrade_on_fresh_database_creates_tables(cli: Invoke, env: Path) -> 
     result = cli("db", "upgrade")
 
     assert result.exit_code == 0, result.output
-    assert "upgraded from an empty database to 0004" in result.stdout
+    assert "upgraded from an empty database to 0005" in result.stdout
     engine = sa.create_engine(f"sqlite:///{env}/t.db")
     try:
         tables = set(sa.inspect(engine).get_table_names())
@@ -30,7 +30,7 @@ def test_db_upgrade_twice_says_the_schema_is_already_current(cli: Invoke) -> Non
     result = cli("db", "upgrade")
 
     assert result.exit_code == 0
-    assert "already at the newest schema (0004)" in result.stdout
+    assert "already at the newest schema (0005)" in result.stdout
 
 
 def test_db_upgrade_brings_a_0001_database_to_the_newest_keeping_its_rows(cli: Invoke,
@@ -48,7 +48,7 @@ def test_db_upgrade_brings_a_0001_database_to_the_newest_keeping_its_rows(cli: I
                                        "active) VALUES ('a@example.com', 'A', 'en', '', 1)"))
         result = cli("db", "upgrade")
         assert result.exit_code == 0, result.output
-        assert "upgraded from 0001 to 0004" in result.stdout
+        assert "upgraded from 0001 to 0005" in result.stdout
         with engine.connect() as connection:
             assert connection.execute(sa.text("SELECT count(*) FROM person")).scalar() == 1
             assert connection.execute(sa.text("SELECT count(*) FROM trail")).scalar() == 0
@@ -90,3 +90,23 @@ def test_an_unusable_database_url_is_reported_plainly(cli: Invoke,
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: DATABASE_URL is not usable")
     assert "Traceback" not in result.output
+
+
+def test_the_migrations_make_exactly_the_tables_the_models_describe(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import approvals.store.models  # noqa: F401 - the tables
+    from approvals.store.db import upgrade
+
+    url = f"sqlite:///{tmp_path}/m.db"
+    upgrade(url)
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": False})
+            differences = compare_metadata(context, SQLModel.metadata)
+    finally:
+        engine.dispose()
+    assert differences == []
