@@ -93,6 +93,18 @@ class CommentRequired(SignoffError):
     status = 400
 
 
+class TextTooLong(SignoffError):
+    """A text a person sent is longer than Signoff takes (:mod:`approvals.core.limits`)."""
+
+    code = "text_too_long"
+    status = 400
+
+    def __init__(self, what: str, length: int, limit: int) -> None:
+        super().__init__(f"{what} is {length} characters long; at most {limit} are taken",
+                         what=what, length=length, limit=limit)
+        self.what, self.length, self.limit = what, length, limit
+
+
 class NoAssignee(SignoffError):
     """A stage resolved to nobody (an empty role, a manager chain with no one in it)."""
 
