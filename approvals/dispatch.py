@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def route(rows: Iterable[tuple[str, int, int | None]]) -> None:
 
 #: Work that is not an outbox row but a row of its own, started after its commit (an export
 #: of trails); the scheduler's sweep restarts what stays pending.
-JOBS = frozenset({"export"})
+JOBS = frozenset({"export", "draft"})
 _jobs: dict[str, Callable[[int], None]] = {}
 
 
@@ -103,8 +104,22 @@ def start(name: str, row_id: int) -> None:
         log.warning("could not start %s %s; the sweep will", name, row_id, exc_info=True)
 
 
-#: How many times a row or job is tried before it is marked failed for good.
+#: How many times a row or job is tried before it is marked failed for good (a mail row is
+#: not: a relay that is away only delays it, see :mod:`mail.outgoing`).
 MAX_ATTEMPTS = 10
+
+#: One carrier at a time for a mail row and an inbound message: the worker claims the row
+#: before the work and lets go after it. Dramatiq stops a try that outlives its time limit;
+#: a claim lapses after its lease, which is longer, so a claim is never taken over while the
+#: try holding it may still run, and one held by a worker killed outright lapses on its own.
+MAIL_TIME_LIMIT = timedelta(minutes=2)  # one SMTP conversation, 30 s per step (mail.send)
+MAIL_LEASE = timedelta(minutes=5)
+INBOUND_TIME_LIMIT = timedelta(minutes=5)  # reading a reply is bounded and linear
+INBOUND_LEASE = timedelta(minutes=10)
+TRAIL_TIME_LIMIT = timedelta(minutes=10)  # render and sign one signed trail
+TRAIL_LEASE = timedelta(minutes=15)
+DRAFT_TIME_LIMIT = timedelta(minutes=5)  # render one provisional trail a reader asked for
+DRAFT_LEASE = timedelta(minutes=6)
 
 #: What a worker carries out, by name, registered by the package that knows how: the mail
 #: package ``email`` (send one mail row) and ``inbound`` (read one stored reply), the trail

@@ -167,7 +167,7 @@ EVENT_KINDS = frozenset((
     "started", "stage_entered", "task_opened", "decided", "task_withdrawn", "stage_completed",
     "stage_skipped", "sent_back", "resubmitted", "document_version", "completed", "cancelled",
     "reassigned", "deadline_passed", "fields_set", "reopened", "trail_issued", "effect_ran",
-    "stage_unassigned"))
+    "stage_unassigned", "decision_disputed"))
 
 
 def event_comment(kind: str, data: Mapping[str, Any]) -> str:

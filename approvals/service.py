@@ -124,6 +124,7 @@ def resubmit(db: Engine, instance_id: int, actor_id: int, fields: dict[str, Any]
 def _resubmitting(actor_id: int, fields: dict[str, Any] | Callable[[Process], dict[str, Any]],
                   comment: str, now: datetime, channel: str) -> Callable:
     def command(conn: Connection, process: Process, loaded: store.Loaded):
+        engine.check_resubmitter(loaded.state, actor_id)  # before the form says anything
         directory = DbDirectory(conn)
         given = fields(process) if callable(fields) else fields
         clean = forms.validate(process, given or {}, directory, partial=True)
@@ -186,8 +187,10 @@ def answer(db: Engine, task_id: int, actor_id: int, verdict: str, comment: str,
         if task is not None and task.kind == engine.REVISION_TASK:
             return _resubmitting(actor_id, lambda p: _attached(p, documents), comment, now,
                                  "email")(conn, process, loaded)
-        return _deciding(task_id, actor_id, verdict, comment, now, "email", values)(
+        out, extra = _deciding(task_id, actor_id, verdict, comment, now, "email", values)(
             conn, process, loaded)
+        engine.acknowledge_email(process, out, task.seq)
+        return out, extra
 
     def received(conn: Connection) -> None:
         marked = conn.execute(update(_INBOUND).where(
@@ -227,6 +230,24 @@ def withdraw(db: Engine, instance_id: int, actor_id: int, reason: str, now: date
                                _roles(conn, actor_id), channel), []
 
     return _run(db, instance_id, command, now, channel)
+
+
+def dispute(db: Engine, task_id: int, actor_id: int, now: datetime) -> Result:
+    """The assignee reports that a decision recorded from an email in their name was not
+    theirs (the receipt mail links here); reported once."""
+
+    def command(conn: Connection, process: Process, loaded: store.Loaded):
+        seq = next((t.seq for t in loaded.state.tasks if t.id == task_id), None)
+        if seq is None:
+            raise NotFound(f"task {task_id} not found", task=task_id)
+        out = engine.dispute(process, DbDirectory(conn), loaded.state, seq, actor_id, now)
+        if conn.execute(select(AuditEvent.id).where(
+                AuditEvent.instance_id == loaded.id, AuditEvent.task_id == task_id,
+                AuditEvent.kind == "decision_disputed")).first() is not None:
+            raise TransitionNotAllowed("this decision was reported already", why="disputed")
+        return out, []
+
+    return _run(db, _InstanceOfTask(task_id), command, now, "web")
 
 
 def reopen(db: Engine, instance_id: int, actor_id: int, reason: str, now: datetime,
@@ -597,3 +618,28 @@ def outbox_ids(session: Session, instance_id: int, since_id: int = 0) -> list[in
     return list(session.exec(select(OutboxItem.id).where(
         OutboxItem.instance_id == instance_id, OutboxItem.id > since_id,
         OutboxItem.state == "pending")))
+
+
+def resend_mail(db: Engine, item_ids: list[int] | None, now: datetime) -> list[int]:
+    """Send mail again, on an administrator's word: the ``email`` rows ``item_ids`` (None:
+    every failed one) that failed for good, or wait for their next try, become pending, due
+    at once and held by nobody, and are marked queued; returns their ids, for the caller to
+    hand on after the commit (:func:`approvals.dispatch.route`; the sweep does it otherwise).
+
+    A row keeps its id, so its mail keeps its Message-ID (and a task mail its reply token):
+    the person gets the same mail, not a second one. A row already sent, or one a worker
+    holds right now, is left alone; attempts and the last error stay as history."""
+    wanted = [OutboxItem.kind == "email",
+              (OutboxItem.state == "failed") | ((OutboxItem.state == "pending")
+                                                & OutboxItem.claimed_at.is_(None))]
+    if item_ids is not None:
+        wanted.append(OutboxItem.id.in_(item_ids))
+    with write_session(db) as session:
+        rows = session.exec(select(OutboxItem).where(*wanted).order_by(OutboxItem.id)
+                            .with_for_update()).all()
+        for row in rows:
+            row.state, row.done_at, row.next_attempt_at, row.claimed_at = \
+                "pending", None, None, None
+            row.queued_at = now
+            session.add(row)
+        return [row.id for row in rows]

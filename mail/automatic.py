@@ -42,8 +42,16 @@ def _first(parsed: Parsed, name: str) -> str | None:
 
 
 def _local_part(value: str) -> str:
-    found = re.findall(r"<\s*([^<>@\s]*)@[^<>]*>", value) or re.findall(r"([^\s<>@\"]+)@", value)
-    return found[0].strip().lower() if found else ""
+    found = re.findall(r"<\s*([^<>@\s]*)@[^<>]*>", value)
+    if found:
+        return found[0].strip().lower()
+    # the word before the first "@" that has one; not a regex search, which tries every
+    # start of a long run of letters again (quadratic in a From of one long word)
+    for before in value.split("@")[:-1]:
+        word = re.split(r'[\s<>"]', before)[-1]
+        if word:
+            return word.lower()
+    return ""
 
 
 def _report_reason(parsed: Parsed) -> str | None:

@@ -247,13 +247,15 @@ def decode_header_value(value: object) -> str:
     decoded with detection, folding undone. Never raises."""
     text = unfold_header(value if isinstance(value, str) else str(value))
     out: list[str] = []
-    pending: tuple[str, bytes] | None = None  # charset, bytes of adjacent encoded words
+    #: charset, bytes of adjacent encoded words (a list: joined once, so that a subject of
+    #: thousands of encoded words is not copied once per word)
+    pending: tuple[str, list[bytes]] | None = None
     position = 0
 
     def flush() -> None:
         nonlocal pending
         if pending is not None:
-            out.append(decode_bytes(pending[1], pending[0])[0])
+            out.append(decode_bytes(b"".join(pending[1]), pending[0])[0])
             pending = None
 
     for match in _ENCODED_WORD.finditer(text):
@@ -266,12 +268,12 @@ def decode_header_value(value: object) -> str:
             flush()
             out.append(("" if after_word else decode_raw_header(gap)) + match[0])
         elif after_word and pending is not None and pending[0].lower() == charset.lower():
-            pending = (pending[0], pending[1] + data)
+            pending[1].append(data)
         else:
             flush()
             if not after_word:
                 out.append(decode_raw_header(gap))
-            pending = (charset, data)
+            pending = (charset, [data])
     flush()
     out.append(decode_raw_header(text[position:]))
     return "".join(out)

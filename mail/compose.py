@@ -199,7 +199,17 @@ def _notice_context(note: Notification, task: Task | None, person: Person, proce
         lines.append(wording.t("notice.overdue", locale, name=assignee,
                             deadline=format_time(task.deadline) or "—"))
     own_task = task is not None and task.assignee_id == person.id
-    if own_task and task.state == OPEN:
+    if note.template in ("decision_received", "decision_disputed") and task is not None:
+        lines.append(wording.t("notice.decided", locale,
+                               name=_view_person(view, task.decided_by_id),
+                               when=format_time(task.closed_at),
+                               verdict=present.verdict_label(process, task.verdict, locale,
+                                                             past=True, stage=task.stage)))
+        if note.template == "decision_received" and own_task:
+            lines.append(wording.t("notice.not_me_hint", locale))
+            links.append((wording.t("notice.not_me", locale),
+                          f"{base_url}/tasks/{task.id}/not-me"))
+    elif own_task and task.state == OPEN:
         links.append((wording.t("how.task_page", locale), f"{base_url}/tasks/{task.id}"))
     elif own_task and note.template in TASK_TEMPLATES:
         if task.state == DECIDED:
@@ -331,10 +341,12 @@ _NO_LINK = frozenset({"ambiguous", "no_verdict", "wrong_sender"})  # the words s
 
 
 def explanation_mail(*, settings: MailSettings, base_url: str, to: str, name: str, locale: str,
-                     reason: str, params: dict, subject: str, in_reply_to: str | None,
+                     reason: str, params: dict, in_reply_to: str | None,
                      references: list[str], outbox_item_id: int) -> EmailMessage:
-    """A short, polite answer to someone whose email was not accepted: what happened and what
-    to do, in their language, threaded under their message. It never carries their email.
+    """A short, polite answer to a person of the directory whose email was not accepted: what
+    happened and what to do, in their language, threaded under their message. It never
+    carries anything of their email: not its text, not its subject — the subject is a fixed
+    one of ours (a ``subject`` that rows queued by an older Signoff still hold is never read).
 
     ``references`` are the References of their message; ``in_reply_to`` is its Message-ID."""
     locale, name = texts.normalize(locale), name or ""
@@ -348,7 +360,7 @@ def explanation_mail(*, settings: MailSettings, base_url: str, to: str, name: st
     else:
         links = [] if reason in _NO_LINK else [(wording.t("explain.your_tasks", locale),
                                                 f"{base_url}/")]
-    reply_subject = wording.reply_subject(subject, locale)
+    reply_subject = wording.t("subject.explanation", locale)
     context = {
         "locale": locale, "t": partial(wording.t, locale=locale), "subject": reply_subject,
         "greeting": wording.t("explain.greeting", locale, name=wording.one_line(name))

@@ -289,5 +289,5 @@ def _pending(client: IMAPClient) -> dict:
 def _shutdown(client: IMAPClient) -> None:
     try:
         client.shutdown()
-    except Exception:  # noqa: BLE001 - the socket may already be gone
+    except Exception:  # noqa: BLE001  # nosec B110  # the socket may already be gone
         pass

@@ -2,7 +2,12 @@
 page makes, then the outcome on the message's row (and a short explanatory reply when the
 person can fix what went wrong).
 
-Idempotent: a message already processed is left alone. An answer is recorded by one service
+Idempotent: a message already processed is left alone, and one held by another worker too —
+the worker claims the message before reading it (:func:`claim`), so two copies of the same
+work in flight (the sweep's and a redelivery) never read it at once. Whatever stops a reading
+— an error, or the worker's time limit, which Dramatiq raises as a ``BaseException`` — is
+counted on the message and its claim let go; after :data:`MAX_ATTEMPTS` the message is marked
+failed and kept for the administrator. An answer is recorded by one service
 call (:func:`approvals.service.answer`) that marks the message done and its reply token used in
 the transaction of the decision, so a worker stopped at any point leaves either nothing
 decided (the message is read again) or everything recorded.
@@ -16,12 +21,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from approvals import service, texts
+from approvals import dispatch, service, texts
 from approvals.config.mail import MailSettings
+from approvals.core import limits
 from approvals.core.errors import (
     AlreadyDecided,
     CommentRequired,
@@ -41,6 +47,7 @@ from approvals.store.models import (
     MailReply,
     OutboxItem,
     Person,
+    PersonAlias,
     ReplyToken,
 )
 from mail import wording
@@ -68,14 +75,35 @@ class Processed:
 
 def process(db: Engine, inbound_id: int, now: datetime, *, settings: MailSettings,
             base_url: str) -> Processed | None:
-    """Run the chain on message ``inbound_id`` and act on it; None when already processed."""
+    """Run the chain on message ``inbound_id`` and act on it; None when it was processed
+    already, has failed for good, or another worker holds it."""
+    if not claim(db, inbound_id, now):
+        return None
     try:
         return _process(db, inbound_id, now, settings, base_url)
     except ConcurrentUpdate:
-        raise  # the actor tries again
-    except Exception as error:
+        _let_go(db, inbound_id, now)
+        raise  # a race with a decision on the page, not a fault: the actor tries again
+    except BaseException as error:  # the worker's time limit included: the attempt counts
         _failed(db, inbound_id, now, error)
         raise
+
+
+def claim(db: Engine, inbound_id: int, now: datetime) -> bool:
+    """Take message ``inbound_id`` for one reading: only while it waits (``received``) and
+    nobody holds it, or the worker that did let its lease lapse (it died)."""
+    with write_session(db) as s:
+        taken = s.connection().execute(update(_INBOUND).where(
+            _INBOUND.c.id == inbound_id, _INBOUND.c.state == "received",
+            or_(_INBOUND.c.claimed_at.is_(None),
+                _INBOUND.c.claimed_at < now - dispatch.INBOUND_LEASE)).values(claimed_at=now))
+        return taken.rowcount == 1
+
+
+def _let_go(db: Engine, inbound_id: int, now: datetime) -> None:
+    with write_session(db) as s:
+        s.connection().execute(update(_INBOUND).where(
+            _INBOUND.c.id == inbound_id, _INBOUND.c.claimed_at == now).values(claimed_at=None))
 
 
 def _process(db: Engine, inbound_id: int, now: datetime, settings: MailSettings,
@@ -163,8 +191,12 @@ def _row_values(r: Reading, stop: Stop | None, rule: str) -> dict[str, Any]:
     details = {**r.row.details, "rule": rule, "auth": r.auth, "verdict": r.verdict,
                "comment": r.comment, "own_text": r.own_text[:2000],
                "defects": parsed.defects[:20] if parsed else []}
+    if parsed is not None and parsed.cut:
+        details["cut"] = parsed.cut  # bodies read only in part (mail.parse)
+    if r.comment_cut:
+        details["comment_cut"] = {"length": r.comment_cut, "limit": limits.COMMENT}
     values = {"state": "done", "outcome": stop.outcome if stop else "decided",
-              "processed_at": r.now,
+              "processed_at": r.now, "claimed_at": None,
               "attempts": _INBOUND.c.attempts + 1, "details": details,
               "reason": stop.reason if stop else (
                   f"{r.verdict} on task {r.task.id}"
@@ -202,14 +234,19 @@ def _record(db: Engine, r: Reading, stop: Stop, rule: str, base_url: str) -> Pro
 
 
 def _explanation(s: Session, r: Reading, stop: Stop, base_url: str) -> OutboxItem | None:
+    """The explanation mail, queued — only to a person of the directory (an active person's
+    address or one of their aliases): anyone can write any From, and Signoff must not become
+    a mailer that answers strangers (or the victims of a forged From). It quotes nothing of
+    theirs either — no subject, no text, no name they wrote; ``mail.compose`` words it."""
     address = r.parsed.from_address
+    person = _directory_person(s, address)
+    if person is None:
+        return None
     recent = s.exec(select(MailReply.id).where(
         MailReply.address == address, MailReply.reason == stop.explain,
         MailReply.sent_at > r.now - EXPLAIN_EVERY)).first()
     if recent is not None:
         return None
-    person = r.sender or s.exec(select(Person).where(Person.email == address)).first()
-    locale = person.locale if person else _guess_locale(r)
     params = dict(stop.params)
     if "task" in params or stop.explain in ("expired", "already_decided"):
         if r.task is not None:
@@ -217,9 +254,9 @@ def _explanation(s: Session, r: Reading, stop: Stop, base_url: str) -> OutboxIte
     refs = [*r.parsed.references, r.row.message_id] if r.row.message_id else r.parsed.references
     item = OutboxItem(kind="email", instance_id=r.task.instance_id if r.task else None,
                       created_at=r.now, payload={"explanation": {
-                          "to": address, "name": person.name if person else r.parsed.from_name,
-                          "locale": locale, "reason": stop.explain, "params": params,
-                          "subject": r.parsed.subject, "in_reply_to": r.row.message_id,
+                          "to": address, "name": person.name,
+                          "locale": person.locale, "reason": stop.explain, "params": params,
+                          "in_reply_to": r.row.message_id,
                           "references": [x for x in refs if x][-10:], "inbound": r.row.id}})
     s.add(item)
     s.flush()
@@ -228,23 +265,30 @@ def _explanation(s: Session, r: Reading, stop: Stop, base_url: str) -> OutboxIte
     return item
 
 
-def _guess_locale(r: Reading) -> str:
-    text = f"{r.parsed.subject} {r.parsed.text[:500]}"
-    return "ru" if re.search("[а-яё]", text, re.IGNORECASE) else "en"
+def _directory_person(s: Session, address: str) -> Person | None:
+    """The active person whose address or alias ``address`` is, or None."""
+    person = s.exec(select(Person).where(Person.email == address)).first()
+    if person is None:
+        alias = s.get(PersonAlias, address)
+        person = s.get(Person, alias.person_id) if alias is not None else None
+    return person if person is not None and person.active else None
 
 
-def _failed(db: Engine, inbound_id: int, now: datetime, error: Exception) -> None:
-    """Keep the failure on the row for the administrator; the actor tries again until
-    MAX_ATTEMPTS, then the message stays ``failed``."""
-    log.exception("inbound %s: processing failed", inbound_id)
+def _failed(db: Engine, inbound_id: int, now: datetime, error: BaseException) -> None:
+    """Keep the failure on the row for the administrator, in a transaction of its own, and let
+    go of the message; the sweep hands it on again after its grace period, until
+    MAX_ATTEMPTS, then the message stays ``failed``. A claim taken over meanwhile (our lease
+    lapsed) is not ours to record on."""
+    log.error("inbound %s: processing failed", inbound_id, exc_info=error)
     try:
         with write_session(db) as s:
             row = s.get(InboundMessage, inbound_id, with_for_update=True)
-            if row is None or row.state == "done":
+            if row is None or row.state != "received" or row.claimed_at != now:
                 return
             row.attempts += 1
             row.reason = f"{type(error).__name__}: {error}"[:2000]
             row.processed_at = now
+            row.claimed_at = None
             if row.attempts >= MAX_ATTEMPTS:
                 row.state, row.outcome = "failed", "error"
             s.add(row)

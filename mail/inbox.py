@@ -17,7 +17,8 @@ from sqlalchemy import exc, select
 from sqlalchemy.engine import Engine
 
 from approvals.store.db import read_session, write_session
-from approvals.store.models import InboundMessage
+from approvals.store.models import InboundMessage, ReplyToken
+from mail import tokens
 
 
 def header_message_id(raw: bytes) -> str | None:
@@ -60,3 +61,12 @@ def known(db: Engine, source_key: str) -> bool:
     with read_session(db) as session:
         return session.exec(select(InboundMessage.id).where(
             InboundMessage.source_key == source_key)).first() is not None
+
+
+def issued(db: Engine, token: str) -> bool:
+    """Whether Signoff issued reply token ``token`` (used or expired ones included: their
+    sender is told why the reply did not count). Raises ``StoreUnavailable`` when the database
+    cannot be reached."""
+    with read_session(db) as session:
+        return session.exec(select(ReplyToken.id).where(
+            ReplyToken.token_hash == tokens.token_hash(token))).first() is not None

@@ -10,6 +10,11 @@ The structure is parsed with the ``compat32`` policy (it keeps broken headers as
 where the default policy may raise on access); headers and bodies are decoded here, so that a
 wrong or missing charset can be repaired (``mail.charsets`` does the decoding; ``mail.html_text``
 turns an HTML-only reply into text).
+
+Bounded: only the start of a body is read — :data:`approvals.core.limits.MAIL_TEXT` characters
+of text, :data:`~approvals.core.limits.MAIL_HTML` bytes of HTML — and every step is linear in
+what it reads, so a reply of many megabytes costs no more than one of the limits' size. What
+was not read stays in the stored raw message; ``cut`` says what was cut.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from email.message import Message
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 
+from approvals.core import limits
 from mail.charsets import decode_bytes, decode_header_value, decode_raw_header, unfold_header
 from mail.html_text import html_to_text
 
@@ -52,6 +58,8 @@ class Parsed:
     defects: list[str] = field(default_factory=list)
     #: True when there was no text/plain body and ``text`` was converted from ``html``
     text_from_html: bool = False
+    #: what was longer than Signoff reads and was read only in part (also in ``defects``)
+    cut: list[str] = field(default_factory=list)
 
 
 
@@ -211,6 +219,8 @@ _VOID_BOUNDARY = re.compile(rb"^--([0-9A-Za-z'()+_,\-./:=?]{1,70})[ \t]*\r?\n[A-
 _NOT_ATTACHMENT_TEXT = ("text/plain", "text/html")
 _MAX_PARTS = 1000
 _MAX_DEFECTS = 30
+#: bytes of a text/plain part decoded at all: MAIL_TEXT characters in any charset
+_TEXT_BYTES = 4 * limits.MAIL_TEXT
 
 
 def _content_type(part: Message) -> str:
@@ -362,7 +372,7 @@ def _part_text(part: Message, data: bytes, defects: list[str]) -> str:
     declared = None
     try:
         declared = part.get_content_charset()
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001  # nosec B110  # a malformed charset: guessed from the bytes
         pass
     if declared is None and ctype == "text/html":
         meta = re.search(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_.:-]+)", data[:4096], re.I)
@@ -374,6 +384,36 @@ def _part_text(part: Message, data: bytes, defects: list[str]) -> str:
     if ctype == "text/plain" and (_param(part, "format") or "").lower() == "flowed":
         text = _unflow(text, (_param(part, "delsp") or "").lower() == "yes")
     return text
+
+
+def _head(data: bytes, size: int, boundary: bytes) -> bytes:
+    """The first ``size`` bytes of ``data``, ended before its last ``boundary`` (a line break,
+    the start of a tag) when there is one in their second half."""
+    if len(data) <= size:
+        return data
+    end = data.rfind(boundary, size // 2, size)
+    return data[:end] if end >= 0 else data[:size]
+
+
+def _note_cut(parsed: Parsed, note: str) -> None:
+    note += "; the rest is in the stored message"
+    parsed.cut.append(note)
+    parsed.defects.insert(0, note)  # first: the list is itself cut at _MAX_DEFECTS
+
+
+def _plain_text(part: Message, data: bytes, parsed: Parsed) -> str:
+    text = _part_text(part, _head(data, _TEXT_BYTES, b"\n"), parsed.defects)
+    if len(data) > _TEXT_BYTES or len(text) > limits.MAIL_TEXT:
+        _note_cut(parsed, f"text/plain of {len(data):,} bytes: the first "
+                          f"{limits.MAIL_TEXT:,} characters read")
+    return text[:limits.MAIL_TEXT]
+
+
+def _html_markup(part: Message, data: bytes, parsed: Parsed) -> str:
+    if len(data) > limits.MAIL_HTML:
+        _note_cut(parsed, f"text/html of {len(data):,} bytes: the first "
+                          f"{limits.MAIL_HTML:,} bytes read")
+    return _part_text(part, _head(data, limits.MAIL_HTML, b"<"), parsed.defects)
 
 
 def _default_name(ctype: str, index: int) -> str:
@@ -424,9 +464,9 @@ def _read_body(parsed: Parsed) -> None:
             if (body_type in _NOT_ATTACHMENT_TEXT and not filename
                     and _disposition(part) != "attachment"):
                 if body_type == "text/plain" and plain is None:
-                    plain = _part_text(part, data, parsed.defects)
+                    plain = _plain_text(part, data, parsed)
                 elif body_type == "text/html" and parsed.html is None:
-                    parsed.html = _part_text(part, data, parsed.defects)
+                    parsed.html = _html_markup(part, data, parsed)
                 continue  # further inline bodies (Apple Mail splits text around images)
             parsed.attachments.append(Attachment(filename or _default_name(ctype, index),
                                                  ctype, data))
@@ -437,6 +477,10 @@ def _read_body(parsed: Parsed) -> None:
     elif parsed.html is not None:
         parsed.text = html_to_text(parsed.html)
         parsed.text_from_html = True
+        if len(parsed.text) > limits.MAIL_TEXT:
+            _note_cut(parsed, f"text from HTML of {len(parsed.text):,} characters: the first "
+                              f"{limits.MAIL_TEXT:,} read")
+            parsed.text = parsed.text[:limits.MAIL_TEXT]
 
 
 def _fallback_message(raw: bytes) -> Message:
@@ -452,9 +496,13 @@ def _fallback_message(raw: bytes) -> Message:
     return message
 
 
-def parse(raw: bytes) -> Parsed:
+def parse(raw: bytes, *, body: bool = True) -> Parsed:
     """Everything the rule chain reads from one inbound email. Never raises: what cannot be
-    read is left empty and said in ``defects`` (or ``from_problem`` for the sender)."""
+    read is left empty and said in ``defects`` (or ``from_problem`` for the sender).
+
+    With ``body=False`` only the headers, the sender and the MIME structure are read (linear
+    and cheap: nothing is decoded); :func:`read_body` reads the bodies later, once the message
+    has been found to answer a task of ours."""
     if not isinstance(raw, bytes):
         raw = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else bytes(raw)
     defects = []
@@ -465,7 +513,19 @@ def parse(raw: bytes) -> Parsed:
                        "the body is read as plain text")
         message = _fallback_message(raw)
     parsed = Parsed(message=message, defects=defects)
-    for step in (_read_headers, _read_sender, _read_body):
+    _run(parsed, (_read_headers, _read_sender, _read_body) if body
+         else (_read_headers, _read_sender))
+    return parsed
+
+
+def read_body(parsed: Parsed) -> Parsed:
+    """The text, the HTML and the attachments of a message :func:`parse` read without them."""
+    _run(parsed, (_read_body,))
+    return parsed
+
+
+def _run(parsed: Parsed, steps) -> None:
+    for step in steps:
         try:
             step(parsed)
         except Exception as error:  # noqa: BLE001 - keep what the other steps could read
@@ -474,4 +534,3 @@ def parse(raw: bytes) -> Parsed:
     if len(parsed.defects) > _MAX_DEFECTS:
         more = len(parsed.defects) - _MAX_DEFECTS
         parsed.defects[_MAX_DEFECTS:] = [f"... and {more} more"]
-    return parsed

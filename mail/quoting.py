@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from approvals.core import limits
 from approvals.texts.answers import REPLY_MARKER
 from mail.html_text import HtmlText, convert_html
 from mail.parse import Parsed
@@ -121,9 +122,9 @@ def _ends_attribution(line: str) -> bool:
 
 
 def _quote_follows(lines: list[str], index: int) -> bool:
-    for line in lines[index:]:
-        if line.strip():
-            return _QUOTED.match(line) is not None
+    for position in range(index, len(lines)):  # no slice: a copy of the rest each time is
+        if lines[position].strip():  # quadratic in a reply of many attribution lines
+            return _QUOTED.match(lines[position]) is not None
     return False
 
 
@@ -176,7 +177,7 @@ def own_text(parsed: Parsed) -> str:
     plain = "" if parsed.text_from_html else own_text_of(parsed.text)
     if parsed.html:
         stripper = convert_html(parsed.html, _QuoteStripper())
-        from_html = own_text_of(stripper.text())
+        from_html = own_text_of(stripper.text()[:limits.MAIL_TEXT])
         if parsed.text_from_html or not parsed.text.strip():
             return from_html
         if stripper.structure and from_html:

@@ -1,10 +1,13 @@
 """The inbound SMTP server (Procfile role ``smtp``): the front door for replies.
 
-It accepts mail for ``reply+…@MAIL_DOMAIN`` and for Signoff's own From address (a reply sent
-there still finds its task through ``References``), refuses every other recipient with 550 and
-mail over ``INBOUND_MAX_BYTES`` with 552, stores the raw bytes and answers 250 only after the
-commit — 451 when the database cannot take them, so the sending server tries again and nothing
-is lost. Reading the message is the worker's job: ``on_stored(id)`` enqueues it.
+It accepts mail for ``reply+TOKEN@MAIL_DOMAIN`` when Signoff issued that token (looked up at
+RCPT TO: only its SHA-256 is stored) and for Signoff's own From address (a reply sent there
+still finds its task through ``References``); it refuses every other recipient, a forged or
+mistyped token included, with 550, so such mail is never stored nor read, and mail over
+``INBOUND_MAX_BYTES`` with 552. It stores the raw bytes and answers 250 only after the commit —
+451 when the database cannot take them (or cannot say at RCPT whether a token is ours), so the
+sending server tries again and nothing is lost. Reading the message is the worker's job:
+``on_stored(id)`` enqueues it.
 
 With no relay configured the same role runs the mail catcher (:mod:`mail.catcher`).
 """
@@ -31,12 +34,22 @@ class InboundHandler:
         self.settings, self.db, self.on_stored, self.clock = settings, db, on_stored, clock
 
     def accepts(self, address: str) -> bool:
+        """Whether ``address`` is one of ours; a reply address only when Signoff issued its
+        token (a database read; ``StoreUnavailable`` when the database is away)."""
         address = address.strip().strip("<>")
-        return (tokens.looks_like_reply_address(address, self.settings.domain)
-                or address.lower() == self.settings.from_address.lower())
+        if address.lower() == self.settings.from_address.lower():
+            return True
+        token = tokens.from_address(address, self.settings.domain)
+        return token is not None and inbox.issued(self.db, token)
 
     async def handle_RCPT(self, server, session, envelope, address: str, rcpt_options) -> str:
-        if not self.accepts(address):
+        loop = asyncio.get_running_loop()
+        try:
+            accepted = await loop.run_in_executor(None, self.accepts, address)
+        except Exception:  # noqa: BLE001 - the sender tries again later
+            log.warning("cannot check recipient %s now", address, exc_info=True)
+            return "451 4.3.0 cannot check the recipient now; please try again later"
+        if not accepted:
             log.info("refused recipient %s from %s", address, session.peer)
             return f"550 5.1.1 <{address}>: no such recipient here"
         envelope.rcpt_tos.append(address)

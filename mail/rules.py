@@ -5,7 +5,9 @@ what it learnt to the reading or stops the chain with :class:`Stop` — an outco
 the administrator, and, when the person can fix it, the explanation they get back. The last
 rule hands the verdict to the same service call the web page uses (``mail.inbound`` does that;
 the rules only read). The order matters: nothing is said to automatic mail, nothing is read
-from mail that is not the assignee's, and only the reply's own text is read for a verdict.
+from mail that is not the assignee's, and only the reply's own text is read for a verdict. The
+bodies are read (decoded, repaired, turned from HTML into text) only once the message is known
+to answer one of our tasks: mail for no task costs a look at its headers and MIME structure.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from sqlmodel import Session, select
 
 from approvals import present
 from approvals.config.mail import MailSettings
-from approvals.core import policy
+from approvals.core import limits, policy
 from approvals.core.model import LOCALES
 from approvals.core.policy import Actor
 from approvals.store import queries
@@ -32,7 +34,7 @@ from approvals.store.models import (
     Task,
 )
 from mail import authentication, automatic, quoting, tokens, verdicts
-from mail.parse import Parsed, parse
+from mail.parse import Parsed, parse, read_body
 
 
 class Stop(Exception):
@@ -62,6 +64,9 @@ class Reading:
     own_text: str = ""
     verdict: str | None = None
     comment: str = ""
+    #: the length of the comment the reply held when it was longer than a comment may be
+    #: (``comment`` is then cut to :data:`approvals.core.limits.COMMENT`); 0 when it was not
+    comment_cut: int = 0
     values: dict[str, str] = field(default_factory=dict)  # answers to the task's form
 
 
@@ -77,13 +82,24 @@ def duplicate(s: Session, r: Reading) -> None:
 
 
 def read(s: Session, r: Reading) -> None:
-    """Parse, repairing charsets; a message with no From header at all, or with neither a
-    readable sender nor any text, is unreadable (and nobody can be told)."""
-    r.parsed = parse(r.row.raw)
-    if r.parsed.from_address is None and (not r.parsed.text.strip()
-                                          or not r.parsed.message.get("From")):
-        raise Stop("unreadable", "no sender and no text could be read: "
-                   + "; ".join(r.parsed.defects or ["empty message"]))
+    """The headers, the sender and the MIME structure (not the bodies, see :func:`read_text`);
+    a message with no From header at all is unreadable (and nobody can be told)."""
+    r.parsed = parse(r.row.raw, body=False)
+    if r.parsed.from_address is None and not r.parsed.message.get("From"):
+        _unreadable(r)
+
+
+def read_text(s: Session, r: Reading) -> None:
+    """The bodies, repairing charsets, cut at the limits (``mail.parse``); a message with
+    neither a readable sender nor any text is unreadable."""
+    read_body(r.parsed)
+    if r.parsed.from_address is None and not r.parsed.text.strip():
+        _unreadable(r)
+
+
+def _unreadable(r: Reading) -> None:
+    raise Stop("unreadable", "no sender and no text could be read: "
+               + "; ".join(r.parsed.defects or ["empty message"]))
 
 
 def not_automatic(s: Session, r: Reading) -> None:
@@ -196,12 +212,15 @@ def answer(s: Session, r: Reading) -> None:
     r.verdict = reading.verdict
     asked = [(spec.name, (spec.label.en, spec.label.ru))
              for spec in process.asked(r.task.stage, reading.verdict)]
-    r.values, r.comment = verdicts.read_form(reading.comment, asked) if asked \
+    r.values, comment = verdicts.read_form(reading.comment, asked) if asked \
         else ({}, reading.comment)
+    # a page refuses a longer comment; a reply's is cut, and the whole mail stays stored
+    r.comment, cut = limits.cut(comment, limits.COMMENT)
+    r.comment_cut = len(comment) if cut else 0
 
 
-CHAIN = (duplicate, read, not_automatic, not_our_own, within_size, route, from_the_assignee,
-         authenticated, still_open, answer)
+CHAIN = (duplicate, read, not_automatic, not_our_own, within_size, route, read_text,
+         from_the_assignee, authenticated, still_open, answer)
 
 
 def _addresses(message, header: str) -> list[tuple[str, str]]:

@@ -3,8 +3,9 @@
 A failure is sorted into what waits and what never will: a 5xx answer to the message (the
 relay refuses the recipient or the content) is :class:`PermanentFailure`, recorded on the
 outbox row and shown to administrators; anything else (the relay is down, a 4xx, a timeout)
-is :class:`TemporaryFailure`, and the actor tries again with backoff. Nothing is lost while the
-relay is away: the outbox row stays pending, and the sweep re-sends it.
+is :class:`TemporaryFailure`: the outbox row counts the try and says when the next is due
+(:mod:`mail.outgoing`). Nothing is lost while the relay is away: the row stays pending, and the
+sweep hands it on when it is due.
 """
 
 from __future__ import annotations
@@ -42,19 +43,25 @@ def send(settings: MailSettings, message: EmailMessage) -> None:
     to = recipients(message)
     if not to:
         raise PermanentFailure("the mail has no recipient")
+    # connected inside the try, so whatever stops the conversation — the worker's time limit
+    # included, which no ``with`` block should answer by waiting for a QUIT — closes the socket
+    smtp = smtplib.SMTP(timeout=TIMEOUT)
     try:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=TIMEOUT) as smtp:
+        code, greeting = smtp.connect(settings.smtp_host, settings.smtp_port)
+        if code != 220:
+            raise smtplib.SMTPConnectError(code, greeting)
+        smtp.ehlo()
+        if settings.smtp_starttls:
+            if not smtp.has_extn("starttls"):
+                raise PermanentFailure(f"the relay {settings.smtp_host}:{settings.smtp_port}"
+                                       " does not offer STARTTLS (set SMTP_STARTTLS=0 to "
+                                       "send without it)")
+            smtp.starttls(context=ssl.create_default_context())
             smtp.ehlo()
-            if settings.smtp_starttls:
-                if not smtp.has_extn("starttls"):
-                    raise PermanentFailure(f"the relay {settings.smtp_host}:{settings.smtp_port}"
-                                           " does not offer STARTTLS (set SMTP_STARTTLS=0 to "
-                                           "send without it)")
-                smtp.starttls(context=ssl.create_default_context())
-                smtp.ehlo()
-            if settings.smtp_user:
-                smtp.login(settings.smtp_user, settings.smtp_password or "")
-            refused = smtp.send_message(message, from_addr=settings.from_address, to_addrs=to)
+        if settings.smtp_user:
+            smtp.login(settings.smtp_user, settings.smtp_password or "")
+        refused = smtp.send_message(message, from_addr=settings.from_address, to_addrs=to)
+        _quit(smtp)
     except smtplib.SMTPRecipientsRefused as error:
         raise _classify(error.recipients) from error
     except smtplib.SMTPNotSupportedError as error:
@@ -72,8 +79,20 @@ def send(settings: MailSettings, message: EmailMessage) -> None:
     except (OSError, smtplib.SMTPException) as error:  # SSL errors and timeouts included
         raise TemporaryFailure(f"cannot reach the relay {settings.smtp_host}:"
                                f"{settings.smtp_port}: {error}") from error
+    finally:
+        smtp.close()
     if refused:
         raise _classify(refused)
+
+
+def _quit(smtp: smtplib.SMTP) -> None:
+    """Say goodbye once the relay has the mail. A relay that hangs up or answers oddly
+    instead changes nothing: the mail was taken, and calling it a failure would send it
+    twice."""
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        pass
 
 
 def _classify(refused: dict[str, tuple[int, bytes]]) -> SendFailure:

@@ -46,8 +46,9 @@ def from_address(address: str, domain: str) -> str | None:
 
 
 def looks_like_reply_address(address: str, domain: str) -> bool:
-    """True for ``reply+…@domain`` whatever follows the plus (a tampered token is still
-    accepted by the SMTP server, stored and answered with an explanation)."""
+    """True for ``reply+…@domain`` whatever follows the plus (the SMTP server refuses a
+    token it did not issue at RCPT; one read from a mailbox is answered, when its sender is
+    in the directory, with an explanation)."""
     local, _, host = address.strip().strip("<>").rpartition("@")
     return host.lower() == domain.lower() and local.lower().startswith("reply+")
 

@@ -1,11 +1,10 @@
-"""How a mail words a whole line from parameters: its subject (:func:`subject`), the subject
-of an answer to someone's email (:func:`reply_subject`) and why a reply was not accepted
-(:func:`explanation`). The texts are the catalogue's mail section (:mod:`approvals.texts`).
+"""How a mail words a whole line from parameters: its subject (:func:`subject`) and why a reply
+was not accepted (:func:`explanation`). The texts are the catalogue's mail section
+(:mod:`approvals.texts`).
 """
 
 from __future__ import annotations
 
-import re
 from functools import partial
 from typing import Any
 
@@ -17,7 +16,6 @@ from approvals.texts.formats import format_size, format_time
 REASONS = ("already_decided", "ambiguous", "no_verdict", "wrong_sender", "expired",
            "unknown_token", "too_large", "refused")
 MAX_TITLE = 120  # characters of the title a subject carries
-_REPLY_PREFIX = re.compile(r"^\s*(re|aw|sv|ответ|отв)\s*(\[\d+\])?\s*:", re.IGNORECASE)
 #: A mail's texts: its own section of the catalogue, then the page's, then the common words.
 t = partial(texts.t, audience="mail")
 
@@ -41,12 +39,6 @@ def subject(template: str, instance_id: int, title: str, locale: str) -> str:
         else "subject.other"
     return (t("subject.tag", locale, instance=instance_id) + " "
             + t(key, locale, title=one_line(title, MAX_TITLE)))
-
-
-def reply_subject(theirs: str, locale: str) -> str:
-    """``Re:`` and their subject (once: "Re: Re:" is noise), or a subject of our own."""
-    text = one_line(theirs or "", 200) or t("subject.fallback", locale)
-    return text if _REPLY_PREFIX.match(text) else f"Re: {text}"
 
 
 def explanation(reason: str, params: dict[str, Any], locale: str) -> tuple[str, str]:

@@ -22,11 +22,11 @@ TASK_MAILS = frozenset({"task_assigned", "revision_requested", "task_overdue"})
 
 
 def send_email(db: Engine, item_id: int, now: datetime) -> None:
-    """Send the mail of one ``email`` outbox row (a row already sent is left alone; one the
-    relay refuses for good is marked failed; a relay that is down means a retry later)."""
+    """Try once to send the mail of one ``email`` outbox row (a row already sent, held by
+    another worker or not due is left alone; one the relay refuses for good is marked failed;
+    a relay that is down means the row says when to try again, and the sweep hands it on)."""
     send_item(db, item_id, now, settings=MailSettings.from_env(), base_url=base_url(),
-              secret_key=Settings.from_env().secret_key, trails_dir=trails_dir(),
-              max_attempts=dispatch.MAX_ATTEMPTS)
+              secret_key=Settings.from_env().secret_key, trails_dir=trails_dir())
 
 
 def read_reply(db: Engine, inbound_id: int, now: datetime) -> Processed | None:

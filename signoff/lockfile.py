@@ -26,8 +26,18 @@ def load(path: Path) -> dict:
 
 
 def locked_packages(lock: dict) -> dict[str, dict]:
-    """The lock's packages by normalised name (one entry per name is all Signoff's lock has)."""
+    """The lock's packages by normalised name (the last entry of a name the lock forks by
+    Python version; :func:`locked_versions` has them all)."""
     return {normalize(package["name"]): package for package in lock["package"]}
+
+
+def locked_versions(lock: dict) -> dict[str, set[str]]:
+    """Every version the lock holds of each package: more than one where it forks by Python
+    version (``limits`` wants an older ``deprecated`` before Python 3.12)."""
+    versions: dict[str, set[str]] = {}
+    for package in lock["package"]:
+        versions.setdefault(normalize(package["name"]), set()).add(package.get("version", ""))
+    return versions
 
 
 def uv_requirement(lock: dict) -> str:

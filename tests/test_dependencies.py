@@ -17,7 +17,15 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from signoff.lockfile import ROOT, declared, load, locked_packages, normalize, uv_requirement
+from signoff.lockfile import (
+    ROOT,
+    declared,
+    load,
+    locked_packages,
+    locked_versions,
+    normalize,
+    uv_requirement,
+)
 from tests.conftest import OWN_PACKAGES
 
 PYPROJECT = load(ROOT / "pyproject.toml")
@@ -45,12 +53,11 @@ def test_uv_says_the_lock_matches_pyproject():
 
 
 def test_the_venv_holds_the_locked_versions_and_nothing_else():
-    locked = locked_packages(LOCK)
+    locked = locked_versions(LOCK)
     installed = {normalize(dist.metadata["Name"]): dist.version
                  for dist in importlib.metadata.distributions()}
-    differing = {name: (version, locked[name]["version"] if name in locked else None)
-                 for name, version in installed.items()
-                 if name not in locked or locked[name]["version"] != version}
+    differing = {name: (version, sorted(locked.get(name, ())))
+                 for name, version in installed.items() if version not in locked.get(name, ())}
     assert differing == {}, "installed vs locked; run `make venv`"
 
 

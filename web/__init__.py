@@ -2,8 +2,11 @@
 
 Blueprints: ``auth`` (log in / out), ``pages`` (inbox, start, task and instance pages),
 ``audit`` (trail downloads, the auditor's search and exports), ``api`` (token-authenticated
-JSON under ``/api``). Domain errors map to HTTP status codes in
-one place, :mod:`web.errors`. Entry points only translate HTTP to service calls.
+JSON under ``/api``), ``logins`` (the administrators' list of login lockouts), ``tokens``
+(a person's API tokens), ``doctor`` (the administrators' check-up). Domain errors
+map to HTTP status codes in one place, :mod:`web.errors`; security headers and the cookie's
+``Secure`` flag in :mod:`web.security`; login throttling in :mod:`web.logins`. Entry points
+only translate HTTP to service calls.
 """
 
 from __future__ import annotations
@@ -37,14 +40,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["DATABASE_URL"])
     csrf.init_app(app)
 
-    from web import api, audit, auth, errors, pages
+    from web import api, audit, auth, doctor, errors, logins, pages, security, tokens
     from web import mail as mail_pages
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(audit.bp)  # after pages: it uses the "row" converter
     app.register_blueprint(mail_pages.bp)  # after pages too
+    app.register_blueprint(tokens.bp)  # after pages too
+    app.register_blueprint(doctor.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     csrf.exempt(api.bp)  # token-authenticated, no cookies
     errors.init_app(app)
+    logins.init_app(app)  # after auth: it throttles auth.login
+    security.init_app(app, settings, test_config)
     return app

@@ -1,8 +1,9 @@
 """The JSON API under ``/api``: token-authenticated, no cookies, no CSRF.
 
-Every request carries ``Authorization: Bearer <token>`` (``signoff people token EMAIL``); a
-missing or unknown token answers 401. Handlers only translate HTTP to service calls and back;
-domain errors become status codes in :mod:`web.errors`.
+Every request carries ``Authorization: Bearer <token>`` (``signoff people token EMAIL``, or
+the ``/tokens`` page); a missing, unknown, expired or revoked token answers 401 and says which.
+Handlers only translate HTTP to service calls and back; domain errors become status codes in
+:mod:`web.errors`.
 
 | method and path                                 | answer                                      |
 |-------------------------------------------------|---------------------------------------------|
@@ -28,6 +29,8 @@ domain errors become status codes in :mod:`web.errors`.
 | ``POST /api/tasks/<id>/decision``               | the instance view after the verdict         |
 | ``POST /api/tasks/<id>/reassign``               | the instance view; the task goes to ``to``  |
 |                                                 | (the assignee or an administrator)          |
+| ``GET  /api/openapi.json``                      | this API's OpenAPI 3.1 description (no      |
+|                                                 | token needed; :mod:`web.openapi`)           |
 
 Bodies are JSON objects: start ``{"process", "fields"}`` (a file field is
 ``{"filename", "content_base64"[, "content_type"]}``), decision
@@ -36,6 +39,10 @@ resubmit ``{"comment", "fields"}`` (only the changed fields), withdraw ``{"reaso
 reopen ``{"reason"[, "stage"]}`` (administrators; the stage defaults to the first),
 reassign ``{"to": EMAIL}``, export ``{"from": DATE, "to": DATE[, "process"]}`` (ISO dates,
 both days included, UTC; the trails of the processes completed in that period).
+
+Each view carries :func:`web.openapi.operation`: the body and answer models, the errors it
+refuses with; the description is generated from those and the URL map, and a view without one
+under ``/api`` fails to build.
 
 Who may read a trail: its participants, auditors and administrators; anyone else gets 403 and
 the attempt is logged (:mod:`approvals.records.access`).
@@ -47,33 +54,42 @@ import io
 import json
 from typing import Any
 
-from flask import Blueprint, g, jsonify, request, send_file, url_for
+from flask import Blueprint, current_app, g, jsonify, request, send_file, url_for
 from werkzeug.exceptions import BadRequest
-from werkzeug.routing import IntegerConverter
 
 from approvals import service
 from approvals.config import trails_dir
-from approvals.core.errors import NotFound
+from approvals.core import policy
+from approvals.core.errors import Forbidden, NotAnAssignee, NotFound
 from approvals.core.model import LOCALES
 from approvals.dispatch import kick
 from approvals.records import access, exports
+from approvals.records.drafts import DraftPending
+from approvals.records.trails import signed_trail_file
 from approvals.store import queries
-from approvals.store.db import read_session
-from approvals.store.directory import find_person, person_for_token
+from approvals.store.db import read_session, write_session
+from approvals.store.directory import (
+    find_person,
+    person_for_token,
+    record_token_use,
+    roles_of,
+    token_use_due,
+)
 from approvals.store.models import Blob, Document
-from approvals.trail import provisional
-from web.audit import enqueue_export, send_export, send_trail
-from web.context import db, utcnow
+from web import openapi
+from web.audit import (
+    DRAFT_RETRY_S,
+    enqueue_export,
+    reader_draft,
+    send_export,
+    send_trail,
+    trail_number,
+)
+from web.context import ROW_ID_MAX, RowId, db, utcnow
+from web.openapi import File, Json, Query, operation
 
 bp = Blueprint("api", __name__)
 CHANNEL = "api"
-
-
-class RowId(IntegerConverter):
-    """A positive row id that fits every database's integer column (larger ids are 404s)."""
-
-    def __init__(self, url_map, *_args, **_kwargs) -> None:
-        super().__init__(url_map, min=1, max=2**31 - 1)
 
 
 @bp.record_once
@@ -86,17 +102,34 @@ def _register_converter(state) -> None:
 
 @bp.before_request
 def _authenticate():
-    """Who is asking: the person behind the bearer token, or a 401."""
+    """Who is asking: the person behind the bearer token, or a 401 (none for the description)."""
+    if openapi.is_public(current_app.view_functions.get(request.endpoint or "")):
+        return None
     scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         return _unauthorized("send Authorization: Bearer <token> (signoff people token EMAIL)")
+    now = utcnow()
     with read_session(db()) as session:
-        person = person_for_token(session, token)
-    if person is None:
-        return _unauthorized("the token is not valid", invalid=True)
-    g.person = person
+        check = person_for_token(session, token, now)
+    if check.person is None:
+        return _unauthorized(_TOKEN_REFUSED[check.state], invalid=True)
+    if token_use_due(check.token, now):
+        with write_session(db()) as session:
+            record_token_use(session, check.token.id, now)
+    g.person = check.person
     return None
+
+
+#: What a refused token is told, by :func:`approvals.store.directory.person_for_token`'s state.
+_TOKEN_REFUSED = {
+    "unknown": "the token is not valid",
+    "expired": "the token has expired; make a new one (signoff people token EMAIL, or the "
+               "API tokens page)",
+    "revoked": "the token was revoked; make a new one (signoff people token EMAIL, or the "
+               "API tokens page)",
+    "inactive": "the token's holder is no longer active",
+}
 
 
 def _unauthorized(message: str, invalid: bool = False):
@@ -182,12 +215,23 @@ def _done(result: service.Result):
 
 
 @bp.get("/processes")
+@operation("The processes the caller may start",
+           {200: Json(openapi.ProcessList, "the latest version of each process")})
 def processes():
     with read_session(db()) as session:
         return jsonify({"processes": queries.processes(session, _locale())})
 
 
 @bp.post("/instances")
+@operation("Start an instance of a process",
+           {201: Json(openapi.InstanceView, "the new instance",
+                      headers={"Location": "the instance's URL"})},
+           body=openapi.StartBody,
+           errors={400: "a missing or blank process, fields that are not an object, or "
+                        "refused fields (form_invalid, with each field's code and message)",
+                   403: "the caller may not start this process",
+                   404: "no such process",
+                   422: "a stage resolved to nobody"})
 def start_instance():
     body = _body()
     process_id = body.get("process")
@@ -202,6 +246,9 @@ def start_instance():
 
 
 @bp.get("/instances/<id:instance_id>")
+@operation("Read an instance (participants, administrators, auditors)",
+           {200: Json(openapi.InstanceView, "the instance view")},
+           errors={403: "the caller is not a participant, administrator or auditor"})
 def instance(instance_id: int):
     with read_session(db()) as session:
         queries.require_reader(session, queries.get_instance(session, instance_id), g.person)
@@ -209,6 +256,11 @@ def instance(instance_id: int):
 
 
 @bp.post("/instances/<id:instance_id>/resubmit")
+@operation("Resubmit an instance sent back for revision (its initiator)",
+           {200: Json(openapi.InstanceView, "the instance view")}, body=openapi.ResubmitBody,
+           errors={403: "the caller is not the initiator",
+                   409: "the instance is not in revision, or changed meanwhile",
+                   422: "a stage resolved to nobody"})
 def resubmit(instance_id: int):
     body = _body()
     return _done(service.resubmit(db(), instance_id, g.person.id, _object(body, "fields"),
@@ -216,6 +268,10 @@ def resubmit(instance_id: int):
 
 
 @bp.post("/instances/<id:instance_id>/withdraw")
+@operation("Withdraw a running instance (its initiator or an administrator)",
+           {200: Json(openapi.InstanceView, "the instance view")}, body=openapi.WithdrawBody,
+           errors={403: "the caller may not withdraw it",
+                   409: "the instance is no longer running, or changed meanwhile"})
 def withdraw(instance_id: int):
     body = _body()
     return _done(service.withdraw(db(), instance_id, g.person.id, _text(body, "reason"),
@@ -223,6 +279,11 @@ def withdraw(instance_id: int):
 
 
 @bp.post("/instances/<id:instance_id>/reopen")
+@operation("Reopen an ended instance at a stage (administrators)",
+           {200: Json(openapi.InstanceView, "the instance view")}, body=openapi.ReopenBody,
+           errors={403: "the caller is not an administrator",
+                   409: "the instance is running, or changed meanwhile",
+                   422: "a stage resolved to nobody"})
 def reopen(instance_id: int):
     body = _body()
     return _done(service.reopen(db(), instance_id, g.person.id, _text(body, "reason"),
@@ -231,6 +292,11 @@ def reopen(instance_id: int):
 
 
 @bp.get("/instances/<id:instance_id>/documents/<id:document_id>")
+@operation("Download a document of an instance",
+           {200: File("*/*", "the stored file, with the type it was uploaded with",
+                      headers={"Content-Disposition": "attachment; its file name"})},
+           errors={403: "the caller may not read the instance",
+                   404: "no such instance, or no such document in it"})
 def document(instance_id: int, document_id: int):
     with read_session(db()) as session:
         queries.require_reader(session, queries.get_instance(session, instance_id), g.person)
@@ -247,6 +313,11 @@ def document(instance_id: int, document_id: int):
 
 
 @bp.get("/tasks")
+@operation("The caller's open tasks, oldest first",
+           {200: Json(openapi.TaskList, "the open tasks")},
+           query=(Query("assignee", {"type": "string", "enum": ["me"], "default": "me"},
+                        "whose tasks: only the caller's"),),
+           errors={400: "assignee is not me"})
 def tasks():
     assignee = request.args.get("assignee", "me")
     if assignee != "me":
@@ -256,7 +327,16 @@ def tasks():
 
 
 @bp.post("/tasks/<id:task_id>/decision")
+@operation("Decide a task (its assignee or their deputy)",
+           {200: Json(openapi.InstanceView, "the instance view")}, body=openapi.DecisionBody,
+           errors={400: "a missing verdict, one the task does not allow, a missing comment, "
+                        "or refused form answers (form_invalid)",
+                   403: "the caller may not decide this task",
+                   409: "the task is decided or closed, or the instance changed meanwhile",
+                   422: "the next stage resolved to nobody"})
 def decision(task_id: int):
+    _task_of_caller(task_id, lambda actor, task: policy.refusal_to_decide(
+        actor, assignee=task.assignee_id, task_state=task.state) != "not_an_assignee")
     body = _body()
     verdict = body.get("verdict")
     if not isinstance(verdict, str) or not verdict.strip():
@@ -270,7 +350,15 @@ def decision(task_id: int):
 
 
 @bp.post("/tasks/<id:task_id>/reassign")
+@operation("Hand a task to someone else (its assignee or an administrator)",
+           {200: Json(openapi.InstanceView, "the instance view")}, body=openapi.ReassignBody,
+           errors={403: "the caller may not reassign this task",
+                   404: "no such task, or nobody active with that address",
+                   409: "the task is no longer open, or the instance changed meanwhile"})
 def reassign(task_id: int):
+    _task_of_caller(task_id, lambda actor, task: policy.may_reassign(
+        actor, assignee=task.assignee_id), Forbidden(
+        "only the assignee or an administrator can reassign this task"))
     body = _body()
     to = _text(body, "to").strip()
     if not to:
@@ -283,18 +371,58 @@ def reassign(task_id: int):
                                   channel=CHANNEL))
 
 
+def _task_of_caller(task_id: int, may, refusal: Exception | None = None) -> None:
+    """Refuse, before the body says anything, a caller who may not act on this task at all
+    (``may(actor, task)``): a stranger learns 403 (``refusal``), not what the body lacks."""
+    with read_session(db()) as session:
+        task, _instance = queries.get_task(session, task_id)
+        actor = policy.Actor.of(g.person.id, roles_of(session, g.person.id))
+    if not may(actor, task):
+        raise refusal or NotAnAssignee("this task is assigned to someone else")
+
+
+@bp.get("/openapi.json")
+@operation("This API's OpenAPI description", {200: Json(openapi.OpenApiDocument,
+                                                         "the OpenAPI 3.1 document")},
+           public=True, tag="meta")
+def openapi_document():
+    return jsonify(openapi.document(current_app))
+
+
 # ---------------------------------------------------------------------------- trails
 
 
 @bp.get("/instances/<id:instance_id>/trail.pdf")
+@operation("Download an instance's trail (its participants, auditors, administrators)",
+           {200: File("application/pdf", "the newest signed trail of a completed instance, "
+                      "or the provisional one of a running or withdrawn instance",
+                      headers={"X-Signoff-Trail": "signed or provisional",
+                               "Content-Disposition": "attachment; its file name"}),
+            202: Json(openapi.TrailPending, "the provisional trail is being made",
+                      headers={"Retry-After": "seconds to wait before asking again"})},
+           query=(Query("trail", {"type": "integer", "minimum": 1, "maximum": ROW_ID_MAX},
+                        "signed trail No. N of this instance (an earlier one, once it was "
+                        "reopened)"),),
+           errors={400: "trail is not a number",
+                   403: "the caller may not read this trail (the attempt is logged)",
+                   404: "no such instance, or no such signed trail of it",
+                   409: "the signed trail of a completed instance is still being made"})
 def trail(instance_id: int):
     now = utcnow()
     with read_session(db()) as session:
         instance = queries.get_instance(session, instance_id)
         access.require_trail_reader(db(), session, instance, g.person, channel=CHANNEL,
                                     path=request.path, now=now)
-        file = provisional.trail_file(session, instance, trails_dir(), now, locale=_locale(),
-                                 trail_id=request.args.get("trail", type=int))
+        file = signed_trail_file(session, instance, trails_dir(),
+                                 trail_id=trail_number(instance_id))
+    if file is None:
+        file = reader_draft(instance_id, _locale(), now)
+    if isinstance(file, DraftPending):
+        response = jsonify({"state": "pending", "message": "the provisional trail is being "
+                            "made; ask again after Retry-After seconds"})
+        response.status_code = 202
+        response.headers["Retry-After"] = str(DRAFT_RETRY_S)
+        return response
     return send_trail(file)
 
 
@@ -314,6 +442,13 @@ def _export(export_id: int) -> dict[str, Any]:
 
 
 @bp.post("/exports")
+@operation("Ask for a ZIP of the signed trails of a period (auditors, administrators)",
+           {202: Json(openapi.ExportView, "the export, pending",
+                      headers={"Location": "the export's URL"})},
+           body=openapi.ExportBody,
+           errors={400: "refused dates or process (form_invalid, with each field's code)",
+                   403: "the caller is not an auditor or administrator"},
+           tag="exports")
 def create_export():
     _require_auditor()
     created = exports.create(db(), g.person.id, _body(), utcnow())
@@ -325,12 +460,20 @@ def create_export():
 
 
 @bp.get("/exports/<id:export_id>")
+@operation("An export's state and progress (auditors, administrators)",
+           {200: Json(openapi.ExportView, "the export")},
+           errors={403: "the caller is not an auditor or administrator"}, tag="exports")
 def export(export_id: int):
     _require_auditor()
     return jsonify(_export(export_id))
 
 
 @bp.get("/exports/<id:export_id>/download")
+@operation("Download a finished export (auditors, administrators)",
+           {200: File("application/zip", "the ZIP: the trails and a CSV index",
+                      headers={"Content-Disposition": "attachment; its file name"})},
+           errors={403: "the caller is not an auditor or administrator",
+                   409: "the export is not done (yet, or it failed)"}, tag="exports")
 def export_download(export_id: int):
     _require_auditor()
     return send_export(export_id)

@@ -30,25 +30,27 @@ from flask import (
     Blueprint,
     Response,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
     send_file,
     url_for,
 )
+from werkzeug.exceptions import BadRequest
 
 from approvals import dispatch, texts
 from approvals.config import keys_dir, trails_dir
-from approvals.core.errors import FormInvalid, KeyProblem
+from approvals.core.errors import FormInvalid, KeyProblem, NotFound
 from approvals.keys import load_certificates
-from approvals.records import access, exports
-from approvals.records.trails import TrailFile
+from approvals.records import access, drafts, exports
+from approvals.records.drafts import DraftPending
+from approvals.records.trails import TrailFile, signed_trail_file
 from approvals.store import queries, registry
 from approvals.store.db import read_session
 from approvals.store.models import Person
-from approvals.trail import provisional
 from web.auth import current_actor, current_locale, current_person, login_required
-from web.context import db, utcnow
+from web.context import ROW_ID_MAX, db, utcnow
 
 bp = Blueprint("audit", __name__)
 log = logging.getLogger(__name__)
@@ -87,9 +89,42 @@ def trail(instance_id: int):
         instance = queries.get_instance(s, instance_id)
         access.require_trail_reader(db(), s, instance, person, channel="web",
                                     path=request.path, now=now)
-        file = provisional.trail_file(s, instance, trails_dir(), now, locale=current_locale(),
-                                 trail_id=request.args.get("trail", type=int))
+        file = signed_trail_file(s, instance, trails_dir(), trail_id=trail_number(instance_id))
+    if file is None:
+        file = reader_draft(instance_id, current_locale(), now)
+    if isinstance(file, DraftPending):
+        response = make_response(render_template("trail_pending.html"), 202)
+        response.headers["Retry-After"] = str(DRAFT_RETRY_S)
+        return response
     return send_trail(file)
+
+
+def trail_number(instance_id: int) -> int | None:
+    """``?trail=N``: a positive number (one too large for a row id is no trail of it: 404;
+    the database would refuse to look it up); absent or empty, the newest."""
+    raw = request.args.get("trail", "").strip()
+    if not raw:
+        return None
+    if not raw.isascii() or not raw.isdigit():
+        raise BadRequest("'trail' must be the number of a signed trail of this instance")
+    number = int(raw)
+    if not 1 <= number <= ROW_ID_MAX:
+        raise NotFound(f"instance {instance_id} has no signed trail No. {number}",
+                       instance=instance_id, trail=number)
+    return number
+
+
+#: How soon a reader waiting for a provisional trail looks again (seconds).
+DRAFT_RETRY_S = 3
+
+
+def reader_draft(instance_id: int, locale: str, now) -> TrailFile | DraftPending:
+    """The provisional trail of a running instance, or the draft the worker is making of it
+    (handed to the worker here when newly asked for)."""
+    found = drafts.provisional_trail(db(), instance_id, trails_dir(), locale, now)
+    if isinstance(found, DraftPending) and found.start:
+        dispatch.start("draft", found.draft_id)
+    return found
 
 
 # ---------------------------------------------------------------------------- the search
@@ -106,10 +141,15 @@ def _date(value: str | None, name: str, errors: dict[str, str], locale: str) -> 
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         errors[name] = texts.t("audit.bad_date", locale)
         return None
+    if not exports.day_in_range(day):
+        errors[name] = texts.field_error("date_out_of_range", {
+            "min": exports.FIRST_DAY.isoformat(), "max": exports.LAST_DAY.isoformat()}, locale)
+        return None
+    return day
 
 
 def _search_from(args, locale: str) -> tuple[queries.Search, dict[str, str], dict[str, str]]:

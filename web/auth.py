@@ -1,8 +1,11 @@
 """Logging in and out of the pages, and who the current person is.
 
-The Flask session (a signed cookie) holds only the person's id. Each request loads the person
-once (:func:`current_person`, cached on ``g``); someone deactivated since they logged in is
-logged out on their next request. The JSON API authenticates with tokens instead.
+The Flask session (a signed cookie) holds the person's id and their session version at login.
+Each request loads the person once (:func:`current_person`, cached on ``g``); someone
+deactivated since they logged in, or whose session version has moved on since (they logged out,
+or their password was changed: :func:`approvals.store.directory.end_sessions`), is logged out
+on their next request, so a copy of an old cookie opens nothing. Failed logins are throttled by
+:mod:`web.logins`. The JSON API authenticates with tokens instead.
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ from flask import (
 from approvals import texts
 from approvals.core.errors import NotFound
 from approvals.core.policy import Actor
-from approvals.store.db import read_session
-from approvals.store.directory import check_password, find_person, roles_of
+from approvals.store.db import read_session, write_session
+from approvals.store.directory import check_password, end_sessions, find_person, roles_of
 from approvals.store.models import Person
 from web.context import db
 
@@ -46,7 +49,8 @@ def current_person() -> Person | None:
     if person_id is not None:
         with read_session(db()) as s:
             person = s.get(Person, person_id)
-        if person is None or not person.active:
+        if person is None or not person.active \
+                or session.get("session_version") != person.session_version:
             session.clear()
             person = None
     g.page_person = person
@@ -108,7 +112,7 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     next_url = request.values.get("next", "")
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD: never a login attempt
         if current_person() is not None:
             return redirect(_safe_next(next_url))
         return render_template("login.html", email="", next=next_url, failed=False)
@@ -125,13 +129,22 @@ def login():
         return render_template("login.html", email=email, next=next_url, failed=True), 401
     session.clear()
     session["person_id"] = person.id
+    session["session_version"] = person.session_version
     g.page_person = person
     return redirect(_safe_next(next_url), 303)
 
 
 @bp.post("/logout")
 def logout():
-    locale = texts.normalize(current_person().locale) if current_person() else None
+    """End the session here and everywhere else (a copied cookie stops working too)."""
+    person = current_person()
+    locale = texts.normalize(person.locale) if person else None
+    if person is not None:
+        with write_session(db()) as s:
+            row = s.get(Person, person.id)
+            if row is not None:
+                end_sessions(row)
+                s.add(row)
     session.clear()
     g.page_person = None
     flash(texts.t("logout.done", locale or current_locale()), "info")

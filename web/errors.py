@@ -37,7 +37,7 @@ def init_app(app: Flask) -> None:
             return jsonify(body), error.status
         from web.pages import render_error
 
-        return render_error(error.status, str(error), error.code)
+        return render_error(error.status, str(error), error.code, error.params)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

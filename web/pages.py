@@ -24,7 +24,6 @@ from flask import (
 )
 from jinja2 import pass_context
 from sqlmodel import select
-from werkzeug.routing import IntegerConverter
 
 from approvals import present, service, texts
 from approvals.core import policy
@@ -32,6 +31,7 @@ from approvals.core.errors import (
     AlreadyDecided,
     CommentRequired,
     ConcurrentUpdate,
+    Forbidden,
     FormInvalid,
     InstanceClosed,
     TaskClosed,
@@ -47,17 +47,10 @@ from approvals.store.directory import roles_of
 from approvals.store.models import Blob, Document, Instance, Task
 from approvals.texts import formats
 from web import forms
-from web.auth import current_locale, current_person, login_required
-from web.context import db, utcnow
+from web.auth import current_actor, current_locale, current_person, login_required
+from web.context import RowId, db, utcnow
 
 bp = Blueprint("pages", __name__)
-
-
-class RowId(IntegerConverter):
-    """A positive row id that fits every database's integer column (larger ids are 404s)."""
-
-    def __init__(self, url_map, *_args, **_kwargs) -> None:
-        super().__init__(url_map, min=1, max=2**31 - 1)
 
 
 @bp.record_once
@@ -187,7 +180,7 @@ def start(process_id: str):
     with read_session(db()) as s:
         process = registry.definition(registry.latest(s, process_id))
         people = forms.directory_choices(s)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and HEAD: never a start
         return render_template("start.html", process=process, values={}, errors={},
                                people=people)
     raw = forms.raw_from_request(process, request.form, request.files)
@@ -273,7 +266,7 @@ def decide(task_id: int):
             "error.comment_required", locale))
     except (TaskClosed, InstanceClosed, VerdictNotAllowed, ConcurrentUpdate) as error:
         return _task_page(task_id, error.status, comment=comment,
-                          notice=texts.error_message(error.code, locale))
+                          notice=texts.error_message(error.code, locale, error.params))
     kick(result.outbox_ids)
     flash(texts.t("flash.decided", locale, verdict=_answer_label(task_id, verdict, locale)),
           "success")
@@ -346,6 +339,10 @@ def _instance_page(instance_id: int, status: int = 200, **extra: Any):
 def withdraw(instance_id: int):
     person, locale = current_person(), current_locale()
     reason = request.form.get("reason", "")
+    with read_session(db()) as s:  # who may, before what the form lacks
+        initiator = queries.get_instance(s, instance_id).initiator_id
+    if not policy.may_withdraw(current_actor(), initiator=initiator, status="running"):
+        raise Forbidden("only the initiator or an administrator can withdraw this process")
     if not request.form.get("confirm"):
         return _instance_page(instance_id, 400, withdraw_error=texts.t(
             "instance.withdraw_unconfirmed", locale), reason=reason)
@@ -362,6 +359,8 @@ def reopen(instance_id: int):
     person, locale = current_person(), current_locale()
     reason, stage = request.form.get("reason", ""), request.form.get("stage") or None
     kept = {"reopen_reason": reason, "reopen_stage": stage}
+    if not current_actor().is_admin:  # who may, before what the form lacks
+        raise Forbidden("only an administrator can reopen a process")
     if not request.form.get("confirm"):
         return _instance_page(instance_id, 400, reopen_error=texts.t(
             "instance.reopen_unconfirmed", locale), **kept)
@@ -406,7 +405,8 @@ def resubmit(instance_id: int):
         task_id = _open_revision_task(instance_id)
         if task_id is None:
             raise
-        return _task_page(task_id, error.status, notice=texts.error_message(error.code, locale))
+        return _task_page(task_id, error.status,
+                          notice=texts.error_message(error.code, locale, error.params))
     kick(result.outbox_ids)
     flash(texts.t("flash.resubmitted", locale), "success")
     return redirect(url_for(".instance", instance_id=instance_id), 303)
@@ -439,7 +439,7 @@ def document(doc_id: int):
 # ---------------------------------------------------------------------------- errors
 
 
-def render_error(status: int, message: str, code: str | None):
+def render_error(status: int, message: str, code: str | None, params=None):
     """The error page in the person's language; ``code`` is a domain error code if any."""
     try:
         locale = current_locale()
@@ -447,7 +447,7 @@ def render_error(status: int, message: str, code: str | None):
         locale = texts.DEFAULT_LOCALE
     if code is None and status == 400 and "CSRF" in (message or ""):
         code = "csrf"
-    text = texts.error_message(code, locale)
+    text = texts.error_message(code, locale, params)
     if text is None:
         text = message if locale == "en" and message else texts.t(f"http.{status}", locale)
         if text == f"http.{status}":

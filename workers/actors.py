@@ -11,6 +11,7 @@ from __future__ import annotations
 import dramatiq
 
 from approvals import clock, dispatch, service
+from approvals.core.errors import ConcurrentUpdate
 from workers import outbox, runtime
 from workers.broker import RedisBroker, setup_broker
 
@@ -34,7 +35,8 @@ def fire_timer(timer_id: int) -> None:
 
 
 @dramatiq.actor(queue_name="trails", max_retries=dispatch.MAX_ATTEMPTS, min_backoff=5000,
-                max_backoff=15 * 60 * 1000)
+                max_backoff=15 * 60 * 1000,
+                time_limit=int(dispatch.TRAIL_TIME_LIMIT.total_seconds() * 1000))
 def render_trail(instance_id: int) -> None:
     """Render, sign and store the trail of a completed instance (the trail's ``trail`` work;
     idempotent: one signed trail per completion)."""
@@ -48,31 +50,53 @@ def build_export(export_id: int) -> None:
     dispatch.work("export")(runtime.db(), export_id, clock.utcnow())
 
 
-@dramatiq.actor(queue_name="mail", max_retries=dispatch.MAX_ATTEMPTS, min_backoff=5000,
-                max_backoff=30 * 60 * 1000)
+@dramatiq.actor(queue_name="trails", max_retries=2, min_backoff=5000,
+                time_limit=int(dispatch.DRAFT_TIME_LIMIT.total_seconds() * 1000))
+def render_draft(draft_id: int) -> None:
+    """Render the provisional trail of a running instance a reader asked for (the trail's
+    ``draft`` work; a time limit counts as a failed attempt on the draft)."""
+    dispatch.work("draft")(runtime.db(), draft_id, clock.utcnow())
+
+
+def _ms(limit) -> int:
+    return int(limit.total_seconds() * 1000)
+
+
+@dramatiq.actor(queue_name="mail", max_retries=0, time_limit=_ms(dispatch.MAIL_TIME_LIMIT))
 def send_email(item_id: int) -> None:
-    """Send the mail of one ``email`` outbox row (the mail package's ``email`` work; a row
-    already sent is left alone, a relay that is down means a retry later)."""
+    """Try once to send the mail of one ``email`` outbox row (the mail package's ``email``
+    work; a row already sent, held by another worker or not due is left alone). No Dramatiq
+    retries: a failed try writes on the row when the next is due, and the sweep hands it on
+    then, so each row has one chain of tries however long the relay is away."""
     dispatch.work("email")(runtime.db(), item_id, clock.utcnow())
 
 
-@dramatiq.actor(queue_name="mail", max_retries=5, min_backoff=2000)
+def _a_race(retries: int, error: BaseException) -> bool:
+    """Only a reply that lost a race with a decision made meanwhile is tried again at once;
+    any other failure is counted on the message, and the sweep tries it again."""
+    return isinstance(error, ConcurrentUpdate) and retries < 5
+
+
+@dramatiq.actor(queue_name="mail", retry_when=_a_race, min_backoff=2000,
+                time_limit=_ms(dispatch.INBOUND_TIME_LIMIT))
 def handle_inbound(inbound_id: int) -> None:
     """Read one stored inbound message and act on it (the mail package's ``inbound`` work; a
-    message already processed is left alone)."""
+    message already processed, or held by another worker, is left alone)."""
     done = dispatch.work("inbound")(runtime.db(), inbound_id, clock.utcnow())
     if done is not None:
         dispatch.kick(done.outbox_ids)
         dispatch.route([("email", item_id, None) for item_id in done.mail_ids])
 
 
-ACTORS = [deliver_outbox, fire_timer, render_trail, build_export, send_email, handle_inbound]
+ACTORS = [deliver_outbox, fire_timer, render_trail, build_export, render_draft, send_email,
+          handle_inbound]
 
 # This process hands committed outbox rows to these actors (approvals/dispatch.py).
 dispatch.register_delivery(lambda ids: deliver_outbox.send(list(ids)))
 dispatch.register_route("trail", lambda _item_id, instance_id: render_trail.send(instance_id))
 dispatch.register_route("email", lambda item_id, _instance_id: send_email.send(item_id))
 dispatch.register_job("export", build_export.send)
+dispatch.register_job("draft", render_draft.send)
 
 
 def bind(broker: RedisBroker) -> RedisBroker:

@@ -5,8 +5,14 @@ from Redis, or never sent because Redis was down, loses nothing), enqueues due t
 re-enqueues exports left pending or stalled and inbound mail stored but not yet read (a
 ``trail`` row goes to ``render_trail`` on the ``trails`` queue, an ``email`` row to
 ``send_email`` on the ``mail`` queue, an export to ``build_export``). The
-database says what is due; Redis only carries the work, so running the sweep twice is harmless:
-the actors are idempotent.
+database says what is due; Redis only carries the work.
+
+It never puts a second copy of one piece of work in flight: an outbox row or an inbound
+message is handed on only when nobody holds it (no claim, or the claim's lease lapsed: its
+worker died), it is due (a mail row's ``next_attempt_at``, set by its last failed try, has
+come) and no queue was handed it within :data:`GRACE` (one never handed on: stored longer
+ago) — and it is marked queued in the same transaction. So a mail row has one chain of tries,
+scheduled by the row; a copy that still reaches a worker twice finds the row held or done.
 """
 
 from __future__ import annotations
@@ -16,17 +22,17 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_
+from sqlalchemy import and_, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from approvals import clock, dispatch
 from approvals.store.db import write_session
-from approvals.store.models import Export, InboundMessage, OutboxItem, Timer
+from approvals.store.models import Export, InboundMessage, OutboxItem, Timer, TrailDraft
 from workers import runtime
 
 log = logging.getLogger(__name__)
-GRACE = timedelta(seconds=30)  # an outbox row younger than this is still on its first trip
+GRACE = timedelta(seconds=30)  # work handed to a queue this recently is still on its trip
 TIMER_RETRY = timedelta(minutes=2)
 BATCH = 500
 
@@ -37,21 +43,33 @@ class SweepReport:
     timers: int = 0
     exports: int = 0
     inbound: int = 0
+    drafts: int = 0
 
 
 def sweep(db: Engine, now: datetime) -> SweepReport:
     """Enqueue what is due; returns how many of each kind were sent."""
-    from workers.actors import build_export, deliver_outbox, fire_timer, handle_inbound
+    from workers.actors import (
+        build_export,
+        deliver_outbox,
+        fire_timer,
+        handle_inbound,
+        render_draft,
+    )
 
     report = SweepReport()
     with write_session(db) as session:
         stale = now - GRACE
         items = session.exec(select(OutboxItem).where(
-            OutboxItem.state == "pending", OutboxItem.created_at <= stale,
-            or_(OutboxItem.last_attempt_at.is_(None), OutboxItem.last_attempt_at <= stale))
-            .order_by(OutboxItem.id).limit(BATCH)).all()
+            OutboxItem.state == "pending",
+            *_free(OutboxItem, OutboxItem.created_at, now, dispatch.MAIL_LEASE,
+                   {"trail": dispatch.TRAIL_LEASE}),
+            or_(OutboxItem.next_attempt_at.is_(None), OutboxItem.next_attempt_at <= now),
+            # a plain or trail row tried within the grace period is retried by its actor
+            or_(OutboxItem.kind == "email", OutboxItem.last_attempt_at.is_(None),
+                OutboxItem.last_attempt_at <= stale))
+            .order_by(OutboxItem.id).limit(BATCH).with_for_update(skip_locked=True)).all()
         for item in items:
-            item.last_attempt_at = now  # the next sweep waits another grace period
+            item.queued_at = now  # the next sweep waits another grace period
             session.add(item)
         timers = session.exec(select(Timer).where(
             Timer.fired_at.is_(None), Timer.due_at <= now,
@@ -67,12 +85,24 @@ def sweep(db: Engine, now: datetime) -> SweepReport:
             export.updated_at = now
             session.add(export)
         export_ids = [e.id for e in exports]
-        # stored by the SMTP server or the IMAP reader while Redis was away (or lost from it);
-        # a message still queued is only read once (the actor skips what is done)
+        # stored by the SMTP server or the IMAP reader while Redis was away (or lost from it),
+        # or let go after a failed reading (tried again a grace period later)
         inbound_ids = session.exec(select(InboundMessage.id).where(
-            InboundMessage.state == "received", InboundMessage.received_at <= stale,
+            InboundMessage.state == "received",
+            *_free(InboundMessage, InboundMessage.received_at, now, dispatch.INBOUND_LEASE),
             or_(InboundMessage.processed_at.is_(None), InboundMessage.processed_at <= stale))
-            .order_by(InboundMessage.id).limit(BATCH)).all()
+            .order_by(InboundMessage.id).limit(BATCH).with_for_update(skip_locked=True)).all()
+        if inbound_ids:
+            session.connection().execute(update(InboundMessage.__table__).where(
+                InboundMessage.__table__.c.id.in_(inbound_ids)).values(queued_at=now))
+        # provisional trails a reader asked for and no worker holds (lost, or let go)
+        draft_ids = session.exec(select(TrailDraft.id).where(
+            TrailDraft.state == "pending",
+            *_free(TrailDraft, TrailDraft.requested_at, now, dispatch.DRAFT_LEASE))
+            .order_by(TrailDraft.id).limit(BATCH).with_for_update(skip_locked=True)).all()
+        if draft_ids:
+            session.connection().execute(update(TrailDraft.__table__).where(
+                TrailDraft.__table__.c.id.in_(draft_ids)).values(queued_at=now))
         routed = [(i.kind, i.id, i.instance_id) for i in items if i.kind in dispatch.ROUTED]
         item_ids = [i.id for i in items if i.kind not in dispatch.ROUTED]
         timer_ids = [t.id for t in timers]
@@ -85,10 +115,30 @@ def sweep(db: Engine, now: datetime) -> SweepReport:
         build_export.send(export_id)
     for inbound_id in inbound_ids:
         handle_inbound.send(inbound_id)
+    for draft_id in draft_ids:
+        render_draft.send(draft_id)
+    report.drafts = len(draft_ids)
     report.inbound = len(inbound_ids)
     report.exports = len(export_ids)
     report.outbox, report.timers = len(item_ids) + len(routed), len(timer_ids)
     return report
+
+
+def _free(model, stored_at, now: datetime, lease: timedelta,
+          leases: dict[str, timedelta] | None = None) -> tuple:
+    """The conditions of a row nobody holds and no queue carries: no claim, or one whose lease
+    lapsed (``leases`` by outbox kind, else ``lease``); not handed to a queue within
+    :data:`GRACE` (never handed on: ``stored_at`` is older than that, the first trip had its
+    time)."""
+    stale = now - GRACE
+    lapsed = model.claimed_at < now - lease
+    if leases:
+        lapsed = or_(*(and_(model.kind == kind, model.claimed_at < now - held)
+                       for kind, held in leases.items()),
+                     and_(model.kind.not_in(list(leases)), lapsed))
+    return (or_(model.claimed_at.is_(None), lapsed),
+            or_(model.queued_at <= stale,
+                and_(model.queued_at.is_(None), stored_at <= stale)))
 
 
 def run_forever(interval: float = 5.0) -> None:
@@ -96,10 +146,11 @@ def run_forever(interval: float = 5.0) -> None:
     while True:
         try:
             report = sweep(runtime.db(), clock.utcnow())
-            if report.outbox or report.timers or report.exports or report.inbound:
+            if report.outbox or report.timers or report.exports or report.inbound or \
+                    report.drafts:
                 log.info("sweep: re-sent %d outbox rows, %d timers, %d exports, %d inbound "
-                         "messages", report.outbox, report.timers, report.exports,
-                         report.inbound)
+                         "messages, %d provisional trails", report.outbox, report.timers,
+                         report.exports, report.inbound, report.drafts)
         except Exception:  # noqa: BLE001 - a scheduler that dies stops all timers
             log.exception("sweep failed; retrying in %.0f s", interval)
         time.sleep(interval)

@@ -15,6 +15,10 @@
 | SIGNOFF_WEB_PORT       | PORT (what ``signoff web`` listens on;   |
 |                        | ``signoff run`` pins it, because honcho  |
 |                        | gives every role a different PORT)       |
+| SIGNOFF_SECURE_COOKIES | on when SIGNOFF_BASE_URL is https: the   |
+|                        | session cookie is sent only over HTTPS   |
+|                        | (1 forces it on, 0 off, e.g. behind a    |
+|                        | proxy that ends TLS on an http base URL) |
 """
 
 from __future__ import annotations
@@ -50,6 +54,12 @@ def organisation_locale() -> str:
     return normalize(os.environ.get("SIGNOFF_LOCALE"))
 
 
+def redis_url() -> str:
+    """The Redis that carries work (and counts failed logins): ``REDIS_URL``, else the embedded
+    server's socket, ``unix://<var>/redis.sock`` (what ``signoff redis`` listens on)."""
+    return os.environ.get("REDIS_URL") or f"unix://{var_dir() / 'redis.sock'}"
+
+
 def base_url() -> str:
     """Where people reach the web pages: ``SIGNOFF_BASE_URL``, else ``http://127.0.0.1:PORT``."""
     port = int(os.environ.get("PORT") or 5000)
@@ -64,6 +74,7 @@ class Settings:
     secret_key: str
     port: int
     base_url: str
+    secure_cookies: bool = False  # the session cookie carries Secure
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -76,7 +87,16 @@ class Settings:
             secret_key=os.environ.get("SIGNOFF_SECRET_KEY") or _local_secret(var),
             port=port,
             base_url=base_url(),
+            secure_cookies=_secure_cookies(base_url()),
         )
+
+
+def _secure_cookies(url: str) -> bool:
+    """``SIGNOFF_SECURE_COOKIES`` when set (1 or 0), else whether the base URL is https."""
+    value = (os.environ.get("SIGNOFF_SECURE_COOKIES") or "").strip().lower()
+    if value:
+        return value in ("1", "yes", "true", "on")
+    return url.lower().startswith("https://")
 
 
 def _local_secret(var: Path) -> str:

@@ -27,13 +27,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from approvals.core import conditions, forms
+from approvals.core import conditions, forms, limits
 from approvals.core.calendar import WEEKDAYS, Calendar, add_working_days
 from approvals.core.directory import Directory
 from approvals.core.errors import (
     AlreadyDecided,
     CommentRequired,
     Forbidden,
+    FormInvalid,
     InstanceClosed,
     NoAssignee,
     NotAnAssignee,
@@ -56,6 +57,7 @@ from approvals.core.model import (
 from approvals.core.policy import (
     ADMIN,
     Actor,
+    may_ever_resubmit,
     may_reassign,
     may_reopen,
     may_resubmit,
@@ -175,6 +177,7 @@ def start(process: Process, directory: Directory, initiator: int, fields: dict[s
     state = InstanceState(process_id=process.id, initiator=initiator, fields=dict(fields),
                           started_at=now)
     out = Outcome(state, calendar=calendar)
+    _check_separation(process, directory, initiator, state.fields)
     out.events.append(Event("started", initiator, {"process": process.id,
                                                    "digest": process.digest,
                                                    "channel": channel}))
@@ -245,6 +248,7 @@ def resubmit(process: Process, directory: Directory, state: InstanceState, actor
              changes: dict[str, Any], comment: str, now: datetime,
              channel: str = "web", calendar: Calendar = WEEKDAYS) -> Outcome:
     """The revision task's assignee sends the revised process back into approval."""
+    check_resubmitter(state, actor)
     out = Outcome(_copy(state), calendar=calendar)
     _require_running(out.state)
     if out.state.stage != REVISION:
@@ -256,20 +260,28 @@ def resubmit(process: Process, directory: Directory, state: InstanceState, actor
     return _resubmit(process, directory, out, task, actor, changes, comment, now, channel)
 
 
+def check_resubmitter(state: InstanceState, actor: int) -> None:
+    """Refuse, before anything about the instance's state is told, a person who could never
+    resubmit it: neither its initiator nor the assignee of one of its revision tasks."""
+    if not may_ever_resubmit(Actor.of(actor), initiator=state.initiator, revision_assignees=[
+            t.assignee for t in state.tasks if t.kind == REVISION_TASK]):
+        raise NotAnAssignee("the revision is assigned to someone else")
+
+
 def withdraw(process: Process, state: InstanceState, actor: int, reason: str, now: datetime,
              roles: frozenset[str] = frozenset(), channel: str = "web") -> Outcome:
     """Cancel a running instance: the initiator's (or an administrator's) decision.
     ``roles`` are the actor's, as the service found them."""
     out = Outcome(_copy(state))
     state = out.state
-    _require_running(state)
-    if not may_withdraw(Actor.of(actor, roles), initiator=state.initiator, status=state.status):
+    if not may_withdraw(Actor.of(actor, roles), initiator=state.initiator, status=RUNNING):
         raise Forbidden("only the initiator or an administrator can withdraw this process")
+    _require_running(state)
     for task in state.tasks:
         if task.state in (OPEN, WAITING):
             _close(out, task, "process_withdrawn", now, notify=task.state == OPEN)
     state.status, state.ended_at = CANCELLED, now
-    out.events.append(Event("cancelled", actor, {"reason": _clean_text(reason),
+    out.events.append(Event("cancelled", actor, {"reason": _clean_text(reason, "the reason"),
                                                  "channel": channel}))
     return out
 
@@ -292,7 +304,7 @@ def reopen(process: Process, directory: Directory, state: InstanceState, actor: 
     if not may_reopen(Actor.of(actor, roles), status=state.status):
         raise TransitionNotAllowed("this process is still running; only a completed or "
                                    "withdrawn process can be reopened")
-    reason = _clean_text(reason)
+    reason = _clean_text(reason, "the reason")
     if not reason:
         raise CommentRequired("reopening needs a reason that says why the process runs again")
     working = [s.key for s in process.stages]
@@ -311,20 +323,52 @@ def reopen(process: Process, directory: Directory, state: InstanceState, actor: 
     return out
 
 
+def acknowledge_email(process: Process, out: Outcome, seq: int) -> None:
+    """A decision taken by an email reply is told to the task's assignee at once: whoever
+    forged their address, they learn of it and can say "this was not me"."""
+    task = out.state.task(seq)
+    out.effects.append(Notify(task.assignee, "decision_received",
+                              dict(_params(process, out.state, task), stage=task.stage,
+                                   verdict=task.verdict), task.seq))
+
+
+def dispute(process: Process, directory: Directory, state: InstanceState, seq: int,
+            actor: int, now: datetime) -> Outcome:
+    """The assignee says a decision recorded from an email in their name was not theirs: the
+    record says so (the decision itself stands until an administrator acts — reopening the
+    process, say), and every administrator is told."""
+    out = Outcome(_copy(state))
+    task = out.state.task(seq)
+    if actor != task.assignee:
+        raise NotAnAssignee("this task is assigned to someone else")
+    if task.state != DECIDED or task.channel != "email":
+        raise TransitionNotAllowed("only a decision taken by email can be reported")
+    out.events.append(Event("decision_disputed", actor, {"stage": task.stage,
+                                                         "verdict": task.verdict}, task.seq))
+    for admin in _active(directory, directory.with_role(ADMIN)):
+        out.effects.append(Notify(admin, "decision_disputed",
+                                  dict(_params(process, out.state, task), stage=task.stage,
+                                       verdict=task.verdict), task.seq))
+    return out
+
+
 def reassign(process: Process, state: InstanceState, seq: int, new_assignee: int, actor: int,
              now: datetime, roles: frozenset[str] = frozenset(),
              channel: str = "web") -> Outcome:
     """Hand an open (or waiting) task to another person: the old one is withdrawn."""
     out = Outcome(_copy(state))
     state = out.state
-    _require_running(state)
     task = state.task(seq)
-    if task.state not in (OPEN, WAITING):
-        raise TaskClosed("only an open task can be reassigned", state=task.state)
     if not may_reassign(Actor.of(actor, roles), assignee=task.assignee):
         raise Forbidden("only the assignee or an administrator can reassign this task")
+    _require_running(state)
+    if task.state not in (OPEN, WAITING):
+        raise TaskClosed("only an open task can be reassigned", state=task.state)
     if new_assignee == task.assignee:
         raise TransitionNotAllowed("the task is already assigned to this person")
+    if not _eligible(process, state, None, [new_assignee]):
+        raise Forbidden("the initiator cannot decide their own request in this process "
+                        "(separation of duties)")
     was_open = task.state == OPEN
     _close(out, task, "reassigned", now, notify=False)
     new = _new_task(state, task.stage, task.kind, new_assignee, task.position,
@@ -378,8 +422,9 @@ def _when_overdue(process: Process, directory: Directory, out: Outcome, task: Ta
             out.effects.append(Notify(manager, "task_overdue_manager",
                                       _params(process, out.state, task), task.seq))
     elif spec.then == "reassign":
-        people = (resolve(spec.to, directory, out.state) if spec.to is not None
-                  else _managers(directory, task.assignee, 1))
+        people = _eligible(process, out.state, spec.to,
+                           resolve(spec.to, directory, out.state) if spec.to is not None
+                           else _managers(directory, task.assignee, 1))
         new_assignee = next((p for p in people if p != task.assignee), None)
         if new_assignee is not None:
             _close(out, task, "reassigned", now, notify=True)
@@ -424,9 +469,10 @@ def _copy(state: InstanceState) -> InstanceState:
     return clone
 
 
-def _clean_text(text: str | None) -> str:
-    """A comment as stored: trimmed, without NUL characters (which no database keeps)."""
-    return (text or "").replace("\x00", "").strip()
+def _clean_text(text: str | None, what: str = "the comment") -> str:
+    """A comment as stored: trimmed, without NUL characters (which no database keeps), and
+    no longer than a comment may be (:data:`approvals.core.limits.COMMENT`)."""
+    return limits.check(what, (text or "").replace("\x00", "").strip(), limits.COMMENT)
 
 
 def _require_running(state: InstanceState) -> None:
@@ -437,6 +483,7 @@ def _require_running(state: InstanceState) -> None:
 def _resubmit(process, directory, out: Outcome, task: TaskState, actor: int, changes: dict,
               comment: str, now: datetime, channel: str) -> Outcome:
     state = out.state
+    _check_separation(process, directory, state.initiator, {**state.fields, **changes})
     task.state, task.verdict, task.comment = DECIDED, RESUBMIT, _clean_text(comment)
     task.closed_at, task.decided_by, task.channel = now, actor, channel
     changed = sorted(k for k, v in changes.items() if state.fields.get(k) != v)
@@ -571,7 +618,7 @@ def _enter(process: Process, directory: Directory, out: Outcome, key: str, now) 
 def _open(process: Process, directory: Directory, out: Outcome, status: Status, now) -> None:
     """Open a stage's (or a branch's) tasks for the people it names."""
     state = out.state
-    people = _resolve_all(status, directory, state)
+    people = _resolve_all(status, directory, state, process)
     if not people:
         people = _administrators_instead(process, directory, out, status)
     out.events.append(Event("stage_entered", None, {"stage": status.key,
@@ -635,7 +682,7 @@ def _administrators_instead(process: Process, directory: Directory, out: Outcome
     field) goes to the administrators, who can hand its task to the right person; the
     initiator is told. Only with no active administrator either is it refused."""
     state = out.state
-    admins = _active(directory, directory.with_role(ADMIN))
+    admins = _eligible(process, state, None, _active(directory, directory.with_role(ADMIN)))
     if not admins:
         raise NoAssignee(f"stage {status.key!r} has nobody to assign it to", stage=status.key)
     wanted = [describe(spec) for spec in status.assignees]
@@ -733,13 +780,38 @@ def _run_actions(process, directory, out: Outcome, actions: tuple[Action, ...], 
                                                          "stage": state.stage}))
 
 
-def _resolve_all(status: Status, directory: Directory, state: InstanceState) -> list[int]:
+def _resolve_all(status: Status, directory: Directory, state: InstanceState,
+                 process: Process) -> list[int]:
     people: list[int] = []
     for spec in status.assignees:
-        for person in resolve(spec, directory, state):
+        for person in _eligible(process, state, spec, resolve(spec, directory, state)):
             if person not in people:
                 people.append(person)
     return people
+
+
+def _eligible(process: Process, state: InstanceState, spec: Assignee | None,
+              people: list[int]) -> list[int]:
+    """Separation of duties: whom ``spec`` names, without the initiator — unless the process
+    allows the initiator to decide, or the spec is ``initiator`` itself (a stage that is the
+    initiator's by design, such as an acknowledgement)."""
+    if process.initiator_may_decide or (spec is not None and spec.kind == "initiator"):
+        return people
+    return [p for p in people if p != state.initiator]
+
+
+def _check_separation(process: Process, directory: Directory, initiator: int,
+                      fields: dict[str, Any]) -> None:
+    """Refuse a form that names its own initiator in a field that picks deciders, when the
+    process separates duties: the person learns it at once, not by a task sent elsewhere."""
+    if process.initiator_may_decide:
+        return
+    named = {spec.value for status in process.statuses for spec in status.assignees
+             if spec.kind == "field"}
+    errors = {name: ("initiator_may_not_decide", {}) for name in sorted(named)
+              if initiator in _people_in(directory, fields.get(name))}
+    if errors:
+        raise FormInvalid(errors)
 
 
 def resolve(spec: Assignee, directory: Directory, state: InstanceState) -> list[int]:

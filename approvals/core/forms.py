@@ -19,11 +19,12 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from approvals.core import filetypes, limits
 from approvals.core.directory import Directory
 from approvals.core.errors import FormInvalid
 from approvals.core.model import FieldSpec, Process
 
-MAX_TEXT = 5000
+MAX_TEXT = limits.FIELD_TEXT
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_NUMBER = Decimal(10) ** 18
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -148,7 +149,7 @@ def _clean(spec: FieldSpec, value: Any, directory: Directory) -> Any:
         if str(value).strip().lower() in ("0", "false", "off", "no", "нет"):
             return False
         raise _Refused("not_a_boolean")
-    return _file(value)
+    return _file(value, spec.accept)
 
 
 def _decimal(value: Any) -> Decimal:
@@ -193,7 +194,7 @@ def _person(value: str, directory: Directory) -> str:
     return email
 
 
-def _file(value: Any) -> Upload:
+def _file(value: Any, accept: tuple[str, ...] = ()) -> Upload:
     if isinstance(value, Upload):
         upload = value
     elif isinstance(value, dict) and "filename" in value and "content_base64" in value:
@@ -212,4 +213,9 @@ def _file(value: Any) -> Upload:
         raise _Refused("empty_file")
     if len(upload.content) > MAX_FILE_BYTES:
         raise _Refused("file_too_large", max_mb=MAX_FILE_BYTES // (1024 * 1024))
-    return Upload(name, upload.content, upload.content_type)
+    refused = filetypes.refusal(name, upload.content, accept)
+    if refused == "file_type":
+        raise _Refused("file_type", allowed=", ".join(accept or filetypes.TYPES))
+    if refused:
+        raise _Refused("file_content", type=filetypes.extension(name).upper())
+    return Upload(name, upload.content, filetypes.content_type(name))

@@ -64,6 +64,7 @@ class FieldSpec:
     help: Label | None = None
     stage: str | None = None  # a task form's field: asked at this stage, not on the start form
     outcome: str | None = None  # …and only of whoever gives this answer (None: any answer)
+    accept: tuple[str, ...] = ()  # a file field's extensions (approvals.core.filetypes); all
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,9 @@ class Process:
     validators: tuple[Named, ...] = ()  # run on start and resubmit, after the fields' checks
     title: Label | None = None  # a template over the fields: each reader's language
     asks: tuple[tuple[str, str | None, str], ...] = ()  # (stage, outcome, field) of task forms
+    # separation of duties: the initiator gets no task unless a stage names ``initiator``
+    # itself (or the process file allows it with ``initiator_may_decide: true``)
+    initiator_may_decide: bool = False
     digest: str = ""
     source_path: str = ""
     _index: dict = field(default_factory=dict, compare=False, repr=False)

@@ -83,6 +83,14 @@ def may_resubmit(actor: Actor, *, assignee: int) -> bool:
     return actor.id == assignee
 
 
+def may_ever_resubmit(actor: Actor, *, initiator: int, revision_assignees: Iterable[int]
+                      ) -> bool:
+    """Whether ``actor`` is someone a revision of this instance is (or was) for: its
+    initiator or a revision task's assignee. Asked before the instance's state, so that a
+    stranger learns nothing of it."""
+    return actor.id == initiator or actor.id in set(revision_assignees)
+
+
 def may_withdraw(actor: Actor, *, initiator: int, status: str) -> bool:
     """A running instance is withdrawn by its initiator or an administrator."""
     return status == RUNNING and (actor.id == initiator or actor.is_admin)
@@ -96,3 +104,8 @@ def may_reopen(actor: Actor, *, status: str) -> bool:
 def may_reassign(actor: Actor, *, assignee: int) -> bool:
     """A task is handed over by its assignee or an administrator."""
     return actor.id == assignee or actor.is_admin
+
+
+def may_manage_tokens(actor: Actor, *, holder: int) -> bool:
+    """A person's API tokens are listed and revoked by that person and by administrators."""
+    return actor.id == holder or actor.is_admin

@@ -37,7 +37,7 @@ def load_text(text: str, path: str = "<process>") -> Process:
     no_duplicates(r, root, "")
     notation = root.get("notation", "sequential")
     common = {"id", "name", "description", "notation", "fields", "revision", "watchers",
-              "validate", "title"}
+              "validate", "title", "initiator_may_decide"}
     if notation == "sequential":
         r.keys(root, "", common | {"stages", "on_complete", "endings"}, {"id", "name", "stages"})
     elif notation == "statuses":
@@ -62,6 +62,9 @@ def load_text(text: str, path: str = "<process>") -> Process:
     flow.check_decided(r, statuses)
     statuses = (*statuses, Status(REVISION, Label("Revision", "Доработка"),
                                   transitions=((RESUBMIT, initial),)))
+    may_decide = root.get("initiator_may_decide", False)
+    if not isinstance(may_decide, bool):
+        r.fail(root, "initiator_may_decide", "expected true or false", "initiator_may_decide")
     return Process(
         id=process_id,
         name=r.label(root, "name", ""),
@@ -75,6 +78,7 @@ def load_text(text: str, path: str = "<process>") -> Process:
         validators=validators,
         title=flow.title(r, root, field_names),
         asks=asks,
+        initiator_may_decide=may_decide,
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         source_path=path,
     )

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from approvals.core import filetypes
 from approvals.core.model import (
     FIELD_TYPES,
     Choice,
@@ -33,7 +34,7 @@ def read_list(r: Reader, parent: Map, key: str, at: str, stage: str | None = Non
         where = f"{join(at, key)}[{i}]"
         node = r.mapping(node, where, nodes)
         r.keys(node, where, {"name", "type", "label", "required", "min", "max", "max_length",
-                             "pattern", "choices", "currency", "help"}, {"name", "type"})
+                             "pattern", "choices", "currency", "help", "accept"}, {"name", "type"})
         name = r.key_name(node["name"], node, join(where, "name"), "name")
         if any(f.name == name for f in (*taken, *result)):
             r.fail(node, join(where, "name"), f"field {name!r} is declared twice", "name")
@@ -64,6 +65,7 @@ def read_list(r: Reader, parent: Map, key: str, at: str, stage: str | None = Non
                 re.compile(pattern)
             except (re.error, TypeError) as exc:
                 r.fail(node, join(where, "pattern"), f"not a valid pattern: {exc}", "pattern")
+        accept = _accept(r, node, where, kind)
         result.append(FieldSpec(
             name=name, type=kind, label=r.label(node, "label", where, required=False)
             or Label(name, name), required=bool(node.get("required", False)),
@@ -71,8 +73,26 @@ def read_list(r: Reader, parent: Map, key: str, at: str, stage: str | None = Non
             max_length=r.integer(node, "max_length", where, 1, 1_000_000), pattern=pattern,
             choices=choices, currency=node.get("currency"),
             help=r.label(node, "help", where, required=False), stage=stage, outcome=outcome,
+            accept=accept,
         ))
     return tuple(result)
+
+
+def _accept(r: Reader, node: Any, where: str, kind: str) -> tuple[str, ...]:
+    """A file field's ``accept: [pdf, docx]``: extensions from the allow-list."""
+    if "accept" not in node:
+        return ()
+    raw = node["accept"]
+    if kind != "file":
+        r.fail(node, join(where, "accept"), "only a file field has accept", "accept")
+    if not isinstance(raw, list) or not raw or not all(isinstance(x, str) for x in raw):
+        r.fail(node, join(where, "accept"), "expected a list of file extensions", "accept")
+    names = tuple(dict.fromkeys(x.strip().lower().lstrip(".") for x in raw))
+    unknown = [x for x in names if x not in filetypes.TYPES]
+    if unknown:
+        r.fail(node, join(where, "accept"), f"unknown file type {unknown[0]!r} (expected some "
+               f"of {', '.join(filetypes.TYPES)})", "accept")
+    return names
 
 
 def _choice(r: Reader, node: Any, where: str, parent: Any) -> Choice:

@@ -146,7 +146,7 @@ def no_duplicates(r: Reader, node: Any, where: str) -> None:
 def parse(text: str, path: str) -> Any:
     """The YAML tree of ``text``, every mapping and list knowing its lines."""
     try:
-        return yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=Loader)  # noqa: S506  # nosec B506  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise DefinitionError(path, mark.line + 1 if mark else None, "",

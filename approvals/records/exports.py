@@ -17,6 +17,14 @@ from approvals.store import filestore, queries
 from approvals.store.db import read_session, write_session
 from approvals.store.models import Export, Person, ProcessVersion
 
+#: The days a search or an export may name: wide enough for any company's records, and far
+#: from the calendar's end (a period's last day is read up to the next midnight).
+FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2100, 12, 31)
+
+
+def day_in_range(value: date) -> bool:
+    return FIRST_DAY <= value <= LAST_DAY
+
 
 def clean_filters(session: Session, raw: Any) -> dict[str, Any]:
     """``{"from", "to"[, "process"]}`` checked: ISO dates, ``from`` not after ``to``, a known
@@ -30,9 +38,15 @@ def clean_filters(session: Session, raw: Any) -> dict[str, Any]:
             errors[key] = ("required", {})
             continue
         try:
-            days[key] = date.fromisoformat(str(value).strip())
+            day = date.fromisoformat(str(value).strip())
         except ValueError:
             errors[key] = ("not_a_date", {})
+            continue
+        if day_in_range(day):
+            days[key] = day
+        else:
+            errors[key] = ("date_out_of_range", {"min": FIRST_DAY.isoformat(),
+                                                 "max": LAST_DAY.isoformat()})
     if len(days) == 2 and days["from"] > days["to"]:
         errors["to"] = ("range_reversed", {})
     process = raw.get("process")

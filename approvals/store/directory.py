@@ -10,7 +10,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -307,7 +307,15 @@ def _check_manager_cycles(session: Session) -> None:
 
 
 def set_password(person: Person, password: str) -> None:
+    """Set ``person``'s password and end every session they have (see :func:`end_sessions`)."""
     person.password_hash = _hasher.hash(password)
+    end_sessions(person)
+
+
+def end_sessions(person: Person) -> None:
+    """Log ``person`` out everywhere: a session cookie carries the session version it was made
+    under, and the pages refuse one made under an older version."""
+    person.session_version = (person.session_version or 0) + 1
 
 
 def check_password(person: Person | None, password: str) -> bool:
@@ -324,16 +332,103 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(session: Session, person: Person, now: datetime) -> str:
-    """Create an API token for ``person``; only its hash is stored."""
+#: How long a new API token works unless its maker says otherwise, and the longest it may.
+TOKEN_DAYS = 90
+TOKEN_MAX_DAYS = 366
+TOKEN_LABEL_MAX = 100
+#: The last use of a token is written at most this often (not on every request).
+TOKEN_USE_GRANULARITY = timedelta(minutes=5)
+
+
+def issue_token(session: Session, person: Person, now: datetime, *, days: int = TOKEN_DAYS,
+                label: str = "") -> str:
+    """Create an API token for ``person`` that works for ``days`` days; only its hash is
+    stored, so the returned token is shown once and never again."""
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise ValueError(f"a token works for 1 to {TOKEN_MAX_DAYS} days, not {days}")
+    label = " ".join(label.split())
+    if len(label) > TOKEN_LABEL_MAX:
+        raise ValueError(f"a token's label is at most {TOKEN_LABEL_MAX} characters")
     token = "so_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(person_id=person.id, token_hash=token_digest(token), created_at=now))
+    session.add(ApiToken(person_id=person.id, token_hash=token_digest(token), label=label,
+                         created_at=now, expires_at=now + timedelta(days=days)))
     return token
 
 
-def person_for_token(session: Session, token: str) -> Person | None:
+def token_expires_at(row: ApiToken) -> datetime:
+    """When ``row`` stops working; a token made before tokens had an expiry gets the default
+    one, counted from its creation."""
+    return row.expires_at or row.created_at + timedelta(days=TOKEN_DAYS)
+
+
+def token_state(row: ApiToken, now: datetime) -> str:
+    """``active``, ``expired`` or ``revoked``."""
+    if row.revoked_at is not None:
+        return "revoked"
+    return "expired" if token_expires_at(row) <= now else "active"
+
+
+@dataclass(frozen=True)
+class TokenCheck:
+    """What a presented token turned out to be: ``state`` is ``active`` (``person`` holds it),
+    ``unknown``, ``revoked``, ``expired`` or ``inactive`` (its holder was deactivated)."""
+
+    state: str
+    person: Person | None = None
+    token: ApiToken | None = None
+
+
+def person_for_token(session: Session, token: str, now: datetime) -> TokenCheck:
+    """Who holds ``token`` at ``now``, or why nobody does."""
     row = session.exec(select(ApiToken).where(ApiToken.token_hash == token_digest(token))).first()
     if row is None:
-        return None
+        return TokenCheck("unknown")
+    state = token_state(row, now)
+    if state != "active":
+        return TokenCheck(state, token=row)
     person = session.get(Person, row.person_id)
-    return person if person is not None and person.active else None
+    if person is None or not person.active:
+        return TokenCheck("inactive", token=row)
+    return TokenCheck("active", person, row)
+
+
+def token_use_due(token: ApiToken, now: datetime) -> bool:
+    """Whether a use of ``token`` at ``now`` is worth writing down: its last recorded use is
+    older than :data:`TOKEN_USE_GRANULARITY` (a busy client does not write on every request)."""
+    return token.last_used_at is None or token.last_used_at <= now - TOKEN_USE_GRANULARITY
+
+
+def record_token_use(session: Session | Connection, token_id: int, now: datetime) -> None:
+    """Write down that token ``token_id`` was used at ``now`` (two requests racing write it
+    once)."""
+    table = ApiToken.__table__
+    session.execute(table.update().where(
+        table.c.id == token_id,
+        table.c.last_used_at.is_(None) | (table.c.last_used_at <= now - TOKEN_USE_GRANULARITY),
+    ).values(last_used_at=now))
+
+
+def tokens_of(session: Session, person_id: int) -> list[ApiToken]:
+    """A person's tokens, newest first."""
+    return list(session.exec(select(ApiToken).where(ApiToken.person_id == person_id)
+                             .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def live_tokens(session: Session, now: datetime, limit: int = 500) -> list[ApiToken]:
+    """Everyone's tokens that still work (neither revoked nor expired), newest first."""
+    unexpired = (ApiToken.expires_at.is_not(None) & (ApiToken.expires_at > now)) | (
+        ApiToken.expires_at.is_(None) & (ApiToken.created_at > now - timedelta(days=TOKEN_DAYS)))
+    return list(session.exec(select(ApiToken).where(ApiToken.revoked_at.is_(None), unexpired)
+                             .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+                             .limit(limit)))
+
+
+def revoke_token(session: Session, token_id: int, now: datetime) -> ApiToken:
+    """Revoke token ``token_id`` from ``now`` on (revoking it again changes nothing)."""
+    row = session.get(ApiToken, token_id)
+    if row is None:
+        raise NotFound(f"no API token with the id {token_id}", token_id=token_id)
+    if row.revoked_at is None:
+        row.revoked_at = now
+        session.add(row)
+    return row

@@ -102,10 +102,12 @@ def field_error(code: str, params: Mapping[str, Any] | None, locale: str | None)
     return t(key, locale, **values)
 
 
-def error_message(code: str | None, locale: str | None) -> str | None:
-    """The text of a domain error code, or None when the code is not known."""
+def error_message(code: str | None, locale: str | None,
+                  params: Mapping[str, Any] | None = None) -> str | None:
+    """The text of a domain error code (its ``params`` filled in), or None when the code is
+    not known."""
     if code and has(f"error.{code}"):
-        return t(f"error.{code}", locale)
+        return t(f"error.{code}", locale, **dict(params or {}))
     return None
 
 

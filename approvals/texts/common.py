@@ -55,6 +55,11 @@ COMMON: dict[str, dict[str, str]] = {
               "{assignees}",
         "ru": "На этапе «{stage}» не нашлось исполнителя ({wanted}): передан администраторам — "
               "{assignees}"},
+    "event.decision_disputed": {
+        "en": "The assignee reported that the decision by email at the stage “{stage}” "
+              "({verdict}) was not theirs",
+        "ru": "Исполнитель сообщил, что решение по почте на этапе «{stage}» ({verdict}) "
+              "принимал не он"},
     "event.effect_ran": {"en": "Recorded by “{effect}”", "ru": "Записано действием «{effect}»"},
     "duration.days": {"en": "{d} d {h} h {m} min", "ru": "{d} дн. {h} ч {m} мин"},
     "duration.hours": {"en": "{h} h {m} min", "ru": "{h} ч {m} мин"},

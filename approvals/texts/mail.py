@@ -25,8 +25,15 @@ MAIL: dict[str, dict[str, str]] = {
     "subject.process_notice": {"en": "Notice: “{title}”", "ru": "Уведомление: «{title}»"},
     "subject.trail_issued": {"en": "Signed trail: “{title}”",
                              "ru": "Лист согласования: «{title}»"},
+    "subject.decision_received": {"en": "Your decision was recorded: “{title}”",
+                                  "ru": "Ваше решение записано: «{title}»"},
+    "subject.decision_disputed": {"en": "Reported as not theirs: “{title}”",
+                                  "ru": "Сообщение о чужом решении: «{title}»"},
     "subject.other": {"en": "“{title}”", "ru": "«{title}»"},
     "subject.fallback": {"en": "Your email to Signoff", "ru": "Ваше письмо в Signoff"},
+    # an explanation's subject is ours alone: it never repeats the subject of the mail it answers
+    "subject.explanation": {"en": "Your email to Signoff was not accepted",
+                            "ru": "Ваше письмо в Signoff не принято"},
     # ------------------------------------------------------------------ task mails
     "lead.task_assigned": {"en": "You have a new task: “{title}”, stage “{stage}”.",
                            "ru": "У вас новая задача: «{title}», этап «{stage}»."},
@@ -97,6 +104,15 @@ MAIL: dict[str, dict[str, str]] = {
     # ------------------------------------------------------------------ short mails
     "notice.lead.trail_issued": {"en": "The signed trail of “{title}” is ready.",
                                  "ru": "«{title}»: подписанный лист согласования готов."},
+    "notice.decided": {"en": "Decided in the name of {name} at {when}, by email: {verdict}.",
+                       "ru": "Решение от имени {name}, {when}, по почте: «{verdict}»."},
+    "notice.not_me": {"en": "This was not me", "ru": "Это был не я"},
+    "notice.not_me_hint": {"en": "If you did not send that reply, press “This was not me”: "
+                                 "the administrators are told at once, and the record shows "
+                                 "it.",
+                           "ru": "Если вы не отправляли этот ответ, нажмите «Это был не я»: "
+                                 "администраторы узнают об этом сразу, и это будет отмечено "
+                                 "в истории процесса."},
     "notice.open_instance": {"en": "Open the process", "ru": "Открыть процесс"},
     "notice.overdue": {"en": "Task of {name}, deadline {deadline}.",
                        "ru": "Задача: {name}, срок {deadline}."},

@@ -31,6 +31,29 @@ PAGE: dict[str, dict[str, str]] = {
     "login.required": {"en": "Please log in to continue.",
                        "ru": "Войдите, чтобы продолжить."},
     "logout.done": {"en": "You have logged out.", "ru": "Вы вышли из системы."},
+    "login.locked": {"en": "Too many failed attempts to log in. Try again in {minutes} min, "
+                           "after {when}.",
+                     "ru": "Слишком много неудачных попыток входа. Повторите через {minutes} "
+                           "мин., после {when}."},
+    # ------------------------------------------------------------------ login lockouts (admin)
+    "nav.logins": {"en": "Logins", "ru": "Входы"},
+    "logins.title": {"en": "Login lockouts", "ru": "Блокировки входа"},
+    "logins.intro": {"en": "Logins refused after too many wrong passwords, newest first: an "
+                           "account (the address typed) or a client address waits until the "
+                           "time shown.",
+                     "ru": "Входы, отклонённые после слишком многих неверных паролей, новые "
+                           "сверху: учётная запись (введённый адрес) или адрес клиента ждёт "
+                           "до указанного времени."},
+    "logins.none": {"en": "No login has been locked out.",
+                    "ru": "Блокировок входа не было."},
+    "logins.col_at": {"en": "Locked at", "ru": "Заблокировано"},
+    "logins.col_scope": {"en": "Counted by", "ru": "По"},
+    "logins.col_email": {"en": "Address typed", "ru": "Введённый адрес"},
+    "logins.col_address": {"en": "Client address", "ru": "Адрес клиента"},
+    "logins.col_until": {"en": "Until", "ru": "До"},
+    "logins.scope.account": {"en": "account", "ru": "учётной записи"},
+    "logins.scope.address": {"en": "client address", "ru": "адресу клиента"},
+    "logins.active": {"en": "still locked", "ru": "ещё действует"},
     # ------------------------------------------------------------------ inbox
     "inbox.title": {"en": "My tasks", "ru": "Мои задачи"},
     "inbox.empty": {"en": "Nothing is waiting for you.", "ru": "Вас ничего не ждёт."},
@@ -301,6 +324,153 @@ PAGE: dict[str, dict[str, str]] = {
     "export.reload": {"en": "This page shows the progress when it is reloaded.",
                       "ru": "Обновите страницу, чтобы увидеть ход выгрузки."},
     "export.back": {"en": "Back to the audit page", "ru": "Вернуться на страницу аудита"},
+    # ------------------------------------------------------------------ API tokens
+    "nav.tokens": {"en": "API tokens", "ru": "API-токены"},
+    "tokens.title": {"en": "API tokens", "ru": "API-токены"},
+    "tokens.intro": {"en": "A token lets a program use the JSON API in your name (the header "
+                           "Authorization: Bearer and the token). It is shown once, when it is "
+                           "made: Signoff keeps only its fingerprint. It stops working when it "
+                           "expires or when it is revoked.",
+                     "ru": "Токен позволяет программе работать с JSON API от вашего имени "
+                           "(заголовок Authorization: Bearer и токен). Он показывается один "
+                           "раз, при создании: Signoff хранит только его отпечаток. Токен "
+                           "перестаёт действовать, когда истекает его срок или когда его "
+                           "отзывают."},
+    "tokens.mine": {"en": "Your tokens", "ru": "Ваши токены"},
+    "tokens.none": {"en": "You have no API tokens.", "ru": "У вас нет API-токенов."},
+    "tokens.col_id": {"en": "No.", "ru": "№"},
+    "tokens.col_holder": {"en": "Holder", "ru": "Владелец"},
+    "tokens.col_label": {"en": "For", "ru": "Назначение"},
+    "tokens.col_created": {"en": "Made", "ru": "Создан"},
+    "tokens.col_last_used": {"en": "Last used", "ru": "Последнее использование"},
+    "tokens.col_expires": {"en": "Expires", "ru": "Действует до"},
+    "tokens.col_state": {"en": "State", "ru": "Состояние"},
+    "tokens.never": {"en": "never", "ru": "не использовался"},
+    "tokens.state.active": {"en": "Works", "ru": "Действует"},
+    "tokens.state.expired": {"en": "Expired", "ru": "Срок истёк"},
+    "tokens.revoked_at": {"en": "Revoked {when}", "ru": "Отозван {when}"},
+    "tokens.revoke": {"en": "Revoke", "ru": "Отозвать"},
+    "tokens.revoked": {"en": "Token No. {id} is revoked: it no longer works.",
+                       "ru": "Токен № {id} отозван и больше не действует."},
+    "tokens.create": {"en": "Make a token", "ru": "Создать токен"},
+    "tokens.create_submit": {"en": "Make the token", "ru": "Создать токен"},
+    "tokens.label": {"en": "What it is for (optional)", "ru": "Для чего он (необязательно)"},
+    "tokens.label_too_long": {"en": "At most {max} characters.",
+                              "ru": "Не более {max} знаков."},
+    "tokens.days": {"en": "Works for, days", "ru": "Срок действия, дней"},
+    "tokens.days_hint": {"en": "From 1 to {max} days.", "ru": "От 1 до {max} дней."},
+    "tokens.days_invalid": {"en": "A whole number of days from 1 to {max}.",
+                            "ru": "Целое число дней от 1 до {max}."},
+    "tokens.created": {"en": "Your new token. Copy it now: it is not shown again.",
+                       "ru": "Ваш новый токен. Скопируйте его сейчас: больше он показан не "
+                             "будет."},
+    "tokens.created_expires": {"en": "It works until {when}.", "ru": "Он действует до {when}."},
+    "tokens.everyone": {"en": "Everyone's tokens in force", "ru": "Действующие токены всех"},
+    "tokens.everyone_intro": {"en": "As an administrator you may revoke any of them.",
+                              "ru": "Как администратор вы можете отозвать любой из них."},
+    "tokens.everyone_none": {"en": "No token is in force.", "ru": "Действующих токенов нет."},
+    # ------------------------------------------------------------------ the check-up
+    "nav.doctor": {"en": "Check-up", "ru": "Проверка"},
+    "doctor.title": {"en": "Installation check-up", "ru": "Проверка установки"},
+    "doctor.intro": {"en": "What signoff doctor reports about this installation, warnings "
+                           "first. Each warning says what to do.",
+                     "ru": "То же, что сообщает signoff doctor об этой установке; сначала "
+                           "предупреждения. В каждом сказано, что сделать."},
+    "doctor.summary_warnings": {"en": "Warnings: {n}", "ru": "Предупреждений: {n}"},
+    "doctor.summary_ok": {"en": "No warnings.", "ru": "Предупреждений нет."},
+    "doctor.col_level": {"en": "Result", "ru": "Итог"},
+    "doctor.col_check": {"en": "Check", "ru": "Проверка"},
+    "doctor.col_finding": {"en": "Finding", "ru": "Что найдено"},
+    "doctor.level.warning": {"en": "Warning", "ru": "Предупреждение"},
+    "doctor.level.ok": {"en": "OK", "ru": "В порядке"},
+    "doctor.check.demo_accounts": {"en": "Demo accounts", "ru": "Демо-учётные записи"},
+    "doctor.check.default_passwords": {"en": "Default passwords", "ru": "Пароли по умолчанию"},
+    "doctor.check.secret_key": {"en": "Secret key", "ru": "Секретный ключ"},
+    "doctor.check.dev_mail": {"en": "Dev mail", "ru": "Тестовая почта"},
+    "doctor.check.dmarc": {"en": "Sender authentication", "ru": "Проверка отправителя"},
+    "doctor.demo_accounts.present": {
+        "en": "Demo accounts are active: {emails}. They share the published password "
+              "\"demo\" and hold real roles (administrator, auditor, HR…). Deactivate them: "
+              "signoff people deactivate {command}",
+        "ru": "Активны демо-учётные записи: {emails}. У них общий опубликованный пароль "
+              "«demo» и настоящие роли (администратор, аудитор, кадры…). Отключите их: "
+              "signoff people deactivate {command}"},
+    "doctor.demo_accounts.absent": {"en": "No demo account is active.",
+                                    "ru": "Активных демо-учётных записей нет."},
+    "doctor.default_passwords.present": {
+        "en": "These active people still have a default password (\"demo\" or their own "
+              "address): {emails}. Set new ones: signoff people password EMAIL",
+        "ru": "У этих активных сотрудников всё ещё пароль по умолчанию («demo» или их "
+              "собственный адрес): {emails}. Задайте новые: signoff people password EMAIL"},
+    "doctor.default_passwords.absent": {"en": "No active person has a default password.",
+                                        "ru": "Ни у кого из активных сотрудников нет пароля "
+                                              "по умолчанию."},
+    "doctor.secret_key.missing": {
+        "en": "SIGNOFF_SECRET_KEY is not set: session cookies are signed with a key generated "
+              "into {path} on this host only. Set SIGNOFF_SECRET_KEY to a long random value, "
+              "the same on every web host, and keep it secret.",
+        "ru": "SIGNOFF_SECRET_KEY не задан: cookie сеансов подписываются ключом, созданным в "
+              "{path} только на этом сервере. Задайте SIGNOFF_SECRET_KEY — длинное случайное "
+              "значение, одинаковое на всех веб-серверах, — и храните его в секрете."},
+    "doctor.secret_key.set": {"en": "SIGNOFF_SECRET_KEY is set.",
+                              "ru": "SIGNOFF_SECRET_KEY задан."},
+    "doctor.dev_mail.on_with_relay_settings": {
+        "en": "/dev/mail is on: SMTP_HOST is not set, so every mail stays in the built-in "
+              "catcher, where it can be read and answered, although settings of a real mail "
+              "setup are present ({settings}). Set SMTP_HOST to your relay; that turns "
+              "/dev/mail off.",
+        "ru": "/dev/mail включена: SMTP_HOST не задан, поэтому все письма остаются во "
+              "встроенном перехватчике, где их можно читать и отвечать на них, хотя заданы "
+              "настройки настоящей почты ({settings}). Укажите в SMTP_HOST ваш почтовый "
+              "сервер — это выключит /dev/mail."},
+    "doctor.dev_mail.relay": {"en": "/dev/mail is off: mail leaves through the relay {host}.",
+                              "ru": "/dev/mail выключена: письма уходят через сервер {host}."},
+    "doctor.dev_mail.catcher": {
+        "en": "No mail relay is configured: mail stays in the built-in catcher and is shown "
+              "on /dev/mail. That suits a trial; set SMTP_HOST for real mail.",
+        "ru": "Почтовый сервер не настроен: письма остаются во встроенном перехватчике и "
+              "видны на /dev/mail. Это подходит для пробы; для настоящей почты задайте "
+              "SMTP_HOST."},
+    "doctor.dev_mail.unreadable": {"en": "The mail settings cannot be read: {error}",
+                                   "ru": "Не удаётся прочитать настройки почты: {error}"},
+    "doctor.dmarc.unreadable": {"en": "The mail settings cannot be read: {error}",
+                                "ru": "Не удаётся прочитать настройки почты: {error}"},
+    "doctor.dmarc.off_with_authserv": {
+        "en": "MAIL_REQUIRE_DMARC is off although MAIL_AUTHSERV_ID names your mail server "
+              "({authserv_id}), which stamps Authentication-Results: a reply with a forged "
+              "From: and a task's reply address decides the task. Set MAIL_REQUIRE_DMARC=1.",
+        "ru": "MAIL_REQUIRE_DMARC выключен, хотя MAIL_AUTHSERV_ID называет ваш почтовый "
+              "сервер ({authserv_id}), который ставит Authentication-Results: ответ с "
+              "поддельным From: и адресом ответа задачи решает задачу. Задайте "
+              "MAIL_REQUIRE_DMARC=1."},
+    "doctor.dmarc.off_with_stamped_replies": {
+        "en": "MAIL_REQUIRE_DMARC is off although {count} of the last {total} stored replies "
+              "carry Authentication-Results stamped by the server in front of Signoff "
+              "({servers}). Set MAIL_AUTHSERV_ID to it and MAIL_REQUIRE_DMARC=1, so that a "
+              "forged From: no longer decides a task.",
+        "ru": "MAIL_REQUIRE_DMARC выключен, хотя {count} из {total} последних сохранённых "
+              "ответов несут Authentication-Results от сервера перед Signoff ({servers}). "
+              "Укажите его в MAIL_AUTHSERV_ID и задайте MAIL_REQUIRE_DMARC=1, чтобы поддельный "
+              "From: больше не решал задачу."},
+    "doctor.dmarc.required_without_authserv": {
+        "en": "MAIL_REQUIRE_DMARC is on but MAIL_AUTHSERV_ID is not set, so no reply can "
+              "pass and every email answer is refused. Set MAIL_AUTHSERV_ID to your MX's "
+              "authserv-id.",
+        "ru": "MAIL_REQUIRE_DMARC включён, но MAIL_AUTHSERV_ID не задан, поэтому ни один "
+              "ответ не проходит проверку и все ответы по почте отклоняются. Укажите в "
+              "MAIL_AUTHSERV_ID authserv-id вашего MX."},
+    "doctor.dmarc.required": {
+        "en": "MAIL_REQUIRE_DMARC is on: a reply counts only when {authserv_id} vouched for "
+              "its sender.",
+        "ru": "MAIL_REQUIRE_DMARC включён: ответ засчитывается, только если {authserv_id} "
+              "подтвердил отправителя."},
+    "doctor.dmarc.off_unstamped": {
+        "en": "MAIL_REQUIRE_DMARC is off, and no server in front of Signoff stamps "
+              "Authentication-Results (none configured, none on the last {total} stored "
+              "replies).",
+        "ru": "MAIL_REQUIRE_DMARC выключен, и ни один сервер перед Signoff не ставит "
+              "Authentication-Results (не настроен и не встречается в {total} последних "
+              "сохранённых ответах)."},
     # ------------------------------------------------------------------ email interface pages
     "nav.mail": {"en": "Mail", "ru": "Почта"},
     "nav.dev_mail": {"en": "Dev mail", "ru": "Тестовая почта"},
@@ -321,12 +491,17 @@ PAGE: dict[str, dict[str, str]] = {
     "devmail.title": {"en": "Caught mail", "ru": "Перехваченная почта"},
     "devmail.intro": {"en": "A developer tool. No mail relay is configured (SMTP_HOST is not "
                             "set), so every email Signoff sends is kept here instead of being "
-                            "delivered (folder {folder}). Anyone logged in can read these "
-                            "messages and answer them.",
+                            "delivered (folder {folder}).",
                       "ru": "Инструмент разработчика. Почтовый сервер для отправки не настроен "
                             "(SMTP_HOST не задан), поэтому все письма Signoff не доставляются, "
-                            "а сохраняются здесь (папка {folder}). Любой вошедший пользователь "
-                            "может читать эти письма и отвечать на них."},
+                            "а сохраняются здесь (папка {folder})."},
+    "devmail.intro_own": {"en": "You see the mail addressed to you and answer it as yourself.",
+                          "ru": "Здесь видны письма, адресованные вам; отвечаете вы от своего "
+                                "имени."},
+    "devmail.intro_all": {"en": "As an administrator you see all the mail; you still answer "
+                                "only as yourself.",
+                          "ru": "Как администратор вы видите все письма, но отвечаете только "
+                                "от своего имени."},
     "devmail.count": {"en": "Messages: {n}", "ru": "Писем: {n}"},
     "devmail.none": {"en": "No mail has been caught yet.", "ru": "Писем пока нет."},
     "devmail.col_when": {"en": "Received", "ru": "Получено"},
@@ -350,11 +525,10 @@ PAGE: dict[str, dict[str, str]] = {
                                   "под вашим текстом, как в почтовой программе."},
     "devmail.text": {"en": "Your reply (the first line is the answer, the rest a comment)",
                      "ru": "Ваш ответ (первая строка — решение, остальное — комментарий)"},
-    "devmail.send_as": {"en": "Send as", "ru": "Отправить от имени"},
-    "devmail.send_as_help": {"en": "The sender's address. A reply counts only from the "
-                                   "assignee's address or a declared alias.",
-                             "ru": "Адрес отправителя. Ответ засчитывается только с адреса "
-                                   "исполнителя или его объявленного псевдонима."},
+    "devmail.sent_from": {"en": "Sent from your address, {sender}. A reply counts only from "
+                                "the task's assignee.",
+                          "ru": "Отправляется с вашего адреса, {sender}. Ответ засчитывается "
+                                "только от исполнителя задачи."},
     "devmail.quick": {"en": "Or answer with one word (what you typed becomes the comment):",
                       "ru": "Или ответьте одним словом (набранный текст станет "
                             "комментарием):"},
@@ -371,8 +545,6 @@ PAGE: dict[str, dict[str, str]] = {
                                   "{where}: {error}",
                             "ru": "Не удалось отправить ответ на сервер входящей почты "
                                   "{where}: {error}"},
-    "devmail.bad_address": {"en": "Enter the sender's email address.",
-                            "ru": "Введите адрес электронной почты отправителя."},
     "devmail.empty": {"en": "Type a reply or choose a word.",
                       "ru": "Введите ответ или выберите слово."},
     "adminmail.title": {"en": "Mail", "ru": "Почта"},
@@ -405,6 +577,16 @@ PAGE: dict[str, dict[str, str]] = {
     "adminmail.col_attempts": {"en": "Attempts", "ru": "Попытки"},
     "adminmail.col_error": {"en": "Last error", "ru": "Последняя ошибка"},
     "adminmail.col_payload": {"en": "What to send", "ru": "Что отправить"},
+    "adminmail.col_action": {"en": "Action", "ru": "Действие"},
+    "adminmail.resend": {"en": "Send again", "ru": "Отправить снова"},
+    "adminmail.resent": {"en": "Mail No. {id} goes to the workers again, as the same mail "
+                               "(the same Message-ID).",
+                         "ru": "Письмо № {id} снова передано на отправку — то же письмо, с тем "
+                               "же Message-ID."},
+    "adminmail.not_resent": {"en": "Mail No. {id} was left alone: it has been sent already or "
+                                   "is being sent right now.",
+                             "ru": "Письмо № {id} не тронуто: оно уже отправлено или "
+                                   "отправляется прямо сейчас."},
     "adminmail.message": {"en": "Inbound message No. {id}", "ru": "Входящее письмо № {id}"},
     "adminmail.back": {"en": "Back to the mail log", "ru": "Вернуться к журналу почты"},
     "adminmail.envelope": {"en": "Envelope", "ru": "Конверт"},
@@ -476,6 +658,33 @@ PAGE: dict[str, dict[str, str]] = {
               "were asked to assign it.",
         "ru": "«{title}»: для этапа «{stage}» не нашлось исполнителя ({wanted}); "
               "администраторы назначат его."},
+    "trail_pending.title": {"en": "The provisional trail is being made",
+                            "ru": "Предварительный лист согласования формируется"},
+    "trail_pending.text": {"en": "It takes a few seconds; the download starts on its own when "
+                                 "it is ready. You can leave this page and come back.",
+                           "ru": "Это займёт несколько секунд; скачивание начнётся само, когда "
+                                 "лист будет готов. Можно уйти со страницы и вернуться позже."},
+    "not_me.title": {"en": "A decision by email in your name", "ru": "Решение по почте от "
+                                                                   "вашего имени"},
+    "not_me.intro": {"en": "If you did not send the reply that took this decision, report it: "
+                           "the process's history will show it, and the administrators are "
+                           "told at once to look into it.",
+                     "ru": "Если вы не отправляли ответ, которым принято это решение, сообщите "
+                           "об этом: это будет отмечено в истории процесса, и администраторы "
+                           "сразу получат уведомление."},
+    "not_me.confirm": {"en": "This was not me", "ru": "Это был не я"},
+    "not_me.not_by_email": {"en": "This task was not decided by an email reply.",
+                            "ru": "Решение по этой задаче принято не ответом по почте."},
+    "not_me.open_instance": {"en": "Open the process", "ru": "Открыть процесс"},
+    "not_me.reported": {"en": "Reported: the administrators have been told.",
+                        "ru": "Сообщение отправлено администраторам."},
+    "notify.decision_received": {
+        "en": "Your email reply was recorded as your decision on “{title}”, stage “{stage}”",
+        "ru": "Ваш ответ по почте записан как ваше решение по «{title}», этап «{stage}»"},
+    "notify.decision_disputed": {
+        "en": "Reported as not theirs: a decision by email on “{title}”, stage “{stage}”",
+        "ru": "Сотрудник сообщил, что не принимал решение по почте: «{title}», этап "
+              "«{stage}»"},
     "notify.task_assigned": {"en": "New task: “{title}”, stage “{stage}”",
                              "ru": "Новая задача: «{title}», этап «{stage}»"},
     "notify.revision_requested": {"en": "“{title}” was sent back to you for revision",
@@ -551,6 +760,21 @@ PAGE: dict[str, dict[str, str]] = {
                                    "ru": "Файл больше {max_mb} МБ."},
     "field_error.not_an_object": {"en": "The form must be an object of named fields.",
                                   "ru": "Форма должна быть объектом с именованными полями."},
+    "field_error.date_out_of_range": {"en": "Give a date from {min} to {max}.",
+                                      "ru": "Укажите дату с {min} по {max}."},
+    "field_error.file_type": {"en": "This type of file is not taken here; send one of: "
+                                    "{allowed}.",
+                              "ru": "Файлы такого типа здесь не принимаются; приложите один "
+                                    "из: {allowed}."},
+    "field_error.file_content": {"en": "The file's content is not a {type} file, as its name "
+                                       "says.",
+                                 "ru": "Содержимое файла не соответствует его имени: это не "
+                                       "файл {type}."},
+    "field_error.initiator_may_not_decide": {
+        "en": "You cannot name yourself here: in this process a request is decided by someone "
+              "other than the person who made it.",
+        "ru": "Здесь нельзя указать себя: в этом процессе решение по заявке принимает не тот, "
+              "кто её подал."},
     "field_error.unknown": {"en": "This value is not accepted.", "ru": "Значение не принято."},
     "field_error.unknown_process": {"en": "There is no process “{value}”.",
                                     "ru": "Процесса «{value}» нет."},
@@ -573,6 +797,10 @@ PAGE: dict[str, dict[str, str]] = {
     "error.comment_required": {"en": "Sending back needs a comment that says what to change.",
                                "ru": "Для возврата на доработку нужен комментарий: что "
                                      "нужно изменить."},
+    "error.text_too_long": {"en": "The text is too long: {length} characters, and at most "
+                                  "{limit} are taken. Shorten it, or attach a file.",
+                            "ru": "Текст слишком длинный: {length} знаков, а принимается не "
+                                  "более {limit}. Сократите его или приложите файл."},
     "error.transition_not_allowed": {"en": "This action is not possible in the process's "
                                            "current state.",
                                      "ru": "Это действие невозможно в текущем состоянии "

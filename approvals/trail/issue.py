@@ -12,7 +12,9 @@ rendering, and two deliveries racing both render but only one is recorded (the o
 removed). Nothing is stored or recorded unless signing succeeded: a missing or broken key
 fails with :class:`~approvals.core.errors.KeyProblem` naming the file, before anything is rendered.
 A failure is written on the instance's ``trail`` outbox rows (attempts, error) for the
-administrator; after ``max_attempts`` the rows are marked failed.
+administrator — the worker's time limit too (Dramatiq raises it as a ``BaseException``), so a
+render too slow to finish counts its attempts and ends; after ``max_attempts`` the rows are
+marked failed.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from approvals import service
+from approvals import dispatch, service
 from approvals.core.errors import NotFound
 from approvals.keys import CERT_FILE, KEY_FILE, OrgKeys, load_keys
 from approvals.store import filestore
@@ -48,12 +50,33 @@ def issue(db, instance_id: int, *, keys_dir: Path, trails_dir: Path, now: dateti
     """Make sure the instance's latest completion has its signed, stored trail.
 
     Returns the trail's number and the outbox rows to hand to the workers (the initiator's
-    notification). Any failure is recorded on the ``trail`` outbox rows, then raised."""
+    notification). Any failure, an interruption included, is recorded on the ``trail`` outbox
+    rows in a transaction of its own, then raised."""
+    if not _claim(db, instance_id, now):
+        log.info("trail of instance %s: another worker is making it", instance_id)
+        return Issued(None, False, [])
     try:
         return _issue(db, instance_id, keys_dir, trails_dir, now, location, tsa_url)
-    except Exception as error:
+    except BaseException as error:
         record_failure(db, instance_id, error, now, max_attempts)
         raise
+
+
+def _claim(db, instance_id: int, now: datetime) -> bool:
+    """Hold the instance's pending ``trail`` rows for this worker; False when another worker
+    holds them (its lease, :data:`approvals.dispatch.TRAIL_LEASE`, has not lapsed), so that
+    one render runs at a time. With no pending row (a direct call) there is nothing to hold."""
+    with write_session(db) as session:
+        rows = session.exec(select(OutboxItem).where(
+            OutboxItem.instance_id == instance_id, OutboxItem.kind == "trail",
+            OutboxItem.state == "pending").with_for_update()).all()
+        lapsed = now - dispatch.TRAIL_LEASE
+        if rows and all(r.claimed_at is not None and r.claimed_at >= lapsed for r in rows):
+            return False
+        for row in rows:
+            row.claimed_at = now
+            session.add(row)
+        return True
 
 
 def _issue(db, instance_id: int, keys_dir: Path, trails_dir: Path, now: datetime,
@@ -154,6 +177,7 @@ def record_failure(db, instance_id: int, error: BaseException, now: datetime,
                 row.attempts += 1
                 row.last_attempt_at = now
                 row.last_error = text
+                row.claimed_at = None  # let go: the sweep hands it on again
                 if row.attempts >= max_attempts:
                     row.state = "failed"
                 session.add(row)

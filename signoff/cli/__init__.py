@@ -1,7 +1,8 @@
 """The ``signoff`` command line, one module per command group: ``db``, ``people``,
-``processes``, ``audit``, ``keys`` and ``verify`` (:mod:`.trails`), ``demo``, and the roles
-(:mod:`.roles`: ``redis``, ``web``, ``worker``, ``scheduler``, ``run``; :mod:`.mail_roles`:
-``smtp``, ``imap``). :mod:`.base` holds the group itself and what the commands share.
+``processes``, ``audit``, ``keys`` and ``verify`` (:mod:`.trails`), ``demo``, ``doctor``, and
+the roles (:mod:`.roles`: ``redis``, ``web``, ``worker``, ``scheduler``, ``run``;
+:mod:`.mail_roles`: ``smtp``, ``imap`` and ``mail resend``). :mod:`.base` holds the group
+itself and what the commands share.
 
 Nothing imports this package: it sits on top of every layer (see docs/architecture.md).
 """
@@ -10,6 +11,7 @@ from signoff.cli import (  # noqa: F401 - each module registers its commands on 
     audit,
     db,
     demo,
+    doctor,
     mail_roles,
     people,
     processes,

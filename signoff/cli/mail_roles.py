@@ -1,8 +1,9 @@
 """The mail roles of the command line: ``signoff smtp`` (the inbound SMTP server, and the mail
-catcher when no relay is configured) and ``signoff imap`` (reading replies from a mailbox).
+catcher when no relay is configured) and ``signoff imap`` (reading replies from a mailbox);
+and ``signoff mail resend``, an administrator's way to send failed mail again.
 
-Both store each message raw and enqueue ``workers.actors.handle_inbound`` with its id; when
-Redis is away the scheduler's sweep enqueues what was stored.
+Both roles store each message raw and enqueue ``workers.actors.handle_inbound`` with its id;
+when Redis is away the scheduler's sweep enqueues what was stored.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import click
 from approvals.config import Settings
 from approvals.config.mail import MailSettings
 from approvals.store import db
-from signoff.cli.base import main
+from signoff.cli.base import main, settings_engine
 from signoff.startup import log_to_stderr, wait_for_redis
 
 
@@ -74,3 +75,35 @@ def imap() -> None:
         serve(settings, engine, _enqueue, _stop_on_signals(), clock=utcnow)
     finally:
         engine.dispose()
+
+
+@main.group("mail")
+def mail_group() -> None:
+    """Outgoing mail: send again what the relay refused."""
+
+
+@mail_group.command("resend")
+@click.option("--failed", "every_failed", is_flag=True,
+              help="Every mail that failed for good.")
+@click.argument("item_ids", nargs=-1, type=click.IntRange(min=1))
+def mail_resend(every_failed: bool, item_ids: tuple[int, ...]) -> None:
+    """Send mail again: the outbox rows ITEM_IDS (the numbers the administrators' mail page
+    lists) or, with --failed, every failed one. Each is the same mail, with the same
+    Message-ID; a mail already sent, or being sent right now, is left alone."""
+    if every_failed == bool(item_ids):
+        raise click.UsageError("name the mail rows to send again, or give --failed "
+                               "(not both)")
+    import workers.actors  # noqa: F401 - the carriers dispatch.route hands the rows to
+    from approvals import dispatch, service
+    from approvals.clock import utcnow
+
+    with settings_engine() as engine:
+        resent = service.resend_mail(engine, list(item_ids) if item_ids else None, utcnow())
+    dispatch.route([("email", item_id, None) for item_id in resent])
+    for item_id in resent:
+        click.echo(f"mail {item_id}: handed to the workers again")
+    for item_id in sorted(set(item_ids) - set(resent)):
+        click.echo(f"mail {item_id}: left alone (no such mail row, sent already, or being "
+                   "sent right now)", err=True)
+    if every_failed and not resent:
+        click.echo("no mail has failed")

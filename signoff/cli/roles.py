@@ -81,7 +81,7 @@ def worker(worker_processes: int, threads: int, queues: tuple[str, ...]) -> None
             "--queues", *queues]
     sys.stdout.flush()
     sys.stderr.flush()
-    os.execv(sys.executable, argv)
+    os.execv(sys.executable, argv)  # nosec B606  # this Python and Dramatiq, no input
 
 
 @main.command()
@@ -100,6 +100,22 @@ def scheduler(interval: float) -> None:
         pass
 
 
+def _active_demo_people() -> list[str]:
+    """The demo addresses active in the directory (none when it cannot be read yet)."""
+    from sqlmodel import select
+
+    from approvals.config import demo
+    from approvals.store.db import read_session
+    from approvals.store.models import Person
+
+    try:
+        with settings_engine() as engine, read_session(engine) as session:
+            return list(session.exec(select(Person.email).where(
+                Person.email.in_(demo.addresses()), Person.active)).all())
+    except Exception:  # noqa: BLE001 - only a greeting: the roles report real problems
+        return []
+
+
 @main.command()
 def run() -> None:
     """Start every Procfile role with honcho (``make run``); Ctrl-C stops them all."""
@@ -109,7 +125,11 @@ def run() -> None:
     except launcher.LauncherError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Signoff: {settings.base_url}")
-    print_logins()
+    demo_people = _active_demo_people()
+    if demo_people:  # a real organisation's directory shows no published passwords
+        print_logins(demo_people)
+        click.echo("(demo people are active: `signoff doctor` says what to do before real "
+                   "use)")
     click.echo("Ctrl-C stops every role.")
     try:
         status = launcher.start(launcher.command(procfile), launcher.environment(settings))

@@ -1,70 +1,61 @@
-"""The demo organisation that ``signoff demo load`` (and so ``make run``) installs.
+"""Loading the demo organisation (:mod:`approvals.config.demo`: ten people, Russian and English,
+every one with the password ``demo``) for ``signoff demo load``, and so for ``make run``.
 
-A small company of nine people in ``people.csv`` beside this module, Russian and English,
-**every one with the password** ``demo``:
-
-| login                 | name            | locale | part they play                              |
-|-----------------------|-----------------|--------|---------------------------------------------|
-| director@example.com  | Ирина Волкова   | ru     | the director, top of the manager chain      |
-| petr@example.com      | Пётр Иванов     | ru     | head of sales, Anna's and John's manager    |
-| anna@example.com      | Анна Петрова    | ru     | initiator (alias a.petrova@example.com)     |
-| john@example.com      | John Smith      | en     | initiator                                   |
-| sergey@example.com    | Сергей Кузнецов | ru     | approver, role ``lawyer``                   |
-| emily@example.com     | Emily Clark     | en     | approver, role ``lawyer``                   |
-| maria@example.com     | Мария Соколова  | ru     | role ``accountant``                         |
-| admin@example.com     | Alex Morgan     | en     | role ``admin``                              |
-| auditor@example.com   | Дмитрий Орлов   | ru     | role ``auditor``                            |
-
-Loading is idempotent: the import updates the people it already knows, and the passwords are
-set to ``demo`` again.
+The demo people hold real roles (an administrator, an auditor, an HR officer…) and a published
+password, so they never go into a directory that holds anyone else: they are loaded only into
+an empty one. Asked to (``force``), the load adds the demo people that are missing and nothing
+more — it never re-activates a deactivated person, never changes anyone's password, roles or
+manager, and never updates anyone already there.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
-from importlib.resources import files
+from dataclasses import dataclass, field
 
-from sqlmodel import Session
+from sqlmodel import Session, func, select
 
-from approvals.store.directory import ImportReport, find_person, import_people, set_password
+from approvals.config.demo import PASSWORD, Login, logins, people_csv
+from approvals.store.directory import find_person, import_people, set_password
+from approvals.store.models import Person, PersonAlias
 
-PASSWORD = "demo"
-
-
-@dataclass(frozen=True)
-class Login:
-    """One demo person, as the launcher lists them."""
-
-    email: str
-    name: str
-    locale: str
-    department: str
-    roles: tuple[str, ...]
-    manager: str
+__all__ = ["PASSWORD", "Login", "DemoLoad", "describe_logins", "load_people", "logins",
+           "people_csv"]
 
 
-def people_csv() -> str:
-    """The shipped CSV, in the format ``signoff people import`` reads."""
-    return files(__name__).joinpath("people.csv").read_text(encoding="utf-8")
+@dataclass
+class DemoLoad:
+    """What :func:`load_people` did: whom it created, or why it created nobody."""
+
+    created: list[str] = field(default_factory=list)
+    present: int = 0  # people in the directory before the load
+    skipped: str | None = None  # "not_empty" or "complete": nothing was loaded, and why
 
 
-def logins() -> list[Login]:
-    rows = csv.DictReader(io.StringIO(people_csv()))
-    return [Login(row["email"], row["name"], row["locale"], row["department"],
-                  tuple(r for r in row["roles"].split(";") if r), row["manager_email"])
-            for row in rows]
-
-
-def load_people(session: Session) -> ImportReport:
-    """Create or update the demo people and set each one's password to :data:`PASSWORD`."""
-    report = import_people(session, people_csv())
-    for login in logins():
-        person = find_person(session, login.email)
+def load_people(session: Session, force: bool = False) -> DemoLoad:
+    """Create the demo people, each with the password :data:`PASSWORD`, in an empty directory;
+    with ``force``, create only those missing from a directory that holds people already."""
+    present = session.exec(select(func.count()).select_from(Person)).one()
+    if present and not force:
+        return DemoLoad(present=present, skipped="not_empty")
+    taken = set(session.exec(select(Person.email))) | set(session.exec(select(PersonAlias.email)))
+    rows = [row for row in csv.DictReader(io.StringIO(people_csv()))
+            if row["email"] not in taken]
+    if not rows:
+        return DemoLoad(present=present, skipped="complete")
+    for row in rows:  # an alias someone already holds stays theirs
+        row["aliases"] = ";".join(a for a in row["aliases"].split(";") if a and a not in taken)
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    import_people(session, text.getvalue())
+    for row in rows:
+        person = find_person(session, row["email"])
         set_password(person, PASSWORD)
         session.add(person)
-    return report
+    return DemoLoad(created=[row["email"] for row in rows], present=present)
 
 
 def describe_logins() -> list[str]:

@@ -5,8 +5,9 @@ catcher and the inbound SMTP server, each on a free port: the initiator starts a
 approval in the browser; the first approver (who reads Russian) finds the task mail on
 ``/dev/mail``, answers it with the quick word "Согласовано"; the reply travels by SMTP into the
 inbound server, the worker decides the task by email, and the next approver's mail appears on
-``/dev/mail``. Nothing waits for a fixed time: the pages are reloaded until what they should
-show is there, and an actor that raises fails the test at once.
+her ``/dev/mail`` (each person sees only the mail addressed to them). Nothing waits for a
+fixed time: the pages are reloaded until what they should show is there, and an actor that
+raises fails the test at once.
 
 The site, Chromium and the log-in come from :mod:`tests.e2e.test_browser_contract`; the broker,
 the worker and the mail catcher are the integration tests' fixtures, here on the site's own
@@ -83,7 +84,7 @@ def reload_until(page: Page, url: str, find: Callable[[Page], Locator],
 def task_mail_row(address: str) -> Callable[[Page], Locator]:
     """The row of ``/dev/mail`` listing the task mail delivered to ``address``."""
     return lambda page: page.locator("tr.caught", has_text=address).filter(
-        has_text=f"«{TITLE}»")
+        has_text=f"Новая задача: «{TITLE}»")
 
 
 def task_of(db: Engine, instance_id: int, who: str) -> Task:
@@ -128,7 +129,7 @@ def test_a_newcomer_approves_by_email_on_dev_mail_and_the_next_approver_is_maile
     expect(boris.get_by_role("heading", level=1)).to_contain_text(f"Новая задача: «{TITLE}»")
     expect(boris.locator("[data-header=Reply-To] dd")).to_have_text(
         re.compile(rf"^reply\+[^@\s]+@{re.escape(inbound.domain)}$"))
-    expect(boris.get_by_label("Отправить от имени")).to_have_value(WHO["boris"])
+    expect(boris.locator("#sent-from")).to_contain_text(WHO["boris"])
     boris.get_by_role("button", name="Согласовано", exact=True).click()
     expect(boris).to_have_url(f"{site}/dev/mail")
     expect(boris.locator(".alert.success")).to_have_text(
@@ -157,10 +158,17 @@ def test_a_newcomer_approves_by_email_on_dev_mail_and_the_next_approver_is_maile
     assert event.data["evidence"]["message_id"] == reply.message_id
     assert [token.used_by_inbound_id for token in tokens] == [reply.id]
 
-    # Olga's task is open now, and her mail appears on /dev/mail.
+    # Olga's task is open now, and her mail appears on her /dev/mail, not on Boris's.
     olga_task = task_of(db, instance_id, "olga")
     assert olga_task.state == "open"
-    reload_until(boris, f"{site}/dev/mail", task_mail_row(WHO["olga"]), worker,
+    _olga_context, olga = log_in(chromium, site, "olga", locale="ru-RU")
+    reload_until(olga, f"{site}/dev/mail", task_mail_row(WHO["olga"]), worker,
                  "Olga's task mail")
-    expect(boris.locator("tr.caught").filter(has_text=f"«{TITLE}»")).to_have_count(2)
+    expect(olga.locator("tr.caught", has_text=WHO["boris"])).to_have_count(0)
+    boris.goto(f"{site}/dev/mail")
+    expect(task_mail_row(WHO["boris"])(boris)).to_have_count(1)
+    expect(task_mail_row(WHO["olga"])(boris)).to_have_count(0)
+    # the decision by email is acknowledged to Boris, with a way to say it was not him
+    expect(boris.locator("tr.caught", has_text=WHO["boris"]).filter(
+        has_text=f"Ваше решение записано: «{TITLE}»")).to_have_count(1)
     worker.join()  # nothing left half done: every queue drains without an actor failing

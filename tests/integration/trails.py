@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from approvals import service
 from approvals.store import audit, registry
-from approvals.store.db import write_session
+from approvals.store.db import read_session, write_session
 from approvals.store.directory import issue_token
 from approvals.store.models import Person, PersonRole
 from approvals.trail import facts
@@ -72,10 +72,14 @@ def make_app(db: Engine) -> Flask:
 
 
 def signed_in(app: Flask, person_id: int) -> FlaskClient:
-    """A browser session of ``person_id`` (as after logging in)."""
+    """A browser session of ``person_id`` (as after logging in: under the person's current
+    session version)."""
+    with read_session(app.extensions["signoff.db"]) as s:
+        version = s.get(Person, person_id).session_version
     client = app.test_client()
     with client.session_transaction() as session:
         session["person_id"] = person_id
+        session["session_version"] = version
     return client
 
 

@@ -6,8 +6,8 @@ mail catcher's reader (:mod:`.dev_mail`), the mail log (:mod:`.mail_log`).
   ``pages.decide`` exactly like the task page.
 - ``/dev/mail`` — only with the built-in mail catcher (no ``SMTP_HOST``): the mail Signoff sent,
   newest first, and one message with a form that answers it the way a mail client would, by
-  sending a real reply email to the inbound SMTP server (``signoff smtp``). It is a developer
-  tool, so anyone logged in may use it.
+  sending a real reply email to the inbound SMTP server (``signoff smtp``). A person sees the
+  mail addressed to them, an administrator all of it; everyone answers only as themselves.
 - ``/admin/mail`` — administrators: every inbound message with its outcome and its raw .eml,
   and the outgoing mail that could not be delivered.
 """
@@ -60,4 +60,4 @@ def _page_of(total: int, per_page: int) -> tuple[int, int]:
 
 
 # Each module adds its pages to ``bp``.
-from web.mail import answers, dev_mail, mail_log  # noqa: E402, F401
+from web.mail import answers, dev_mail, disputes, mail_log  # noqa: E402, F401

@@ -1,5 +1,6 @@
 """``/admin/mail``: for administrators, every inbound message with its outcome and its raw
-.eml, and the outgoing mail that could not be delivered."""
+.eml, and the outgoing mail that could not be delivered, each failed one with a button that
+sends it again (the same mail, with the same Message-ID)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import (
+    flash,
+    redirect,
     render_template,
     request,
     send_file,
@@ -20,13 +23,15 @@ from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import defer
 from sqlmodel import select
 
+from approvals import service, texts
 from approvals.core.errors import Forbidden, NotFound
 from approvals.core.policy import Actor
+from approvals.dispatch import route
 from approvals.store.db import read_session
 from approvals.store.directory import roles_of
 from approvals.store.models import InboundMessage, Notification, OutboxItem, Person
-from web.auth import current_person, login_required
-from web.context import db
+from web.auth import current_locale, current_person, login_required
+from web.context import db, utcnow
 from web.mail import (
     ADMIN_PER_PAGE,
     _page_of,
@@ -96,6 +101,22 @@ def _failed_mail(s) -> list[dict[str, Any]]:
                       "payload": json.dumps(row.payload, ensure_ascii=False, indent=2,
                                             sort_keys=True, default=str)})
     return items
+
+
+@bp.post("/admin/mail/outbox/<row:item_id>/resend")
+@login_required
+def admin_resend(item_id: int):
+    """Send a mail row again (:func:`approvals.service.resend_mail`): one that failed for
+    good, or waits for its next try, goes to the workers now."""
+    _require_admin()
+    locale = current_locale()
+    resent = service.resend_mail(db(), [item_id], utcnow())
+    route([("email", resent_id, None) for resent_id in resent])
+    if resent:
+        flash(texts.t("adminmail.resent", locale, id=item_id), "success")
+    else:
+        flash(texts.t("adminmail.not_resent", locale, id=item_id), "info")
+    return redirect(url_for(".admin_mail"), 303)
 
 
 def _inbound(s, message_id: int) -> InboundMessage:

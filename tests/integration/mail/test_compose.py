@@ -493,10 +493,11 @@ def test_an_explanation_says_what_happened_in_the_senders_language(reason, local
 
     mail = parse(explanation_mail(
         settings=settings, base_url=BASE, to="anna@example.com", name="Anna Approver",
-        locale=locale, reason=reason, params=params, subject="Re: [Signoff #3] New task",
-        in_reply_to=theirs, references=["<instance.3@mail.example.com>"], outbox_item_id=77))
+        locale=locale, reason=reason, params=params, in_reply_to=theirs,
+        references=["<instance.3@mail.example.com>"], outbox_item_id=77))
 
-    assert mail["Subject"] == "Re: [Signoff #3] New task"
+    assert mail["Subject"] == {"en": "Your email to Signoff was not accepted",
+                               "ru": "Ваше письмо в Signoff не принято"}[locale]
     assert mail["Message-ID"] == "<m.77@mail.example.com>"
     assert mail["In-Reply-To"] == theirs
     assert mail["References"] == f"<instance.3@mail.example.com> {theirs}"
@@ -515,30 +516,32 @@ def test_an_explanation_says_what_happened_in_the_senders_language(reason, local
     assert other not in text(mail)
 
 
-def test_an_explanation_adds_re_once_and_names_the_thread(settings):
+def test_an_explanation_has_a_fixed_subject_and_names_the_thread(settings):
+    """Nothing of their message can reach it: the composer is not even given their subject
+    (tests/integration/mail/test_poison.py sends a forged one through the whole path)."""
     mail = parse(explanation_mail(
         settings=settings, base_url=BASE, to="boris@example.com", name="", locale="ru",
-        reason="no_verdict", params={"verdicts": ["done"]}, subject="Согласовано",
+        reason="no_verdict", params={"verdicts": ["done"]},
         in_reply_to="<a@b>", references=[], outbox_item_id=5))
-    assert mail["Subject"] == "Re: Согласовано"
+    assert mail["Subject"] == "Ваше письмо в Signoff не принято"
     assert mail["References"] == "<a@b>"
     assert text(mail).startswith("Здравствуйте!")
     assert "«Выполнено»" in text(mail)
 
     empty = parse(explanation_mail(
         settings=settings, base_url=BASE, to="boris@example.com", name="Boris", locale="en",
-        reason="wrong_sender", params={}, subject="", in_reply_to=None, references=[],
+        reason="wrong_sender", params={}, in_reply_to=None, references=[],
         outbox_item_id=6))
-    assert empty["Subject"] == "Re: Your email to Signoff"
+    assert empty["Subject"] == "Your email to Signoff was not accepted"
     assert empty["In-Reply-To"] is None and empty["References"] is None
 
 
 def test_an_unknown_reason_still_gets_a_polite_generic_explanation(settings):
     mail = parse(explanation_mail(
         settings=settings, base_url=BASE, to="anna@example.com", name="Anna", locale="en",
-        reason="something_new", params={}, subject="RE: Approve", in_reply_to="<a@b>",
-        references=[], outbox_item_id=8))
-    assert mail["Subject"] == "RE: Approve"
+        reason="something_new", params={}, in_reply_to="<a@b>", references=[],
+        outbox_item_id=8))
+    assert mail["Subject"] == "Your email to Signoff was not accepted"
     assert "Your email could not be processed." in text(mail)
     assert f"{BASE}/" in links(mail)
 

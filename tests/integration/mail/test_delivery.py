@@ -41,7 +41,7 @@ from approvals.store.models import (
 )
 from mail import compose, inbound, inbox, outgoing, send, tokens
 from mail.catcher import ServerThread
-from mail.send import PermanentFailure, TemporaryFailure
+from mail.send import PermanentFailure
 from tests.integration import mailflow
 from tests.integration.flows import PDF_V2, open_tasks, rows, start_contract
 from tests.support import free_port
@@ -122,10 +122,9 @@ def task_mail_rows(db: Engine, org, now: datetime, approvers: list[int]) -> dict
     return found
 
 
-def send_item(db: Engine, item_id: int, now: datetime, settings: MailSettings,
-              max_attempts: int = 10) -> str:
+def send_item(db: Engine, item_id: int, now: datetime, settings: MailSettings) -> str:
     return outgoing.send_item(db, item_id, now, settings=settings, base_url=BASE,
-                              secret_key=Settings.from_env().secret_key, max_attempts=max_attempts)
+                              secret_key=Settings.from_env().secret_key)
 
 
 def outbox_row(db: Engine, item_id: int) -> OutboxItem:
@@ -217,11 +216,11 @@ def test_a_relay_that_is_down_keeps_the_row_pending_and_the_retry_carries_the_sa
     item_id = task_mail_rows(db, org, now, [anna])[anna]
     port = free_port()  # nothing listens there yet
     settings = relay_settings(port)
-    with pytest.raises(TemporaryFailure, match=f"cannot reach the relay 127.0.0.1:{port}"):
-        send_item(db, item_id, now, settings)
+    assert send_item(db, item_id, now, settings) == "deferred"
     row = outbox_row(db, item_id)
-    assert (row.state, row.attempts) == ("pending", 1)
-    assert f"127.0.0.1:{port}" in row.last_error
+    assert (row.state, row.attempts, row.claimed_at) == ("pending", 1, None)
+    assert f"cannot reach the relay 127.0.0.1:{port}" in row.last_error
+    assert row.next_attempt_at == now + outgoing.RETRY_FIRST
 
     handler = Relay()
     later = now + timedelta(minutes=1)
@@ -244,26 +243,27 @@ def test_a_relay_that_is_down_keeps_the_row_pending_and_the_retry_carries_the_sa
     assert mail["Reply-To"] == again["Reply-To"] == settings.reply_address(token)
 
 
-def test_451_at_data_is_retried_until_max_attempts_then_the_row_fails(db, org, now, broker):
+def test_451_at_data_never_fails_the_row_only_a_5xx_does(db, org, now, broker):
+    """A relay that defers (4xx) is tried again past any number of attempts (it once failed
+    the row for good after ten); the first 5xx fails it, and nothing tries it again."""
     anna = org.approvers[0]
     item_id = task_mail_rows(db, org, now, [anna])[anna]
     handler = Relay(refuse_data="451 4.3.0 mailbox busy, try again later")
     with relay(handler) as port:
         settings = relay_settings(port)
-        for attempt in (1, 2, 3):
-            if attempt < 3:
-                with pytest.raises(TemporaryFailure, match="451 4.3.0 mailbox busy"):
-                    send_item(db, item_id, now + timedelta(minutes=attempt), settings,
-                              max_attempts=3)
-            else:  # the last attempt gives up: nothing for Dramatiq to retry
-                assert send_item(db, item_id, now + timedelta(minutes=attempt), settings,
-                                 max_attempts=3) == "failed"
+        at = now
+        for attempt in range(1, dispatch.MAX_ATTEMPTS + 3):
+            assert send_item(db, item_id, at, settings) == "deferred"
             row = outbox_row(db, item_id)
-            assert row.attempts == attempt
-            assert row.state == ("failed" if attempt == 3 else "pending")
+            assert (row.state, row.attempts) == ("pending", attempt)
             assert "451 4.3.0 mailbox busy" in row.last_error
-        assert send_item(db, item_id, now + timedelta(minutes=4), settings,
-                         max_attempts=3) == "skipped"
+            at = row.next_attempt_at
+        handler.refuse_data = "554 5.7.1 message refused as spam"
+        assert send_item(db, item_id, at, settings) == "failed"
+        row = outbox_row(db, item_id)
+        assert (row.state, row.attempts) == ("failed", dispatch.MAX_ATTEMPTS + 3)
+        assert "554 5.7.1 message refused as spam" in row.last_error
+        assert send_item(db, item_id, at + timedelta(hours=1), settings) == "skipped"
     assert handler.received == []
 
 

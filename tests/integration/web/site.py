@@ -5,6 +5,7 @@ the forms it is shown (CSRF protection stays on)."""
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,7 +45,9 @@ def build_app(tmp_path: Path, config: dict[str, Any] | None = None) -> Flask:
     """A fresh app on an SQLite file in ``tmp_path``, with people and processes loaded."""
     url = f"sqlite:///{tmp_path / 'signoff.db'}"
     upgrade(url)
-    app = create_app({"TESTING": True, "DATABASE_URL": url, **(config or {})})
+    app = create_app({"TESTING": True, "DATABASE_URL": url,
+                      # failed logins are counted in the session's Redis: a key space per site
+                      "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}", **(config or {})})
     engine = app.extensions["signoff.db"]
     with write_session(engine) as session:
         import_people(session, PEOPLE)

@@ -4,14 +4,30 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 
 import pytest
+from sqlmodel import select
 
 from approvals import dispatch, service
 from approvals.store import audit
 from approvals.store.db import read_session, write_session
-from approvals.store.models import Notification, OutboxItem, Timer
+from approvals.store.models import (
+    InboundMessage,
+    Notification,
+    OutboxItem,
+    Timer,
+    TrailDraft,
+)
+from mail import inbound, inbox, outgoing
 from tests.integration.flows import audit_kinds, open_tasks, rows, start_contract
+from tests.integration.mail.test_delivery import (
+    outbox_row,
+    relay_settings,
+    send_item,
+    task_mail_rows,
+)
+from tests.support import free_port
 from workers import outbox, scheduler
 from workers.actors import deliver_outbox
 
@@ -91,6 +107,105 @@ def test_sweep_waits_a_grace_period_before_resending_a_row_it_sent(db, org, now,
 
     assert (first.outbox, again.outbox, later.outbox) == (3, 0, 3)
     assert broker.do_qsize("outbox") == 2  # harmless: delivery is idempotent
+
+
+def test_the_sweep_hands_on_only_mail_rows_nobody_holds_that_are_due_and_marks_them(
+        db, org, now, broker):
+    """The sweep once re-sent every pending row each grace period, whoever held it and
+    however recently it had failed, each copy starting a chain of tries of its own."""
+    mails = task_mail_rows(db, org, now, org.approvers)
+    held, waiting, free = (mails[person] for person in org.approvers)
+    at = now + timedelta(minutes=1)
+    assert outgoing.claim(db, held, at)  # a worker is talking to the relay
+    assert send_item(db, waiting, at, relay_settings(free_port())) == "deferred"  # due at+10s
+
+    def queued() -> tuple:
+        return tuple(outbox_row(db, item_id).queued_at for item_id in (held, waiting, free))
+
+    scheduler.sweep(db, at + timedelta(seconds=5))
+    assert queued() == (None, None, at + timedelta(seconds=5))
+    scheduler.sweep(db, at + timedelta(seconds=6))  # handed on a second ago: not again
+    assert queued() == (None, None, at + timedelta(seconds=5))
+    scheduler.sweep(db, at + timedelta(seconds=15))  # the failed row's next try is due
+    assert queued() == (None, at + timedelta(seconds=15), at + timedelta(seconds=5))
+    lapsed = at + dispatch.MAIL_LEASE + timedelta(seconds=1)  # the holder died
+    scheduler.sweep(db, lapsed)
+    assert queued() == (lapsed, lapsed, lapsed)
+    assert outbox_row(db, waiting).attempts == 1 and outbox_row(db, held).attempts == 0
+
+
+def test_the_sweep_hands_on_a_stored_reply_once_a_grace_period_never_one_being_read(
+        db, now, broker):
+    """The sweep once re-queued every stored reply older than the grace period every 5 s,
+    without marking it, so several workers read the same message at once."""
+
+    def stored(number: int) -> int:
+        message = EmailMessage()
+        message["From"], message["To"] = "anna@example.com", "reply+x@signoff.localhost"
+        message["Subject"], message["Message-ID"] = "Re: contract", f"<r{number}@example.com>"
+        message.set_content("Approved\n")
+        return inbox.store(db, message.as_bytes(), channel="smtp", now=now,
+                           envelope_from="anna@example.com",
+                           envelope_to=["reply+x@signoff.localhost"])
+
+    waiting, being_read = stored(1), stored(2)
+    at = now + scheduler.GRACE + timedelta(seconds=1)
+    assert inbound.claim(db, being_read, at)
+
+    def queued() -> list:
+        return [m.queued_at for m in rows(db, InboundMessage)]
+
+    assert scheduler.sweep(db, at).inbound == 1
+    assert queued() == [at, None]
+    assert scheduler.sweep(db, at + timedelta(seconds=5)).inbound == 0
+    again = at + scheduler.GRACE  # lost from Redis after all: handed on once more
+    assert scheduler.sweep(db, again).inbound == 1
+    assert queued() == [again, None]
+    lapsed = at + dispatch.INBOUND_LEASE + timedelta(seconds=1)  # its reader died
+    assert scheduler.sweep(db, lapsed).inbound == 2
+    assert queued() == [lapsed, lapsed]
+    assert {m.id for m in rows(db, InboundMessage)} == {waiting, being_read}
+
+
+def test_the_sweep_hands_on_a_provisional_trail_nobody_renders_once_a_grace_period(
+        db, org, now, broker, signing_var):
+    """A draft a reader asked for whose message was lost is handed on again; one a worker
+    holds is not, until its lease lapses."""
+    from approvals.records import drafts
+    from approvals.trail import provisional
+
+    instance_id = start_contract(db, org, now).instance_id
+    pending = drafts.provisional_trail(db, instance_id, signing_var / "trails", "en", now)
+    assert isinstance(pending, drafts.DraftPending) and pending.start
+    other = drafts.provisional_trail(db, instance_id, signing_var / "trails", "ru", now)
+    at = now + scheduler.GRACE + timedelta(seconds=1)
+    assert provisional._claim(db, other.draft_id, at)  # a worker renders the Russian one
+
+    assert scheduler.sweep(db, at).drafts == 1
+    assert scheduler.sweep(db, at + timedelta(seconds=5)).drafts == 0  # on its trip
+    assert [d.queued_at for d in rows(db, TrailDraft)] == [at, None]
+    lapsed = at + dispatch.DRAFT_LEASE + timedelta(seconds=1)  # its worker died
+    assert scheduler.sweep(db, lapsed).drafts == 2
+
+
+def test_one_signed_trail_render_at_a_time(db, org, now, signing_var):
+    """A second delivery while a worker renders the trail finds its rows held and leaves."""
+    from approvals.store.models import Trail
+    from approvals.trail import issue
+    from tests.integration.trails import complete_contract
+
+    instance_id = complete_contract(db, org, now).instance_id
+    with write_session(db) as session:
+        for row in session.exec(select(OutboxItem).where(OutboxItem.kind == "trail")).all():
+            row.claimed_at = now  # another worker holds them
+            session.add(row)
+    held = issue.issue(db, instance_id, keys_dir=signing_var / "keys",
+                       trails_dir=signing_var / "trails", now=now + timedelta(minutes=1))
+    assert held.trail_id is None and rows(db, Trail) == []
+    later = now + dispatch.TRAIL_LEASE + timedelta(seconds=1)  # that worker died
+    issued = issue.issue(db, instance_id, keys_dir=signing_var / "keys",
+                         trails_dir=signing_var / "trails", now=later)
+    assert issued.created and len(rows(db, Trail)) == 1
 
 
 def test_due_timer_fires_a_reminder_once(db, org, now, worker):

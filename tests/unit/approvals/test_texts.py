@@ -18,15 +18,15 @@ FORM_CODES = ("required", "unknown_field", "not_text", "too_long", "pattern", "n
               "too_small", "too_large", "not_a_date", "not_a_range", "range_reversed",
               "not_an_email", "unknown_person", "not_a_list", "not_a_choice", "not_a_boolean",
               "bad_base64", "not_a_file", "no_filename", "empty_file", "file_too_large",
-              "not_an_object")
+              "not_an_object", "file_type", "file_content", "initiator_may_not_decide")
 EVENTS = ("started", "stage_entered", "task_opened", "decided", "task_withdrawn",
           "stage_completed", "stage_skipped", "sent_back", "resubmitted", "document_version",
           "completed", "cancelled", "reassigned", "deadline_passed", "fields_set", "reopened",
-          "trail_issued", "effect_ran", "stage_unassigned")
+          "trail_issued", "effect_ran", "stage_unassigned", "decision_disputed")
 TEMPLATES = ("task_assigned", "revision_requested", "task_withdrawn", "task_overdue",
              "task_overdue_initiator", "instance_completed", "process_notice",
              "instance_reopened", "trail_issued", "stage_unassigned", "instance_ended",
-             "task_overdue_manager")
+             "task_overdue_manager", "decision_received", "decision_disputed")
 
 
 def _placeholders(text: str) -> set[str]:
@@ -71,7 +71,7 @@ def test_every_code_the_form_validator_produces_has_a_message() -> None:
     for code in FORM_CODES:
         for locale in texts.LOCALES:
             text = texts.field_error(code, {"max": 5, "min": 1, "value": "x", "max_mb": 25,
-                                           "allowed": ["a", "b"]}, locale)
+                                           "allowed": ["a", "b"], "type": "PDF"}, locale)
             assert text != texts.t("field_error.unknown", locale), code
             assert "{" not in text, (code, text)
 

@@ -15,7 +15,7 @@ from approvals import service
 from approvals.core.errors import KeyProblem
 from approvals.keys import certificate_of, load_certificates
 from approvals.store.db import write_session
-from approvals.store.models import AccessDenial, AuditEvent, Blob, Trail
+from approvals.store.models import AccessDenial, AuditEvent, Blob, Task, Trail, TrailDraft
 from approvals.trail import issue, read_facts, verify_trail
 from tests.integration.flows import audit_kinds, contract_fields, rows
 from tests.integration.trails import (
@@ -39,16 +39,31 @@ def _text(pdf: bytes) -> str:
                           check=True).stdout.decode("utf-8")
 
 
-def test_a_participant_downloads_a_provisional_trail_of_a_running_instance(db, org, now, app):
-    instance_id = service.start(db, "contract-approval", org.initiator,
-                                contract_fields([org.email(p) for p in org.approvers]),
-                                now).instance_id
+def test_a_participant_downloads_a_provisional_trail_of_a_running_instance(db, org, now, app,
+                                                                           worker, signing_var):
+    started = service.start(db, "contract-approval", org.initiator,
+                            contract_fields([org.email(p) for p in org.approvers]), now)
+    instance_id = started.instance_id
     anna = org.approvers[0]
+    browser, headers = signed_in(app, anna), bearer(db, anna, now)
 
-    page = signed_in(app, anna).get(f"/instances/{instance_id}/trail.pdf")
-    api = app.test_client().get(f"/api/instances/{instance_id}/trail.pdf",
-                                headers=bearer(db, anna, now))
+    def download():
+        return (browser.get(f"/instances/{instance_id}/trail.pdf"),
+                app.test_client().get(f"/api/instances/{instance_id}/trail.pdf",
+                                      headers=headers))
 
+    # the request only asks: the worker renders, and the reader looks again
+    page, api = download()
+    assert (page.status_code, api.status_code) == (202, 202)
+    assert page.headers["Retry-After"] == api.headers["Retry-After"] == "3"
+    assert "The provisional trail is being made" in page.text
+    assert '<meta http-equiv="refresh" content="3">' in page.text
+    assert api.get_json()["state"] == "pending"
+    [draft] = rows(db, TrailDraft)  # both readers asked for the same chain: one draft
+    assert draft.state == "pending"
+    worker.join()
+
+    page, api = download()
     for response in (page, api):
         assert response.status_code == 200
         assert response.mimetype == "application/pdf"
@@ -58,8 +73,22 @@ def test_a_participant_downloads_a_provisional_trail_of_a_running_instance(db, o
         facts = read_facts(response.data)
         assert (facts.instance_id, facts.provisional) == (instance_id, True)
         assert "PROVISIONAL" in _text(response.data)
-    assert rows(db, Trail) == []  # nothing is stored for a running instance
+    assert rows(db, Trail) == []  # nothing signed is stored for a running instance
     assert 'trail.pdf' in signed_in(app, anna).get(f"/instances/{instance_id}").text
+    [draft] = rows(db, TrailDraft)
+    assert (draft.state, draft.attempts) == ("done", 1)
+
+    # a decision moves the chain on: the next reader waits for a new draft, the old one goes
+    task = rows(db, Task, Task.instance_id == instance_id, Task.assignee_id == anna)[0]
+    service.decide(db, task.id, anna, "approve", "", now)
+    assert download()[0].status_code == 202
+    worker.join()
+    page, _api = download()
+    assert page.status_code == 200 and "Anna Approver" in _text(page.data)
+    [newer] = rows(db, TrailDraft)
+    assert newer.id != draft.id and newer.state == "done"
+    assert not (signing_var / "trails" / "drafts" / draft.path).exists() or \
+        newer.path == draft.path
 
 
 def test_an_outsider_is_refused_a_trail_and_the_attempt_is_logged(db, org, now, app, caplog):
@@ -186,6 +215,9 @@ def test_an_auditor_searches_by_process_period_person_outcome_and_text(db, org, 
     page = auditor.get("/audit?from=yesterday").text
     assert "Enter a date, such as 2026-12-31." in page
     assert len(_found(page)) == 5  # a bad date filters nothing
+    far = auditor.get("/audit?to=9999-12-31")  # the day after it would overflow
+    assert far.status_code == 200
+    assert "Give a date from 1990-01-01 to 2100-12-31." in far.text
 
 
 def test_the_search_is_paginated(db, org, now, app, instances, monkeypatch):

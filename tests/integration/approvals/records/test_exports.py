@@ -152,7 +152,7 @@ def test_a_pending_export_page_refreshes_itself_without_script(db, org, now, aud
     page = client.get(f"/audit/exports/{made.id}").text
 
     assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in page
-    assert "Waiting for a worker" in page and "<script>" in page
+    assert "Waiting for a worker" in page and '<script src="/static/export.js">' in page
     assert client.get(f"/audit/exports/{made.id}/download").status_code == 409
     api = app.test_client().get(f"/api/exports/{made.id}/download",
                                 headers=bearer(db, auditor, now))
@@ -174,5 +174,11 @@ def test_an_export_request_is_checked_field_by_field(db, org, now, auditor, sign
     assert api.post("/api/exports", headers=headers, json={}).get_json()["fields"] == {
         "from": {"code": "required", "message": "This field is required."},
         "to": {"code": "required", "message": "This field is required."}}
+    far = api.post("/api/exports", headers=headers, json={"from": "0001-01-01",
+                                                          "to": "9999-12-31"})
+    assert far.status_code == 400
+    assert {name: f["code"] for name, f in far.get_json()["fields"].items()} == {
+        "from": "date_out_of_range", "to": "date_out_of_range"}
+    assert far.get_json()["fields"]["to"]["message"] == "Give a date from 1990-01-01 to 2100-12-31."
     assert rows(db, Export) == []
     assert api.get("/api/exports/99", headers=headers).status_code == 404

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
+from approvals.clock import utcnow
 from approvals.store.db import read_session
 from approvals.store.directory import check_password, find_person, person_for_token, roles_of
 from approvals.store.models import Person
@@ -102,7 +103,7 @@ def test_people_token_prints_only_the_token(upgraded: Invoke, people_csv,
     token = result.stdout.removesuffix("\n")
     assert token.startswith("so_") and "\n" not in token and " " not in token
     with read_session(engine) as session:
-        assert person_for_token(session, token).email == "boss@example.com"
+        assert person_for_token(session, token, utcnow()).person.email == "boss@example.com"
 
 
 def test_people_token_for_unknown_email_exits_1(upgraded: Invoke) -> None:

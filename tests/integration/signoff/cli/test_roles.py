@@ -188,6 +188,10 @@ def honcho(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[str], dict]]:
 def test_run_prints_the_url_and_demo_logins_then_starts_every_role_with_honcho(
         cli: Invoke, env: Path, honcho: list, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PORT", "5731")
+    assert 'Demo logins' not in cli("run").stdout  # no demo people: no published passwords
+    honcho.clear()
+    assert cli("db", "upgrade").exit_code == 0
+    assert cli("demo", "load").exit_code == 0
 
     result = cli("run")
 
@@ -195,6 +199,7 @@ def test_run_prints_the_url_and_demo_logins_then_starts_every_role_with_honcho(
     assert result.stdout.startswith("Signoff: http://127.0.0.1:5731\n")
     assert 'Demo logins (password "demo")' in result.stdout
     assert all(login.email in result.stdout for login in demo.logins())
+    assert "`signoff doctor`" in result.stdout
     [(argv, role_env)] = honcho
     root = Path(cli_module.__file__).resolve().parents[2]
     assert argv == [sys.executable, "-m", "honcho", "start", "-f", str(root / "Procfile"),

@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import select
 from werkzeug.test import TestResponse
 
+from approvals.clock import utcnow
 from approvals.store import registry
 from approvals.store.db import read_session, upgrade, write_session
 from approvals.store.directory import import_people, issue_token
@@ -131,7 +132,8 @@ def app(tmp_path, monkeypatch, redis_url: str, app_broker, database_url: str) ->
         assert "contract-approval" in {p.id for p in processes}
         registry.sync(session, processes, NOW)
         people = {p.email: p for p in session.exec(select(Person)).all()}
-        app.config["API_TOKENS"] = {name: issue_token(session, people[email], NOW)
+        # tokens expire, and the API judges them by the real clock: made now, not at NOW
+        app.config["API_TOKENS"] = {name: issue_token(session, people[email], utcnow())
                                     for name, email in WHO.items()}
     yield app
     engine.dispose()

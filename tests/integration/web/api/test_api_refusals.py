@@ -197,3 +197,49 @@ def test_database_unavailable_answers_503_and_writes_nothing(app, api: Api, tmp_
         engine.dispose()
     assert kicked == []
     assert (_count(app, Instance), _count(app, Task), _count(app, OutboxItem)) == (0, 0, 0)
+
+
+def test_a_stranger_resubmitting_learns_nothing_of_the_instance_state(api: Api) -> None:
+    view = api.start()
+    for body in ({"comment": "x"}, {"comment": "x", "fields": {"amount": "lots"}}):
+        response = api.post("outsider", f"/api/instances/{view['id']}/resubmit", body)
+        assert response.status_code == 403
+        assert response.get_json()["error"] == "not_an_assignee"
+
+
+def test_a_stranger_withdrawing_a_finished_instance_gets_403_not_its_state(api: Api) -> None:
+    view = api.start()
+    assert api.post("initiator", f"/api/instances/{view['id']}/withdraw",
+                    {"reason": "no longer needed"}).status_code == 200
+    response = api.post("outsider", f"/api/instances/{view['id']}/withdraw", {"reason": "x"})
+    assert response.status_code == 403
+    assert response.get_json()["error"] == "forbidden"
+
+
+@pytest.mark.parametrize("verdict", ["approve", "send_back"])
+def test_a_comment_longer_than_the_limit_answers_400_and_changes_nothing(
+        app, api: Api, verdict: str) -> None:
+    from approvals.core import limits
+
+    view = api.start()
+    task = api.open_task("anna", view["id"])
+    events = _count(app, AuditEvent)
+    response = api.decide("anna", task["id"], verdict, "ж" * (limits.COMMENT + 1))
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["error"] == "text_too_long"
+    assert f"at most {limits.COMMENT}" in body["message"]
+    assert _count(app, AuditEvent) == events
+    assert api.open_task("anna", view["id"])["state"] == "open"
+    assert api.decide("anna", task["id"], verdict, "ж" * limits.COMMENT).status_code == 200
+
+
+def test_a_web_page_sent_as_a_contract_is_refused_and_nothing_is_stored(app, api: Api) -> None:
+    for name, content, code in (("contract.html", b"<html><script>x()</script>", "file_type"),
+                                ("contract.pdf", b"<html><script>x()</script>", "file_content")):
+        response = api.post("initiator", "/api/instances", {
+            "process": "contract-approval",
+            "fields": contract_fields(contract=file_value(name, content))})
+        assert response.status_code == 400
+        assert response.get_json()["fields"]["contract"]["code"] == code
+    assert (_count(app, Instance), _count(app, AuditEvent)) == (0, 0)

@@ -9,7 +9,7 @@ from textwrap import dedent
 import pytest
 
 from approvals.core import engine
-from approvals.core.errors import DefinitionError
+from approvals.core.errors import DefinitionError, Forbidden, FormInvalid, NoAssignee
 from approvals.core.states import OPEN
 from approvals.definitions import load_text
 from tests.unit.fakes import FakeDirectory
@@ -37,10 +37,10 @@ def ids(org: FakeDirectory, *names: str) -> list[int]:
     return [org.id(f"{name}@example.com") for name in names]
 
 
-def process(assignees: str, extra_stage: str = "") -> engine.Process:
+def process(assignees: str, extra_stage: str = "", head: str = "") -> engine.Process:
     return load_text(dedent(f"""\
         id: who
-        name: Who
+        name: Who{head}
         fields:
           - {{name: employee, type: person}}
           - {{name: department, type: choice, choices: [Legal, Finance, Sales]}}
@@ -58,7 +58,7 @@ def assigned(out: engine.Outcome) -> list[int]:
     ("[{department: Legal}]", {}, ["anna", "boris"]),  # letter case aside; Gleb is inactive
     ("[{department: {field: department}}]", {"department": "Finance"}, ["vera"]),
     ("[{department: {field: departments}}]", {"departments": "Finance, Legal\nSales"},
-     ["vera", "anna", "boris", "olga", "ivan"]),
+     ["vera", "anna", "boris", "olga"]),  # not Ivan, who asks (separation of duties)
     ("[{manager_of: {field: employee}}]", {"employee": "boris@example.com"}, ["anna"]),
     ("[{manager_of: {field: employee}}]", {"employee": "gleb@example.com"}, ["anna"]),
     ("[{managers: 1}]", {}, ["olga"]),
@@ -130,3 +130,64 @@ def test_an_assignee_that_cannot_work_is_refused_when_the_file_is_read(assignees
         process(assignees)
     assert problem in str(refused.value)
     assert str(refused.value).startswith("who.yaml:")
+
+
+# --- separation of duties: the initiator decides nothing of their own ------------------------
+
+MAY_DECIDE = "\n        initiator_may_decide: true"
+
+
+def test_a_form_naming_its_initiator_as_a_decider_is_refused_for_that_field(org):
+    with pytest.raises(FormInvalid) as refused:
+        engine.start(process("[{field: employee}]"), org, org.id("ivan@example.com"),
+                     {"employee": "ivan@example.com"}, NOW)
+    assert refused.value.errors == {"employee": ("initiator_may_not_decide", {})}
+
+
+def test_a_process_that_allows_it_lets_the_initiator_decide(org):
+    out = engine.start(process("[{field: employee}, {department: Sales}]", head=MAY_DECIDE),
+                       org, org.id("ivan@example.com"), {"employee": "ivan@example.com"}, NOW)
+    assert assigned(out) == ids(org, "ivan", "olga")
+
+
+def test_a_role_only_the_initiator_holds_goes_to_the_administrators(org):
+    org.add("kate@example.com", roles=("accountant",))
+    out = engine.start(process("[{role: accountant}]"), org, org.id("kate@example.com"), {},
+                       NOW)
+    assert assigned(out) == ids(org, "ada")
+    assert [e.kind for e in out.events if e.kind == "stage_unassigned"] == ["stage_unassigned"]
+
+
+def test_an_administrator_initiator_is_not_their_own_fallback(org):
+    with pytest.raises(NoAssignee):
+        engine.start(process("[{role: accountant}]"), org, org.id("ada@example.com"), {}, NOW)
+
+
+def test_a_stage_that_names_the_initiator_itself_still_goes_to_them(org):
+    out = engine.start(process("[initiator]"), org, org.id("ivan@example.com"), {}, NOW)
+    assert assigned(out) == ids(org, "ivan")
+
+
+def test_a_task_cannot_be_handed_to_the_initiator(org):
+    proc = process("[{department: Legal}]")
+    out = engine.start(proc, org, org.id("ivan@example.com"), {}, NOW)
+    task = next(t for t in out.state.current_tasks() if t.state == OPEN)
+    with pytest.raises(Forbidden):
+        engine.reassign(proc, out.state, task.seq, org.id("ivan@example.com"), task.assignee,
+                        NOW)
+
+
+def test_a_resubmission_naming_the_initiator_is_refused_too(org):
+    proc = process("[{field: employee}]")
+    ivan = org.id("ivan@example.com")
+    out = engine.start(proc, org, ivan, {"employee": "anna@example.com"}, NOW)
+    task = next(t for t in out.state.current_tasks() if t.state == OPEN)
+    out = engine.decide(proc, org, out.state, task.seq, task.assignee, "send_back", "fix it",
+                        NOW)
+    with pytest.raises(FormInvalid):
+        engine.resubmit(proc, org, out.state, ivan, {"employee": "ivan@example.com"}, "", NOW)
+
+
+def test_initiator_may_decide_must_be_true_or_false():
+    with pytest.raises(DefinitionError, match="initiator_may_decide: expected true or false"):
+        process("[initiator]", head="\n        initiator_may_decide: sometimes")

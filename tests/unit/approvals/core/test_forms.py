@@ -250,15 +250,45 @@ def test_a_file_is_decoded_from_base64_keeping_only_its_name(people):
     assert upload == Upload("contract.pdf", b"%PDF-1.7", "application/pdf")
 
 
-def test_a_file_without_a_content_type_is_octet_stream(people):
-    upload = clean(people, "attachment", {"filename": "a/b/notes.txt",
-                                          "content_base64": b64(b"hello")})
-    assert upload == Upload("notes.txt", b"hello", "application/octet-stream")
+def test_the_stored_content_type_is_the_extensions_not_the_senders(people):
+    upload = clean(people, "attachment", {"filename": "a/b/notes.txt", "content_type":
+                                          "text/html", "content_base64": b64(b"hello")})
+    assert upload == Upload("notes.txt", b"hello", "text/plain")
 
 
 def test_an_upload_object_is_accepted_as_it_is(people):
-    assert clean(people, "attachment", Upload("scan.png", b"\x89PNG")) == Upload(
-        "scan.png", b"\x89PNG")
+    png = b"\x89PNG\r\n\x1a\n...."
+    assert clean(people, "attachment", Upload("scan.png", png)) == Upload(
+        "scan.png", png, "image/png")
+
+
+@pytest.mark.parametrize(("filename", "content", "code"), [
+    ("run.exe", b"MZ\x90\x00", "file_type"),
+    ("page.html", b"<html><script>alert(1)</script></html>", "file_type"),
+    ("image.svg", b"<svg onload=alert(1)>", "file_type"),
+    ("no-extension", b"%PDF-1.7", "file_type"),
+    ("fake.pdf", b"<html><script>alert(1)</script>", "file_content"),
+    ("notes.txt", b"<!DOCTYPE html><script>alert(1)</script>", "file_content"),
+    ("contract.docx", b"%PDF-1.7", "file_content"),
+    ("photo.jpg", b"\x89PNG\r\n\x1a\n", "file_content"),
+    ("binary.txt", b"text\x00\x01\x02", "file_content"),
+])
+def test_a_file_that_is_not_an_accepted_document_is_refused(people, filename, content, code):
+    with pytest.raises(FormInvalid) as refused:
+        clean(people, "attachment", {"filename": filename, "content_base64": b64(content)})
+    assert refused.value.errors["attachment"][0] == code
+
+
+@pytest.mark.parametrize(("filename", "content"), [
+    ("Договор.PDF", b"%PDF-1.7\n..."), ("акт.docx", b"PK\x03\x04..."),
+    ("счёт.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1..."),
+    ("выписка.txt", "Остаток на счёте".encode("cp1251")), ("1c.xml", b"<?xml version='1.0'?><a/>"),
+    ("scan.tiff", b"II*\x00...."),
+])
+def test_the_documents_a_company_exchanges_are_taken(people, filename, content):
+    upload = clean(people, "attachment", {"filename": filename,
+                                          "content_base64": b64(content)})
+    assert upload.content == content
 
 
 @pytest.mark.parametrize(("value", "code"), [

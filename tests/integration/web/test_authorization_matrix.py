@@ -1,0 +1,478 @@
+"""The authorisation matrix: every route of the pages and the JSON API × every kind of caller.
+
+The routes come from the app's URL map (``static`` aside), read when the module is collected:
+each rule and method (HEAD and OPTIONS aside) must have an entry in :data:`TABLE`, or its case
+fails with "new route … has no entry in the authorisation matrix"; an entry whose route is gone
+fails too. An entry is one or more *scenarios*: which target fills the URL's arguments
+(:class:`tests.integration.web.authz_site.Target`), the body of a POST, and what each caller
+gets:
+
+- ``ok``: 2xx or 3xx, other than a redirect to the login page;
+- ``login``: pages redirect to ``/login``; the API answers 401;
+- ``forbidden``: 403;
+- ``hidden``: 404 where the app hides on purpose that the thing exists (someone else's caught
+  mail);
+- a number: that status — a state only someone allowed may learn (409 while a trail is being
+  made, an export not ready, a decision that was not taken by email; 400 for an empty reply).
+
+No caller ever gets a 500 (a raised exception fails the case too).
+
+The callers (who they are: :mod:`tests.integration.web.authz_site`): anonymous (no session, no
+token), stranger, participant (approved an earlier task), assignee (holds the URL's task),
+deputy, initiator, auditor (role ``auditor``), administrator (role ``admin``). Pages are
+opened with a session, the API with a Bearer token. CSRF is off here (its own tests cover it).
+
+Shared state and order. The app is built once per module. Routes that only read, and every
+refusal, use shared instances made once (``running``: Boris's task open; ``completed``;
+``emailed``: Boris's task decided by an email; ``oscars``: the stranger's own); a refused POST,
+or one answered with a state (409), must leave the shared instance's audit chain head where it
+was, which the test checks.
+A POST that an allowed caller makes succeed (decide, withdraw, reopen, resubmit, reassign,
+report a decision, revoke a token) runs on a ``fresh …`` target made for that one case, for
+every caller, so no case depends on another's order. The rest add rows nobody else reads (a new
+instance, token, export, a login, a logout — the session of a later case is made under the
+caller's new session version).
+
+Refusal comes first. Each refused POST is also sent with an empty body (no form fields; the
+JSON ``{}``): a caller who may not act must get the same refusal, never a 400 or 409 that
+speaks of the body or of the instance (:func:`test_a_refusal_comes_before_the_body_is_read`).
+
+Known holes are marked on their entry (``bugs`` / ``empty_bugs``) and run as
+``xfail(strict=True)``: the suite stays green, and the day one is fixed its case says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from werkzeug.test import TestResponse
+
+from tests.integration.flows import contract_fields
+from tests.integration.web.authz_site import (
+    CLARA,
+    CONTRACT,
+    FAST_HASHER,
+    OSCAR,
+    PASSWORD,
+    UNSET,
+    Site,
+    Target,
+    contract_form,
+)
+from web import create_app
+
+CALLERS = ("anonymous", "stranger", "participant", "assignee", "deputy", "initiator",
+           "auditor", "administrator")
+OK, LOGIN, FORBIDDEN, HIDDEN = "ok", "login", "forbidden", "hidden"
+REFUSALS = (LOGIN, FORBIDDEN, HIDDEN)
+Outcome = str | int
+
+#: Signoff has no deputies yet: "Dora is Boris's deputy" means nothing to it, so the deputy gets
+#: what a stranger gets. Issue 13 adds them: a deputy then decides (and answers, and reads) on
+#: the assignee's behalf while the deputyship runs, and this column takes the assignee's where
+#: issue 13 says so.
+DEPUTY_AS = "stranger"
+
+READERS = ("participant", "assignee", "initiator", "auditor", "administrator")
+AUDITORS = ("auditor", "administrator")
+EVERYONE = CALLERS[1:]
+
+
+def allow(*who: str, ok: Outcome = OK, others: Outcome = FORBIDDEN,
+          anonymous: Outcome = LOGIN) -> dict[str, Outcome]:
+    """``who`` get ``ok``, the other logged-in callers ``others``, nobody ``anonymous``; the
+    deputy as :data:`DEPUTY_AS` unless named."""
+    expect = {caller: (ok if caller in who else others) for caller in EVERYONE}
+    if "deputy" not in who:
+        expect["deputy"] = expect[DEPUTY_AS]
+    return {"anonymous": anonymous, **expect}
+
+
+Args = Callable[[Site, Target], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    target: str  # "site", "running", "completed", "emailed", "fresh <kind>" (authz_site)
+    expect: dict[str, Outcome]
+    args: Args = lambda site, t: {}  # noqa: E731
+    body: Callable[[Site, Target], dict[str, Any]] | None = None
+    bugs: dict[str, str] = field(default_factory=dict)  # caller -> why it is an xfail
+    empty_bugs: dict[str, str] = field(default_factory=dict)  # the same, with an empty body
+
+
+def instance(site: Site, t: Target) -> dict[str, Any]:
+    return {"instance_id": t.instance}
+
+
+def task(site: Site, t: Target) -> dict[str, Any]:
+    return {"task_id": t.task}
+
+
+def reason(text: str) -> Callable[[Site, Target], dict[str, Any]]:
+    return lambda site, t: {"confirm": "1", "reason": text}
+
+
+def api_reason(text: str) -> Callable[[Site, Target], dict[str, Any]]:
+    return lambda site, t: {"reason": text}
+
+
+EXPORT_DATES = {"from": "2026-01-01", "to": "2026-12-31"}
+
+# The holes the matrix found (see the module's docstring): each refused caller they hit.
+# None is open now: pages withdraw and reopen, and the API's decision and reassign, ask who the
+# caller is before they read the body. A new one goes on its scenario's ``bugs`` (or
+# ``empty_bugs``) as caller -> why, and runs as xfail(strict=True).
+
+
+def task_answer(verdict: str) -> Args:
+    return lambda site, t: {"task_id": t.task, "verdict": verdict}
+
+
+def document_of(site: Site, t: Target) -> dict[str, Any]:
+    return {"instance_id": t.instance, "document_id": t.document}
+
+
+def export(site: Site, t: Target) -> dict[str, Any]:
+    return {"export_id": site.export}
+
+
+def inbound(site: Site, t: Target) -> dict[str, Any]:
+    return {"message_id": site.inbound}
+
+
+def caught(site: Site, t: Target) -> dict[str, Any]:
+    return {"key": site.mail_key}
+
+
+def token(site: Site, t: Target) -> dict[str, Any]:
+    return {"token_id": t.token}
+
+
+def start(site: Site, t: Target) -> dict[str, Any]:
+    return {"process_id": CONTRACT}
+
+
+def verdict(name: str, comment: str = "") -> Callable[[Site, Target], dict[str, Any]]:
+    return lambda site, t: {"verdict": name, "comment": comment}
+
+
+REOPEN = {"reason": "Signed after all", "stage": "approval"}
+REVISED = {"counterparty": "Acme LLC"}  # what the initiator changes when resubmitting
+
+#: Everyone logged in, and the anonymous caller too.
+ANYONE = {caller: OK for caller in CALLERS}
+#: Oscar's own contract with the running one's document: Oscar reads his instance but the
+#: document is not in it (404), so do auditors and administrators; the others read neither
+#: (403) — the deputy too, standing in for Boris, who has no part in Oscar's contract.
+WRONG_INSTANCE = {**allow("stranger", *AUDITORS, ok=HIDDEN), "deputy": FORBIDDEN}
+
+TABLE: dict[tuple[str, str], list[Scenario]] = {
+    # ------------------------------------------------------------------------ pages
+    ("GET", "/"): [Scenario("site", allow(*EVERYONE))],
+    ("GET", "/login"): [Scenario("site", ANYONE)],  # a logged-in caller is sent on to "/"
+    ("POST", "/login"): [  # anyone may log in (as Oscar here; each case has its own browser)
+        Scenario("site", ANYONE, body=lambda s, t: {"email": OSCAR, "password": PASSWORD})],
+    # everyone, logged in or not, is sent to the login page (303): nothing to refuse
+    ("POST", "/logout"): [Scenario("site", dict.fromkeys(CALLERS, 303))],
+    ("GET", "/processes"): [Scenario("site", allow(*EVERYONE))],
+    ("GET", "/processes/<process_id>/start"): [Scenario("site", allow(*EVERYONE), args=start)],
+    ("POST", "/processes/<process_id>/start"): [
+        Scenario("site", allow(*EVERYONE), args=start, body=lambda s, t: contract_form())],
+    ("GET", "/tasks/<row:task_id>"): [Scenario("running", allow(*READERS), args=task)],
+    ("POST", "/tasks/<row:task_id>/decide"): [
+        Scenario("fresh running", allow("assignee"), args=task, body=verdict("approve")),
+        # decided already: only the assignee learns it (409)
+        Scenario("completed", allow("assignee", ok=409), args=task, body=verdict("approve"))],
+    ("GET", "/tasks/<row:task_id>/answer/<verdict>"): [
+        Scenario("running", allow("assignee"), args=task_answer("approve")),
+        Scenario("completed", allow("assignee", ok=409), args=task_answer("approve"))],
+    ("GET", "/tasks/<row:task_id>/not-me"): [Scenario("emailed", allow("assignee"), args=task)],
+    ("POST", "/tasks/<row:task_id>/not-me"): [
+        Scenario("fresh emailed", allow("assignee"), args=task),
+        # a decision not taken by email: only the assignee learns it (409)
+        Scenario("running", allow("assignee", ok=409), args=task)],
+    ("GET", "/instances/<row:instance_id>"): [
+        Scenario("running", allow(*READERS), args=instance)],
+    ("POST", "/instances/<row:instance_id>/withdraw"): [
+        Scenario("fresh running", allow("initiator", "administrator"), args=instance,
+                 body=reason("No longer needed")),
+        # over already: only those who may withdraw learn it (409)
+        Scenario("completed", allow("initiator", "administrator", ok=409), args=instance,
+                 body=reason("No longer needed"))],
+    ("POST", "/instances/<row:instance_id>/reopen"): [
+        Scenario("fresh withdrawn", allow("administrator"), args=instance,
+                 body=lambda s, t: {**reason("Signed after all")(s, t), **REOPEN}),
+        # completed, its signed trail not made yet (no worker runs): 409 to the administrator
+        Scenario("completed", allow("administrator", ok=409), args=instance,
+                 body=lambda s, t: {**reason("Signed after all")(s, t), **REOPEN})],
+    ("POST", "/instances/<row:instance_id>/resubmit"): [
+        Scenario("fresh revision", allow("initiator"), args=instance,
+                 body=lambda s, t: {**REVISED, "_comment": "Clause 3 fixed"}),
+        # not sent back: only the initiator learns it (409)
+        Scenario("running", allow("initiator", ok=409), args=instance,
+                 body=lambda s, t: {**REVISED, "_comment": "Clause 3 fixed"})],
+    ("GET", "/instances/<row:instance_id>/trail.pdf"): [
+        # a provisional trail, being made by the worker (none runs here): 202 to its readers
+        Scenario("running", allow(*READERS, ok=202), args=instance),
+        # the signed trail not made yet: 409 to its readers
+        Scenario("completed", allow(*READERS, ok=409), args=instance)],
+    ("GET", "/documents/<row:doc_id>"): [
+        Scenario("running", allow(*READERS), args=lambda s, t: {"doc_id": t.document})],
+    ("GET", "/tokens"): [Scenario("site", allow(*EVERYONE))],
+    ("POST", "/tokens"): [  # one's own token: anyone logged in
+        Scenario("site", allow(*EVERYONE), body=lambda s, t: {"label": "matrix", "days": "30"})],
+    ("POST", "/tokens/<row:token_id>/revoke"): [  # an API token of Ivan's
+        Scenario("fresh token", allow("initiator", "administrator"), args=token)],
+    # ------------------------------------------------------------------------ audit
+    ("GET", "/audit"): [Scenario("site", allow(*AUDITORS))],
+    ("GET", "/audit/organisation.cert.pem"): [Scenario("site", allow(*AUDITORS))],
+    ("POST", "/audit/exports"): [
+        Scenario("site", allow(*AUDITORS), body=lambda s, t: dict(EXPORT_DATES))],
+    ("GET", "/audit/exports/<row:export_id>"): [Scenario("site", allow(*AUDITORS), args=export)],
+    ("GET", "/audit/exports/<row:export_id>/progress"): [
+        Scenario("site", allow(*AUDITORS), args=export)],
+    # not ready (no worker runs): only an auditor learns it (409)
+    ("GET", "/audit/exports/<row:export_id>/download"): [
+        Scenario("site", allow(*AUDITORS, ok=409), args=export)],
+    # ------------------------------------------------------------------------ mail
+    ("GET", "/dev/mail"): [Scenario("site", allow(*EVERYONE))],  # each their own mail
+    # Boris's mail: someone else's is hidden (404), as if there were none
+    ("GET", "/dev/mail/<key>"): [
+        Scenario("site", allow("assignee", "administrator", others=HIDDEN), args=caught)],
+    ("GET", "/dev/mail/<key>/html"): [
+        Scenario("site", allow("assignee", "administrator", others=HIDDEN), args=caught)],
+    # sent empty only: the reader gets 400 (nothing to send), no SMTP server needed
+    ("POST", "/dev/mail/<key>/reply"): [
+        Scenario("site", allow("assignee", "administrator", ok=400, others=HIDDEN),
+                 args=caught, body=lambda s, t: {})],
+    ("GET", "/admin/mail"): [Scenario("site", allow("administrator"))],
+    ("GET", "/admin/mail/<row:message_id>"): [
+        Scenario("site", allow("administrator"), args=inbound)],
+    ("GET", "/admin/mail/<row:message_id>/raw"): [
+        Scenario("site", allow("administrator"), args=inbound)],
+    ("POST", "/admin/mail/outbox/<row:item_id>/resend"): [  # the running one's first mail
+        Scenario("site", allow("administrator"), args=lambda s, t: {"item_id": s.outbox})],
+    ("GET", "/admin/logins"): [Scenario("site", allow("administrator"))],
+    ("GET", "/admin/doctor"): [Scenario("site", allow("administrator"))],
+    # ------------------------------------------------------------------------ the JSON API
+    ("GET", "/api/openapi.json"): [Scenario("site", ANYONE)],  # no token needed
+    ("GET", "/api/processes"): [Scenario("site", allow(*EVERYONE))],
+    ("POST", "/api/instances"): [
+        Scenario("site", allow(*EVERYONE), body=lambda s, t: {
+            "process": CONTRACT, "fields": contract_fields([CLARA])})],
+    ("GET", "/api/instances/<id:instance_id>"): [
+        Scenario("running", allow(*READERS), args=instance)],
+    ("POST", "/api/instances/<id:instance_id>/withdraw"): [
+        Scenario("fresh running", allow("initiator", "administrator"), args=instance,
+                 body=api_reason("No longer needed")),
+        Scenario("completed", allow("initiator", "administrator", ok=409), args=instance,
+                 body=api_reason("No longer needed"))],
+    ("POST", "/api/instances/<id:instance_id>/reopen"): [
+        Scenario("fresh withdrawn", allow("administrator"), args=instance,
+                 body=lambda s, t: {**api_reason("Signed after all")(s, t), **REOPEN}),
+        Scenario("completed", allow("administrator", ok=409), args=instance,
+                 body=lambda s, t: {**api_reason("Signed after all")(s, t), **REOPEN})],
+    ("POST", "/api/instances/<id:instance_id>/resubmit"): [
+        Scenario("fresh revision", allow("initiator"), args=instance,
+                 body=lambda s, t: {"comment": "Clause 3 fixed", "fields": dict(REVISED)}),
+        Scenario("running", allow("initiator", ok=409), args=instance,
+                 body=lambda s, t: {"comment": "Clause 3 fixed", "fields": dict(REVISED)})],
+    ("GET", "/api/instances/<id:instance_id>/documents/<id:document_id>"): [
+        Scenario("running", allow(*READERS), args=document_of),
+        # the running one's document asked through Oscar's instance
+        Scenario("oscars", WRONG_INSTANCE, args=document_of)],
+    ("GET", "/api/instances/<id:instance_id>/trail.pdf"): [
+        Scenario("running", allow(*READERS, ok=202), args=instance),
+        Scenario("completed", allow(*READERS, ok=409), args=instance)],
+    ("GET", "/api/tasks"): [Scenario("site", allow(*EVERYONE))],  # each their own
+    ("POST", "/api/tasks/<id:task_id>/decision"): [
+        Scenario("fresh running", allow("assignee"), args=task, body=verdict("approve")),
+        Scenario("completed", allow("assignee", ok=409), args=task, body=verdict("approve"))],
+    ("POST", "/api/tasks/<id:task_id>/reassign"): [
+        Scenario("fresh running", allow("assignee", "administrator"), args=task,
+                 body=lambda s, t: {"to": CLARA}),
+        # decided already: only those who may reassign learn it (409)
+        Scenario("completed", allow("assignee", "administrator", ok=409), args=task,
+                 body=lambda s, t: {"to": CLARA})],
+    ("POST", "/api/exports"): [
+        Scenario("site", allow(*AUDITORS), body=lambda s, t: dict(EXPORT_DATES))],
+    ("GET", "/api/exports/<id:export_id>"): [Scenario("site", allow(*AUDITORS), args=export)],
+    ("GET", "/api/exports/<id:export_id>/download"): [
+        Scenario("site", allow(*AUDITORS, ok=409), args=export)],
+}
+
+# ---------------------------------------------------------------------------- the URL map
+
+
+def url_map_routes() -> list[tuple[str, str]]:
+    """(method, rule) of every route the app serves, ``static`` aside."""
+    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://",
+                      "RATELIMIT_STORAGE_URI": "memory://"})
+    try:
+        return sorted((method, rule.rule) for rule in app.url_map.iter_rules()
+                      if rule.endpoint != "static"
+                      for method in rule.methods - {"HEAD", "OPTIONS"})
+    finally:
+        app.extensions["signoff.db"].dispose()
+
+
+ROUTES = url_map_routes()
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    rule: str
+    scenario: Scenario | None = None
+    caller: str = ""
+    empty: bool = False  # sent with an empty body
+
+    @property
+    def api(self) -> bool:
+        return self.rule.startswith("/api/")
+
+
+def _param(case: Case, reason: str | None) -> Any:
+    name = f"{case.method} {case.rule}"
+    if case.scenario is not None:
+        name += f" [{case.scenario.target}] {case.caller}"
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(case, id=name, marks=marks)
+
+
+def _cases(routes: list[tuple[str, str]] = ROUTES) -> Iterator[Any]:
+    for method, rule in routes:
+        scenarios = TABLE.get((method, rule))
+        if scenarios is None:  # fails in the test, naming the route
+            yield _param(Case(method, rule), None)
+            continue
+        for scenario in scenarios:
+            assert set(scenario.expect) == set(CALLERS), (method, rule, scenario.target)
+            for caller in CALLERS:
+                yield _param(Case(method, rule, scenario, caller), scenario.bugs.get(caller))
+
+
+def _empty_cases() -> Iterator[Any]:
+    for method, rule in ROUTES:
+        if method != "POST" or (method, rule) not in TABLE:
+            continue
+        for scenario in TABLE[(method, rule)]:
+            for caller in CALLERS:
+                if scenario.expect[caller] in REFUSALS:
+                    yield _param(Case(method, rule, scenario, caller, empty=True),
+                                 scenario.empty_bugs.get(caller))
+
+
+# ---------------------------------------------------------------------------- the site
+
+
+@pytest.fixture(scope="module")
+def matrix(tmp_path_factory: pytest.TempPathFactory, redis_url: str, app_broker,
+           org_keys) -> Iterator[Site]:
+    with pytest.MonkeyPatch.context() as patch:
+        tmp = tmp_path_factory.mktemp("authz")
+        patch.setenv("SIGNOFF_VAR_DIR", str(tmp / "var"))
+        patch.setenv("REDIS_URL", redis_url)
+        for name in UNSET:
+            patch.delenv(name, raising=False)
+        patch.setattr("approvals.store.directory._hasher", FAST_HASHER)
+        site = Site(tmp, tmp / "var", org_keys, redis_url)
+        yield site
+        site.db.dispose()
+
+
+_ARG = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")
+
+
+def _url(rule: str, args: dict[str, Any]) -> str:
+    return _ARG.sub(lambda m: str(args[m.group(1)]), rule)
+
+
+def _send(site: Site, case: Case, target: Target) -> tuple[str, TestResponse]:
+    scenario = case.scenario
+    url = _url(case.rule, scenario.args(site, target))
+    body = {} if case.empty else (scenario.body(site, target) if scenario.body else None)
+    try:
+        if case.api:
+            kwargs = {"json": body} if body is not None else {}
+            return url, site.app.test_client().open(
+                url, method=case.method, headers=site.bearer(case.caller), **kwargs)
+        kwargs = {"data": body} if body is not None else {}
+        return url, site.client(case.caller).open(url, method=case.method, **kwargs)
+    except Exception as error:  # propagated by TESTING: what a browser would see as a 500
+        pytest.fail(f"{case.caller}: {case.method} {url} raised (a 500): {error!r}")
+
+
+def _to_login(response: TestResponse) -> bool:
+    return response.status_code in (301, 302, 303, 307, 308) and \
+        urlsplit(response.headers.get("Location", "")).path == "/login"
+
+
+def _meets(expected: Outcome, response: TestResponse, api: bool) -> bool:
+    status = response.status_code
+    if expected == LOGIN:
+        return status == 401 if api else _to_login(response)
+    if expected == OK:
+        return 200 <= status < 400 and not _to_login(response)
+    if expected == FORBIDDEN:
+        return status == 403
+    if expected == HIDDEN:
+        return status == 404
+    return status == expected
+
+
+def _require_entry(case: Case) -> None:
+    if case.scenario is None:
+        pytest.fail(f"new route {case.method} {case.rule} has no entry in the authorisation "
+                    f"matrix: add it to TABLE in {__name__}, with what each kind of caller "
+                    f"gets", pytrace=False)
+
+
+def _check(site: Site, case: Case) -> None:
+    scenario = case.scenario
+    expected = scenario.expect[case.caller]
+    target = site.target(scenario.target)
+    shared = not scenario.target.startswith("fresh ") and target.instance
+    before = site.audit_head(target.instance) if shared else None
+    url, response = _send(site, case, target)
+    shown = f"{response.status_code} {response.headers.get('Location', '')}".strip()
+    where = f"{case.caller}: {case.method} {url}{' (empty body)' if case.empty else ''}"
+    assert response.status_code < 500, f"{where} answered {shown}: {response.text[:300]}"
+    assert _meets(expected, response, case.api), \
+        f"{where}: expected {expected}, got {shown}: {response.text[:300]}"
+    if shared and (expected in REFUSALS or isinstance(expected, int)):
+        assert site.audit_head(target.instance) == before, f"{where} changed the instance"
+
+
+# ---------------------------------------------------------------------------- the tests
+
+
+@pytest.mark.parametrize("case", list(_cases()))
+def test_the_matrix(matrix: Site, case: Case) -> None:
+    _require_entry(case)
+    _check(matrix, case)
+
+
+@pytest.mark.parametrize("case", list(_empty_cases()))
+def test_a_refusal_comes_before_the_body_is_read(matrix: Site, case: Case) -> None:
+    _check(matrix, case)
+
+
+def test_every_entry_of_the_matrix_is_a_route() -> None:
+    gone = sorted(set(TABLE) - set(ROUTES))
+    assert not gone, f"the authorisation matrix has entries for routes the app no longer " \
+                     f"serves: {gone}"
+
+
+def test_a_route_missing_from_the_matrix_fails_naming_it() -> None:
+    """The guard itself: a route the table does not know yields one case, which fails."""
+    [param] = list(_cases([("POST", "/brand-new/<int:thing>")]))
+    with pytest.raises(pytest.fail.Exception, match=re.escape(
+            "new route POST /brand-new/<int:thing> has no entry in the authorisation matrix")):
+        _require_entry(param.values[0])
