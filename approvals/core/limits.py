@@ -15,8 +15,6 @@ COMMENT = 20_000
 #: One text value of a form field (a multi-line text field included), unless the process
 #: file sets a smaller ``max_length``.
 FIELD_TEXT = 5_000
-#: A title, a subject, a file's name: one line.
-LINE = 500
 #: An email body Signoff reads at all (text, or the text made from HTML); the rest of the
 #: message is kept in the stored raw mail but not read.
 MAIL_TEXT = 200_000
