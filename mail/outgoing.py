@@ -24,14 +24,16 @@ is talked to.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import or_, update
+from sqlalchemy import exc, or_, update
 from sqlalchemy.engine import Engine
 
 from approvals import dispatch
 from approvals.config.mail import MailSettings
+from approvals.core.errors import StoreUnavailable
 from approvals.store.db import read_session, write_session
 from approvals.store.models import Notification, OutboxItem
 from mail import compose, send, tokens
@@ -65,6 +67,8 @@ def send_item(db: Engine, item_id: int, now: datetime, *, settings: MailSettings
         return "skipped"
     try:
         return _send_claimed(db, item_id, now, settings, base_url, secret_key, trails_dir)
+    except SentButUnmarked:
+        raise  # held, not let go: sent again only when the lease lapses (same Message-ID)
     except BaseException as error:
         try:
             _defer(db, item_id, now, f"{type(error).__name__}: {error}")
@@ -93,6 +97,8 @@ def _send_claimed(db: Engine, item_id: int, now: datetime, settings: MailSetting
         try:
             message, problem = _compose(session, item, settings, base_url, secret_key,
                                         trails_dir), None
+        except _STORE_AWAY:
+            raise  # the database failed, not the mail: a temporary failure (send_item)
         except Exception as error:  # noqa: BLE001 - a mail that cannot be made is kept, marked
             log.exception("outbox %s: cannot compose the mail", item_id)
             message, problem = None, f"cannot compose the mail: {type(error).__name__}: {error}"
@@ -109,8 +115,35 @@ def _send_claimed(db: Engine, item_id: int, now: datetime, settings: MailSetting
         attempts, due = _defer(db, item_id, now, str(error))
         log.warning("outbox %s attempt %d: %s; next try at %s", item_id, attempts, error, due)
         return "deferred"
-    _close(db, item_id, now, None, failed=False)  # nothing else between the 250 and this
+    _mark_sent(db, item_id, now)  # nothing else between the 250 and this
     return "sent"
+
+
+#: What says the database failed, rather than the mail: a try interrupted by it is counted as
+#: a temporary failure and made again, never a reason to fail the mail for good.
+_STORE_AWAY = (StoreUnavailable, exc.OperationalError, exc.InterfaceError,
+               exc.DisconnectionError)
+#: After the relay's 250, marking the row sent is tried again after these waits (seconds).
+MARK_RETRIES = (0.2, 0.5, 1.0, 2.0, 4.0)
+
+
+class SentButUnmarked(Exception):
+    """The relay took the mail, but the database would not record it. The row stays held by
+    this try, so the mail goes again only when the lease lapses — the one duplicate the design
+    allows, with the same Message-ID — and not a few seconds later as a failed try would."""
+
+
+def _mark_sent(db: Engine, item_id: int, now: datetime) -> None:
+    for wait in (*MARK_RETRIES, None):
+        try:
+            _close(db, item_id, now, None, failed=False)
+            return
+        except _STORE_AWAY as error:
+            if wait is None:
+                log.error("outbox %s: sent, but the database would not record it (%s); held "
+                          "until its lease lapses", item_id, error)
+                raise SentButUnmarked(item_id) from error
+            time.sleep(wait)
 
 
 def _compose(session, item: OutboxItem, settings: MailSettings, base_url: str,

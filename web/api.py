@@ -52,6 +52,8 @@ from __future__ import annotations
 
 import io
 import json
+import logging
+import time
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request, send_file, url_for
@@ -60,7 +62,7 @@ from werkzeug.exceptions import BadRequest
 from approvals import service
 from approvals.config import trails_dir
 from approvals.core import policy
-from approvals.core.errors import Forbidden, NotAnAssignee, NotFound
+from approvals.core.errors import Forbidden, NotAnAssignee, NotFound, StoreUnavailable
 from approvals.core.model import LOCALES
 from approvals.dispatch import kick
 from approvals.records import access, exports
@@ -89,6 +91,7 @@ from web.context import ROW_ID_MAX, RowId, db, utcnow
 from web.openapi import File, Json, Query, operation
 
 bp = Blueprint("api", __name__)
+log = logging.getLogger(__name__)
 CHANNEL = "api"
 
 
@@ -205,10 +208,33 @@ def _view(instance_id: int):
                                              _locale()))
 
 
+#: After a command committed, its view is read again after these waits (seconds) if the store
+#: fails meanwhile (a dropped connection, a restart): the command must not look refused.
+VIEW_RETRIES = (0.1, 0.3, 1.0)
+
+
 def _done(result: service.Result):
-    """After a committed command: hand its outbox rows to the workers, answer with the view."""
+    """After a committed command: hand its outbox rows to the workers, answer with the view.
+
+    The command is recorded whatever happens next, so a store that fails while the view is
+    read never turns it into a 503 (a client would try again, and be refused its own
+    decision): the view is read again a few times, and failing that the answer is 303 See
+    Other to the instance, whose GET the client can repeat."""
     kick(result.outbox_ids)
-    return _view(result.instance_id)
+    for wait in (*VIEW_RETRIES, None):
+        try:
+            return _view(result.instance_id)
+        except StoreUnavailable:
+            if wait is None:
+                break
+            time.sleep(wait)
+    log.warning("instance %s: the command was recorded, but its view could not be read; "
+                "answered 303", result.instance_id)
+    response = jsonify({"error": "recorded", "message": "the command was recorded; its view "
+                        "could not be read just now: GET the Location"})
+    response.status_code = 303
+    response.headers["Location"] = url_for("api.instance", instance_id=result.instance_id)
+    return response
 
 
 # ---------------------------------------------------------------------------- endpoints
@@ -240,8 +266,9 @@ def start_instance():
     result = service.start(db(), process_id.strip(), g.person.id, _object(body, "fields"),
                            utcnow(), channel=CHANNEL)
     response = _done(result)
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.instance", instance_id=result.instance_id)
+    if response.status_code == 200:
+        response.status_code = 201
+        response.headers["Location"] = url_for("api.instance", instance_id=result.instance_id)
     return response
 
 

@@ -414,6 +414,14 @@ def _operation(rule, described: Operation, models: set[type[BaseModel]]) -> dict
     responses: dict[str, Any] = {}
     for status, answer in sorted(described.answers.items()):
         responses[str(status)] = _answer(answer, models)
+    if "POST" in (rule.methods or ()) and any(
+            getattr(a, "model", None) is InstanceView for a in described.answers.values()):
+        responses["303"] = {  # web.api._done: recorded, but its view could not be read
+            "description": "the command was recorded, but its view could not be read just "
+                           "now (the database failed meanwhile): GET the Location",
+            "headers": {"Location": {"description": "the instance's URL",
+                                     "schema": {"type": "string"}}},
+            "content": {"application/json": {"schema": _ref(Error)}}}
     errors = dict(described.errors)
     if not described.public:
         errors.update({k: v for k, v in _SHARED_ERRORS.items() if k not in errors})

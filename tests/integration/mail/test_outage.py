@@ -378,3 +378,88 @@ def test_an_administrator_sends_failed_mail_again_from_the_mail_page(
     [mail] = mailflow.mails_to(mail_catcher.messages(), org.email(org.approvers[0]))
     assert mail["Message-ID"] == expected_message_id(db, item_id, MailSettings.from_env())
     assert f'action="{action}"' not in admin.get("/admin/mail").text  # nothing left to resend
+
+
+# --- what the chaos suite found with PostgreSQL backends killed (tests/chaos/test_database.py)
+
+
+def _store_away(*_args, **_kwargs):
+    from approvals.core.errors import StoreUnavailable
+
+    raise StoreUnavailable("the database is unavailable")
+
+
+def test_a_database_failure_while_composing_is_a_temporary_failure_not_a_bad_mail(
+        db, org, now, broker, monkeypatch):
+    from sqlalchemy import exc
+
+    anna = org.approvers[0]
+    item_id = task_mail_rows(db, org, now, [anna])[anna]
+
+    def killed(*_args, **_kwargs):
+        raise exc.OperationalError("SELECT person.id …", {}, Exception(
+            "terminating connection due to administrator command"))
+
+    from approvals.core.errors import StoreUnavailable
+    from mail import compose
+
+    handler, real = Relay(), compose.notification_mail
+    with relay(handler) as port:
+        monkeypatch.setattr(compose, "notification_mail", killed)
+        with pytest.raises((exc.OperationalError, StoreUnavailable)):
+            send_item(db, item_id, now, relay_settings(port))
+        row = outbox_row(db, item_id)
+        assert (row.state, row.attempts, row.claimed_at) == ("pending", 1, None)
+        assert row.next_attempt_at == now + outgoing.RETRY_FIRST
+        monkeypatch.setattr(compose, "notification_mail", real)
+        later = row.next_attempt_at
+        assert send_item(db, item_id, later, relay_settings(port)) == "sent"
+    assert len(handler.received) == 1
+
+
+def test_a_mail_the_relay_took_is_not_sent_again_when_the_database_hiccups_after_the_250(
+        db, org, now, broker, monkeypatch):
+    anna = org.approvers[0]
+    item_id = task_mail_rows(db, org, now, [anna])[anna]
+    monkeypatch.setattr(outgoing, "MARK_RETRIES", (0, 0))
+    real_close, failures = outgoing._close, []
+
+    def close(db_, item, at, error, failed):
+        if not failed and len(failures) < 2:  # the store drops twice, then answers
+            failures.append(item)
+            _store_away()
+        return real_close(db_, item, at, error, failed)
+
+    monkeypatch.setattr(outgoing, "_close", close)
+    handler = Relay()
+    with relay(handler) as port:
+        assert send_item(db, item_id, now, relay_settings(port)) == "sent"
+    row = outbox_row(db, item_id)
+    assert (row.state, row.attempts, len(handler.received)) == ("done", 1, 1)
+
+
+def test_a_mail_sent_but_never_recorded_is_held_until_its_lease_lapses(db, org, now, broker,
+                                                                       monkeypatch):
+    from workers import scheduler
+
+    anna = org.approvers[0]
+    item_id = task_mail_rows(db, org, now, [anna])[anna]
+    monkeypatch.setattr(outgoing, "MARK_RETRIES", (0, 0))
+    real_close = outgoing._close
+    monkeypatch.setattr(outgoing, "_close", lambda db_, item, at, error, failed: (
+        _store_away() if not failed else real_close(db_, item, at, error, failed)))
+    handler = Relay()
+    with relay(handler) as port:
+        with pytest.raises(outgoing.SentButUnmarked):
+            send_item(db, item_id, now, relay_settings(port))
+        monkeypatch.setattr(outgoing, "_close", real_close)
+        row = outbox_row(db, item_id)
+        # held, not deferred: no failed try counted, nothing due in ten seconds
+        assert (row.state, row.attempts, row.claimed_at) == ("pending", 0, now)
+        soon = now + timedelta(seconds=40)
+        assert scheduler.sweep(db, soon).outbox == 0
+        assert send_item(db, item_id, soon, relay_settings(port)) == "skipped"
+        lapsed = now + dispatch.MAIL_LEASE + timedelta(seconds=1)
+        assert send_item(db, item_id, lapsed, relay_settings(port)) == "sent"
+    ids = {m["Message-ID"] for _login, _rcpts, m in handler.received}
+    assert len(handler.received) == 2 and len(ids) == 1  # the one duplicate, the same mail

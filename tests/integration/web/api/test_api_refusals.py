@@ -243,3 +243,38 @@ def test_a_web_page_sent_as_a_contract_is_refused_and_nothing_is_stored(app, api
         assert response.status_code == 400
         assert response.get_json()["fields"]["contract"]["code"] == code
     assert (_count(app, Instance), _count(app, AuditEvent)) == (0, 0)
+
+
+def test_a_decision_recorded_is_never_answered_503_when_its_view_cannot_be_read(
+        app, api: Api, monkeypatch) -> None:
+    """Found by the chaos suite (PostgreSQL backends killed): the view read after the commit
+    failed, the client got 503, retried, and was refused its own decision (409)."""
+    from approvals.core.errors import StoreUnavailable
+    from approvals.store import queries
+
+    view = api.start()
+    first, second = api.open_task("anna", view["id"]), None
+    real, failures = queries.instance_view, []
+
+    def flaky(*args, **kwargs):
+        if len(failures) < flaky.fail:
+            failures.append(1)
+            raise StoreUnavailable("the database is unavailable")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("web.api.VIEW_RETRIES", (0, 0))
+    monkeypatch.setattr(queries, "instance_view", flaky)
+    flaky.fail = 2  # the store drops twice, then answers: the view after all
+    response = api.decide("anna", first["id"], "approve")
+    assert response.status_code == 200 and response.get_json()["id"] == view["id"]
+
+    second = api.open_task("boris", view["id"])
+    failures.clear()
+    flaky.fail = 99  # it stays away: 303 to the instance, the decision is recorded
+    response = api.decide("boris", second["id"], "approve")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/api/instances/{view['id']}")
+    assert response.get_json()["error"] == "recorded"
+    monkeypatch.setattr(queries, "instance_view", real)
+    again = api.decide("boris", second["id"], "approve")
+    assert again.status_code == 409 and again.get_json()["error"] == "already_decided"
