@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from email.message import Message
 
+from approvals.config.mail import last_hop_results
+
 _METHOD = re.compile(r"\b(dmarc|dkim|spf)\s*=\s*([a-z]+)([^;]*)", re.IGNORECASE)
 _PROP = re.compile(r"\b(header\.from|header\.d|header\.i)\s*=\s*\"?([^\s;\"]+)", re.IGNORECASE)
 
@@ -21,17 +23,8 @@ def trusted_results(message: Message, authserv_id: str | None) -> list[str]:
     """The Authentication-Results values by ``authserv_id`` above the first Received line."""
     if not authserv_id:
         return []
-    found = []
-    for name, value in message.items():
-        lowered = name.lower()
-        if lowered == "received":
-            break
-        if lowered == "authentication-results":
-            text = " ".join(str(value).split())
-            server = text.split(";", 1)[0].strip().split()[0].lower() if text else ""
-            if server == authserv_id.lower():
-                found.append(text)
-    return found
+    wanted = authserv_id.lower()
+    return [text for server, text in last_hop_results(message) if server == wanted]
 
 
 def verdict(message: Message, from_address: str | None, authserv_id: str | None) -> dict:

@@ -27,7 +27,7 @@ from flask import (
 )
 
 from approvals import texts
-from approvals.core.errors import NotFound
+from approvals.core.errors import Forbidden, NotFound
 from approvals.core.policy import Actor
 from approvals.store.db import read_session, write_session
 from approvals.store.directory import check_password, end_sessions, find_person, roles_of
@@ -74,6 +74,23 @@ def current_actor() -> Actor | None:
         actor = None
     g.page_actor = actor
     return actor
+
+
+def is_admin() -> bool:
+    """Whether the logged-in person administers (the navigation's admin links use it)."""
+    actor = current_actor()
+    return actor is not None and actor.is_admin
+
+
+def require_admin(what: str) -> None:
+    """Refuse (403) anyone but an administrator: ``what`` they may not do, for the message."""
+    if not is_admin():
+        raise Forbidden(f"only administrators may {what}")
+
+
+@bp.app_context_processor
+def _admin_frame() -> dict[str, Any]:
+    return {"is_admin": is_admin}
 
 
 def current_locale() -> str:

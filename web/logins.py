@@ -36,11 +36,10 @@ from sqlmodel import select
 
 from approvals import texts
 from approvals.config import redis_url
-from approvals.core.errors import Forbidden
 from approvals.store.db import read_session, write_session
 from approvals.store.models import LoginLockout
 from approvals.texts import formats
-from web.auth import current_actor, current_locale, login_required
+from web.auth import current_locale, login_required, require_admin
 from web.context import db, utcnow
 
 log = logging.getLogger(__name__)
@@ -142,9 +141,7 @@ def _too_many(_error: RateLimitExceeded):
 @bp.get("/admin/logins")
 @login_required
 def admin_logins():
-    actor = current_actor()
-    if actor is None or not actor.is_admin:
-        raise Forbidden("only administrators may read the login lockouts")
+    require_admin("read the login lockouts")
     with read_session(db()) as s:
         rows = s.exec(select(LoginLockout).order_by(LoginLockout.at.desc(),
                                                     LoginLockout.id.desc())

@@ -31,7 +31,7 @@ from sqlmodel import Session, select
 
 from approvals import texts
 from approvals.config import demo, var_dir
-from approvals.config.mail import MailSettings
+from approvals.config.mail import MailSettings, last_hop_results
 from approvals.store.directory import check_password
 from approvals.store.models import InboundMessage, Person
 
@@ -157,13 +157,4 @@ def _last_hop_results(head: bytes) -> list[str]:
         message = BytesHeaderParser(policy=policy.compat32).parsebytes(head)
     except Exception:  # noqa: BLE001 - a message whose headers cannot be read says nothing
         return []
-    servers = []
-    for name, value in message.items():
-        lowered = name.lower()
-        if lowered == "received":
-            break
-        if lowered == "authentication-results":
-            words = " ".join(str(value).split()).split(";", 1)[0].split()
-            if words:
-                servers.append(words[0].lower())
-    return servers
+    return [server for server, _text in last_hop_results(message)]

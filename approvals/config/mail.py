@@ -111,3 +111,20 @@ class MailSettings:
 
     def reply_address(self, token: str) -> str:
         return f"reply+{token}@{self.domain}"
+
+
+def last_hop_results(message) -> list[tuple[str, str]]:
+    """The ``Authentication-Results`` headers above a message's first ``Received`` line (those
+    the server that handed it to Signoff stamped), as (authserv-id in lower case, the header's
+    text on one line); ``message`` is any :class:`email.message.Message`."""
+    found = []
+    for name, value in message.items():
+        lowered = name.lower()
+        if lowered == "received":
+            break
+        if lowered == "authentication-results":
+            text = " ".join(str(value).split())
+            words = text.split(";", 1)[0].split()
+            if words:
+                found.append((words[0].lower(), text))
+    return found

@@ -21,7 +21,6 @@ from typing import Any
 from flask import Blueprint, request
 
 from approvals.config.mail import MailSettings
-from web.auth import current_actor
 
 bp = Blueprint("mail", __name__)
 DEV_PER_PAGE = 100
@@ -34,11 +33,7 @@ _MAILTO = re.compile(r"mailto:[^\s\"'<>]+", re.IGNORECASE)
 
 @bp.app_context_processor
 def _mail_frame() -> dict[str, Any]:
-    """``can_read_mail_log()`` and ``dev_mail_on()`` for the navigation."""
-
-    def can_read_mail_log() -> bool:
-        actor = current_actor()
-        return actor is not None and actor.is_admin
+    """``dev_mail_on()`` for the navigation."""
 
     def dev_mail_on() -> bool:
         try:
@@ -46,7 +41,7 @@ def _mail_frame() -> dict[str, Any]:
         except ValueError:  # a malformed port in the environment: no link, no crash
             return False
 
-    return {"can_read_mail_log": can_read_mail_log, "dev_mail_on": dev_mail_on}
+    return {"dev_mail_on": dev_mail_on}
 
 
 def _page_of(total: int, per_page: int) -> tuple[int, int]:

@@ -24,13 +24,11 @@ from sqlalchemy.orm import defer
 from sqlmodel import select
 
 from approvals import service, texts
-from approvals.core.errors import Forbidden, NotFound
-from approvals.core.policy import Actor
+from approvals.core.errors import NotFound
 from approvals.dispatch import route
 from approvals.store.db import read_session
-from approvals.store.directory import roles_of
 from approvals.store.models import InboundMessage, Notification, OutboxItem, Person
-from web.auth import current_locale, current_person, login_required
+from web.auth import current_locale, login_required, require_admin
 from web.context import db, utcnow
 from web.mail import (
     ADMIN_PER_PAGE,
@@ -40,9 +38,7 @@ from web.mail import (
 
 
 def _require_admin() -> None:
-    with read_session(db()) as s:
-        if not Actor.of(current_person().id, roles_of(s, current_person().id)).is_admin:
-            raise Forbidden("only administrators may read the mail log")
+    require_admin("read the mail log")
 
 
 def _inbound_row(row: InboundMessage) -> dict[str, Any]:
