@@ -4,3 +4,8 @@ What is accounting-specific — checking a supplier's tax number, registering a 
 here as validators and effects that process files name (``accounting.inn``), registered with
 :mod:`approvals.extensions`; the process files themselves will live in ``accounting/processes/``.
 """
+
+from pathlib import Path
+
+#: Process files this package ships (the ``signoff.processes`` entry point names it).
+PROCESSES = Path(__file__).with_name("processes")

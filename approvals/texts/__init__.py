@@ -21,12 +21,31 @@ from collections.abc import Mapping
 from typing import Any
 
 from approvals.core.model import DEFAULT_LOCALE, LOCALES
-from approvals.texts.common import COMMON
-from approvals.texts.mail import MAIL
-from approvals.texts.page import PAGE
-from approvals.texts.trail import TRAIL
+from approvals.texts import accounting, campaigns, deputies, webhooks
+from approvals.texts import common as _common
+from approvals.texts import mail as _mail
+from approvals.texts import page as _page
+from approvals.texts import trail as _trail
 
 Texts = Mapping[str, Mapping[str, str]]
+#: The modules that word one area each, beside the general ones (page, mail, common, trail).
+_AREAS = (accounting, campaigns, deputies, webhooks)
+
+
+def _joined(base: dict[str, dict[str, str]], section: str) -> dict[str, dict[str, str]]:
+    joined = dict(base)
+    for area in _AREAS:
+        for key, texts in getattr(area, section).items():
+            if key in joined:
+                raise ValueError(f"the text {key!r} is worded twice ({area.__name__})")
+            joined[key] = texts
+    return joined
+
+
+COMMON = _joined(_common.COMMON, "COMMON")
+MAIL = _joined(_mail.MAIL, "MAIL")
+PAGE = _joined(_page.PAGE, "PAGE")
+TRAIL = _joined(_trail.TRAIL, "TRAIL")
 #: Where each audience looks, in order.
 SECTIONS: dict[str, tuple[Texts, ...]] = {
     "page": (PAGE, COMMON),

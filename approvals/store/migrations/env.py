@@ -4,7 +4,10 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import approvals.store.models  # noqa: F401 - registers the tables on SQLModel.metadata
+from approvals import extensions
 from approvals.store.db import make_engine
+
+extensions.load()  # the domain packages' own tables (accounting.models) join the metadata
 
 config = context.config
 target_metadata = SQLModel.metadata

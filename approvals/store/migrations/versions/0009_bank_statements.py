@@ -1,0 +1,26 @@
+"""bank statements imported by the accountants and their lines
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-06 20:45:00
+"""
+
+import sqlalchemy as sa  # noqa: F401
+import sqlmodel
+from alembic import op  # noqa: F401
+
+revision = '0009'
+down_revision = '0008'
+branch_labels = None
+depends_on = None
+
+UTC = sqlmodel.sql.sqltypes.UTCDateTime
+TEXT = sqlmodel.sql.sqltypes.AutoString
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
