@@ -12,6 +12,7 @@ STAMP := $(VENV)/.signoff-installed
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: venv lock upgrade-deps system-deps test chaos run bench bench-trail bench-mail bench-idle bench-parse lint \
+	bench-campaign \
 	security audit-deps
 
 # Every Python package comes from uv.lock, hash-checked: pip installs only the locked uv
@@ -116,6 +117,17 @@ security: venv
 audit-deps: venv
 	$(BIN)/pip-audit --strict --skip-editable --vulnerability-service pypi
 
+# The demo company's bank details: the payer of the payment orders the accountants' queue
+# exports for the bank client (approvals/config/company.py). Only `make run` sets them, and only
+# those the environment does not: a real installation sets its own SIGNOFF_COMPANY_*.
+run: export SIGNOFF_COMPANY_NAME ?= ООО "Демо"
+run: export SIGNOFF_COMPANY_INN ?= 7701234560
+run: export SIGNOFF_COMPANY_KPP ?= 770101001
+run: export SIGNOFF_COMPANY_ACCOUNT ?= 40702810238000001234
+run: export SIGNOFF_COMPANY_BANK ?= ПАО Сбербанк
+run: export SIGNOFF_COMPANY_BIK ?= 044525225
+run: export SIGNOFF_COMPANY_CORR_ACCOUNT ?= 30101810400000000225
+
 # The worker signs trails and will not start without the organisation's keys: they are made on
 # the first run (`keys show` fails only when they are missing or broken; `keys init` never
 # overwrites, so broken keys stop here with the file named).
@@ -127,6 +139,13 @@ run: venv
 
 bench: venv
 	$(BIN)/python -m benchmarks.contract
+	$(MAKE) --no-print-directory bench-campaign
+
+# A read-and-acknowledge campaign to 500 people: seconds from its start until all 500 task
+# mails are in the catcher; then 500 acknowledgements by email reply while a reader loads the
+# campaign's live page (its p50/p95 ms).
+bench-campaign: venv
+	$(BIN)/python -m benchmarks.campaign
 
 # Render and sign one trail (40 events, 3 documents), warm: p50/p95 ms and peak memory.
 bench-trail: venv system-deps

@@ -2,7 +2,8 @@
 
 What is accounting-specific — checking a supplier's tax number, registering a payment — lives
 here as validators and effects that process files name (``accounting.inn``), registered with
-:mod:`approvals.extensions`; the process files themselves will live in ``accounting/processes/``.
+:mod:`approvals.extensions`; its process files live in ``accounting/processes/``
+(``invoice-payment.yaml``: the manager, the CFO above a threshold per currency, the payment).
 """
 
 from pathlib import Path

@@ -3,8 +3,8 @@
 The service writes outbox rows in the same transaction as the change that caused them and
 returns their ids; the entry point (a page, the API, an actor) then calls :func:`kick`, and
 :func:`route` for rows of a kind that has a carrier of its own (:data:`ROUTED`: a signed trail
-is rendered on the ``trails`` queue, a mail sent on the ``mail`` queue, so a slow render or
-relay never delays a decision).
+is rendered on the ``trails`` queue, a mail sent on the ``mail`` queue, a webhook posted on the
+``webhooks`` queue, so a slow render, relay or receiver never delays a decision).
 
 What carries them is registered once per process by the package that owns the transport —
 ``workers.actors`` (Dramatiq on Redis) registers its actors when it is imported — so the pages
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 #: Outbox kinds carried out (and closed) by their own carrier rather than by the delivery of
 #: plain rows; a routed row that reaches the delivery is handed on.
-ROUTED = frozenset({"trail", "email"})
+ROUTED = frozenset({"trail", "email", "webhook"})
 
 _delivery: Callable[[list[int]], None] | None = None
 _routes: dict[str, Callable[[int, int | None], None]] = {}
@@ -120,6 +120,10 @@ TRAIL_TIME_LIMIT = timedelta(minutes=10)  # render and sign one signed trail
 TRAIL_LEASE = timedelta(minutes=15)
 DRAFT_TIME_LIMIT = timedelta(minutes=5)  # render one provisional trail a reader asked for
 DRAFT_LEASE = timedelta(minutes=6)
+#: A webhook delivery sends the due messages of one endpoint in order (10 s per request at
+#: most, a few dozen at a time): the endpoint and each message are held for the lease.
+WEBHOOK_TIME_LIMIT = timedelta(minutes=5)
+WEBHOOK_LEASE = timedelta(minutes=6)
 
 #: What a worker carries out, by name, registered by the package that knows how: the mail
 #: package ``email`` (send one mail row) and ``inbound`` (read one stored reply), the trail

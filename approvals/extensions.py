@@ -22,7 +22,10 @@ own name::
 Packages are found through the ``signoff.extensions`` entry points (``pyproject.toml``): the
 first lookup imports each named module, which registers what it provides. A process file that
 names an unknown validator or effect is refused when it is read (``signoff processes check``
-shows the file and line).
+shows the file and line). A validator may also say what is wrong with the parameters a file
+gives it (``@extensions.validator("approvals.one_of", params=checker)``: ``checker(params,
+fields)`` returns the problem, or None), so that a misspelt field name is refused when the file
+is read, not ignored when the process runs.
 """
 
 from __future__ import annotations
@@ -77,9 +80,13 @@ class Entered:
 
 Validator = Callable[[Check], Problems]
 Effect = Callable[[Entered], None]
+#: ``(params, fields)`` -> what is wrong with the parameters a process file gives a validator
+#: (``fields`` are the process's field specs by name), or None
+ParamsCheck = Callable[[Mapping[str, Any], Mapping[str, Any]], str | None]
 
 _validators: dict[str, Validator] = {}
 _effects: dict[str, Effect] = {}
+_params_checks: dict[str, ParamsCheck] = {}
 _loaded = False
 
 
@@ -101,9 +108,22 @@ def _register(table: dict, kind: str, name: str) -> Callable:
     return register
 
 
-def validator(name: str) -> Callable[[Validator], Validator]:
-    """Register the decorated function as the validator ``name`` (``<package>.<name>``)."""
+def validator(name: str, params: ParamsCheck | None = None
+              ) -> Callable[[Validator], Validator]:
+    """Register the decorated function as the validator ``name`` (``<package>.<name>``);
+    ``params`` checks the parameters a process file gives it, when the file is read."""
+    if params is not None:
+        _params_checks[name] = params
     return _register(_validators, "validator", name)
+
+
+def params_problem(name: str, params: Mapping[str, Any],
+                   fields: Mapping[str, Any]) -> str | None:
+    """What is wrong with the parameters a process file gives the validator ``name``, as its
+    package says (None when nothing is, or it checks nothing)."""
+    load()
+    check = _params_checks.get(name)
+    return check(params, fields) if check is not None else None
 
 
 def effect(name: str) -> Callable[[Effect], Effect]:

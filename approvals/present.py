@@ -100,7 +100,7 @@ def field_rows(process: Process, fields: Mapping[str, Any], documents: list[dict
         elif spec.type == "people" and isinstance(value, list):
             row["entries"] = [names.of_email(v) for v in value]
         else:
-            row["text"] = display(spec, value, locale, names)
+            row["text"] = display(spec, value, locale, names, fields)
         rows.append(row)
     declared = {f.name for f in process.fields}
     for name, value in fields.items():
@@ -112,9 +112,11 @@ def field_rows(process: Process, fields: Mapping[str, Any], documents: list[dict
     return rows
 
 
-def display(spec: FieldSpec, value: Any, locale: str, names: Names) -> str:
-    """One value of a field as text (a people field's entries joined by "; ")."""
-    return values.display(spec, value, locale, names.of_email)
+def display(spec: FieldSpec, value: Any, locale: str, names: Names,
+            fields: Mapping[str, Any] | None = None) -> str:
+    """One value of a field as text (a people field's entries joined by "; "; an amount in
+    the currency ``fields`` name)."""
+    return values.display(spec, value, locale, names.of_email, fields)
 
 
 # ---------------------------------------------------------------------------- the timeline
@@ -159,6 +161,8 @@ def event_text(kind: str, data: Mapping[str, Any], process: Process, locale: str
         "wanted": ", ".join(str(w) for w in data.get("wanted") or []),
     }
     key = f"event.{kind}"
+    if kind == "task_opened" and data.get("on_behalf_of") is not None:  # routed to a deputy
+        key, values["absent"] = "event.task_opened_for", names.of_id(data["on_behalf_of"])
     return t(key, locale, audience=audience, **values) if kind in EVENT_KINDS else kind
 
 
@@ -167,7 +171,19 @@ EVENT_KINDS = frozenset((
     "started", "stage_entered", "task_opened", "decided", "task_withdrawn", "stage_completed",
     "stage_skipped", "sent_back", "resubmitted", "document_version", "completed", "cancelled",
     "reassigned", "deadline_passed", "fields_set", "reopened", "trail_issued", "effect_ran",
-    "stage_unassigned", "decision_disputed"))
+    "stage_unassigned", "decision_disputed", "reminded"))
+
+
+def actor_name(event: Mapping[str, Any], locale: str, names: Names) -> str:
+    """Who acted, as a timeline names them: a deputy "for" the person away they acted for
+    ("Boris Sokolov for Anna Petrova")."""
+    if not event.get("actor"):
+        return ""
+    absent = (event.get("data") or {}).get("on_behalf_of")
+    if absent is None or event["kind"] not in ("decided", "resubmitted"):
+        return event["actor"]["name"]
+    return t("timeline.actor_for", locale, actor=event["actor"]["name"],
+             absent=names.of_id(absent))
 
 
 def event_comment(kind: str, data: Mapping[str, Any]) -> str:
@@ -185,7 +201,7 @@ def timeline(view: dict[str, Any], process: Process, locale: str,
     """The audit events of an instance view as a page or a mail shows them, oldest first."""
     names.load(ids=people_in(view["timeline"]))
     return [{"seq": event["seq"], "at": event["at"], "kind": event["kind"],
-             "actor": event["actor"]["name"] if event["actor"] else "",
+             "actor": actor_name(event, locale, names),
              "channel": term("channel", event["channel"], locale),
              "channel_key": event["channel"],
              "verdict": event["data"].get("verdict"),
@@ -238,6 +254,30 @@ def answer_words(process: Process | None, verdict: str, locale: str,
     mine = [w for w in words if bool(_CYRILLIC.search(w)) == (locale == "ru")]
     ordered = [*mine, *(w for w in words if w not in mine)]
     return tuple(dict.fromkeys(ordered))
+
+
+def answer_text(process: Process | None, stage: str | None, state: str, verdict: str | None,
+                close_reason: str | None, locale: str) -> str:
+    """How one person's task in a stage of many reads (:mod:`approvals.records.campaigns`'
+    states): the answer they gave ("Ознакомлен(а)"), "not yet", or why it closed unanswered
+    ("not acknowledged by the deadline")."""
+    if state == "pending":
+        return t("campaign.state.pending", locale)
+    if verdict:
+        return verdict_label(process, verdict, locale, past=True, stage=stage)
+    return term("close_reason", close_reason, locale) or term("task_state", "withdrawn", locale)
+
+
+def stage_answer(process: Process, stage: str | None, locale: str) -> str:
+    """The answer a stage waits for (its first that leads on), as a record says it: what its
+    people have done when they answered ("Ознакомлен(а)", "Approved")."""
+    try:
+        status = process.status(stage) if stage else None
+    except KeyError:
+        status = None
+    onward = next((v for v in status.verdicts if process.advances(status, v)), None) \
+        if status is not None else None
+    return verdict_label(process, onward or "approve", locale, past=True, stage=stage)
 
 
 def suggested_word(process: Process | None, verdict: str, locale: str,

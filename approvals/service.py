@@ -25,31 +25,36 @@ from sqlalchemy import exc, func, update
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
-from approvals import extensions
+from approvals import extensions, texts
 from approvals.core import engine, forms, templates
 from approvals.core.errors import (
     AlreadyDecided,
     ConcurrentUpdate,
+    Forbidden,
     FormInvalid,
     NotFound,
     SignoffError,
     TransitionNotAllowed,
 )
 from approvals.core.model import DEFAULT_LOCALE, LOCALES, Process
-from approvals.store import audit, registry
+from approvals.core.policy import Actor, may_manage_absence
+from approvals.store import audit, registry, webhooks
 from approvals.store import instances as store
-from approvals.store.db import write_connection, write_session
+from approvals.store.db import read_session, write_connection, write_session
 from approvals.store.directory import DbDirectory, roles_of
 from approvals.store.models import (
     AuditEvent,
+    Deputy,
     InboundMessage,
     Instance,
     OutboxItem,
     Person,
     ReplyToken,
+    Task,
     Trail,
 )
 from approvals.texts import values
+from approvals.texts.formats import format_date
 
 RETRIES = 8
 MAX_FILENAME = 255  # the column holds 500; headers and file systems want less
@@ -278,15 +283,67 @@ def _trail_issued(conn: Connection, instance_id: int) -> bool:
 
 
 def reassign(db: Engine, task_id: int, new_assignee_id: int, actor_id: int, now: datetime,
-             channel: str = "web") -> Result:
+             channel: str = "web", *, comment: str = "",
+             on_behalf_of: int | None = None) -> Result:
+    """Hand a task to ``new_assignee_id`` (their deputy, when they are away today), saying
+    why in ``comment``; ``on_behalf_of`` is the person away whose task this hands over."""
     def command(conn, process, loaded):
         if store.person_name(conn, new_assignee_id) is None:
             raise NotFound("no such person", person=new_assignee_id)
         seq = next(t.seq for t in loaded.state.tasks if t.id == task_id)
         return engine.reassign(process, loaded.state, seq, new_assignee_id, actor_id, now,
-                               _roles(conn, actor_id), channel), []
+                               _roles(conn, actor_id), channel, directory=DbDirectory(conn),
+                               comment=comment, on_behalf_of=on_behalf_of), []
 
     return _run(db, _InstanceOfTask(task_id), command, now, channel)
+
+
+@dataclass
+class HandOver:
+    """What handing over the open tasks of a person away did: each task handed over (its
+    own command), and each one refused with why (decided meanwhile, the deputy is its
+    initiator…)."""
+
+    handed: dict[int, Result] = field(default_factory=dict)  # task id -> its command
+    refused: dict[int, SignoffError] = field(default_factory=dict)
+
+    @property
+    def outbox_ids(self) -> list[int]:
+        return [i for result in self.handed.values() for i in result.outbox_ids]
+
+
+def hand_over(db: Engine, absence_id: int, actor_id: int, now: datetime,
+              channel: str = "web") -> HandOver:
+    """Hand every open (or waiting) task of a person away to the deputy they named for
+    ``absence_id`` (that deputy's own deputy when they are away today), each through
+    :func:`reassign` — its own audited ``reassigned`` event, ``on_behalf_of`` the person away
+    and the comment "away from … to …" in their language — so that one refusal never stops
+    the others. Only the person away or an administrator may."""
+    with read_session(db) as session:
+        absence = session.get(Deputy, absence_id)
+        if absence is None:
+            raise NotFound(f"no absence with the id {absence_id}", absence=absence_id)
+        if not may_manage_absence(Actor.of(actor_id, roles_of(session, actor_id)),
+                                  person=absence.person_id):
+            raise Forbidden("only the person away or an administrator may hand over their "
+                            "tasks")
+        tasks = session.exec(select(Task.id).where(
+            Task.assignee_id == absence.person_id, Task.state.in_((engine.OPEN,
+                                                                   engine.WAITING)))
+            .order_by(Task.id)).all()
+        locale = session.exec(select(Person.locale).where(
+            Person.id == absence.person_id)).first()
+    comment = texts.t("handover.comment", locale, start=format_date(absence.starts_on, locale),
+                      end=format_date(absence.ends_on, locale))
+    done = HandOver()
+    for task_id in tasks:
+        try:
+            done.handed[task_id] = reassign(db, task_id, absence.deputy_id, actor_id, now,
+                                            channel, comment=comment,
+                                            on_behalf_of=absence.person_id)
+        except SignoffError as refusal:
+            done.refused[task_id] = refusal
+    return done
 
 
 def _roles(conn: Connection, person_id: int) -> frozenset[str]:
@@ -296,7 +353,12 @@ def _roles(conn: Connection, person_id: int) -> frozenset[str]:
 
 
 def fire_timer(db: Engine, timer_id: int, now: datetime) -> Result | None:
-    """Act on a due timer once; a timer already fired is a no-op (returns None)."""
+    """Act on a due timer once; a timer already fired is a no-op (returns None).
+
+    The instance's other timers of the same kind that are due too — the tasks of a stage
+    share their deadline — are fired with it, in the same command: a campaign to 500 people
+    closes (or is reminded) in one transaction, and the other timers' own deliveries find
+    them fired."""
     with write_connection(db) as conn:
         timer = store.timer(conn, timer_id)
         if timer is None:
@@ -309,10 +371,14 @@ def fire_timer(db: Engine, timer_id: int, now: datetime) -> Result | None:
         timer = store.timer(conn, timer_id)
         if timer.fired_at is not None:
             return engine.Outcome(loaded.state), []
-        store.mark_fired(conn, timer_id, now)
-        seq = next(t.seq for t in loaded.state.tasks if t.id == task_id)
-        return engine.timer_fired(process, loaded.state, seq, timer.kind, now,
-                                  DbDirectory(conn)), []
+        # its siblings: due by now, or with it (a timer handed on early is as due as they)
+        due = [(timer_id, task_id), *(pair for pair in store.due_with(
+            conn, loaded.id, timer.kind, max(now, timer.due_at)) if pair[0] != timer_id)]
+        store.mark_fired(conn, [timer for timer, _task in due], now)
+        seqs = {t.id: t.seq for t in loaded.state.tasks}
+        return engine.timers_fired(process, loaded.state, [
+            (seqs[task], timer.kind) for _timer, task in due if task in seqs], now,
+            DbDirectory(conn)), []
 
     return _run(db, instance_id, command, now, "system")
 
@@ -413,8 +479,13 @@ def _persist(conn: Connection, process: Process, loaded: store.Loaded, out: engi
         notices.append({"kind": "trail", "instance_id": loaded.id, "created_at": now,
                         "state": "pending", "attempts": 0,
                         "payload": {"instance": loaded.id}})
+    # webhooks: a row per event and subscribed endpoint; and those the effects emitted
+    notices.extend(webhooks.command_rows(conn, process, loaded.id, state, out.events, ids, now))
+    emitted = webhooks.emitted(conn, loaded.id, now) \
+        if any(isinstance(e, engine.RunEffect) for e in out.effects) else []
     store.add_timers(conn, timers)
-    return Result(loaded.id, store.add_outbox(conn, notices), state.status, state.stage, ids)
+    return Result(loaded.id, [*emitted, *store.add_outbox(conn, notices)], state.status,
+                  state.stage, ids)
 
 
 def _titles(conn: Connection, process: Process, fields: dict[str, Any],
@@ -460,7 +531,7 @@ class _Reader:
         value = self.fields.get(spec.name) if spec else None
         if spec is None or value is None or value == "":
             return ""
-        return values.display(spec, value, locale, self.name_of)
+        return values.display(spec, value, locale, self.name_of, self.fields)
 
     def render(self, text: str, locale: str) -> str:
         return templates.render(text, lambda name: self.value(name, locale))

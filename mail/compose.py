@@ -47,11 +47,12 @@ from approvals.store import filestore, queries
 from approvals.store.models import Blob, Document, Notification, Person, Task, Trail
 from approvals.texts.answers import REPLY_MARKER
 from approvals.texts.formats import format_size, format_time
-from mail import tokens, wording
+from mail import campaigns, tokens, wording
 
 TEMPLATES = Path(__file__).with_name("templates")
 #: Templates whose mail asks for an answer (when the task is still open and has a token).
-TASK_TEMPLATES = ("task_assigned", "revision_requested", "task_overdue")
+TASK_TEMPLATES = ("task_assigned", "revision_requested", "task_overdue",
+                  "task_due_soon")
 SHA_PREFIX = 12  # hex digits of a document's SHA-256 shown in the mail
 MAX_TIMELINE = 30  # the newest events a task mail lists; the process page has them all
 MAX_REFERENCES = 10
@@ -91,7 +92,9 @@ def notification_mail(session: Session, note: Notification, *, settings: MailSet
     locale = texts.normalize(person.locale)
     base_url = base_url.rstrip("/")
     process = queries.process_of(session, instance)
-    view = queries.instance_view(session, instance, locale)
+    # what a mail shows: no task list, only the newest events (a campaign has 500 tasks)
+    view = queries.instance_view(session, instance, locale, with_tasks=False,
+                                 recent=MAX_TIMELINE)
     task = session.get(Task, note.task_id) if note.task_id else None
     title = wording.one_line(instance.title_in(locale) or note.params.get("title")
                              or view["process"]["name"])
@@ -112,8 +115,8 @@ def notification_mail(session: Session, note: Notification, *, settings: MailSet
                                                  locale)
         name = "task"
     else:
-        context.update(_notice_context(note, task, person, process, view, title, locale,
-                                       base_url))
+        context.update(_notice_context(session, note, task, person, process, view, title,
+                                       locale, base_url))
         files = []
         if note.template == "trail_issued":
             trail_file, line, link = _trail(session, note, settings, base_url, instance.id,
@@ -123,6 +126,10 @@ def notification_mail(session: Session, note: Notification, *, settings: MailSet
                 context["lines"].append(line)
             else:
                 context["links"].insert(0, link)
+        if note.template == "stage_closed":  # a campaign's summary (mail/campaigns.py)
+            lines, links = campaigns.summary(session, instance, process, locale, base_url)
+            context["lines"].extend(lines)
+            context["links"][:0] = links
         name = "notice"
     message = _envelope(settings, to=_address(person.name, person.email), subject=subject,
                         locale=locale, date=note.created_at,
@@ -158,12 +165,13 @@ def _task_context(session: Session, note: Notification, task: Task, person: Pers
     summary = _summary(view, title, stage, locale)
     if task.deadline:
         summary.append((wording.t("summary.deadline", locale), format_time(task.deadline)))
+    earlier = queries.event_count(session, view["id"]) - len(view["timeline"])
     timeline = present.timeline(view, process, locale, names)
-    earlier = max(0, len(timeline) - MAX_TIMELINE)
     marker = REPLY_MARKER.get(locale) or REPLY_MARKER["en"]
     return {
         "marker": f"— {marker} —", "marker_text": marker,
         "lead": wording.t(f"lead.{template}", locale, title=title, stage=stage),
+        "standing_in": _standing_in(session, note, task, locale),
         "asked": wording.t("ask.revision", locale) if revision else wording.t(
             "ask.decide", locale, verdicts=wording.t("word.or", locale).join(
                 wording.quoted(a["label"], locale) for a in answers)),
@@ -172,8 +180,9 @@ def _task_context(session: Session, note: Notification, task: Task, person: Pers
         "answers": answers,
         "send_back": "send_back" in verdicts,
         "attach": revision and any(f.type == "file" for f in process.start_fields),
-        "form_lines": [] if revision else [f"{spec.label.get(locale)}: {_example(spec, locale)}"
+        "form_lines": [] if revision else [wording.form_line(spec, locale)
                                            for spec in process.asked(task.stage)],
+        "form_inline": None if revision else _inline(process, task.stage, answers, locale),
         "task_url": task_url,
         "web_links": [*((a["label"], a["answer_url"]) for a in answers),
                       (wording.t("how.task_page", locale), task_url)],
@@ -183,25 +192,26 @@ def _task_context(session: Session, note: Notification, task: Task, person: Pers
                                                  locale, names)],
         "timeline": [{"at": format_time(row["at"]), "actor": row["actor"],
                       "text": row["text"], "comment": row["comment"]}
-                     for row in timeline[earlier:]],
+                     for row in timeline],
         "earlier": earlier,
     }
 
 
-def _notice_context(note: Notification, task: Task | None, person: Person, process: Process,
-                    view: dict, title: str, locale: str, base_url: str) -> dict[str, Any]:
+def _notice_context(session: Session, note: Notification, task: Task | None, person: Person,
+                    process: Process, view: dict, title: str, locale: str,
+                    base_url: str) -> dict[str, Any]:
     """The one sentence of a short mail (the notification's own text), and its links."""
     stage_key = note.params.get("stage") or ""
     stage = _stage_name(process, stage_key, locale) if stage_key else ""
     lines, links = [], []
     if note.template == "task_overdue_initiator" and task is not None:
-        assignee = _view_person(view, task.assignee_id)
+        assignee = _person_name(session, task.assignee_id)
         lines.append(wording.t("notice.overdue", locale, name=assignee,
                             deadline=format_time(task.deadline) or "—"))
     own_task = task is not None and task.assignee_id == person.id
     if note.template in ("decision_received", "decision_disputed") and task is not None:
         lines.append(wording.t("notice.decided", locale,
-                               name=_view_person(view, task.decided_by_id),
+                               name=_person_name(session, task.decided_by_id),
                                when=format_time(task.closed_at),
                                verdict=present.verdict_label(process, task.verdict, locale,
                                                              past=True, stage=task.stage)))
@@ -214,7 +224,7 @@ def _notice_context(note: Notification, task: Task | None, person: Person, proce
     elif own_task and note.template in TASK_TEMPLATES:
         if task.state == DECIDED:
             lines.append(texts.t("task.already_decided", locale,
-                                 name=_view_person(view, task.decided_by_id),
+                                 name=_person_name(session, task.decided_by_id),
                                  when=format_time(task.closed_at),
                                  verdict=present.verdict_label(process, task.verdict, locale,
                                                                past=True, stage=task.stage)))
@@ -233,29 +243,39 @@ def _notice_context(note: Notification, task: Task | None, person: Person, proce
     return {"lead": lead, "summary": summary, "lines": lines, "links": links}
 
 
-def _example(spec, locale: str) -> str:
-    """What a value of ``spec`` looks like in a reply line."""
-    if spec.type == "date":
-        return "27.11.2026" if locale == "ru" else "2026-11-27"
-    if spec.type in ("number", "money"):
-        return "1500,00" if locale == "ru" else "1500.00"
-    if spec.type == "choice" and spec.choices:
-        return spec.choices[0].value
-    if spec.type in ("person", "people"):
-        return "name@example.com"
-    if spec.type == "boolean":
-        return "да" if locale == "ru" else "yes"
-    return "…"
+def _inline(process: Process, stage: str, answers: list[dict], locale: str) -> str | None:
+    """The answer that fills the task's form, written with it on one line when it can be
+    ("Оплачено 27.11.2026 п/п 123")."""
+    for answer in answers:
+        asked = process.asked(stage, answer["verdict"])
+        if asked:
+            return wording.inline_example(answer["word"], asked, locale)
+    return None
 
 
-def _view_person(view: dict, person_id: int | None) -> str:
-    """A participant's name as the instance view knows it."""
-    for task in view["tasks"]:
-        for who in (task["assignee"], task["decided_by"]):
-            if who and who["id"] == person_id:
-                return who["name"]
-    initiator = view["initiator"]
-    return initiator["name"] if initiator and initiator["id"] == person_id else ""
+def _standing_in(session: Session, note: Notification, task: Task,
+                 locale: str) -> dict[str, str]:
+    """Why the task is the reader's when it was someone else's: they deputise for a person
+    away (``deputy``), and who handed it to them, saying what (``handed``, ``note``)."""
+    found = {"deputy": "", "handed": "", "note": ""}
+    if task.on_behalf_of_id is not None:
+        absent = session.get(Person, task.on_behalf_of_id)
+        found["deputy"] = wording.t("task.deputy_line", locale,
+                                    name=absent.name if absent else "")
+    handed_by = note.params.get("handed_by")
+    by = session.get(Person, handed_by) if isinstance(handed_by, int) else None
+    if by is not None:
+        comment = str(note.params.get("note") or "")
+        found["handed"] = wording.t("task.handed_line" if comment else "task.handed_line_plain",
+                                    locale, name=by.name)
+        found["note"] = comment
+    return found
+
+
+def _person_name(session: Session, person_id: int | None) -> str:
+    """A participant's name (the mail's view holds no task list to find it in)."""
+    person = session.get(Person, person_id) if person_id is not None else None
+    return person.name if person is not None else ""
 
 
 def _summary(view: dict, title: str, stage: str, locale: str) -> list[tuple[str, str]]:

@@ -25,7 +25,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from approvals import dispatch, service, texts
+from approvals import dispatch, present, service, texts
 from approvals.config.mail import MailSettings
 from approvals.core import limits
 from approvals.core.errors import (
@@ -152,23 +152,32 @@ def _apply(db: Engine, r: Reading, base_url: str) -> Processed | None:
                                    verdicts=task.verdicts.split(",")), "apply", base_url)
     except FormInvalid as error:
         return _record(db, r, Stop("refused", str(error), explain="refused",
-                                   message=_form_problems(db, error, task)), "apply",
-                       base_url)
+                                   message=_form_problems(db, error, task, r.verdict)),
+                       "apply", base_url)
     log.info("inbound %s: decided (%s)", row.id, r.verdict)
     return Processed("decided", outbox_ids=list(result.outbox_ids))
 
 
-def _form_problems(db: Engine, error: FormInvalid, task) -> dict[str, str]:
+def _form_problems(db: Engine, error: FormInvalid, task, verdict: str) -> dict[str, str]:
     """What was wrong with the form's answers, in each language: each field's label and what
-    to write."""
+    to write; then every field the answer needs, with an example of the whole answer."""
     with read_session(db) as s:
         process = queries.process_of(s, s.get(Instance, task.instance_id))
+    asked = process.asked(task.stage, verdict)
+    needed = [spec for spec in asked if spec.required] or list(asked)
     message = {}
     for locale in LOCALES:
         problems = "; ".join(
             f"{_label(process, name, locale)}: {texts.field_error(code, params, locale)}"
             for name, (code, params) in error.errors.items())
         message[locale] = wording.t("explain.form", locale, problems=problems)
+        if needed:
+            word = present.suggested_word(process, verdict, locale, task.stage)
+            example = wording.inline_example(word, asked, locale) or " / ".join(
+                [word, *(wording.form_line(spec, locale) for spec in needed)])
+            message[locale] += " " + wording.t(
+                "explain.form_needs", locale, example=wording.quoted(example, locale),
+                fields=", ".join(spec.label.get(locale) for spec in needed))
     return message
 
 

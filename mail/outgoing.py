@@ -14,6 +14,10 @@ for hours only delays the mail: a row fails for good only when the relay refuses
 the mail cannot be composed, and an administrator can send a failed row again
 (:func:`approvals.service.resend_mail`).
 
+A relay that takes only so many mails a minute (Exchange Online: 30) is not flooded when a
+campaign mails 500 people at once: with ``SMTP_MAX_PER_MINUTE`` each worker process spaces its
+mails evenly (:class:`Pace`); the rows wait in the outbox meanwhile, unclaimed.
+
 The mail is composed afresh on every try with the same Message-ID and token (both derive from
 the row), so a second copy is recognisable as the same mail. The one window in which a mail
 can go out twice — a worker killed between the relay's 250 and the row marked done — holds
@@ -24,6 +28,7 @@ is talked to.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -53,6 +58,31 @@ def backoff(attempts: int) -> timedelta:
     return min(RETRY_FIRST * 2 ** doublings, RETRY_CAP)
 
 
+class Pace:
+    """At most ``per_minute`` mails a minute from this process, evenly spaced: each try takes
+    the next free moment (one every ``60 / per_minute`` seconds) and waits for it, before it
+    claims its row. 0 is no limit."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._next = 0.0
+
+    def wait(self, per_minute: int) -> float:
+        """Wait for this mail's moment; returns how long it waited (seconds)."""
+        if per_minute <= 0:
+            return 0.0
+        with self._lock:
+            now = time.monotonic()
+            moment = max(now, self._next)
+            self._next = moment + 60.0 / per_minute
+        if moment > now:
+            time.sleep(moment - now)
+        return moment - now
+
+
+PACE = Pace()
+
+
 def send_item(db: Engine, item_id: int, now: datetime, *, settings: MailSettings,
               base_url: str, secret_key: str, trails_dir: Path | None = None) -> str:
     """Try to send the mail of outbox row ``item_id`` once: ``"sent"``; ``"skipped"`` (done
@@ -63,6 +93,7 @@ def send_item(db: Engine, item_id: int, now: datetime, *, settings: MailSettings
     Anything else that stops the try — an error, the worker's time limit (Dramatiq's
     ``TimeLimitExceeded`` is a ``BaseException``) — is counted like a temporary failure and
     the row let go before it is raised, so the row is neither stuck nor tried for ever."""
+    PACE.wait(settings.max_per_minute)
     if not claim(db, item_id, now):
         return "skipped"
     try:

@@ -210,10 +210,14 @@ def answer(s: Session, r: Reading) -> None:
         raise Stop("no_verdict", "no answer word in the reply's own text",
                    explain="no_verdict", verdicts=list(accepted), words=words)
     r.verdict = reading.verdict
-    asked = [(spec.name, (spec.label.en, spec.label.ru))
-             for spec in process.asked(r.task.stage, reading.verdict)]
-    r.values, comment = verdicts.read_form(reading.comment, asked) if asked \
-        else ({}, reading.comment)
+    specs = process.asked(r.task.stage, reading.verdict)
+    comment = reading.comment
+    if specs:  # the form's answers: on the answer's own line, and as lines "label: value"
+        inline, rest = verdicts.read_inline(reading.rest, specs)
+        lines, comment = verdicts.read_form(
+            "\n".join([rest, reading.below]).strip(),
+            [(spec.name, (spec.label.en, spec.label.ru)) for spec in specs])
+        r.values = {**inline, **lines}
     # a page refuses a longer comment; a reply's is cut, and the whole mail stays stored
     r.comment, cut = limits.cut(comment, limits.COMMENT)
     r.comment_cut = len(comment) if cut else 0

@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from approvals.core.model import FieldSpec
 from approvals.texts.answers import ANSWERS
 
 #: a word: letters and digits (with combining marks), hyphens and apostrophes inside
@@ -162,6 +163,9 @@ class Reading:
     matched: str | None
     #: the verdicts said when ambiguous, or the verdict said that the task does not accept
     candidates: tuple[str, ...]
+    #: the comment in two parts: the rest of the answer's own line, and the lines below it
+    rest: str = ""
+    below: str = ""
 
 
 def _ordered(verdicts: set[str]) -> tuple[str, ...]:
@@ -207,13 +211,14 @@ def read_verdict(text: str, accepted: tuple[str, ...],
         first = matches[0]
         raw_phrase = line[tokens[first.first].start:tokens[first.last].end]
         rest = line[tokens[first.last].end:].lstrip(_LEADING_PUNCTUATION)
-        comment = "\n".join([rest, *lines[line_index + 1:]]).strip()
+        below = "\n".join(lines[line_index + 1:])
+        comment = "\n".join([rest, below]).strip()
         known = said & set(accepted)
         if known and len(said) > 1:
-            return Reading(None, True, comment, raw_phrase, _ordered(said))
+            return Reading(None, True, comment, raw_phrase, _ordered(said), rest, below)
         if known:
-            return Reading(known.pop(), False, comment, raw_phrase, ())
-        return Reading(None, False, comment, raw_phrase, _ordered(said))
+            return Reading(known.pop(), False, comment, raw_phrase, (), rest, below)
+        return Reading(None, False, comment, raw_phrase, _ordered(said), rest, below)
     return Reading(None, False, text.strip(), None, ())
 
 
@@ -237,3 +242,102 @@ def read_form(text: str, asked: Iterable[tuple[str, tuple[str, ...]]]) -> tuple[
         else:
             rest.append(line)
     return values, "\n".join(rest).strip()
+
+
+#: a day as people write it on the answer's line: 27.11.2026, 27.11.26, 27/11/2026, 2026-11-27
+_DAY = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4}|\d{2})$|^(\d{4})-(\d{1,2})-(\d{1,2})$")
+#: a group of thousands after an amount's first digits ("1 000,50")
+_THOUSANDS = re.compile(r"^\d{3}(?:[.,]\d{1,2})?$")
+_AFTER_VALUE = ",;"
+
+
+def read_inline(line: str, asked: Iterable[FieldSpec]) -> tuple[dict[str, str], str]:
+    """The task form's answers written on the answer's own line ("Оплачено 27.11.2026 п/п
+    123"): the value after one of a field's ``words`` is that field's ("п/п 123", "№123"), and
+    each date left fills the next date field not given so; returns them and the rest of the
+    line (the beginning of the comment). Nothing is guessed beyond that: a line without a date
+    or a marker word gives nothing, and the form's own check refuses what is missing."""
+    specs = list(asked)
+    markers = sorted(((word.casefold(), spec) for spec in specs for word in spec.words),
+                     key=lambda pair: len(pair[0]), reverse=True)
+    pieces = line.split()
+    used = [False] * len(pieces)
+    values: dict[str, str] = {}
+    index = 0
+    while index < len(pieces):
+        spec, glued = _marker(pieces[index], markers)
+        if spec is None or spec.name in values:
+            index += 1
+            continue
+        used[index] = True
+        if glued:
+            values[spec.name] = _value_of(spec, [glued])
+            index += 1
+            continue
+        after = index + 1
+        while after < len(pieces) and (pieces[after] in (":", "-", "—", "=") or (
+                _marker(pieces[after], markers)[0] is spec
+                and _marker(pieces[after], markers)[1] is None)):
+            used[after] = True  # "п/п № 123", "order: 123"
+            after += 1
+        taken = pieces[after:after + 1]
+        again, glued = _marker(taken[0], markers) if taken else (None, None)
+        if again is spec and glued:  # "п/п №123"
+            used[after] = True
+            values[spec.name] = _value_of(spec, [glued])
+            index = after + 1
+            continue
+        if again is not None:  # another field's word follows: this one has no value here
+            index = after
+            continue
+        if spec.type in ("number", "money"):
+            while (after + len(taken) < len(pieces) and taken[-1].isdigit()
+                   and len(taken[-1]) <= 3 and _THOUSANDS.match(pieces[after + len(taken)])):
+                taken.append(pieces[after + len(taken)])
+        if taken and taken[0].rstrip(_AFTER_VALUE):
+            values[spec.name] = _value_of(spec, taken)
+            for k in range(after, after + len(taken)):
+                used[k] = True
+        index = after + len(taken)
+    dates = [spec for spec in specs if spec.type == "date" and spec.name not in values]
+    for k, piece in enumerate(pieces):
+        day = _day(piece.rstrip(_AFTER_VALUE + "."))
+        if dates and not used[k] and day is not None:
+            values[dates.pop(0).name] = day
+            used[k] = True
+    rest = " ".join(piece for piece, taken in zip(pieces, used, strict=True) if not taken)
+    return values, rest.strip(" ,;.:-—")
+
+
+def _marker(piece: str, markers: list[tuple[str, FieldSpec]]
+            ) -> tuple[FieldSpec | None, str | None]:
+    """Whether ``piece`` is one of the fields' marker words: (the field, a value written
+    against it such as "№123", else None)."""
+    folded = piece.casefold().rstrip(":")
+    for word, spec in markers:
+        if folded == word or (folded.rstrip(".") == word.rstrip(".") and word.rstrip(".")):
+            return spec, None
+        if folded.startswith(word) and folded[len(word):][:1].isdigit():
+            return spec, piece[len(word):]
+    return None, None
+
+
+def _value_of(spec: FieldSpec, taken: list[str]) -> str:
+    value = " ".join(taken).rstrip(_AFTER_VALUE)
+    if spec.type == "date":
+        return _day(value.rstrip(".")) or value
+    return value
+
+
+def _day(text: str) -> str | None:
+    """``text`` as an ISO date when it is written as one (``27.11.26`` is 2026-11-27); a
+    day that does not exist is still returned, for the form's check to refuse by name."""
+    match = _DAY.match(text)
+    if match is None:
+        return None
+    if match.group(4):
+        year, month, day = match.group(4), match.group(5), match.group(6)
+    else:
+        day, month, year = match.group(1), match.group(2), match.group(3)
+        year = f"20{year}" if len(year) == 2 else year
+    return f"{year}-{int(month):02d}-{int(day):02d}"

@@ -18,7 +18,8 @@ from mail.inbound import Processed, process
 from mail.outgoing import send_item
 
 #: Notifications about an open task whose mail carries a reply token.
-TASK_MAILS = frozenset({"task_assigned", "revision_requested", "task_overdue"})
+TASK_MAILS = frozenset({"task_assigned", "revision_requested", "task_overdue",
+                        "task_due_soon"})
 
 
 def send_email(db: Engine, item_id: int, now: datetime) -> None:

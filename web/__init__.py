@@ -1,9 +1,11 @@
 """The web adapter: server-rendered pages and the JSON API, one Flask app.
 
 Blueprints: ``auth`` (log in / out), ``pages`` (inbox, start, task and instance pages),
-``audit`` (trail downloads, the auditor's search and exports), ``api`` (token-authenticated
+``audit`` (trail downloads, the auditor's search and exports), ``away`` (days away and
+deputies, handing a task to a colleague), ``api`` (token-authenticated
 JSON under ``/api``), ``logins`` (the administrators' list of login lockouts), ``tokens``
-(a person's API tokens), ``doctor`` (the administrators' check-up). Domain errors
+(a person's API tokens), ``doctor`` (the administrators' check-up), ``bulk`` (many
+tasks answered at once from the inbox). Domain errors
 map to HTTP status codes in one place, :mod:`web.errors`; security headers and the cookie's
 ``Secure`` flag in :mod:`web.security`; login throttling in :mod:`web.logins`. Entry points
 only translate HTTP to service calls.
@@ -40,7 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["DATABASE_URL"])
     csrf.init_app(app)
 
-    from web import api, audit, auth, doctor, errors, logins, pages, security, tokens
+    from web import api, audit, auth, away, bulk, doctor, errors, logins, pages, security, tokens
     from web import mail as mail_pages
 
     app.register_blueprint(auth.bp)
@@ -48,7 +50,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(audit.bp)  # after pages: it uses the "row" converter
     app.register_blueprint(mail_pages.bp)  # after pages too
     app.register_blueprint(tokens.bp)  # after pages too
+    from web import webhooks
+
+    app.register_blueprint(webhooks.bp)  # after pages too: /admin/webhooks
+    app.register_blueprint(away.bp)  # after pages too: /away, and handing a task over
+    app.register_blueprint(bulk.bp)  # the inbox's bulk decisions
     app.register_blueprint(doctor.bp)
+    from web import campaigns
+
+    app.register_blueprint(campaigns.bp)  # who answered a stage of many people, live
+    from web import payments
+
+    app.register_blueprint(payments.bp)  # after pages too: the accountants' /payments
     app.register_blueprint(api.bp, url_prefix="/api")
     csrf.exempt(api.bp)  # token-authenticated, no cookies
     errors.init_app(app)

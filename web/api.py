@@ -27,17 +27,31 @@ Handlers only translate HTTP to service calls and back; domain errors become sta
 | ``GET  /api/exports/<id>/download``             | the ZIP (409 until it is ready)             |
 | ``GET  /api/tasks?assignee=me``                 | ``{"tasks": [...]}`` the caller's open tasks |
 | ``POST /api/tasks/<id>/decision``               | the instance view after the verdict         |
+| ``POST /api/tasks/decisions``                   | ``{"decided", "failed", "results"}``: many  |
+|                                                 | decisions, each its own (:mod:`web.bulk`)   |
 | ``POST /api/tasks/<id>/reassign``               | the instance view; the task goes to ``to``  |
 |                                                 | (the assignee or an administrator)          |
+| ``GET  /api/me/absences``                       | the caller's days away and deputies, and    |
+|                                                 | those in which they deputise                |
+| ``POST /api/me/absences``                       | 201: days away set (administrators: for     |
+|                                                 | anyone), open tasks handed over if asked    |
+| ``DELETE /api/me/absences/<id>``                | the days away, cancelled                    |
+| ``GET  /api/payments``                          | the accountants' queue: invoices approved   |
+|                                                 | for payment and totals per currency, with   |
+|                                                 | the page's filters (accountants, admins)    |
 | ``GET  /api/openapi.json``                      | this API's OpenAPI 3.1 description (no      |
 |                                                 | token needed; :mod:`web.openapi`)           |
 
 Bodies are JSON objects: start ``{"process", "fields"}`` (a file field is
 ``{"filename", "content_base64"[, "content_type"]}``), decision
 ``{"verdict", "comment"[, "fields"]}`` (``fields``: the answers to the task's form),
+decisions ``{"decisions": [{"task", "verdict"[, "comment"]}, …]}`` (at most 200; each
+task decided in its own transaction, a refusal reported in its item),
 resubmit ``{"comment", "fields"}`` (only the changed fields), withdraw ``{"reason"}``,
 reopen ``{"reason"[, "stage"]}`` (administrators; the stage defaults to the first),
-reassign ``{"to": EMAIL}``, export ``{"from": DATE, "to": DATE[, "process"]}`` (ISO dates,
+reassign ``{"to": EMAIL[, "comment"]}``, days away ``{"from": DATE, "to": DATE[, "deputy":
+EMAIL, "reason", "person": EMAIL, "handover": true]}`` (the deputy defaults to the manager),
+export ``{"from": DATE, "to": DATE[, "process"]}`` (ISO dates,
 both days included, UTC; the trails of the processes completed in that period).
 
 Each view carries :func:`web.openapi.operation`: the body and answer models, the errors it
@@ -59,6 +73,7 @@ from typing import Any
 from flask import Blueprint, current_app, g, jsonify, request, send_file, url_for
 from werkzeug.exceptions import BadRequest
 
+from accounting import queue as payment_queue
 from approvals import service
 from approvals.config import trails_dir
 from approvals.core import policy
@@ -78,7 +93,7 @@ from approvals.store.directory import (
     token_use_due,
 )
 from approvals.store.models import Blob, Document
-from web import openapi
+from web import away, bulk, openapi
 from web.audit import (
     DRAFT_RETRY_S,
     enqueue_export,
@@ -376,6 +391,21 @@ def decision(task_id: int):
                                 values=values))
 
 
+@bp.post("/tasks/decisions")
+@operation("Decide many tasks at once, each in its own transaction (the caller's tasks)",
+           {200: Json(openapi.DecisionResults, "each decision's result, in the order asked: "
+                      "recorded, or refused with the code and message the single decision "
+                      "would give (a task that is not the caller's: not_an_assignee)")},
+           body=openapi.DecisionsBody,
+           errors={400: "decisions is not a list of {task, verdict[, comment]} objects, is "
+                        "empty, names a task twice, or holds more than 200 (nothing is "
+                        "decided then)"})
+def decisions():
+    asked = bulk.asked_in(_body())
+    return jsonify(bulk.api_results(bulk.decide_each(g.person.id, asked, CHANNEL,
+                                                     own_comments=True)))
+
+
 @bp.post("/tasks/<id:task_id>/reassign")
 @operation("Hand a task to someone else (its assignee or an administrator)",
            {200: Json(openapi.InstanceView, "the instance view")}, body=openapi.ReassignBody,
@@ -395,7 +425,57 @@ def reassign(task_id: int):
     if not new.active:
         raise NotFound(f"{to} is no longer in the directory", email=to)
     return _done(service.reassign(db(), task_id, new.id, g.person.id, utcnow(),
-                                  channel=CHANNEL))
+                                  channel=CHANNEL, comment=_text(body, "comment")))
+
+
+# ---------------------------------------------------------------------------- days away
+
+
+@bp.get("/me/absences")
+@operation("The caller's days away and deputies, and those in which the caller deputises",
+           {200: Json(openapi.AbsenceList, "current and future days away, soonest first")},
+           tag="absences")
+def absences():
+    today = utcnow().date()
+    with read_session(db()) as session:
+        return jsonify(away.api_list(session, g.person.id, today))
+
+
+@bp.post("/me/absences")
+@operation("Set days away and who deputises meanwhile (one's own; administrators anyone's)",
+           {201: Json(openapi.AbsenceCreated, "the days away (and what the hand-over did)",
+                      headers={"Location": "the list of the caller's days away"})},
+           body=openapi.AbsenceBody,
+           errors={400: "refused days or deputy (form_invalid, each field's code: required, "
+                        "not_a_date, range_reversed, away_in_the_past, deputy_is_self, "
+                        "unknown_person, deputy_away, away_overlaps, deputy_required, "
+                        "too_long); nothing is stored",
+                   403: "a person other than the caller, by someone who is not an "
+                        "administrator"},
+           tag="absences")
+def add_absence():
+    body = _body()
+    handover = body.get("handover", False)
+    if not isinstance(handover, bool):
+        raise BadRequest("'handover' must be true or false")
+    created, handed = away.api_add(g.person, {key: _text(body, key) for key in (
+        "person", "deputy", "from", "to", "reason")}, handover, utcnow())
+    kick(handed.outbox_ids if handed else [])
+    response = jsonify({"absence": created, "handover": away.api_handed(handed)})
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.absences")
+    return response
+
+
+@bp.delete("/me/absences/<id:absence_id>")
+@operation("Cancel days away (the person away or an administrator)",
+           {200: Json(openapi.AbsenceView, "the days away, cancelled")},
+           errors={403: "the caller is neither the person away nor an administrator"},
+           tag="absences")
+def cancel_absence(absence_id: int):
+    with read_session(db()) as session:
+        actor = policy.Actor.of(g.person.id, roles_of(session, g.person.id))
+    return jsonify(away.api_cancel(actor, absence_id, utcnow()))
 
 
 def _task_of_caller(task_id: int, may, refusal: Exception | None = None) -> None:
@@ -414,6 +494,43 @@ def _task_of_caller(task_id: int, may, refusal: Exception | None = None) -> None
            public=True, tag="meta")
 def openapi_document():
     return jsonify(openapi.document(current_app))
+
+
+# ---------------------------------------------------------------------------- payments
+
+
+@bp.get("/payments")
+@operation("The accountants' queue: invoices approved for payment, by due date, with totals "
+           "per currency (accountants, administrators)",
+           {200: Json(openapi.PaymentQueue, "the invoices and their totals")},
+           query=(Query("supplier", {"type": "string"}, "part of the supplier's name"),
+                  Query("inn", {"type": "string"}, "the supplier's INN"),
+                  Query("from", {"type": "string", "format": "date"},
+                        "due on this day or later"),
+                  Query("to", {"type": "string", "format": "date"},
+                        "due on this day or earlier"),
+                  Query("status", {"type": "string", "enum": list(payment_queue.STATUSES),
+                                   "default": payment_queue.OPEN},
+                        "open: every unpaid invoice; overdue; week: due from today to "
+                        "Sunday; paid")),
+           errors={400: "a filter that cannot be read (form_invalid, with each filter's "
+                        "code)",
+                   403: "the caller is not an accountant or an administrator"},
+           tag="payments")
+def payments():
+    with read_session(db()) as session:
+        actor = policy.Actor.of(g.person.id, roles_of(session, g.person.id))
+    if not policy.may_work_payments(actor):
+        raise Forbidden("only accountants and administrators work the payments queue")
+    filters = payment_queue.parse_filters(request.args)
+    today = utcnow().date()
+    with read_session(db()) as session:
+        found = payment_queue.rows(session, filters, today)
+    return jsonify({"invoices": [row.view() for row in found],
+                    "totals": [{"currency": total["currency"],
+                                "amount": f"{total['amount']:.2f}", "count": total["count"]}
+                               for total in payment_queue.totals(found)],
+                    "today": today.isoformat()})
 
 
 # ---------------------------------------------------------------------------- trails

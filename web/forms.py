@@ -72,6 +72,12 @@ def form_values(process: Process, fields: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+def defaults(process: Process) -> dict[str, Any]:
+    """What a new start form shows before anyone types: the fields' defaults."""
+    return form_values(process, {spec.name: spec.default for spec in process.start_fields
+                                 if spec.default is not None})
+
+
 def submitted_values(form: Mapping[str, str]) -> dict[str, Any]:
     """What the person typed, to show again when a form is refused."""
     return {key: value for key, value in form.items() if key != "csrf_token"}

@@ -32,6 +32,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 from werkzeug.routing.converters import NumberConverter
 
+from approvals.core.bulk import MAX_BATCH
+
 API_PREFIX = "/api/"
 TITLE = "Signoff JSON API"
 VERSION = "1"
@@ -127,6 +129,8 @@ class TaskView(_Answer):
     decided_by: PersonRef | None
     channel: str | None
     close_reason: str | None
+    on_behalf_of: PersonRef | None = Field(
+        description="the person away this task was routed from: its assignee deputises")
 
 
 class OpenTask(TaskView):
@@ -245,6 +249,45 @@ class DecisionBody(_Body):
                                           description="the answers to the task's form")
 
 
+class BulkDecision(_Body):
+    """One decision of a bulk decision."""
+
+    task: int = Field(ge=1, description="a task id (GET /api/tasks)")
+    verdict: str = Field(min_length=1, description="one of the task's verdicts")
+    comment: str | None = None
+
+
+class DecisionsBody(_Body):
+    decisions: list[BulkDecision] = Field(
+        min_length=1, max_length=MAX_BATCH,
+        description=f"at most {MAX_BATCH}, each task once; a task that asks for a task form "
+                    f"is decided on its own (POST /api/tasks/{{id}}/decision)")
+
+
+class ItemError(_Answer):
+    code: str = Field(description="the code the single decision would refuse with "
+                                  "(already_decided, instance_closed, not_an_assignee, "
+                                  "not_found, not_in_bulk, …)")
+    message: str = Field(description="what is wrong, in English")
+
+
+class DecisionResult(_Answer):
+    """One decision's result: recorded (``ok``), or refused with ``error``."""
+
+    task: int
+    ok: bool
+    instance: int | None = Field(default=None, description="the task's instance (recorded)")
+    status: Literal["running", "completed", "cancelled"] | None = Field(
+        default=None, description="the instance's status after the decision (recorded)")
+    error: ItemError | None = Field(default=None, description="why it was refused")
+
+
+class DecisionResults(_Answer):
+    decided: int
+    failed: int
+    results: list[DecisionResult]
+
+
 class ResubmitBody(_Body):
     comment: str | None = None
     fields: dict[str, Any] | None = Field(default=None, description="only the changed fields")
@@ -262,6 +305,53 @@ class ReopenBody(_Body):
 
 class ReassignBody(_Body):
     to: str = Field(min_length=1, description="the new assignee's email address")
+    comment: str | None = Field(default=None, description="why: the new assignee's mail "
+                                                          "carries it, with who handed it over")
+
+
+class AbsenceBody(_Body):
+    from_: str = Field(alias="from", description="the first day away (ISO date)",
+                       json_schema_extra={"format": "date"})
+    to: str = Field(description="the last day away, included (ISO date)",
+                    json_schema_extra={"format": "date"})
+    deputy: str | None = Field(default=None, description="the deputy's email address; by "
+                                                         "default the person's manager")
+    reason: str | None = Field(default=None, description="at most 500 characters")
+    person: str | None = Field(default=None, description="whose days away (administrators "
+                                                         "only); by default the caller's")
+    handover: bool = Field(default=False, description="also hand the person's open tasks "
+                                                      "to the deputy now")
+
+
+class AbsenceView(_Answer):
+    """Days away and who deputises meanwhile (approvals.records.deputies)."""
+
+    id: int
+    person: PersonRef | None
+    deputy: PersonRef | None
+    from_: str = Field(alias="from", json_schema_extra={"format": "date"})
+    to: str = Field(json_schema_extra={"format": "date"})
+    source: Literal["self", "admin", "hr"]
+    reason: str
+    state: Literal["current", "future", "past", "cancelled"]
+    created_at: Timestamp = Field(json_schema_extra=_TIME)
+    cancelled_at: Timestamp | None = Field(json_schema_extra=_TIME)
+
+
+class AbsenceList(_Answer):
+    absences: list[AbsenceView] = Field(description="the caller's current and future days "
+                                                    "away, soonest first")
+    deputising: list[AbsenceView] = Field(description="those in which the caller deputises")
+
+
+class HandedOver(_Answer):
+    handed: list[int] = Field(description="the tasks handed over (their old ids)")
+    refused: dict[str, Error] = Field(description="the tasks not handed over, by id, and why")
+
+
+class AbsenceCreated(_Answer):
+    absence: AbsenceView
+    handover: HandedOver | None = Field(description="what the hand-over did, when asked for")
 
 
 class ExportBody(_Body):
@@ -269,6 +359,55 @@ class ExportBody(_Body):
                        json_schema_extra={"format": "date"})
     to: str = Field(description="ISO date, included (UTC)", json_schema_extra={"format": "date"})
     process: str | None = Field(default=None, description="only this process")
+
+
+class PaymentOrderRef(_Answer):
+    """The payment order a bank file carried for the invoice."""
+
+    number: int
+    exported_at: Timestamp | None = Field(json_schema_extra=_TIME)
+
+
+class PaymentMade(_Answer):
+    paid_on: str | None = Field(json_schema_extra={"format": "date"})
+    order_no: str
+    amount: str | None = Field(description="the amount paid, two decimals")
+    by: str = Field(description="who recorded it")
+
+
+class PaymentRow(_Answer):
+    """An invoice in the accountants' queue (accounting.queue.Row.view)."""
+
+    instance_id: int
+    title: str
+    supplier: str
+    supplier_inn: str
+    number: str
+    invoice_date: str | None = Field(json_schema_extra={"format": "date"})
+    amount: str = Field(description="two decimals, e.g. 120000.00")
+    currency: str
+    vat_rate: str = Field(description="none, 0, 5, 7, 10, 20 or 22")
+    due: str | None = Field(json_schema_extra={"format": "date"})
+    purpose: str
+    state: Literal["open", "overdue", "week", "paid"]
+    tasks: list[int] = Field(description="the open payment tasks (one per accountant); the "
+                                         "task that paid it, when paid")
+    document_id: int | None = Field(description="the latest version of the invoice file")
+    bank_order: PaymentOrderRef | None
+    paid: PaymentMade | None
+
+
+class PaymentTotal(_Answer):
+    currency: str
+    amount: str
+    count: int
+
+
+class PaymentQueue(_Answer):
+    invoices: list[PaymentRow]
+    totals: list[PaymentTotal] = Field(description="per currency, roubles first")
+    today: str = Field(json_schema_extra={"format": "date"},
+                       description="the day overdue and this week are counted from (UTC)")
 
 
 # ---------------------------------------------------------------------------- the annotations

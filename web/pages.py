@@ -26,7 +26,7 @@ from jinja2 import pass_context
 from sqlmodel import select
 
 from approvals import present, service, texts
-from approvals.core import policy
+from approvals.core import bulk, policy
 from approvals.core.errors import (
     AlreadyDecided,
     CommentRequired,
@@ -127,9 +127,16 @@ def _field_errors(error: FormInvalid, locale: str) -> dict[str, str]:
 @bp.get("/")
 @login_required
 def inbox():
+    return inbox_page()
+
+
+def inbox_page(status: int = 200, **extra: Any):
+    """The inbox; ``extra`` carries what a refused bulk decision shows again (:mod:`web.bulk`:
+    ``bulk_error``, ``selected``, ``comment``)."""
     person, locale = current_person(), current_locale()
     with read_session(db()) as s:
         tasks = queries.open_tasks(s, person.id, locale)
+        _bulk_answers(s, tasks)
         mine = []
         for instance in queries.instances_started_by(s, person.id, limit=20):
             process = queries.process_of(s, instance)
@@ -142,8 +149,21 @@ def inbox():
                   "template": n.template}
                  for n in queries.notifications(s, person.id, limit=20)]
         processes = queries.processes(s, locale)
+    answers = {a for task in tasks for a in task["bulk"]}
     return render_template("inbox.html", tasks=tasks, mine=mine, notes=notes,
-                           processes=processes)
+                           processes=processes, selected=extra.pop("selected", []),
+                           bulk_answers=[a for a in bulk.BULK_VERDICTS if a in answers],
+                           **extra), status
+
+
+def _bulk_answers(s, tasks: list[dict[str, Any]]) -> None:
+    """Mark each open task with its kind (process and stage: a bulk decision takes one kind)
+    and the answers it may be given from the inbox (:mod:`approvals.core.bulk`)."""
+    for item in tasks:
+        row, instance = queries.get_task(s, item["id"])  # already in the session
+        item["bulk_kind"] = f"{instance.process_id}/{row.stage}"
+        item["bulk"] = bulk.answers_in_bulk(queries.process_of(s, instance), row.stage,
+                                            item["verdicts"], row.kind)
 
 
 def _stage_name(process: Process, key: str, locale: str) -> str:
@@ -181,8 +201,8 @@ def start(process_id: str):
         process = registry.definition(registry.latest(s, process_id))
         people = forms.directory_choices(s)
     if request.method != "POST":  # GET, and HEAD: never a start
-        return render_template("start.html", process=process, values={}, errors={},
-                               people=people)
+        return render_template("start.html", process=process, values=forms.defaults(process),
+                               errors={}, people=people)
     raw = forms.raw_from_request(process, request.form, request.files)
     try:
         result = service.start(db(), process_id, person.id, raw, utcnow(), channel="web")

@@ -12,7 +12,7 @@ import dramatiq
 
 from approvals import clock, dispatch, service
 from approvals.core.errors import ConcurrentUpdate
-from workers import outbox, runtime
+from workers import outbox, runtime, webhooks
 from workers.broker import RedisBroker, setup_broker
 
 setup_broker()
@@ -71,6 +71,16 @@ def send_email(item_id: int) -> None:
     dispatch.work("email")(runtime.db(), item_id, clock.utcnow())
 
 
+@dramatiq.actor(queue_name="webhooks", max_retries=0,
+                time_limit=_ms(dispatch.WEBHOOK_TIME_LIMIT))
+def send_webhook(item_id: int) -> None:
+    """Post the due messages of the endpoint of one ``webhook`` outbox row, that one among
+    them, oldest first (:mod:`workers.webhooks`; an endpoint another worker sends to is left
+    to it). No Dramatiq retries: a failed try writes on the row when the next is due, and the
+    sweep hands it on then."""
+    webhooks.deliver(runtime.db(), item_id, clock.utcnow())
+
+
 def _a_race(retries: int, error: BaseException) -> bool:
     """Only a reply that lost a race with a decision made meanwhile is tried again at once;
     any other failure is counted on the message, and the sweep tries it again."""
@@ -89,12 +99,13 @@ def handle_inbound(inbound_id: int) -> None:
 
 
 ACTORS = [deliver_outbox, fire_timer, render_trail, build_export, render_draft, send_email,
-          handle_inbound]
+          handle_inbound, send_webhook]
 
 # This process hands committed outbox rows to these actors (approvals/dispatch.py).
 dispatch.register_delivery(lambda ids: deliver_outbox.send(list(ids)))
 dispatch.register_route("trail", lambda _item_id, instance_id: render_trail.send(instance_id))
 dispatch.register_route("email", lambda item_id, _instance_id: send_email.send(item_id))
+dispatch.register_route("webhook", lambda item_id, _instance_id: send_webhook.send(item_id))
 dispatch.register_job("export", build_export.send)
 dispatch.register_job("draft", render_draft.send)
 

@@ -4,7 +4,8 @@ Every few seconds it re-enqueues outbox rows still pending after a grace period 
 from Redis, or never sent because Redis was down, loses nothing), enqueues due timers, and
 re-enqueues exports left pending or stalled and inbound mail stored but not yet read (a
 ``trail`` row goes to ``render_trail`` on the ``trails`` queue, an ``email`` row to
-``send_email`` on the ``mail`` queue, an export to ``build_export``). The
+``send_email`` on the ``mail`` queue, a ``webhook`` row to ``send_webhook`` on the ``webhooks``
+queue, an export to ``build_export``). The
 database says what is due; Redis only carries the work.
 
 It never puts a second copy of one piece of work in flight: an outbox row or an inbound
@@ -62,10 +63,11 @@ def sweep(db: Engine, now: datetime) -> SweepReport:
         items = session.exec(select(OutboxItem).where(
             OutboxItem.state == "pending",
             *_free(OutboxItem, OutboxItem.created_at, now, dispatch.MAIL_LEASE,
-                   {"trail": dispatch.TRAIL_LEASE}),
+                   {"trail": dispatch.TRAIL_LEASE, "webhook": dispatch.WEBHOOK_LEASE}),
             or_(OutboxItem.next_attempt_at.is_(None), OutboxItem.next_attempt_at <= now),
-            # a plain or trail row tried within the grace period is retried by its actor
-            or_(OutboxItem.kind == "email", OutboxItem.last_attempt_at.is_(None),
+            # a plain or trail row tried within the grace period is retried by its actor; a
+            # mail or webhook row says itself when it is due (next_attempt_at)
+            or_(OutboxItem.kind.in_(("email", "webhook")), OutboxItem.last_attempt_at.is_(None),
                 OutboxItem.last_attempt_at <= stale))
             .order_by(OutboxItem.id).limit(BATCH).with_for_update(skip_locked=True)).all()
         for item in items:

@@ -6,13 +6,13 @@ Ten people, Russian and English, **every one with the password** ``demo``:
 
 | login                 | name            | locale | part they play                              |
 |-----------------------|-----------------|--------|---------------------------------------------|
-| director@example.com  | Ирина Волкова   | ru     | the director, top of the manager chain      |
+| director@example.com  | Ирина Волкова   | ru     | the director, top of the chain; ``cfo``     |
 | petr@example.com      | Пётр Иванов     | ru     | head of sales, Anna's and John's manager    |
 | anna@example.com      | Анна Петрова    | ru     | initiator (alias a.petrova@example.com)     |
 | john@example.com      | John Smith      | en     | initiator                                   |
 | sergey@example.com    | Сергей Кузнецов | ru     | approver, role ``lawyer``                   |
 | emily@example.com     | Emily Clark     | en     | approver, role ``lawyer``                   |
-| maria@example.com     | Мария Соколова  | ru     | role ``accountant``                         |
+| maria@example.com     | Мария Соколова  | ru     | role ``accounting`` (pays invoices)         |
 | admin@example.com     | Alex Morgan     | en     | role ``admin``                              |
 | auditor@example.com   | Дмитрий Орлов   | ru     | role ``auditor``                            |
 | olga@example.com      | Ольга Смирнова  | ru     | role ``hr``                                 |

@@ -10,6 +10,7 @@
 | SMTP_USER             | (none)                                                       |
 | SMTP_PASSWORD         | (none)                                                       |
 | SMTP_STARTTLS         | 1 with SMTP_HOST (required), 0 for the catcher               |
+| SMTP_MAX_PER_MINUTE   | 0 (no limit): mails a worker process hands the relay a minute |
 | MAIL_CATCHER_PORT     | 2526 (the catcher listens on 127.0.0.1)                      |
 | INBOUND_SMTP_HOST     | 127.0.0.1                                                    |
 | INBOUND_SMTP_PORT     | 2525                                                         |
@@ -70,6 +71,9 @@ class MailSettings:
     imap_password: str | None
     imap_folder: str
     imap_ssl: bool
+    # mails one worker process hands the relay per minute, evenly spaced (0: as fast as the
+    # threads go): a relay that throttles (Exchange Online takes 30 a minute) is not flooded
+    max_per_minute: int = 0
 
     @classmethod
     def from_env(cls) -> MailSettings:
@@ -103,6 +107,7 @@ class MailSettings:
             imap_password=env.get("IMAP_PASSWORD") or None,
             imap_folder=env.get("IMAP_FOLDER") or "INBOX",
             imap_ssl=imap_ssl,
+            max_per_minute=max(0, _int("SMTP_MAX_PER_MINUTE", 0)),
         )
 
     @property

@@ -11,6 +11,9 @@ read makes its comparison false.
 
 Values: numbers (``100000``, ``99.50``); dates (``2026-12-31``, ``today``); ``true`` /
 ``false``; text in quotes (``'A B'``) or as one bare word (``goods``, ``anna@example.com``).
+A money value may name its currency (``amount > 10000 USD``): the comparison then holds only
+for an amount in that currency, so a form that takes several currencies (``currency: {field:
+currency}``) has a threshold for each (``amount > 1000000 RUB or amount > 10000 USD``).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ ORDERING = ("<", "<=", ">", ">=")
 EQUALITY = ("==", "!=")
 KEYWORDS = {"and", "or", "not", "in", "contains", "true", "false", "today"}
 TODAY = "today"  # a date value read when the condition is evaluated
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
 _TOKEN = re.compile(r"""
     \s*(?:
       (?P<op>==|!=|>=|<=|>|<)
@@ -49,6 +53,8 @@ class Compare:
     kind: str  # the field's type
     op: str  # == != < <= > >= in contains
     value: Any  # typed: Decimal, date or TODAY, bool, str; a tuple for ``in``
+    currency: str | None = None  # money: the comparison holds only for this currency…
+    currency_field: str | None = None  # …read from this field (None: the field's own)
 
 
 @dataclass(frozen=True)
@@ -191,7 +197,31 @@ class _Parser:
         _check_operator(spec, op)
         if op == "in":
             return Compare(spec.name, spec.type, op, self.values(spec))
-        return Compare(spec.name, spec.type, op, _value(spec, self.take()))
+        value = _value(spec, self.take())
+        if spec.type == "money":
+            return self.in_currency(Compare(spec.name, spec.type, op, value))
+        return Compare(spec.name, spec.type, op, value)
+
+    def in_currency(self, compare: Compare) -> Compare:
+        """``amount > 10000 USD``: a currency code after a money value (checked against the
+        field's own currency, or the choices of the field that names it)."""
+        token = self.peek()
+        if token is None or token.kind != "word" or not _CURRENCY.match(token.text):
+            return compare
+        self.take()
+        spec = self.fields[compare.field]
+        if spec.currency_field is None:
+            if spec.currency is not None and token.text != spec.currency:
+                raise ConditionError(f"{spec.name!r} is in {spec.currency}: compare it with "
+                                     f"an amount in {spec.currency}, not {token.text}")
+            return compare  # in its own currency: the code only says so
+        currencies = self.fields.get(spec.currency_field)
+        allowed = [c.value for c in currencies.choices] if currencies is not None else []
+        if token.text not in allowed:
+            raise ConditionError(f"{token.text!r} is not a choice of {spec.currency_field!r} "
+                                 f"(its choices: {', '.join(allowed)})")
+        return Compare(compare.field, compare.kind, compare.op, compare.value, token.text,
+                       spec.currency_field)
 
     def values(self, spec: FieldSpec) -> tuple[Any, ...]:
         token = self.take()
@@ -267,7 +297,9 @@ def parse(text: str, fields: Mapping[str, FieldSpec]) -> Expr:
 
 def fields_of(expr: Expr) -> set[str]:
     """The fields a condition reads."""
-    if isinstance(expr, Compare | Truth):
+    if isinstance(expr, Compare):
+        return {expr.field} | ({expr.currency_field} if expr.currency_field else set())
+    if isinstance(expr, Truth):
         return {expr.field}
     if isinstance(expr, Not):
         return fields_of(expr.item)
@@ -287,6 +319,8 @@ def holds(expr: Expr, fields: Mapping[str, Any], today: date) -> bool:
         return not holds(expr.item, fields, today)
     if isinstance(expr, Truth):
         return fields.get(expr.field) is True
+    if expr.currency_field is not None and fields.get(expr.currency_field) != expr.currency:
+        return False  # an amount in another currency
     return _compare(expr, fields.get(expr.field), today)
 
 

@@ -4,6 +4,8 @@ unit tests use an in-memory one)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date
 from typing import Protocol
 
 
@@ -21,3 +23,21 @@ class Directory(Protocol):
     def in_department(self, department: str) -> list[int]: ...
 
     def department_of(self, person_id: int) -> str: ...
+
+    def deputy_of(self, person_id: int, day: date) -> int | None:
+        """Whom ``person_id`` named to decide for them while they are away on ``day``; None
+        when they are not away that day (the chain is the engine's to follow:
+        :mod:`approvals.core.deputies`)."""
+        ...
+
+
+def managers_above(directory: Directory, person: int) -> Iterator[int]:
+    """The active managers above ``person``, nearest first: inactive ones are walked past,
+    and the chain stops at its top or where it comes back to someone already met."""
+    seen = {person}
+    current = directory.manager_of(person)
+    while current is not None and current not in seen:
+        if directory.is_active(current):
+            yield current
+        seen.add(current)
+        current = directory.manager_of(current)

@@ -25,11 +25,12 @@ import copy
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import islice
 from typing import Any
 
-from approvals.core import conditions, forms, limits
+from approvals.core import conditions, deputies, forms, limits
 from approvals.core.calendar import WEEKDAYS, Calendar, add_working_days
-from approvals.core.directory import Directory
+from approvals.core.directory import Directory, managers_above
 from approvals.core.errors import (
     AlreadyDecided,
     CommentRequired,
@@ -78,6 +79,12 @@ from approvals.core.states import (  # noqa: F401 - engine.X names them for its 
 
 MAX_STAGE_HOPS = 100  # guards against a status machine that skips in a circle
 DUE_TIME = time(9, 0)  # a deadline counted from a date falls due at 09:00 UTC that day
+#: The kinds of timer: the deadline itself, a repeated reminder after it (``remind_every``),
+#: and the one reminder before it (``remind_before``).
+DEADLINE, REMINDER, REMIND_BEFORE = "deadline", "reminder", "remind_before"
+#: Why a task left open when ``then: close`` ends its stage was closed: "not acknowledged"
+#: where acknowledging is the answer the stage waits for, else "the deadline passed".
+NOT_ACKNOWLEDGED, DEADLINE_PASSED = "not_acknowledged", "deadline_passed"
 
 
 @dataclass
@@ -99,6 +106,7 @@ class TaskState:
     channel: str | None = None
     close_reason: str | None = None
     id: int | None = None
+    on_behalf_of: int | None = None  # the person away it was meant for (the assignee deputises)
 
 
 @dataclass
@@ -147,7 +155,7 @@ class Notify:
 class SetTimer:
     task: int
     due: datetime
-    kind: str = "deadline"
+    kind: str = DEADLINE
 
 
 @dataclass(frozen=True)
@@ -195,8 +203,10 @@ def decide(process: Process, directory: Directory, state: InstanceState, seq: in
     once the person may answer at all), they join the instance's data, and the decision's
     audit event records them with their author.
 
-    ``on_behalf_of`` is the assignee when a deputy or an administrator acts for them; the
-    service decides who may do that, the engine records it.
+    ``on_behalf_of`` is the assignee when someone else acts for them; the service decides
+    who may do that, the engine records it. A deputy needs none: a task routed to them while
+    its person is away is theirs, and its decision records ``on_behalf_of`` that person
+    (:mod:`approvals.core.deputies`).
     """
     out = Outcome(_copy(state), calendar=calendar)
     state = out.state
@@ -236,6 +246,8 @@ def decide(process: Process, directory: Directory, state: InstanceState, seq: in
     data = {"verdict": verdict, "comment": comment, "stage": task.stage, "channel": channel}
     if on_behalf_of is not None and on_behalf_of != actor:
         data["on_behalf_of"] = on_behalf_of
+    elif task.on_behalf_of is not None:  # the deputy decides the task routed to them
+        data["on_behalf_of"] = task.on_behalf_of
     if values:
         state.fields.update(values)
         data["values"] = dict(values)
@@ -354,8 +366,14 @@ def dispute(process: Process, directory: Directory, state: InstanceState, seq: i
 
 def reassign(process: Process, state: InstanceState, seq: int, new_assignee: int, actor: int,
              now: datetime, roles: frozenset[str] = frozenset(),
-             channel: str = "web") -> Outcome:
-    """Hand an open (or waiting) task to another person: the old one is withdrawn."""
+             channel: str = "web", *, directory: Directory | None = None, comment: str = "",
+             on_behalf_of: int | None = None) -> Outcome:
+    """Hand an open (or waiting) task to another person: the old one is withdrawn.
+
+    ``comment`` says why (the new assignee's mail carries it, with who handed it over). With
+    a ``directory``, a new assignee away today is replaced by their deputy
+    (:mod:`approvals.core.deputies`). ``on_behalf_of`` is the person away whose task is handed
+    to their deputy (a hand-over); the new task records it, as a routed one does."""
     out = Outcome(_copy(state))
     state = out.state
     task = state.task(seq)
@@ -364,23 +382,34 @@ def reassign(process: Process, state: InstanceState, seq: int, new_assignee: int
     _require_running(state)
     if task.state not in (OPEN, WAITING):
         raise TaskClosed("only an open task can be reassigned", state=task.state)
+    comment = _clean_text(comment)
     if new_assignee == task.assignee:
         raise TransitionNotAllowed("the task is already assigned to this person")
     if not _eligible(process, state, None, [new_assignee]):
         raise Forbidden("the initiator cannot decide their own request in this process "
                         "(separation of duties)")
+    routed = _route(process, directory, state, new_assignee, now) if directory is not None \
+        else deputies.Routed(new_assignee)
+    if routed.assignee == task.assignee:
+        raise TransitionNotAllowed("the task is already assigned to this person (the deputy "
+                                   "of the one it was handed to)")
     was_open = task.state == OPEN
     _close(out, task, "reassigned", now, notify=False)
-    new = _new_task(state, task.stage, task.kind, new_assignee, task.position,
+    new = _new_task(state, task.stage, task.kind, routed.assignee, task.position,
                     OPEN if was_open else WAITING, task.verdicts, now if was_open else None,
-                    task.deadline)
-    out.events.append(Event("reassigned", actor, {"from": task.assignee, "to": new_assignee,
-                                                  "stage": task.stage, "new_task": new.seq,
-                                                  "channel": channel}, task.seq))
+                    task.deadline, on_behalf_of if on_behalf_of is not None
+                    else routed.on_behalf_of)
+    data = {"from": task.assignee, "to": routed.assignee, "stage": task.stage,
+            "new_task": new.seq, "channel": channel}
+    if comment:
+        data["comment"] = comment
+    if new.on_behalf_of is not None:
+        data["on_behalf_of"] = new.on_behalf_of
+    out.events.append(Event("reassigned", actor, data, task.seq))
     if was_open:
         if new.deadline:  # the old task's timer is for the old task: schedule the new one's
             out.effects.append(SetTimer(new.seq, new.deadline))
-        _opened(process, out, new, now)
+        _opened(process, out, new, now, handed_by=actor, note=comment)
     return out
 
 
@@ -388,19 +417,52 @@ def timer_fired(process: Process, state: InstanceState, seq: int, kind: str,
                 now: datetime, directory: Directory | None = None) -> Outcome:
     """A task's deadline passed: remind the assignee and tell the initiator, once, then do
     what the stage's deadline says (remind the manager, reassign, decide, close the stage);
-    a ``reminder`` timer reminds the assignee again. Every reminder re-arms the next one."""
+    a ``reminder`` timer reminds the assignee again. Every reminder re-arms the next one. A
+    ``remind_before`` timer reminds the assignee that the deadline is near, once (the
+    initiator is not told)."""
+    return timers_fired(process, state, [(seq, kind)], now, directory)
+
+
+def timers_fired(process: Process, state: InstanceState, fired: list[tuple[int, str]],
+                 now: datetime, directory: Directory | None = None) -> Outcome:
+    """Several timers that fell due together — the tasks of one stage share a deadline — on
+    one copy of the state, in the given order (see :func:`timer_fired`). A task no longer open
+    (decided in time, closed by an earlier timer of the same batch, or the process ended) is
+    left alone. The reminders before a deadline are recorded as one ``reminded`` event per
+    stage, naming everyone reminded."""
     out = Outcome(_copy(state))
-    task = out.state.task(seq)
-    if out.state.status != RUNNING or task.state != OPEN:
-        return out  # decided in time, or the process ended: nothing to do
+    by_seq = {task.seq: task for task in out.state.tasks}
+    reminded: dict[str, list[int]] = {}
+    for seq, kind in fired:
+        task = by_seq.get(seq) or out.state.task(seq)
+        if out.state.status != RUNNING or task.state != OPEN:
+            continue
+        if kind == REMIND_BEFORE:
+            reminded.setdefault(task.stage, []).append(task.assignee)
+            out.effects.append(Notify(task.assignee, "task_due_soon",
+                                      _params(process, out.state, task), task.seq))
+            continue
+        _overdue(process, directory, out, task, kind, now)
+    for stage, people in reminded.items():
+        out.events.append(Event("reminded", None, {"stage": stage, "assignees": people}))
+    return out
+
+
+def _overdue(process: Process, directory: Directory | None, out: Outcome, task: TaskState,
+             kind: str, now: datetime) -> None:
     spec = process.status(task.stage).deadline
     params = _params(process, out.state, task)
     out.events.append(Event("deadline_passed", None, {"stage": task.stage, "kind": kind},
                             task.seq))
-    out.effects.append(Notify(task.assignee, "task_overdue", params, task.seq))
-    remind = task
-    if kind == "deadline":
-        if out.state.initiator != task.assignee:
+    # a stage closed at its deadline tells the initiator once, in a summary: nobody is
+    # reminded of a task that closes this very moment
+    closing = (kind == DEADLINE and spec is not None and spec.then == "close"
+               and directory is not None)
+    if not closing:
+        out.effects.append(Notify(task.assignee, "task_overdue", params, task.seq))
+    remind: TaskState | None = task
+    if kind == DEADLINE:
+        if out.state.initiator != task.assignee and not closing:
             out.effects.append(Notify(out.state.initiator, "task_overdue_initiator", params,
                                       task.seq))
         if spec is not None and spec.then is not None and directory is not None:
@@ -408,8 +470,7 @@ def timer_fired(process: Process, state: InstanceState, seq: int, kind: str,
     if spec is not None and spec.remind_every and remind is not None \
             and remind.state == OPEN and out.state.status == RUNNING:
         out.effects.append(SetTimer(remind.seq, now + timedelta(days=spec.remind_every),
-                                    "reminder"))
-    return out
+                                    REMINDER))
 
 
 def _when_overdue(process: Process, directory: Directory, out: Outcome, task: TaskState,
@@ -425,11 +486,14 @@ def _when_overdue(process: Process, directory: Directory, out: Outcome, task: Ta
         people = _eligible(process, out.state, spec.to,
                            resolve(spec.to, directory, out.state) if spec.to is not None
                            else _managers(directory, task.assignee, 1))
-        new_assignee = next((p for p in people if p != task.assignee), None)
-        if new_assignee is not None:
+        routes = (_route(process, directory, out.state, p, now) for p in people
+                  if p != task.assignee)
+        routed = next((r for r in routes if r.assignee != task.assignee), None)
+        if routed is not None:
+            new_assignee = routed.assignee
             _close(out, task, "reassigned", now, notify=True)
             new = _new_task(out.state, task.stage, task.kind, new_assignee, task.position,
-                            OPEN, task.verdicts, now, None)
+                            OPEN, task.verdicts, now, None, routed.on_behalf_of)
             out.events.append(Event("reassigned", None, {
                 "from": task.assignee, "to": new_assignee, "stage": task.stage,
                 "new_task": new.seq, "channel": "system"}, task.seq))
@@ -445,17 +509,43 @@ def _when_overdue(process: Process, directory: Directory, out: Outcome, task: Ta
                                 task.seq))
         _evaluate(process, directory, out, task, now)
     elif spec.then == "close":
-        for other in out.state.current_tasks():
-            if other.state in (OPEN, WAITING):
-                _close(out, other, "deadline_passed", now, notify=other.state == OPEN)
-        target = process.onward(status)
-        out.events.append(Event("stage_completed", None, {"stage": status.key,
-                                                          "closed": "deadline",
-                                                          "next": target}))
-        if target is not None:
-            _enter(process, directory, out, target, now)
+        _close_at_deadline(process, directory, out, status, now)
         return None
     return task if task.state == OPEN else None
+
+
+def _close_at_deadline(process: Process, directory: Directory, out: Outcome, status: Status,
+                       now: datetime) -> None:
+    """``then: close``: the stage completes without the answers still missing. Its open tasks
+    are closed as unanswered (:func:`unanswered`), and the initiator gets one summary of who
+    answered and who did not (``stage_closed``) — which also says that the process completed,
+    when it does now, so no separate completion notice goes with it."""
+    state = out.state
+    summary = Notify(state.initiator, "stage_closed",
+                     dict(_params(process, state, None), stage=status.key))
+    for other in state.current_tasks():
+        if other.state in (OPEN, WAITING):
+            _close(out, other, unanswered(process, process.status(other.stage)), now,
+                   notify=other.state == OPEN)
+    target = process.onward(status)
+    out.events.append(Event("stage_completed", None, {"stage": status.key,
+                                                      "closed": "deadline",
+                                                      "next": target}))
+    out.effects.append(summary)
+    if target is not None:
+        _enter(process, directory, out, target, now)
+    if state.status == COMPLETED:
+        out.effects = [e for e in out.effects if not (
+            isinstance(e, Notify) and e.template == "instance_completed"
+            and e.person == state.initiator)]
+
+
+def unanswered(process: Process, status: Status) -> str:
+    """The close reason of a task ``status``'s deadline closed before it was answered:
+    ``not_acknowledged`` when acknowledging is the only answer that leads on, else
+    ``deadline_passed``."""
+    onward = [v for v in status.verdicts if process.advances(status, v)]
+    return NOT_ACKNOWLEDGED if onward == ["acknowledge"] else DEADLINE_PASSED
 
 
 # ---------------------------------------------------------------------------- internals
@@ -465,8 +555,16 @@ def _copy(state: InstanceState) -> InstanceState:
     """A copy the command may change freely (field values are replaced, never mutated)."""
     clone = copy.copy(state)
     clone.fields = dict(state.fields)
-    clone.tasks = [copy.copy(task) for task in state.tasks]
+    clone.tasks = [_twin(task) for task in state.tasks]
     return clone
+
+
+def _twin(task: TaskState) -> TaskState:
+    """A shallow copy of a task (its values are replaced, never mutated), made the cheap way:
+    a decision on a stage of 500 people copies 500 of them."""
+    twin = object.__new__(TaskState)
+    twin.__dict__.update(task.__dict__)
+    return twin
 
 
 def _clean_text(text: str | None, what: str = "the comment") -> str:
@@ -488,8 +586,10 @@ def _resubmit(process, directory, out: Outcome, task: TaskState, actor: int, cha
     task.closed_at, task.decided_by, task.channel = now, actor, channel
     changed = sorted(k for k, v in changes.items() if state.fields.get(k) != v)
     state.fields.update(changes)
-    out.events.append(Event("resubmitted", actor, {"comment": task.comment, "changed": changed,
-                                                   "channel": channel}, task.seq))
+    data = {"comment": task.comment, "changed": changed, "channel": channel}
+    if task.on_behalf_of is not None:  # the deputy of an initiator away resubmits
+        data["on_behalf_of"] = task.on_behalf_of
+    out.events.append(Event("resubmitted", actor, data, task.seq))
     origin = state.sent_back_from or process.initial
     mode = process.status(origin).restart or process.revision.restart
     target = origin if mode == "same" else process.initial
@@ -528,6 +628,9 @@ def _evaluate(process: Process, directory: Directory, out: Outcome, task: TaskSt
         waiting = sorted((t for t in tasks if t.state == WAITING), key=lambda t: t.position)
         if waiting:
             nxt = waiting[0]
+            if nxt.on_behalf_of is None:  # its turn comes today: is its person away today?
+                routed = _route(process, directory, state, nxt.assignee, now)
+                nxt.assignee, nxt.on_behalf_of = routed.assignee, routed.on_behalf_of
             nxt.state, nxt.opened_at = OPEN, now
             _deadline(out, status, nxt, now)
             _opened(process, out, nxt, now)
@@ -576,8 +679,9 @@ def _send_back(process, directory, out: Outcome, status: Status, task: TaskState
     people = resolve(process.revision.assignee, directory, state)
     if not people:
         raise NoAssignee("nobody can take the revision of this process")
-    revision = _new_task(state, REVISION, REVISION_TASK, people[0], 0, OPEN, (RESUBMIT,), now,
-                         None)
+    routed = _route(process, directory, state, people[0], now)
+    revision = _new_task(state, REVISION, REVISION_TASK, routed.assignee, 0, OPEN,
+                         (RESUBMIT,), now, None, routed.on_behalf_of)
     _opened(process, out, revision, now, comment=task.comment)
 
 
@@ -626,9 +730,12 @@ def _open(process: Process, directory: Directory, out: Outcome, status: Status, 
                                                     "assignees": people}))
     for position, person in enumerate(people):
         first = position == 0 or status.rule.kind != "sequence"
-        task = _new_task(state, status.key, APPROVAL, person, position,
+        # a later turn of a sequence is routed when it opens: who is away then counts
+        routed = _route(process, directory, state, person, now) if first \
+            else deputies.Routed(person)
+        task = _new_task(state, status.key, APPROVAL, routed.assignee, position,
                          OPEN if first else WAITING, status.verdicts, now if first else None,
-                         None)
+                         None, routed.on_behalf_of)
         if first:
             _deadline(out, status, task, now)
             _opened(process, out, task, now)
@@ -701,13 +808,22 @@ def describe(spec: Assignee) -> str:
 
 
 def _new_task(state: InstanceState, stage: str, kind: str, assignee: int, position: int,
-              task_state: str, verdicts: tuple[str, ...], opened_at, deadline) -> TaskState:
+              task_state: str, verdicts: tuple[str, ...], opened_at, deadline,
+              on_behalf_of: int | None = None) -> TaskState:
     seq = max((t.seq for t in state.tasks), default=0) + 1
     task = TaskState(seq=seq, stage=stage, round=state.round, kind=kind, assignee=assignee,
                      position=position, state=task_state, verdicts=tuple(verdicts),
-                     opened_at=opened_at, deadline=deadline)
+                     opened_at=opened_at, deadline=deadline, on_behalf_of=on_behalf_of)
     state.tasks.append(task)
     return task
+
+
+def _route(process: Process, directory: Directory, state: InstanceState, person: int,
+           now: datetime) -> deputies.Routed:
+    """Who takes a task meant for ``person`` today (``now``'s date): they, or their deputy
+    while they are away — never the initiator where the process separates duties."""
+    excluded = () if process.initiator_may_decide else (state.initiator,)
+    return deputies.route(directory, person, now.date(), excluded)
 
 
 def _deadline(out: Outcome, status: Status, task: TaskState, now: datetime) -> None:
@@ -727,14 +843,28 @@ def _deadline(out: Outcome, status: Status, task: TaskState, now: datetime) -> N
     task.deadline = add_working_days(out.calendar, base, days) if spec.working \
         else base + timedelta(days=days)
     out.effects.append(SetTimer(task.seq, task.deadline))
+    if spec.remind_before:
+        ahead = add_working_days(out.calendar, task.deadline, -spec.remind_before) \
+            if spec.remind_working else task.deadline - timedelta(days=spec.remind_before)
+        if ahead > now:  # already that close: the task's own mail says when it is due
+            out.effects.append(SetTimer(task.seq, ahead, REMIND_BEFORE))
 
 
-def _opened(process: Process, out: Outcome, task: TaskState, now, comment: str = "") -> None:
+def _opened(process: Process, out: Outcome, task: TaskState, now, comment: str = "", *,
+            handed_by: int | None = None, note: str = "") -> None:
+    """The task is open: recorded, and its assignee told (``handed_by`` handed it over to
+    them, saying ``note``)."""
     params = _params(process, out.state, task)
     if comment:
         params["comment"] = comment
-    out.events.append(Event("task_opened", None, {"stage": task.stage, "kind": task.kind,
-                                                  "assignee": task.assignee}, task.seq))
+    if handed_by is not None:
+        params["handed_by"] = handed_by
+        if note:
+            params["note"] = note
+    data = {"stage": task.stage, "kind": task.kind, "assignee": task.assignee}
+    if task.on_behalf_of is not None:
+        data["on_behalf_of"] = task.on_behalf_of
+    out.events.append(Event("task_opened", None, data, task.seq))
     template = "revision_requested" if task.kind == REVISION_TASK else "task_assigned"
     out.effects.append(Notify(task.assignee, template, params, task.seq))
 
@@ -756,6 +886,8 @@ def _params(process: Process, state: InstanceState, task: TaskState | None) -> d
         params.update(task=task.seq, verdicts=list(task.verdicts))
         if task.deadline:
             params["deadline"] = task.deadline.isoformat()
+        if task.on_behalf_of is not None:
+            params["on_behalf_of"] = task.on_behalf_of
     return params
 
 
@@ -831,7 +963,7 @@ def resolve(spec: Assignee, directory: Directory, state: InstanceState) -> list[
         people = _people_in(directory, state.fields.get(spec.field))
         return _managers(directory, people[0], 1) if people else []
     if kind == "department":
-        names = [spec.value] if spec.value else _names_in(state.fields.get(spec.field))
+        names = [spec.value] if spec.value else department_names(state.fields.get(spec.field))
         members: list[int] = []
         for name in names:
             members.extend(p for p in directory.in_department(name) if p not in members)
@@ -864,7 +996,7 @@ def _people_in(directory: Directory, value: Any) -> list[int]:
     return [p for p in ids if p is not None]
 
 
-def _names_in(value: Any) -> list[str]:
+def department_names(value: Any) -> list[str]:
     """Department names from a choice, a list, or text separated by commas or new lines."""
     items = value if isinstance(value, list) else re.split(r"[,;\n]", str(value or ""))
     return [name for name in (str(item).strip() for item in items) if name]
@@ -873,15 +1005,7 @@ def _names_in(value: Any) -> list[str]:
 def _managers(directory: Directory, person: int, levels: int) -> list[int]:
     """Up to ``levels`` active managers above ``person``, nearest first; inactive managers are
     walked past (they do not count as a level), and the chain stops at the top or a loop."""
-    found: list[int] = []
-    seen = {person}
-    current = directory.manager_of(person)
-    while current is not None and current not in seen and len(found) < levels:
-        if directory.is_active(current):
-            found.append(current)
-        seen.add(current)
-        current = directory.manager_of(current)
-    return found
+    return list(islice(managers_above(directory, person), levels))
 
 
 def _deciders(state: InstanceState, stage: str | None) -> list[int]:

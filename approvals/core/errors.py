@@ -93,6 +93,16 @@ class CommentRequired(SignoffError):
     status = 400
 
 
+class NotInBulk(SignoffError):
+    """This task cannot be answered in a bulk decision (:mod:`approvals.core.bulk`): ``why``
+    is ``form`` (the answer asks for a task form), ``comment`` (it needs a comment of its
+    own), ``answer`` (not an answer given to many at once) or ``revision``; it is answered
+    on its own."""
+
+    code = "not_in_bulk"
+    status = 400
+
+
 class TextTooLong(SignoffError):
     """A text a person sent is longer than Signoff takes (:mod:`approvals.core.limits`)."""
 

@@ -45,6 +45,7 @@ def validate(process: Process, raw: dict[str, Any], directory: Directory,
     """Return the clean values, or raise :class:`FormInvalid` naming every bad field.
 
     ``partial`` (a resubmission) accepts a subset of the fields; what is absent stays as it was.
+    A field left empty takes its ``default`` when the process gives one.
     ``specs`` are the fields this form has: the start form's by default, a task form's when
     an assignee answers.
     """
@@ -61,6 +62,8 @@ def validate(process: Process, raw: dict[str, Any], directory: Directory,
         if partial and spec.name not in raw:
             continue
         value = raw.get(spec.name)
+        if _empty(value) and spec.default is not None:
+            value = spec.default  # a field left empty takes the process's default
         if _empty(value):
             if spec.required:
                 errors[spec.name] = ("required", {})

@@ -65,6 +65,9 @@ class FieldSpec:
     stage: str | None = None  # a task form's field: asked at this stage, not on the start form
     outcome: str | None = None  # …and only of whoever gives this answer (None: any answer)
     accept: tuple[str, ...] = ()  # a file field's extensions (approvals.core.filetypes); all
+    default: Any = None  # the value a form starts from, and takes when it is left empty
+    currency_field: str | None = None  # money: the choice field that names its currency
+    words: tuple[str, ...] = ()  # a task form's field: words after which a reply gives it
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,8 @@ class Deadline:
     assignee is reminded (and the initiator told) when it passes, again every
     ``remind_every`` days, and ``then`` may also: ``remind_manager``, ``reassign`` (to ``to``,
     by default the assignee's manager), ``decide`` (with ``outcome``) or ``close`` (the stage
-    completes without the answers still missing)."""
+    completes without the answers still missing). ``remind_before`` days (working days when
+    ``remind_working``) before it falls due, the assignees still open are reminded, once."""
 
     days: int
     working: bool = False
@@ -152,6 +156,8 @@ class Deadline:
     then: str | None = None
     to: Assignee | None = None
     outcome: str | None = None
+    remind_before: int | None = None
+    remind_working: bool = False
 
 
 @dataclass(frozen=True)

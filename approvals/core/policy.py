@@ -1,7 +1,8 @@
 """Who may do what to an instance: the one place that answers it.
 
-Pure: each answer reads the instance's state and the person — their id and their roles (and,
-when deputies come, whom they stand in for) — and says yes or no. The engine refuses with it,
+Pure: each answer reads the instance's state and the person — their id and their roles — and
+says yes or no (a deputy needs no rule of their own: a task routed to them is theirs, see
+:mod:`approvals.core.deputies`). The engine refuses with it,
 the pages show or hide their buttons with it, and the service works out the person's roles
 itself: no entry point passes an authority flag in.
 """
@@ -23,6 +24,7 @@ from approvals.core.states import (
 )
 
 ADMIN, AUDITOR = "admin", "auditor"
+ACCOUNTING = "accounting"  # the accountants: the payments queue, bank files and statements
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,13 @@ class Actor:
 def may_read(actor: Actor, *, participant: bool) -> bool:
     """An instance (and its trail) is read by its participants, auditors and administrators."""
     return participant or actor.is_auditor
+
+
+def may_follow_answers(actor: Actor, *, initiator: int) -> bool:
+    """Who of a stage's many assignees answered and who has not (an acknowledgement campaign's
+    page and its CSV) is followed by the instance's initiator, auditors and administrators —
+    not by the assignees, who see their own task only."""
+    return actor.id == initiator or actor.is_auditor
 
 
 def refusal_to_decide(actor: Actor, *, assignee: int, task_state: str,
@@ -109,3 +118,16 @@ def may_reassign(actor: Actor, *, assignee: int) -> bool:
 def may_manage_tokens(actor: Actor, *, holder: int) -> bool:
     """A person's API tokens are listed and revoked by that person and by administrators."""
     return actor.id == holder or actor.is_admin
+
+
+def may_manage_absence(actor: Actor, *, person: int) -> bool:
+    """A person's days away (and who deputises meanwhile) are set, cancelled and handed over
+    by that person and by administrators."""
+    return actor.id == person or actor.is_admin
+
+
+def may_work_payments(actor: Actor) -> bool:
+    """The accountants' queue — the invoices approved for payment, the bank files of payment
+    orders, the bank statements imported — is for accountants and administrators. (Paying one
+    invoice is still its payment task's, decided by its assignee.)"""
+    return actor.is_admin or ACCOUNTING in actor.roles

@@ -54,7 +54,7 @@ def load_text(text: str, path: str = "<process>") -> Process:
     field_names = {f.name: f for f in declared}
     revision = flow.revision(r, root, field_names)
     watchers = flow.watchers(r, root, field_names)
-    validators = flow.validators(r, root)
+    validators = flow.validators(r, root, field_names)
     if notation == "sequential":
         statuses, initial = flow.sequential(r, root, field_names)
     else:

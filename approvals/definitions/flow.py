@@ -60,9 +60,10 @@ def watchers(r: Reader, root: Map, fields: dict) -> tuple[Assignee, ...]:
     return watchers
 
 
-def validators(r: Reader, root: Map) -> tuple[Named, ...]:
+def validators(r: Reader, root: Map, fields: dict | None = None) -> tuple[Named, ...]:
     """``validate: [accounting.inn, {hr.period_ahead: {field: dates}}]``: checks a package
-    registered (:mod:`approvals.extensions`), run on start and resubmit."""
+    registered (:mod:`approvals.extensions`), run on start and resubmit; the parameters are
+    checked against ``fields`` when the package says how."""
     raw = root.get("validate")
     if raw is None:
         return ()
@@ -82,6 +83,9 @@ def validators(r: Reader, root: Map) -> tuple[Named, ...]:
         _registered(r, extensions.validators(), "validator", name, raw, at, i)
         if name in (v.name for v in result):
             r.fail(raw, at, f"the validator {name!r} is named twice", i)
+        problem = extensions.params_problem(name, params, fields or {})
+        if problem:
+            r.fail(raw, at, problem, i)
         result.append(Named(name, tuple(sorted(params.items())), raw.item_lines[i]))
     return tuple(result)
 
@@ -457,7 +461,7 @@ def sequential(r: Reader, root: Map, fields: dict) -> tuple[list[Status], str]:
 def _deadline(r: Reader, node: Map, where: str, fields: dict,
               transitions: tuple[tuple[str, str], ...]) -> Deadline | None:
     """``deadline_days: 2``, or ``deadline: {days | working_days, from, before, remind_every,
-    then}``."""
+    remind_before, then}``."""
     short = r.integer(node, "deadline_days", where, 1, 365)
     raw = node.get("deadline")
     if raw is None:
@@ -466,7 +470,8 @@ def _deadline(r: Reader, node: Map, where: str, fields: dict,
     if short:
         r.fail(node, at, "give either deadline_days or deadline", "deadline")
     raw = r.mapping(raw, at, node, "deadline")
-    r.keys(raw, at, {"days", "working_days", "from", "before", "remind_every", "then"})
+    r.keys(raw, at, {"days", "working_days", "from", "before", "remind_every", "remind_before",
+                     "then"})
     if ("days" in raw) == ("working_days" in raw):
         r.fail(raw, at, "give either days or working_days")
     working = "working_days" in raw
@@ -479,6 +484,7 @@ def _deadline(r: Reader, node: Map, where: str, fields: dict,
         r.fail(raw, join(at, "before"), "before: true counts back from the date in 'from'",
                "before")
     every = r.integer(raw, "remind_every", at, 1, 365)
+    ahead, ahead_working = _remind_before(r, raw, at)
     then, to, outcome = raw.get("then"), None, None
     if isinstance(then, dict) and len(then) == 1:
         then, value = next(iter(then.items()))
@@ -494,7 +500,23 @@ def _deadline(r: Reader, node: Map, where: str, fields: dict,
                "or {decide: ANSWER}", "then")
     if then == "decide" and outcome is None:
         r.fail(raw, join(at, "then"), "decide needs the answer: {decide: ANSWER}", "then")
-    return Deadline(days or 0, working, field, before, every, then, to, outcome)
+    return Deadline(days or 0, working, field, before, every, then, to, outcome, ahead,
+                    ahead_working)
+
+
+def _remind_before(r: Reader, raw: Map, at: str) -> tuple[int | None, bool]:
+    """``remind_before: {days: 1}`` (or ``{working_days: 2}``): when, before the deadline, the
+    assignees still open are reminded, once."""
+    node = raw.get("remind_before")
+    if node is None:
+        return None, False
+    where = join(at, "remind_before")
+    node = r.mapping(node, where, raw, "remind_before")
+    r.keys(node, where, {"days", "working_days"})
+    if ("days" in node) == ("working_days" in node):
+        r.fail(node, where, "give either days or working_days")
+    working = "working_days" in node
+    return r.integer(node, "working_days" if working else "days", where, 1, 365), working
 
 
 def _parallel(r: Reader, node: Map, where: str, key: str, following: str,

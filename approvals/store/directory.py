@@ -10,18 +10,18 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from approvals.core.errors import ImportFailed, NotFound
 from approvals.core.model import LOCALES
-from approvals.store.models import ApiToken, Person, PersonAlias, PersonRole
+from approvals.store.models import ApiToken, Deputy, Person, PersonAlias, PersonRole
 
 HEADER = ["email", "name", "locale", "manager_email", "department", "roles", "aliases"]
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
@@ -39,8 +39,15 @@ _ACTIVE = select(_PEOPLE.c.active).where(_PEOPLE.c.id == bindparam("id"))
 _WITH_ROLE = select(_ROLES.c.person_id, _PEOPLE.c.active) \
     .join_from(_ROLES, _PEOPLE, _PEOPLE.c.id == _ROLES.c.person_id) \
     .where(_ROLES.c.role == bindparam("role")).order_by(_ROLES.c.person_id)
+_DEPARTMENTS = select(_PEOPLE.c.department).distinct()
 _IN_DEPARTMENT = select(_PEOPLE.c.id, _PEOPLE.c.active) \
-    .where(func.lower(_PEOPLE.c.department) == bindparam("department")).order_by(_PEOPLE.c.id)
+    .where(_PEOPLE.c.department.in_(bindparam("spellings", expanding=True))) \
+    .order_by(_PEOPLE.c.id)
+_DEPUTIES = Deputy.__table__
+_DEPUTY = select(_DEPUTIES.c.deputy_id).where(
+    _DEPUTIES.c.person_id == bindparam("id"), _DEPUTIES.c.cancelled_at.is_(None),
+    _DEPUTIES.c.starts_on <= bindparam("day"), _DEPUTIES.c.ends_on >= bindparam("day")) \
+    .order_by(_DEPUTIES.c.id.desc()).limit(1)
 
 
 class DbDirectory:
@@ -54,6 +61,7 @@ class DbDirectory:
         self.session = session
         self._by_email: dict[str, int | None] = {}
         self._active: dict[int, bool] = {}
+        self._deputies: dict[tuple[int, date], int | None] = {}
 
     def person_id(self, email: str) -> int | None:
         email = email.strip().lower()
@@ -79,9 +87,25 @@ class DbDirectory:
             Person.id == person_id)).scalar() or ""
 
     def in_department(self, department: str) -> list[int]:
-        """Everyone whose department is ``department`` (letter case aside)."""
+        """Everyone whose department is ``department`` (letter case aside, in any alphabet:
+        the databases' lower() folds only ASCII, so the stored spellings that match are found
+        here, among the few departments there are, and then their people)."""
+        wanted = department.strip().casefold()
+        spellings = [name for name in self.session.execute(_DEPARTMENTS).scalars()
+                     if name is not None and name.strip().casefold() == wanted]
+        if not wanted or not spellings:
+            return []
         return [self._found(row) for row in self.session.execute(
-            _IN_DEPARTMENT, {"department": department.strip().lower()})]
+            _IN_DEPARTMENT, {"spellings": spellings})]
+
+    def deputy_of(self, person_id: int, day: date) -> int | None:
+        """The deputy ``person_id`` named for ``day`` (a :class:`Deputy` range in force that
+        holds it), or None."""
+        key = (person_id, day)
+        if key not in self._deputies:
+            self._deputies[key] = self.session.execute(
+                _DEPUTY, {"id": person_id, "day": day}).scalar()
+        return self._deputies[key]
 
     def _found(self, row) -> int | None:
         if row is None:

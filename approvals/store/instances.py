@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, case, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 
 from approvals.core import engine
@@ -42,14 +42,22 @@ def _newest(column):
             .limit(1).scalar_subquery())
 
 
+def _once(column):
+    """``column`` on the first row only (the first task, or the row of an instance without
+    tasks): an instance of 500 tasks is read in 500 rows, and its field values (JSON, perhaps
+    long) and its chain head (two lookups) are read, sent and decoded once, not 500 times."""
+    return case((_T.c.seq.is_(None) | (_T.c.seq == 1), column), else_=None)
+
+
 _INSTANCE_COLUMNS = (
     _I.c.id, _I.c.process_id, _I.c.process_version_id, _I.c.title, _I.c.status, _I.c.stage,
-    _I.c.round, _I.c.sent_back_from, _I.c.initiator_id, _I.c.fields, _I.c.started_at,
-    _I.c.ended_at, _I.c.version, _PV.c.digest, _newest(_A.c.seq), _newest(_A.c.hash))
+    _I.c.round, _I.c.sent_back_from, _I.c.initiator_id, _once(_I.c.fields),
+    _once(_I.c.started_at), _once(_I.c.ended_at), _I.c.version, _PV.c.digest,
+    _once(_newest(_A.c.seq)), _once(_newest(_A.c.hash)))
 _TASK_COLUMNS_READ = (  # in the order of _task's parameters
     _T.c.seq, _T.c.stage, _T.c.round, _T.c.kind, _T.c.assignee_id, _T.c.position, _T.c.state,
     _T.c.verdicts, _T.c.opened_at, _T.c.deadline, _T.c.verdict, _T.c.comment, _T.c.closed_at,
-    _T.c.decided_by_id, _T.c.channel, _T.c.close_reason, _T.c.id)
+    _T.c.decided_by_id, _T.c.channel, _T.c.close_reason, _T.c.id, _T.c.on_behalf_of_id)
 _SPLIT = len(_INSTANCE_COLUMNS)
 # One statement reads the instance, its version's digest, its audit head and all its tasks
 # (one row per task): on PostgreSQL they come from one snapshot.
@@ -79,16 +87,20 @@ _SAVE_INSTANCE = {True: _save_instance(True), False: _save_instance(False)}
 _NEW_INSTANCE = insert(_I).returning(_I.c.id)
 _TASK_COLUMNS = ("stage", "round", "kind", "assignee_id", "position", "state", "verdicts",
                  "opened_at", "deadline", "verdict", "comment", "closed_at", "decided_by_id",
-                 "channel", "close_reason")
+                 "channel", "close_reason", "on_behalf_of_id")
 _SAVE_TASK = update(_T).where(_T.c.id == bindparam("b_id")) \
     .values(**{c: bindparam(c) for c in _TASK_COLUMNS})
 _NEW_TASKS = insert(_T).returning(_T.c.seq, _T.c.id)  # in one statement, in any order
 _NEW_TIMERS = insert(_TIMER)
 _NEW_OUTBOX = insert(_OUTBOX).returning(_OUTBOX.c.id, sort_by_parameter_order=True)
-_TIMER_ROW = select(_TIMER.c.instance_id, _TIMER.c.task_id, _TIMER.c.kind, _TIMER.c.fired_at) \
-    .where(_TIMER.c.id == bindparam("id"))
-_FIRE_TIMER = update(_TIMER).where(_TIMER.c.id == bindparam("b_id")) \
+_TIMER_ROW = select(_TIMER.c.instance_id, _TIMER.c.task_id, _TIMER.c.kind, _TIMER.c.fired_at,
+                    _TIMER.c.due_at).where(_TIMER.c.id == bindparam("id"))
+_FIRE_TIMERS = update(_TIMER).where(_TIMER.c.id.in_(bindparam("b_ids", expanding=True))) \
     .values(fired_at=bindparam("fired_at"))
+_DUE_WITH = select(_TIMER.c.id, _TIMER.c.task_id).where(
+    _TIMER.c.instance_id == bindparam("instance_id"), _TIMER.c.kind == bindparam("kind"),
+    _TIMER.c.fired_at.is_(None), _TIMER.c.due_at <= bindparam("now")) \
+    .order_by(_TIMER.c.due_at, _TIMER.c.id)
 _PERSON_NAME = select(_P.c.name).where(_P.c.id == bindparam("id"))
 _BLOB_KNOWN = select(_BLOB.c.sha256).where(_BLOB.c.sha256 == bindparam("sha256"))
 _NEW_BLOB = insert(_BLOB)
@@ -117,7 +129,7 @@ def load(connection: Connection, instance_id: int) -> Loaded:
     rows = connection.execute(_LOAD, {"instance_id": instance_id}).all()
     if not rows:
         raise NotFound(f"instance {instance_id} not found", instance=instance_id)
-    return _loaded(rows)
+    return _loaded(rows, connection)
 
 
 def load_by_task(connection: Connection, task_id: int) -> Loaded:
@@ -125,12 +137,16 @@ def load_by_task(connection: Connection, task_id: int) -> Loaded:
     rows = connection.execute(_LOAD_BY_TASK, {"task_id": task_id}).all()
     if not rows:
         raise NotFound(f"task {task_id} not found", task=task_id)
-    return _loaded(rows)
+    return _loaded(rows, connection)
 
 
-def _loaded(rows: list[Row]) -> Loaded:
+def _loaded(rows: list[Row], connection: Connection) -> Loaded:
     (id_, process_id, version_id, title, status, stage, round_, sent_back_from, initiator,
      fields, started_at, ended_at, version, digest, head_seq, head_hash) = rows[0][:_SPLIT]
+    if fields is None:  # no task numbered 1 (never so today): read what it would carry
+        fields, started_at, ended_at, head_seq, head_hash = connection.execute(select(
+            _I.c.fields, _I.c.started_at, _I.c.ended_at, _newest(_A.c.seq),
+            _newest(_A.c.hash)).where(_I.c.id == id_)).one()
     state = engine.InstanceState(
         process_id=process_id, initiator=initiator, fields=dict(fields), started_at=started_at,
         status=status, stage=stage, round=round_, sent_back_from=sent_back_from,
@@ -141,12 +157,13 @@ def _loaded(rows: list[Row]) -> Loaded:
 
 
 def _task(seq, stage, round_, kind, assignee, position, state, verdicts, opened_at, deadline,
-          verdict, comment, closed_at, decided_by, channel, close_reason, id_):
+          verdict, comment, closed_at, decided_by, channel, close_reason, id_, on_behalf_of):
     return engine.TaskState(
         seq=seq, stage=stage, round=round_, kind=kind, assignee=assignee, position=position,
         state=state, verdicts=tuple(v for v in verdicts.split(",") if v), opened_at=opened_at,
         deadline=deadline, verdict=verdict, comment=comment, closed_at=closed_at,
-        decided_by=decided_by, channel=channel, close_reason=close_reason, id=id_)
+        decided_by=decided_by, channel=channel, close_reason=close_reason, id=id_,
+        on_behalf_of=on_behalf_of)
 
 
 def current_version(connection: Connection, instance_id: int) -> int:
@@ -211,7 +228,8 @@ def _task_values(task: engine.TaskState) -> dict[str, Any]:
             "verdicts": ",".join(task.verdicts), "opened_at": task.opened_at,
             "deadline": task.deadline, "verdict": task.verdict, "comment": task.comment,
             "closed_at": task.closed_at, "decided_by_id": task.decided_by,
-            "channel": task.channel, "close_reason": task.close_reason}
+            "channel": task.channel, "close_reason": task.close_reason,
+            "on_behalf_of_id": task.on_behalf_of}
 
 
 def add_timers(connection: Connection, timers: list[dict[str, Any]]) -> None:
@@ -227,12 +245,21 @@ def add_outbox(connection: Connection, items: list[dict[str, Any]]) -> list[int]
 
 
 def timer(connection: Connection, timer_id: int) -> Row | None:
-    """The timer's ``(instance_id, task_id, kind, fired_at)``."""
+    """The timer's ``(instance_id, task_id, kind, fired_at, due_at)``."""
     return connection.execute(_TIMER_ROW, {"id": timer_id}).first()
 
 
-def mark_fired(connection: Connection, timer_id: int, now: datetime) -> None:
-    connection.execute(_FIRE_TIMER, {"b_id": timer_id, "fired_at": now})
+def due_with(connection: Connection, instance_id: int, kind: str,
+             now: datetime) -> list[tuple[int, int]]:
+    """The ``(timer id, task id)`` of the instance's timers of ``kind`` due by ``now`` and not
+    fired yet, oldest first: the tasks of one stage share a deadline, and are acted on
+    together."""
+    return [(row[0], row[1]) for row in connection.execute(
+        _DUE_WITH, {"instance_id": instance_id, "kind": kind, "now": now})]
+
+
+def mark_fired(connection: Connection, timer_ids: list[int], now: datetime) -> None:
+    connection.execute(_FIRE_TIMERS, {"b_ids": list(timer_ids), "fired_at": now})
 
 
 def person_name(connection: Connection, person_id: int) -> str | None:

@@ -9,7 +9,7 @@ bookkeeping, the exports they build (``Export``), and the pages log refused read
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, LargeBinary, Text, UniqueConstraint
@@ -112,6 +112,8 @@ class Task(SQLModel, table=True):
     decided_by_id: int | None = Field(default=None, foreign_key="person.id")
     channel: str | None = Field(default=None, max_length=20)
     close_reason: str | None = Field(default=None, max_length=40)
+    # the person away this task was routed from (their deputy is the assignee), if any
+    on_behalf_of_id: int | None = Field(default=None, foreign_key="person.id")
 
 
 class Blob(SQLModel, table=True):
@@ -363,3 +365,66 @@ class TrailDraft(SQLModel, table=True):
     sha256: str | None = Field(default=None, max_length=64)
     size: int | None = None
     error: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Deputy(SQLModel, table=True):
+    """A person away (``person_id``) from ``starts_on`` to ``ends_on`` (both days included)
+    and who decides for them meanwhile (``deputy_id``): a task meant for them on one of those
+    days goes to the deputy (``Task.on_behalf_of_id`` names them). ``source`` says who set
+    it: the person (``self``), an administrator (``admin``) or HR's absence record (``hr``).
+    A cancelled one (``cancelled_at``) no longer counts and stays as a record."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    deputy_id: int = Field(foreign_key="person.id", index=True)
+    starts_on: date
+    ends_on: date
+    source: str = Field(default="self", max_length=10)  # self | admin | hr
+    reason: str = Field(default="", max_length=500)
+    created_by_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime
+    cancelled_at: datetime | None = None
+
+
+class WebhookEndpoint(SQLModel, table=True):
+    """An address an administrator registered to be told of events (Standard Webhooks): the
+    ``events`` it subscribes to (:data:`approvals.core.webhooks.EVENTS`), and the ``secret``
+    its deliveries are signed with (``whsec_`` and base64; kept as it is, since signing needs
+    it, and shown only when made). A rotated secret keeps signing beside the new one until
+    ``previous_secret_until``, so a receiver can switch without losing a message.
+    ``allow_private`` is the administrator's word that the endpoint may live on a loopback or
+    private address. ``sending_since``: a worker delivers to it since then (a lease: one
+    sender per endpoint, so the messages of one command arrive in order)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(max_length=2000)
+    description: str = Field(default="", max_length=200)
+    events: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    secret: str = Field(max_length=100)
+    previous_secret: str | None = Field(default=None, max_length=100)
+    previous_secret_until: datetime | None = None
+    active: bool = True
+    allow_private: bool = False
+    created_by_id: int = Field(foreign_key="person.id")
+    created_at: datetime
+    disabled_at: datetime | None = None
+    disabled_reason: str | None = Field(default=None, max_length=20)  # admin | gone (410)
+    sending_since: datetime | None = None
+
+
+class WebhookAttempt(SQLModel, table=True):
+    """One try to deliver a message (a ``webhook`` outbox row) to its endpoint: when, to which
+    address, what came back (the HTTP status, or the error that stopped it), how long it took
+    and the start of the answer."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    endpoint_id: int = Field(foreign_key="webhookendpoint.id", index=True)
+    outbox_item_id: int = Field(foreign_key="outboxitem.id", index=True)
+    message_id: str = Field(index=True, max_length=40)
+    event_type: str = Field(max_length=40)
+    at: datetime = Field(index=True)
+    address: str = Field(default="", max_length=64)
+    status_code: int | None = None
+    error: str | None = Field(default=None, sa_column=Column(Text))
+    duration_ms: int = 0
+    response: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

@@ -67,13 +67,14 @@ def get_instance(session: Session, instance_id: int) -> Instance:
 
 
 def is_participant(session: Session, instance: Instance, person: Person) -> bool:
-    """The initiator, anyone who held or decided a task, and the process's watchers the signed
-    trail was sent to."""
+    """The initiator, anyone who held or decided a task (or was away while their deputy held
+    it), and the process's watchers the signed trail was sent to."""
     if instance.initiator_id == person.id:
         return True
     if session.exec(select(Task.id).where(
             Task.instance_id == instance.id,
-            (Task.assignee_id == person.id) | (Task.decided_by_id == person.id)).limit(1)
+            (Task.assignee_id == person.id) | (Task.decided_by_id == person.id)
+            | (Task.on_behalf_of_id == person.id)).limit(1)  # a deputy acted for them
             ).first() is not None:
         return True
     return session.exec(select(Notification.id).where(
@@ -89,18 +90,29 @@ def require_reader(session: Session, instance: Instance, person: Person) -> None
     raise Forbidden("you are not a participant of this process")
 
 
-def instance_view(session: Session, instance: Instance, locale: str = "en") -> dict[str, Any]:
+def instance_view(session: Session, instance: Instance, locale: str = "en", *,
+                  with_tasks: bool = True, recent: int | None = None) -> dict[str, Any]:
+    """The instance as pages, the API and the trail show it. A mail reads less: without the
+    tasks and the stages (``with_tasks=False``; an acknowledgement campaign has 500 tasks)
+    and only the ``recent`` newest events of the timeline."""
     process = process_of(session, instance)
     version = session.get(ProcessVersion, instance.process_version_id)
     people = _People(session)
-    tasks = session.exec(select(Task).where(Task.instance_id == instance.id)
-                         .order_by(Task.seq)).all()
-    events = session.exec(select(AuditEvent).where(AuditEvent.instance_id == instance.id)
-                          .order_by(AuditEvent.seq)).all()
+    # rows, not ORM objects (the same attribute names): a stage of 500 people is 500 tasks
+    # and twice as many events
+    tasks = session.execute(select(Task.__table__).where(Task.instance_id == instance.id)
+                            .order_by(Task.seq)).all() if with_tasks else []
+    events = select(AuditEvent.__table__).where(AuditEvent.instance_id == instance.id)
+    if recent is None:
+        events = session.execute(events.order_by(AuditEvent.seq)).all()
+    else:
+        events = session.execute(events.order_by(AuditEvent.seq.desc()).limit(recent)).all()
+        events.reverse()
     documents = session.exec(select(Document).where(Document.instance_id == instance.id)
                              .order_by(Document.field, Document.version)).all()
     people.preload([instance.initiator_id, *(t.assignee_id for t in tasks),
                     *(t.decided_by_id for t in tasks), *(e.actor_id for e in events),
+                    *(t.on_behalf_of_id for t in tasks),
                     *(d.uploaded_by_id for d in documents)])
     stage_name = (process.status(instance.stage).name.get(locale)
                   if instance.stage else "")
@@ -126,13 +138,19 @@ def instance_view(session: Session, instance: Instance, locale: str = "en") -> d
                        "filename": d.filename, "size": d.size, "sha256": d.sha256,
                        "uploaded_at": iso(d.uploaded_at),
                        "uploaded_by": people(d.uploaded_by_id)} for d in documents],
-        "stages": stage_list(process, instance, tasks, locale),
+        "stages": stage_list(process, instance, tasks, locale) if with_tasks else [],
         "tasks": [task_view(t, process, people, locale) for t in tasks],
         "timeline": [{"seq": e.seq, "at": iso(e.at), "kind": e.kind, "actor": people(e.actor_id),
                       "task_id": e.task_id, "channel": e.channel, "data": e.data}
                      for e in events],
         "version": instance.version,
     }
+
+
+def event_count(session: Session, instance_id: int) -> int:
+    """How many events the instance's audit trail holds."""
+    return session.execute(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.instance_id == instance_id)).scalar_one()
 
 
 def task_view(task: Task, process: Process, people, locale: str = "en") -> dict[str, Any]:
@@ -153,6 +171,7 @@ def task_view(task: Task, process: Process, people, locale: str = "en") -> dict[
         "decided_by": people(task.decided_by_id),
         "channel": task.channel,
         "close_reason": task.close_reason,
+        "on_behalf_of": people(task.on_behalf_of_id),  # the person away it was routed from
     }
 
 

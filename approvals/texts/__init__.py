@@ -109,8 +109,11 @@ def verdict(name: str | None, locale: str | None, past: bool = False) -> str:
 
 
 def field_error(code: str, params: Mapping[str, Any] | None, locale: str | None) -> str:
-    """What to say next to a field that :mod:`approvals.core.forms` refused with ``code``."""
-    values = dict(params or {})
+    """What to say next to a field that :mod:`approvals.core.forms` refused with ``code``; a
+    parameter given in both languages (``{"en": …, "ru": …}``, e.g. the labels of other
+    fields) is said in the reader's."""
+    values = {name: in_locale(value, locale) if isinstance(value, Mapping) else value
+              for name, value in (params or {}).items()}
     if "allowed" in values and isinstance(values["allowed"], list | tuple):
         values["allowed"] = ", ".join(str(v) for v in values["allowed"])
     key = f"field_error.{code}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -34,6 +34,18 @@ def format_moment(value: datetime | str | None) -> str:
         return ""
     moment = _moment(value)
     return moment if isinstance(moment, str) else f"{moment:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def format_date(value: date | str | None, locale: str | None) -> str:
+    """A day the way the reader writes it: ``27.11.2026`` in Russian, ``2026-11-27`` in
+    English (as the mails' examples of a reply write it); a value that is no date as it is."""
+    if value is None or value == "":
+        return ""
+    try:
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return f"{day:%d.%m.%Y}" if normalize(locale) == "ru" else day.isoformat()
 
 
 def format_number(value: Any, locale: str | None, places: int | None = None) -> str:

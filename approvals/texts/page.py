@@ -735,13 +735,7 @@ PAGE: dict[str, dict[str, str]] = {
     "field_error.period_in_the_past": {
         "en": "The period cannot begin in the past ({start}); the earliest start is {today}.",
         "ru": "Период не может начинаться в прошлом ({start}); самое раннее начало — {today}."},
-    "field_error.inn_length": {
-        "en": "“{value}” is not a taxpayer number (INN): it has 10 digits for an organisation, "
-              "12 for an individual.",
-        "ru": "«{value}» — не ИНН: у организации он из 10 цифр, у физического лица — из 12."},
-    "field_error.inn_checksum": {
-        "en": "The taxpayer number (INN) “{value}” has a wrong check digit: probably a typo.",
-        "ru": "В ИНН «{value}» не сходится контрольная цифра: вероятно, опечатка."},
+    # (accounting's checks — the INN, KPP, account and BIC — are worded in texts/accounting.py)
     "field_error.unknown_person": {"en": "Nobody with the address “{value}” can take part "
                                          "(unknown or inactive).",
                                    "ru": "Сотрудник с адресом «{value}» не найден или "

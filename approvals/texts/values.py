@@ -4,22 +4,27 @@ titles the service writes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from approvals.core.model import FieldSpec
 from approvals.texts import t
-from approvals.texts.formats import format_number
+from approvals.texts.formats import format_date, format_number
 
 
 def display(spec: FieldSpec, value: Any, locale: str,
-            name_of: Callable[[str], str] = str) -> str:
+            name_of: Callable[[str], str] = str,
+            fields: Mapping[str, Any] | None = None) -> str:
     """One value of a field as text; ``name_of(email)`` names a person (a people field's
-    entries are joined by "; ")."""
+    entries are joined by "; "); ``fields`` are the instance's values (an amount's currency
+    may be in one of them)."""
     kind = spec.type
     if kind == "money":
         amount = format_number(value, locale, places=2)
-        return f"{amount} {spec.currency}" if spec.currency else amount
+        currency = spec.currency or (fields or {}).get(spec.currency_field or "")
+        return f"{amount} {currency}" if currency else amount
+    if kind == "date":
+        return format_date(value, locale)
     if kind == "number":
         return format_number(value, locale)
     if kind == "date_range" and isinstance(value, dict):

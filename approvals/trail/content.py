@@ -80,7 +80,8 @@ def collect(session: Session, instance_id: int, locale: str, provisional: bool,
 def _people_ids(view: dict[str, Any]) -> set[int]:
     ids = {view["initiator"]["id"]} if view["initiator"] else set()
     for task in view["tasks"]:
-        ids.update(p["id"] for p in (task["assignee"], task["decided_by"]) if p)
+        ids.update(p["id"] for p in (task["assignee"], task["decided_by"],
+                                     task.get("on_behalf_of")) if p)
     ids.update(i for i in present.people_in(view["timeline"]) if isinstance(i, int))
     ids.update(d["uploaded_by"]["id"] for d in view["documents"] if d["uploaded_by"])
     return ids
@@ -248,6 +249,8 @@ def _stages(session: Session, view: dict, process: Process, locale: str,
 
 def _task_line(task: Task, process: Process, locale: str, names: Names) -> str:
     who = names.of_id(task.assignee_id)
+    if task.on_behalf_of_id is not None:  # a deputy's task: for whom
+        who = t("stages.on_behalf_of", locale, name=who, absent=names.of_id(task.on_behalf_of_id))
     if "." in task.stage:  # a branch of a parallel stage: say which
         who = f"{process.status(task.stage).name.get(locale)} — {who}"
     if task.state == "decided":
@@ -308,7 +311,8 @@ _EVIDENCE_LABELS = {"message_id": "evidence.message_id", "message-id": "evidence
                     "auth": "evidence.auth", "authentication": "evidence.auth",
                     "authentication_results": "evidence.auth", "auth_result": "evidence.auth",
                     "from": "evidence.from", "sender": "evidence.from",
-                    "received_at": "evidence.received_at"}
+                    "received_at": "evidence.received_at",
+                    "bulk": "evidence.bulk"}  # web.bulk: how many tasks the batch held
 
 
 def _evidence(evidence: Any, locale: str) -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ Nothing imports this package: it sits on top of every layer (see docs/architectu
 
 from signoff.cli import (  # noqa: F401 - each module registers its commands on ``main``
     audit,
+    away,
     db,
     demo,
     doctor,

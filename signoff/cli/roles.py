@@ -18,8 +18,8 @@ from signoff.startup import log_to_stderr, wait_for_redis
 
 #: Queues the ``worker`` role consumes (``trails``: rendering, signing and exporting trails,
 #: apart so that a slow render never delays a notification or a timer; ``mail``: sending mail
-#: and reading replies).
-QUEUES = ("outbox", "timers", "mail", "trails")
+#: and reading replies; ``webhooks``: posting to the administrators' webhook endpoints).
+QUEUES = ("outbox", "timers", "mail", "trails", "webhooks")
 #: The modules that register what the actors carry out (approvals/dispatch.py).
 WORK = ("mail.work", "approvals.trail.work")
 

@@ -112,7 +112,7 @@ def test_a_contract_is_started_sent_back_resubmitted_approved_and_completed(
     assert anna.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
     anna.get_by_role("button", name="Send back").click()  # without a comment: refused
     expect(anna.locator("#comment-error")).to_contain_text("needs a comment")
-    anna.get_by_label("Comment").fill("Please fix the amount: 120 000.")
+    anna.get_by_label("Comment", exact=True).fill("Please fix the amount: 120 000.")
     anna.get_by_role("button", name="Send back").click()
     expect(anna).to_have_url(instance_url)
     expect(anna.locator(".alert.success")).to_contain_text("Send back")

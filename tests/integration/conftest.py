@@ -32,7 +32,7 @@ from tests.support import free_port
 from workers import broker as brokers
 from workers import runtime
 
-QUEUES = ("outbox", "timers", "mail", "trails")
+QUEUES = ("outbox", "timers", "mail", "trails", "webhooks")
 
 PEOPLE = """\
 email,name,locale,manager_email,department,roles,aliases

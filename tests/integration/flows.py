@@ -73,3 +73,21 @@ def load_process(db: Engine, tmp_path: Path, text: str, now: datetime) -> str:
     with write_session(db) as session:
         registry.sync(session, [load_file(path)], now)
     return process.id
+
+
+def team_people(manager_email: str, size: int) -> str:
+    """People CSV: ``size`` employees (``employee01@example.com``…) reporting to
+    ``manager_email`` (already in the directory), and an HR officer (role ``hr``), who takes a
+    vacation request after the manager approved it."""
+    lines = ["email,name,locale,manager_email,department,roles,aliases",
+             "helen.hr@example.com,Helen HR,en,,HR,hr,"]
+    lines += [f"employee{n:02}@example.com,Employee {n:02},en,{manager_email},Sales,,"
+              for n in range(1, size + 1)]
+    return "\n".join(lines) + "\n"
+
+
+def request_leave(db: Engine, initiator: int, now: datetime) -> service.Result:
+    """A vacation request (the shipped ``vacation`` process): its first task is the
+    initiator's manager's."""
+    return service.start(db, "vacation", initiator, {
+        "kind": "annual", "period": {"start": "2027-02-01", "end": "2027-02-05"}}, now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 
 @dataclass
@@ -20,6 +21,12 @@ class FakeDirectory:
 
     def __init__(self) -> None:
         self.people: dict[int, FakePerson] = {}
+        self.absences: list[tuple[int, int, date, date]] = []  # person, deputy, first, last
+
+    def away(self, person: int, deputy: int, first: date, last: date | None = None) -> None:
+        """``person`` is away from ``first`` to ``last`` (both included; one day by default),
+        and ``deputy`` decides for them."""
+        self.absences.append((person, deputy, first, last or first))
 
     def add(self, email: str, manager: int | None = None, active: bool = True,
             roles: tuple[str, ...] = (), department: str = "") -> int:
@@ -55,3 +62,7 @@ class FakeDirectory:
     def in_department(self, department: str) -> list[int]:
         wanted = department.strip().lower()
         return sorted(p.id for p in self.people.values() if p.department.lower() == wanted)
+
+    def deputy_of(self, person_id: int, day: date) -> int | None:
+        return next((deputy for person, deputy, first, last in reversed(self.absences)
+                     if person == person_id and first <= day <= last), None)

@@ -22,7 +22,7 @@ import mailbox
 import shutil
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from sqlmodel import select
 from approvals import service
 from approvals.clock import utcnow
 from approvals.config.mail import MailSettings
-from approvals.records import exports
+from approvals.records import deputies, exports
 from approvals.store import registry
 from approvals.store.db import read_session, upgrade, write_session
 from approvals.store.directory import import_people, issue_token, set_password
@@ -89,6 +89,7 @@ class Target:
     task: int = 0  # the assignee's (Boris's) task
     document: int = 0
     token: int = 0  # an API token of the initiator's
+    absence: int = 0  # days away of the initiator's, far ahead
 
 
 class Site:
@@ -157,6 +158,12 @@ class Site:
         return self._shared[kind]
 
     def _make(self, kind: str) -> Target:
+        if kind == "absence":  # Ivan away far ahead, each time on days of their own
+            self._absences = getattr(self, "_absences", 0) + 1
+            first = utcnow().date() + timedelta(days=1000 + 10 * self._absences)
+            return Target(absence=deputies.set_away(
+                self.db, self.ids[IVAN], first, first + timedelta(days=2), self.ids[CLARA],
+                now=utcnow(), source="self").id)
         if kind == "token":
             with write_session(self.db) as s:
                 issue_token(s, s.get(Person, self.ids[IVAN]), utcnow(), label="matrix")

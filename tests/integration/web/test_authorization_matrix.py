@@ -43,15 +43,20 @@ Known holes are marked on their entry (``bugs`` / ``empty_bugs``) and run as
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from werkzeug.test import TestResponse
 
+from accounting import statements as bank_statements
+from approvals.clock import utcnow
+from approvals.records import webhooks
 from tests.integration.flows import contract_fields
 from tests.integration.web.authz_site import (
     CLARA,
@@ -64,6 +69,7 @@ from tests.integration.web.authz_site import (
     Target,
     contract_form,
 )
+from tests.unit.accounting.bankfiles import Line, statement
 from web import create_app
 
 CALLERS = ("anonymous", "stranger", "participant", "assignee", "deputy", "initiator",
@@ -72,10 +78,12 @@ OK, LOGIN, FORBIDDEN, HIDDEN = "ok", "login", "forbidden", "hidden"
 REFUSALS = (LOGIN, FORBIDDEN, HIDDEN)
 Outcome = str | int
 
-#: Signoff has no deputies yet: "Dora is Boris's deputy" means nothing to it, so the deputy gets
-#: what a stranger gets. Issue 13 adds them: a deputy then decides (and answers, and reads) on
-#: the assignee's behalf while the deputyship runs, and this column takes the assignee's where
-#: issue 13 says so.
+#: Dora deputises as issue 13 has it: a task meant for someone away goes to their deputy, and is
+#: then the deputy's own (its assignee is the deputy; it records whom it was meant for), so she
+#: decides, answers and reads it as its assignee. A task opened for Boris before he went away
+#: stays Boris's until it is handed over (which makes her its assignee): being named someone's
+#: deputy opens none of their tasks to her. Boris is not away here, so on his task the deputy
+#: gets what a stranger gets.
 DEPUTY_AS = "stranger"
 
 READERS = ("participant", "assignee", "initiator", "auditor", "administrator")
@@ -154,12 +162,64 @@ def token(site: Site, t: Target) -> dict[str, Any]:
     return {"token_id": t.token}
 
 
+def absence(site: Site, t: Target) -> dict[str, Any]:
+    return {"absence_id": t.absence}
+
+
+def days_away(offset: int) -> Callable[[Site, Target], dict[str, Any]]:
+    """Days away far ahead (nobody's task is routed by them), naming Clara as the deputy;
+    ``offset`` keeps the page's and the API's ranges of one caller apart."""
+    first = utcnow().date() + timedelta(days=offset)
+    return lambda site, t: {"from": first.isoformat(), "deputy": CLARA,
+                            "to": (first + timedelta(days=2)).isoformat()}
+
+
 def start(site: Site, t: Target) -> dict[str, Any]:
     return {"process_id": CONTRACT}
 
 
 def verdict(name: str, comment: str = "") -> Callable[[Site, Target], dict[str, Any]]:
     return lambda site, t: {"verdict": name, "comment": comment}
+
+
+def bulk_form(site: Site, t: Target) -> dict[str, Any]:
+    return {"task": str(t.task), "verdict": "approve"}
+
+
+def bulk_body(site: Site, t: Target) -> dict[str, Any]:
+    return {"decisions": [{"task": t.task, "verdict": "approve"}]}
+
+
+def webhook_endpoint(site: Site, t: Target) -> dict[str, Any]:
+    """A webhook endpoint of its own for each case (subscribed to an event nothing here
+    records; nothing is ever delivered to it)."""
+    return {"endpoint_id": webhooks.register(
+        site.db, url="http://127.0.0.1:9/matrix", description="matrix",
+        events=["payment.recorded"], allow_private=True,
+        person_id=site.ids["ada@example.com"], now=utcnow()).endpoint_id}
+
+
+def webhook_message(site: Site, t: Target) -> dict[str, Any]:
+    """A test event (ping) written for an endpoint of its own."""
+    endpoint = webhook_endpoint(site, t)["endpoint_id"]
+    return {"item_id": webhooks.ping(site.db, endpoint, {}, utcnow())}
+
+
+def bank_statement(site: Site, t: Target) -> dict[str, Any]:
+    """A bank statement imported by Ada (once per site): one debit line that matches nothing."""
+    if not hasattr(site, "bank_statement"):
+        site.bank_statement = bank_statements.import_statement(
+            site.db, "kl_to_1c.txt", _statement_file(), site.ids["ada@example.com"],
+            utcnow()).statement_id
+    return {"statement_id": site.bank_statement}
+
+
+def _statement_file() -> bytes:
+    return statement([Line("1", "01.12.2026", "100.00", "7733012345", "Счёт 1")])
+
+
+def statement_upload(site: Site, t: Target) -> dict[str, Any]:
+    return {"statement": (io.BytesIO(_statement_file()), "kl_to_1c.txt")}
 
 
 REOPEN = {"reason": "Signed after all", "stage": "approval"}
@@ -189,6 +249,12 @@ TABLE: dict[tuple[str, str], list[Scenario]] = {
         Scenario("fresh running", allow("assignee"), args=task, body=verdict("approve")),
         # decided already: only the assignee learns it (409)
         Scenario("completed", allow("assignee", ok=409), args=task, body=verdict("approve"))],
+    # a bulk decision: anyone logged in may send one; each task in it is checked as the
+    # single decision checks it (someone else's fails in its item, the answer is still 200)
+    ("POST", "/tasks/bulk"): [
+        Scenario("fresh running", allow(*EVERYONE), body=bulk_form),
+        # decided already: every item fails, for each its own reason, and nothing changes
+        Scenario("completed", allow(*EVERYONE, ok=200), body=bulk_form)],
     ("GET", "/tasks/<row:task_id>/answer/<verdict>"): [
         Scenario("running", allow("assignee"), args=task_answer("approve")),
         Scenario("completed", allow("assignee", ok=409), args=task_answer("approve"))],
@@ -199,6 +265,13 @@ TABLE: dict[tuple[str, str], list[Scenario]] = {
         Scenario("running", allow("assignee", ok=409), args=task)],
     ("GET", "/instances/<row:instance_id>"): [
         Scenario("running", allow(*READERS), args=instance)],
+    # who answered a stage of many people: its initiator, auditors and administrators only
+    ("GET", "/instances/<row:instance_id>/acknowledgements"): [
+        Scenario("running", allow("initiator", *AUDITORS), args=instance)],
+    ("GET", "/instances/<row:instance_id>/acknowledgements.json"): [
+        Scenario("running", allow("initiator", *AUDITORS), args=instance)],
+    ("GET", "/instances/<row:instance_id>/acknowledgements.csv"): [
+        Scenario("running", allow("initiator", *AUDITORS), args=instance)],
     ("POST", "/instances/<row:instance_id>/withdraw"): [
         Scenario("fresh running", allow("initiator", "administrator"), args=instance,
                  body=reason("No longer needed")),
@@ -229,6 +302,20 @@ TABLE: dict[tuple[str, str], list[Scenario]] = {
         Scenario("site", allow(*EVERYONE), body=lambda s, t: {"label": "matrix", "days": "30"})],
     ("POST", "/tokens/<row:token_id>/revoke"): [  # an API token of Ivan's
         Scenario("fresh token", allow("initiator", "administrator"), args=token)],
+    # days away: everyone their own; cancelling and handing over Ivan's (far ahead, each case
+    # its own days): Ivan and administrators
+    ("GET", "/away"): [Scenario("site", allow(*EVERYONE))],
+    ("POST", "/away"): [Scenario("site", allow(*EVERYONE), body=days_away(400))],
+    ("POST", "/away/<row:absence_id>/cancel"): [
+        Scenario("fresh absence", allow("initiator", "administrator"), args=absence)],
+    ("POST", "/away/<row:absence_id>/handover"): [
+        Scenario("fresh absence", allow("initiator", "administrator"), args=absence)],
+    ("POST", "/tasks/<row:task_id>/reassign"): [
+        Scenario("fresh running", allow("assignee", "administrator"), args=task,
+                 body=lambda s, t: {"to": CLARA, "comment": "Clara knows this one"}),
+        # decided already: only those who may reassign learn it (409)
+        Scenario("completed", allow("assignee", "administrator", ok=409), args=task,
+                 body=lambda s, t: {"to": CLARA, "comment": "Clara knows this one"})],
     # ------------------------------------------------------------------------ audit
     ("GET", "/audit"): [Scenario("site", allow(*AUDITORS))],
     ("GET", "/audit/organisation.cert.pem"): [Scenario("site", allow(*AUDITORS))],
@@ -260,8 +347,43 @@ TABLE: dict[tuple[str, str], list[Scenario]] = {
         Scenario("site", allow("administrator"), args=lambda s, t: {"item_id": s.outbox})],
     ("GET", "/admin/logins"): [Scenario("site", allow("administrator"))],
     ("GET", "/admin/doctor"): [Scenario("site", allow("administrator"))],
+    # webhooks: administrators only, each case on an endpoint (or a message) of its own
+    ("GET", "/admin/webhooks"): [Scenario("site", allow("administrator"))],
+    ("POST", "/admin/webhooks"): [Scenario("site", allow("administrator"), body=lambda s, t: {
+        "url": "http://127.0.0.1:9/matrix", "events": "task.decided", "allow_private": "1"})],
+    ("GET", "/admin/webhooks/<row:endpoint_id>"): [
+        Scenario("site", allow("administrator"), args=webhook_endpoint)],
+    ("POST", "/admin/webhooks/<row:endpoint_id>/secret"): [
+        Scenario("site", allow("administrator"), args=webhook_endpoint)],
+    ("POST", "/admin/webhooks/<row:endpoint_id>/active"): [
+        Scenario("site", allow("administrator"), args=webhook_endpoint,
+                 body=lambda s, t: {"active": "0"})],
+    ("POST", "/admin/webhooks/<row:endpoint_id>/ping"): [
+        Scenario("site", allow("administrator"), args=webhook_endpoint)],
+    ("POST", "/admin/webhooks/<row:endpoint_id>/delete"): [
+        Scenario("site", allow("administrator"), args=webhook_endpoint,
+                 body=lambda s, t: {"confirm": "yes"})],
+    ("POST", "/admin/webhooks/messages/<row:item_id>/resend"): [
+        Scenario("site", allow("administrator"), args=webhook_message)],
+    # ------------------------------------------------------------------------ payments
+    # the accountants' queue: accountants (nobody here) and administrators; an export with no
+    # invoice chosen is refused (400) to the administrator only; confirming no line is a 303
+    ("GET", "/payments"): [Scenario("site", allow("administrator"))],
+    ("GET", "/payments/<any(queue, paid):what>.<any(csv, xlsx):fmt>"): [
+        Scenario("site", allow("administrator"), args=lambda s, t: {"what": "queue",
+                                                                   "fmt": "xlsx"}),
+        Scenario("site", allow("administrator"), args=lambda s, t: {"what": "paid",
+                                                                   "fmt": "csv"})],
+    ("POST", "/payments/bank-file"): [Scenario("site", allow("administrator", ok=400))],
+    ("POST", "/payments/statements"): [
+        Scenario("site", allow("administrator"), body=statement_upload)],
+    ("GET", "/payments/statements/<row:statement_id>"): [
+        Scenario("site", allow("administrator"), args=bank_statement)],
+    ("POST", "/payments/statements/<row:statement_id>/confirm"): [
+        Scenario("site", allow("administrator"), args=bank_statement)],
     # ------------------------------------------------------------------------ the JSON API
     ("GET", "/api/openapi.json"): [Scenario("site", ANYONE)],  # no token needed
+    ("GET", "/api/payments"): [Scenario("site", allow("administrator"))],
     ("GET", "/api/processes"): [Scenario("site", allow(*EVERYONE))],
     ("POST", "/api/instances"): [
         Scenario("site", allow(*EVERYONE), body=lambda s, t: {
@@ -294,6 +416,14 @@ TABLE: dict[tuple[str, str], list[Scenario]] = {
     ("POST", "/api/tasks/<id:task_id>/decision"): [
         Scenario("fresh running", allow("assignee"), args=task, body=verdict("approve")),
         Scenario("completed", allow("assignee", ok=409), args=task, body=verdict("approve"))],
+    ("POST", "/api/tasks/decisions"): [  # per item, as the page's bulk decision
+        Scenario("fresh running", allow(*EVERYONE), body=bulk_body),
+        Scenario("completed", allow(*EVERYONE, ok=200), body=bulk_body)],
+    ("GET", "/api/me/absences"): [Scenario("site", allow(*EVERYONE))],  # each their own
+    ("POST", "/api/me/absences"): [Scenario("site", allow(*EVERYONE, ok=201),
+                                            body=days_away(500))],
+    ("DELETE", "/api/me/absences/<id:absence_id>"): [
+        Scenario("fresh absence", allow("initiator", "administrator"), args=absence)],
     ("POST", "/api/tasks/<id:task_id>/reassign"): [
         Scenario("fresh running", allow("assignee", "administrator"), args=task,
                  body=lambda s, t: {"to": CLARA}),

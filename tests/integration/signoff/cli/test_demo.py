@@ -140,7 +140,7 @@ def test_demo_organisation_has_the_roles_and_manager_chain_processes_need(
     with read_session(engine) as session:
         directory = DbDirectory(session)
         assert len(directory.with_role("lawyer")) == 2
-        for role in ("accountant", "admin", "auditor"):
+        for role in ("accounting", "cfo", "admin", "auditor"):
             assert len(directory.with_role(role)) == 1, role
         anna = find_person(session, "anna@example.com")
         manager = directory.manager_of(anna.id)

@@ -57,7 +57,7 @@ def test_worker_waits_for_redis_then_execs_dramatiq_on_its_queues(
     assert execs == [(sys.executable, [
         sys.executable, "-m", "dramatiq", "workers.actors", "mail.work", "approvals.trail.work",
         "--processes", "1",
-        "--threads", "4", "--queues", "outbox", "timers", "mail", "trails"])]
+        "--threads", "4", "--queues", "outbox", "timers", "mail", "trails", "webhooks"])]
     assert "trails are signed by " in result.stderr and str(keys) in result.stderr
 
 
