@@ -10,7 +10,6 @@ per currency under the table.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from accounting.queue import PAID, Row, totals
 from approvals.texts import normalize, t
+from approvals.texts.formats import csv_table
 
 MONEY = "#,##0.00"
 
@@ -87,24 +87,7 @@ def _day(value: date, locale: str) -> str:
 
 
 def to_csv(table: Table, locale: str) -> bytes:
-    russian = normalize(locale) == "ru"
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if russian else ",", lineterminator="\r\n")
-    writer.writerow(table.headings)
-    for row in table.rows:
-        writer.writerow([_cell_text(value, russian) for value in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _cell_text(value: Any, russian: bool) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        text = f"{value:.2f}"
-        return text.replace(".", ",") if russian else text
-    if isinstance(value, date):
-        return f"{value:%d.%m.%Y}" if russian else value.isoformat()
-    return str(value)
+    return csv_table(table.headings, table.rows, locale)
 
 
 def to_xlsx(table: Table, locale: str) -> bytes:
@@ -126,6 +109,8 @@ def to_xlsx(table: Table, locale: str) -> bytes:
                 cell.number_format = MONEY
             elif cell.is_date:
                 cell.number_format = date_format
+            elif cell.data_type == "f":  # text a person typed, never a formula to run
+                cell.data_type = "s"
     if table.rows:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.headings))}" \
                                 f"{len(table.rows) + 1}"
@@ -140,7 +125,7 @@ def to_xlsx(table: Table, locale: str) -> bytes:
         sheet.cell(sheet.max_row, 1).font = Font(bold=True)
         sheet.cell(sheet.max_row, table.amount_column + 1).number_format = MONEY
     for index, heading in enumerate(table.headings, start=1):
-        longest = max([len(heading), *(len(_cell_text(r[index - 1], False))
+        longest = max([len(heading), *(len(str(_plain(r[index - 1]) or ""))
                                         for r in table.rows)])
         sheet.column_dimensions[get_column_letter(index)].width = min(60, max(10, longest + 2))
     out = io.BytesIO()

@@ -212,7 +212,7 @@ def _pay(db: Engine, statement: BankStatement, line: StatementLine, person_id: i
     if task_id is None:
         return "no_task"
     values = {"paid_on": (line.debited_on or line.doc_date).isoformat(),
-              "order_no": line.number, "amount_paid": line.amount}
+              "order_no": line.number}  # the amount is the invoice's: matching asked that
     try:
         result = service.decide(db, task_id, person_id, "paid", "", now, channel=CHANNEL,
                                 evidence=evidence, values=values)

@@ -9,8 +9,6 @@ many people the stage went to (:func:`approvals.records.campaigns.campaign`).
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
@@ -33,8 +31,6 @@ POLL_SECONDS = 10
 #: The instance page links here when a stage went to at least this many people (or the
 #: stage waits for acknowledgements).
 MANY = 5
-#: What a spreadsheet would run as a formula: such a cell gets a leading apostrophe.
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _followed(instance_id: int) -> tuple[Instance, Process, campaigns.Campaign]:
@@ -96,28 +92,20 @@ def export(instance_id: int):
     locale = current_locale()
     instance, process, found = _followed(instance_id)
     answer = present.stage_answer(process, found.stage, locale)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([t(key, locale, answer=answer) for key in (
+    headings = [t(key, locale, answer=answer) for key in (
         "campaign.name", "campaign.email", "campaign.department", "campaign.state",
-        "campaign.at", "campaign.channel")])
+        "campaign.at", "campaign.channel")]
+    rows = []
     for answer_ in sorted(found.answers, key=lambda a: (a.department.casefold(),
                                                         a.name.casefold(), a.task_id)):
         row = _answer_row(process, found.stage, answer_, locale)
-        writer.writerow([_cell(value) for value in (
-            row["name"], row["email"], row["department"], row["state_text"],
-            formats.format_moment(answer_.at) if answer_.state in (campaigns.DONE,
-                                                                    campaigns.OTHER) else "",
-            row["channel"])])
+        answered = answer_.state in (campaigns.DONE, campaigns.OTHER)
+        rows.append([row["name"], row["email"], row["department"], row["state_text"],
+                     formats.format_moment(answer_.at) if answered else "", row["channel"]])
     name = f"answers-{instance.id}.csv"
-    return Response(out.getvalue().encode("utf-8-sig"), mimetype="text/csv",
+    return Response(formats.csv_table(headings, rows, locale), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"',
                              "Cache-Control": "private, no-store"})
-
-
-def _cell(value: Any) -> str:
-    text = str(value or "")
-    return "'" + text if text.startswith(_FORMULA) else text
 
 
 @bp.app_template_global()

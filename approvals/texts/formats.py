@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -81,3 +83,35 @@ def format_duration(seconds: float, locale: str | None) -> str:
     if h:
         return t("duration.hours", locale, h=h, m=m)
     return t("duration.minutes", locale, m=m, s=s)
+
+
+#: What a spreadsheet takes for the start of a formula in a cell (OWASP's "CSV injection").
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_table(headings: list[str], rows: list[list[Any]], locale: str | None) -> bytes:
+    """A table as a CSV file the reader's spreadsheet opens as it is: in Russian ``;`` between
+    the columns and a decimal comma, in English ``,`` and a point; dates the reader's way;
+    UTF-8 with a BOM (so Excel reads Cyrillic); CRLF. A text cell a spreadsheet would run as a
+    formula (a supplier named ``=HYPERLINK(…)``) is kept as text with a leading ``'``."""
+    russian = normalize(locale) == "ru"
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";" if russian else ",", lineterminator="\r\n")
+    writer.writerow([_csv_cell(value, russian) for value in headings])
+    for row in rows:
+        writer.writerow([_csv_cell(value, russian) for value in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _csv_cell(value: Any, russian: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        text = f"{value:.2f}"
+        return text.replace(".", ",") if russian else text
+    if isinstance(value, datetime):
+        return format_moment(value)
+    if isinstance(value, date):
+        return f"{value:%d.%m.%Y}" if russian else value.isoformat()
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA) else text

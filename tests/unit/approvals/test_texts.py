@@ -125,3 +125,25 @@ def test_times_read_as_utc_and_money_groups_digits_the_local_way() -> None:
     assert formats.format_number("150000.50", "en", places=2) == "150,000.50"
     assert formats.format_number("150000.50", "ru", places=2) == "150\u00a0000,50"
     assert texts.t("no.such.key", "ru") == "no.such.key"
+
+
+def test_a_csv_table_is_written_the_readers_way_and_runs_no_formula() -> None:
+    import csv
+    import io
+    from datetime import date
+    from decimal import Decimal
+
+    from approvals.texts.formats import csv_table
+
+    rows = [["=HYPERLINK(\"http://x\")", Decimal("1234.50"), date(2026, 11, 27), None],
+            ["ООО «Ромашка»", Decimal("0.00"), date(2026, 1, 2), 7]]
+    russian = csv_table(["Кому", "Сумма", "Дата", "№"], rows, "ru")
+    english = csv_table(["To", "Amount", "Date", "No."], rows, "en")
+
+    assert russian.startswith("\ufeff".encode()) and b"\r\n" in russian
+    read = list(csv.reader(io.StringIO(russian.decode("utf-8-sig")), delimiter=";"))
+    assert read == [["Кому", "Сумма", "Дата", "№"],
+                    ["'=HYPERLINK(\"http://x\")", "1234,50", "27.11.2026", ""],
+                    ["ООО «Ромашка»", "0,00", "02.01.2026", "7"]]
+    read = list(csv.reader(io.StringIO(english.decode("utf-8-sig"))))
+    assert read[1] == ["'=HYPERLINK(\"http://x\")", "1234.50", "2026-11-27", ""]
