@@ -373,4 +373,11 @@ COMMON: dict[str, dict[str, str]] = {
     "channel.bank": {"en": "bank statement", "ru": "выписка банка"},
     # end payments queue and bank files
 }
-TRAIL: dict[str, dict[str, str]] = {}
+TRAIL: dict[str, dict[str, str]] = {
+    # the evidence of a payment confirmed from a bank statement (accounting.statements)
+    "evidence.statement": {"en": "Bank statement No. (as imported)",
+                           "ru": "Выписка банка № (при загрузке)"},
+    "evidence.file": {"en": "Statement file", "ru": "Файл выписки"},
+    "evidence.sha256": {"en": "Statement file SHA-256", "ru": "SHA-256 файла выписки"},
+    "evidence.line": {"en": "Line of the file", "ru": "Строка файла"},
+    "evidence.document": {"en": "Bank document", "ru": "Документ банка"},}

@@ -312,7 +312,11 @@ _EVIDENCE_LABELS = {"message_id": "evidence.message_id", "message-id": "evidence
                     "authentication_results": "evidence.auth", "auth_result": "evidence.auth",
                     "from": "evidence.from", "sender": "evidence.from",
                     "received_at": "evidence.received_at",
-                    "bulk": "evidence.bulk"}  # web.bulk: how many tasks the batch held
+                    "bulk": "evidence.bulk",  # web.bulk: how many tasks the batch held
+                    # accounting.statements: the bank statement line that paid an invoice
+                    "statement": "evidence.statement", "file": "evidence.file",
+                    "sha256": "evidence.sha256", "line": "evidence.line",
+                    "document": "evidence.document"}
 
 
 def _evidence(evidence: Any, locale: str) -> list[tuple[str, str]]:

@@ -20,7 +20,9 @@ from accounting.models import BankStatement, Payment, StatementLine
 from accounting.queue import week_end
 from approvals import service
 from approvals.clock import utcnow
+from approvals.store.db import read_session
 from approvals.store.models import AuditEvent, Instance, Task
+from approvals.trail import content
 from tests.integration.accounting.conftest import Finance, start_invoice
 from tests.integration.accounting.payments_site import PaymentsSite, build
 from tests.integration.flows import rows
@@ -131,6 +133,11 @@ def test_two_of_three_lines_pay_their_invoices_and_the_third_stays_listed(
         assert event.data["evidence"]["statement"] == stored.id
         assert event.data["evidence"]["line"] == at[number]
         assert event.data["evidence"]["file"] == "kl_to_1c.txt"
+    with read_session(site.db) as s:  # the signed trail names the statement in words
+        trail, _files = content.collect(s, invoices["romashka"], "ru", True, utcnow())
+    [paid] = [e for e in trail["timeline"] if e["evidence"]]
+    assert ("Строка файла", str(at["311"])) in paid["evidence"]
+    assert ("Файл выписки", "kl_to_1c.txt") in paid["evidence"]
     for name in ("seven", "eight"):  # never guessed
         assert site.instance(invoices[name]).stage == "pay"
     # the queue no longer lists what was paid
