@@ -26,6 +26,11 @@ shows the file and line). A validator may also say what is wrong with the parame
 gives it (``@extensions.validator("approvals.one_of", params=checker)``: ``checker(params,
 fields)`` returns the problem, or None), so that a misspelt field name is refused when the file
 is read, not ignored when the process runs.
+
+The working-day calendar every deadline "in working days" counts with comes the same way: one
+package registers its source (``@extensions.calendar_source("hr.production_calendar")``, HR's
+production calendar) and the service hands :func:`calendar` to the engine on every command;
+with none registered, the week is Monday to Friday.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from datetime import datetime
 from importlib.metadata import entry_points
 from typing import Any
 
+from approvals.core.calendar import WEEKDAYS, Calendar
 from approvals.core.model import Process
 
 GROUP = "signoff.extensions"
@@ -78,6 +84,8 @@ class Entered:
     params: Mapping[str, Any]
 
 
+#: ``conn`` (the command's SQLAlchemy Connection) -> the calendar its deadlines count with
+CalendarSource = Callable[[Any], Calendar]
 Validator = Callable[[Check], Problems]
 Effect = Callable[[Entered], None]
 #: ``(params, fields)`` -> what is wrong with the parameters a process file gives a validator
@@ -87,6 +95,7 @@ ParamsCheck = Callable[[Mapping[str, Any], Mapping[str, Any]], str | None]
 _validators: dict[str, Validator] = {}
 _effects: dict[str, Effect] = {}
 _params_checks: dict[str, ParamsCheck] = {}
+_calendars: dict[str, CalendarSource] = {}
 _loaded = False
 
 
@@ -129,6 +138,31 @@ def params_problem(name: str, params: Mapping[str, Any],
 def effect(name: str) -> Callable[[Effect], Effect]:
     """Register the decorated function as the effect ``name`` (``<package>.<name>``)."""
     return _register(_effects, "effect", name)
+
+
+def calendar_source(name: str) -> Callable[[CalendarSource], CalendarSource]:
+    """Register the decorated function as the source of the working-day calendar every
+    deadline in working days counts with (``hr.production_calendar``): given the command's
+    connection, it answers a :class:`~approvals.core.calendar.Calendar` (so it may read the
+    company's own days). One package provides it; a second one is refused."""
+    register = _register(_calendars, "calendar source", name)
+
+    def once(function: CalendarSource) -> CalendarSource:
+        if _calendars and name not in _calendars:
+            raise ValueError(f"the working-day calendar is already provided by "
+                             f"{next(iter(_calendars))!r}, not also by {name!r}")
+        return register(function)
+
+    return once
+
+
+def calendar(conn: Any) -> Calendar:
+    """The calendar the command on ``conn`` counts working days with: the registered source's,
+    or Monday to Friday when no package provides one."""
+    load()
+    for source in _calendars.values():
+        return source(conn)
+    return WEEKDAYS
 
 
 def load() -> None:

@@ -173,7 +173,8 @@ class Outcome:
     state: InstanceState
     events: list[Event] = field(default_factory=list)
     effects: list[Notify | SetTimer | RunEffect] = field(default_factory=list)
-    calendar: Calendar = WEEKDAYS  # counts deadlines in working days (until HR's calendar)
+    calendar: Calendar = WEEKDAYS  # counts deadlines in working days: the service hands in
+    # the registered one (approvals.extensions.calendar; HR's production calendar)
 
 
 # ---------------------------------------------------------------------------- commands
@@ -414,23 +415,26 @@ def reassign(process: Process, state: InstanceState, seq: int, new_assignee: int
 
 
 def timer_fired(process: Process, state: InstanceState, seq: int, kind: str,
-                now: datetime, directory: Directory | None = None) -> Outcome:
+                now: datetime, directory: Directory | None = None,
+                calendar: Calendar = WEEKDAYS) -> Outcome:
     """A task's deadline passed: remind the assignee and tell the initiator, once, then do
     what the stage's deadline says (remind the manager, reassign, decide, close the stage);
     a ``reminder`` timer reminds the assignee again. Every reminder re-arms the next one. A
     ``remind_before`` timer reminds the assignee that the deadline is near, once (the
     initiator is not told)."""
-    return timers_fired(process, state, [(seq, kind)], now, directory)
+    return timers_fired(process, state, [(seq, kind)], now, directory, calendar)
 
 
 def timers_fired(process: Process, state: InstanceState, fired: list[tuple[int, str]],
-                 now: datetime, directory: Directory | None = None) -> Outcome:
+                 now: datetime, directory: Directory | None = None,
+                 calendar: Calendar = WEEKDAYS) -> Outcome:
     """Several timers that fell due together — the tasks of one stage share a deadline — on
     one copy of the state, in the given order (see :func:`timer_fired`). A task no longer open
     (decided in time, closed by an earlier timer of the same batch, or the process ended) is
     left alone. The reminders before a deadline are recorded as one ``reminded`` event per
-    stage, naming everyone reminded."""
-    out = Outcome(_copy(state))
+    stage, naming everyone reminded. A stage that ends at its deadline opens the next one's
+    tasks with deadlines counted in ``calendar``."""
+    out = Outcome(_copy(state), calendar=calendar)
     by_seq = {task.seq: task for task in out.state.tasks}
     reminded: dict[str, list[int]] = {}
     for seq, kind in fired:
