@@ -74,8 +74,16 @@ class ProductionCalendar:
         self._years: dict[int, Year] = {}
 
     def with_overrides(self, overrides: Mapping[date, str]) -> ProductionCalendar:
-        """The same calendar with the company's own days ``overrides`` over it."""
-        return ProductionCalendar(self._data, overrides)
+        """The same calendar with the company's own days ``overrides`` over it (the years the
+        law and the decree make are shared, built once)."""
+        other = ProductionCalendar(self._data, overrides)
+        other._years = self._years
+        return other
+
+    @property
+    def overrides(self) -> Mapping[date, str]:
+        """The company's own days over the calendar: date -> kind."""
+        return dict(self._overrides)
 
     def year(self, year: int) -> Year:
         """The year as the law and the decree make it (the company's days not included)."""
@@ -170,7 +178,6 @@ def shipped() -> Mapping[int, Mapping[str, Any]]:
     return {int(year): spec or {} for year, spec in (loaded.get("years") or {}).items()}
 
 
-@cache
 @cache
 def default() -> ProductionCalendar:
     """The shipped calendar, without the company's own days: one per process, its years

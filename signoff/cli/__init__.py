@@ -1,6 +1,6 @@
 """The ``signoff`` command line, one module per command group: ``db``, ``people``,
-``processes``, ``audit``, ``keys`` and ``verify`` (:mod:`.trails`), ``demo``, ``doctor``, and
-the roles (:mod:`.roles`: ``redis``, ``web``, ``worker``, ``scheduler``, ``run``;
+``processes``, ``audit``, ``calendar``, ``keys`` and ``verify`` (:mod:`.trails`), ``demo``,
+``doctor``, and the roles (:mod:`.roles`: ``redis``, ``web``, ``worker``, ``scheduler``, ``run``;
 :mod:`.mail_roles`: ``smtp``, ``imap`` and ``mail resend``). :mod:`.base` holds the group
 itself and what the commands share.
 
@@ -10,6 +10,7 @@ Nothing imports this package: it sits on top of every layer (see docs/architectu
 from signoff.cli import (  # noqa: F401 - each module registers its commands on ``main``
     audit,
     away,
+    calendar,
     db,
     demo,
     doctor,
