@@ -28,6 +28,25 @@ class Person(SQLModel, table=True):
     # bumped on logout and on a password change: a session cookie carries the version it was
     # made under, and one made under an older version is no longer accepted
     session_version: int = 0
+    # as HR knows the person (migration 0011): the day they started, their position, their
+    # employment status (``starting`` before the first day, ``active``, ``on_leave``,
+    # ``dismissed``; see approvals.core.directory.EMPLOYMENT) and their IANA time zone ("" =
+    # the organisation's)
+    hire_date: date | None = None
+    position: str = Field(default="", max_length=200)
+    employment: str = Field(default="active", max_length=20)
+    time_zone: str = Field(default="", max_length=64)
+
+
+class Department(SQLModel, table=True):
+    """A department as HR names it (``Person.department`` holds the same name) and its head:
+    the person the ``department_head`` assignee names. A department without a row, or without
+    a head, falls back to its active member holding the role ``head``."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=200)
+    head_id: int | None = Field(default=None, foreign_key="person.id")
+    parent: str = Field(default="", max_length=200)  # the department above ("" at the top)
 
 
 class PersonRole(SQLModel, table=True):
