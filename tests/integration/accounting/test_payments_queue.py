@@ -74,13 +74,13 @@ def test_the_queue_lists_invoices_by_due_date_with_marks_and_totals(
     ("inn=5009876546", ["later"]),
     ("status=overdue", ["overdue"]),
     ("status=week", ["week"]),
-    ("from={plus5}&to={plus40}", ["dollars", "later"]),
+    ("from={plus7}&to={plus40}", ["dollars", "later"]),  # this week ends by +6
     ("to={minus1}", ["overdue"]),
 ])
 def test_the_filters_narrow_the_queue(site: PaymentsSite, queue: dict[str, int], query: str,
                                       expected: list[str]) -> None:
     today = utcnow().date()
-    query = query.format(plus5=today + timedelta(days=5), plus40=today + timedelta(days=40),
+    query = query.format(plus7=today + timedelta(days=7), plus40=today + timedelta(days=40),
                          minus1=today - timedelta(days=1))
     page = site.browser("olga").get(f"/payments?{query}")
     assert page.status_code == 200
