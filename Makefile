@@ -12,7 +12,7 @@ STAMP := $(VENV)/.signoff-installed
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: venv lock upgrade-deps system-deps test chaos run bench bench-trail bench-mail bench-idle bench-parse lint \
-	bench-campaign \
+	bench-campaign test-full \
 	security audit-deps
 
 # Every Python package comes from uv.lock, hash-checked: pip installs only the locked uv
@@ -88,9 +88,19 @@ system-deps:
 	export DEBIAN_FRONTEND=noninteractive; \
 	apt-get update && apt-get install -y --no-install-recommends $$missing
 
+# `make test` leaves out the tests marked `slow` (tests/slow.py: PostgreSQL twins whose SQL is
+# the SQLite case's, the long fault and load scenarios, the full schemathesis run); `make
+# test-full` runs them too (SIGNOFF_TESTS=full) — before a release, and after a change to the
+# store, the migrations, the SQL or delivery. See README, "Tests".
 test: venv system-deps
 	$(BIN)/lint-imports
 	SIGNOFF_REQUIRE_PREFLIGHT=1 $(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/ruff check .
+	$(MAKE) --no-print-directory security
+
+test-full: venv system-deps
+	$(BIN)/lint-imports
+	SIGNOFF_TESTS=full SIGNOFF_REQUIRE_PREFLIGHT=1 $(BIN)/python -m pytest -q -p no:cacheprovider
 	$(BIN)/ruff check .
 	$(MAKE) --no-print-directory security
 

@@ -27,10 +27,32 @@ gives it (``@extensions.validator("approvals.one_of", params=checker)``: ``check
 fields)`` returns the problem, or None), so that a misspelt field name is refused when the file
 is read, not ignored when the process runs.
 
+A **calculator** computes fields nobody types: a process names it at its top level
+(``compute: [hr.per_diem]``) and declares the fields it sets ``computed: true`` (they are on no
+form and shown on the instance, in titles and in mails like any other). It runs when the
+process starts and when it is resubmitted, after the validators found nothing, in the
+command's transaction, and is given the same :class:`Check`; it answers the values
+(``{"per_diem": "9800.00"}``, clean values as :mod:`approvals.core.forms` makes them), of which
+only the process's computed fields are kept.
+
+A **job** is a package's periodic work on its own rows: ``@extensions.job("hr.daily")``
+registers a function ``(db, now) -> None`` that the scheduler's sweep runs at most once every
+:data:`JOB_INTERVAL` (and an operator from the command line, with a ``now`` of their choice).
+It must be cheap and idempotent — it looks at rows and acts on what is due by ``now``, so a
+run repeated or missed changes nothing but when the work is done — and it writes process state
+only through :mod:`approvals.service`.
+
 The working-day calendar every deadline "in working days" counts with comes the same way: one
 package registers its source (``@extensions.calendar_source("hr.production_calendar")``, HR's
 production calendar) and the service hands :func:`calendar` to the engine on every command;
 with none registered, the week is Monday to Friday.
+
+A **mail attachment** source adds files to the mail a person gets about an instance, so that
+the mail adapter need not know the package: ``@extensions.mail_attachments("hr.absence_ics")``
+registers a function given a :class:`Mailing` (the instance, the reader, the mail's template,
+the reader's language, a read-only connection) that answers ``[(filename, content_type,
+bytes)]`` — HR's ``.ics`` of the absence a completed vacation recorded. It must not write, and
+answers nothing for a mail it has nothing for; :func:`attachments` asks every source in turn.
 """
 
 from __future__ import annotations
@@ -38,7 +60,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -84,9 +106,27 @@ class Entered:
     params: Mapping[str, Any]
 
 
+@dataclass(frozen=True)
+class Mailing:
+    """What a mail attachment source is given: the mail's instance and reader, its template
+    (``instance_completed``, ``process_notice``, …), the reader's language, and a connection
+    to read with (the composer's; nothing is written)."""
+
+    instance_id: int
+    person_id: int
+    template: str
+    locale: str
+    conn: Any  # a SQLAlchemy Connection (or Session)
+
+
 #: ``conn`` (the command's SQLAlchemy Connection) -> the calendar its deadlines count with
 CalendarSource = Callable[[Any], Calendar]
 Validator = Callable[[Check], Problems]
+#: -> the computed fields' values
+Calculator = Callable[[Check], Mapping[str, Any]]
+#: ``(db, now)``: the scheduler's engine and the moment it runs for
+Job = Callable[[Any, datetime], None]
+JOB_INTERVAL = timedelta(minutes=10)
 Effect = Callable[[Entered], None]
 #: ``(params, fields)`` -> what is wrong with the parameters a process file gives a validator
 #: (``fields`` are the process's field specs by name), or None
@@ -96,6 +136,12 @@ _validators: dict[str, Validator] = {}
 _effects: dict[str, Effect] = {}
 _params_checks: dict[str, ParamsCheck] = {}
 _calendars: dict[str, CalendarSource] = {}
+_calculators: dict[str, Calculator] = {}
+_jobs: dict[str, Job] = {}
+#: a file added to a mail: (filename, content type, bytes)
+MailAttachment = tuple[str, str, bytes]
+MailAttachments = Callable[[Mailing], list[MailAttachment]]
+_mail_attachments: dict[str, MailAttachments] = {}
 _loaded = False
 
 
@@ -140,6 +186,18 @@ def effect(name: str) -> Callable[[Effect], Effect]:
     return _register(_effects, "effect", name)
 
 
+def calculator(name: str) -> Callable[[Calculator], Calculator]:
+    """Register the decorated function as the calculator ``name`` (``<package>.<name>``): it
+    sets a process's ``computed: true`` fields on start and resubmit."""
+    return _register(_calculators, "calculator", name)
+
+
+def job(name: str) -> Callable[[Job], Job]:
+    """Register the decorated function as the periodic job ``name`` (``hr.daily``), run by
+    the scheduler at most once every :data:`JOB_INTERVAL`."""
+    return _register(_jobs, "job", name)
+
+
 def calendar_source(name: str) -> Callable[[CalendarSource], CalendarSource]:
     """Register the decorated function as the source of the working-day calendar every
     deadline in working days counts with (``hr.production_calendar``): given the command's
@@ -165,6 +223,18 @@ def calendar(conn: Any) -> Calendar:
     return WEEKDAYS
 
 
+def mail_attachments(name: str) -> Callable[[MailAttachments], MailAttachments]:
+    """Register the decorated function as a source of files for the mails about an instance
+    (``hr.absence_ics``): given a :class:`Mailing`, it answers the files to attach."""
+    return _register(_mail_attachments, "mail attachment source", name)
+
+
+def attachments(mailing: Mailing) -> list[MailAttachment]:
+    """The files every registered source adds to this mail, in the order they registered."""
+    load()
+    return [file for source in _mail_attachments.values() for file in source(mailing)]
+
+
 def load() -> None:
     """Import every module named under the ``signoff.extensions`` entry points (once)."""
     global _loaded
@@ -182,3 +252,13 @@ def validators() -> Mapping[str, Validator]:
 def effects() -> Mapping[str, Effect]:
     load()
     return _effects
+
+
+def calculators() -> Mapping[str, Calculator]:
+    load()
+    return _calculators
+
+
+def jobs() -> Mapping[str, Job]:
+    load()
+    return _jobs

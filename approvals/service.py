@@ -79,7 +79,7 @@ def start(db: Engine, process_id: str, initiator_id: int, fields: dict[str, Any]
         process = registry.definition_by_digest(conn, version_id, digest)
         directory = DbDirectory(conn)
         clean = forms.validate(process, fields, directory)
-        _check(conn, process, clean, initiator_id, now)
+        clean.update(_check(conn, process, clean, initiator_id, now))
         stored, uploads = _split_uploads(clean)
         out = engine.start(process, directory, initiator_id, stored, now, channel,
                            extensions.calendar(conn))
@@ -135,7 +135,8 @@ def _resubmitting(actor_id: int, fields: dict[str, Any] | Callable[[Process], di
         directory = DbDirectory(conn)
         given = fields(process) if callable(fields) else fields
         clean = forms.validate(process, given or {}, directory, partial=True)
-        _check(conn, process, {**loaded.state.fields, **clean}, actor_id, now, loaded.id)
+        clean.update(_check(conn, process, {**loaded.state.fields, **clean}, actor_id, now,
+                            loaded.id))
         stored, uploads = _split_uploads(clean)
         out = engine.resubmit(process, directory, loaded.state, actor_id, stored, comment, now,
                               channel, extensions.calendar(conn))
@@ -149,9 +150,10 @@ def _resubmitting(actor_id: int, fields: dict[str, Any] | Callable[[Process], di
 
 
 def _check(conn: Connection, process: Process, fields: dict[str, Any], person_id: int,
-           now: datetime, instance_id: int | None = None) -> None:
+           now: datetime, instance_id: int | None = None) -> dict[str, Any]:
     """Run the validators the process file names; every problem they find is refused
-    together, like the fields' own checks."""
+    together, like the fields' own checks. Then its calculators: the values of its computed
+    fields (``compute:``), each seeing those computed before it."""
     problems: dict[str, tuple[str, dict]] = {}
     registered = extensions.validators()
     for named in process.validators:
@@ -161,6 +163,14 @@ def _check(conn: Connection, process: Process, fields: dict[str, Any], person_id
             problems.setdefault(name, problem)
     if problems:
         raise FormInvalid(problems)
+    computed: dict[str, Any] = {}
+    wanted = {spec.name for spec in process.fields if spec.computed}
+    for named in process.calculators:
+        found = extensions.calculators()[named.name](extensions.Check(
+            process, {**fields, **computed}, person_id, now, conn, dict(named.params),
+            instance_id))
+        computed.update((name, value) for name, value in found.items() if name in wanted)
+    return computed
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,9 @@ from hr.calendar import DAY_OFF, SHORTENED, WORKING_DAY
 from hr.models import CompanyDay
 
 REASON_LIMIT = 200
+#: the years a company day may fall in: the production calendar as Russia has had it, to as far
+#: ahead as anyone plans (``signoff calendar list --year`` and HR's page take the same range)
+FIRST_YEAR, LAST_YEAR = 1991, 2100
 HEADER = ("date", "kind", "reason")
 #: the words a file may give for a kind (lower case, "ё" as "е", spaces and hyphens as "_")
 KIND_WORDS = {
@@ -113,6 +116,10 @@ def parse(text: str) -> list[Entry]:
         kind = KIND_WORDS.get(re.sub(r"[\s-]+", "_", raw_kind.lower().replace("ё", "е")))
         if day is None:
             problems.append(Problem(number, "date", {"value": raw_day}))
+        elif not FIRST_YEAR <= day.year <= LAST_YEAR:
+            problems.append(Problem(number, "year", {"value": raw_day, "first": FIRST_YEAR,
+                                                     "last": LAST_YEAR}))
+            day = None
         if kind is None:
             problems.append(Problem(number, "kind", {"value": raw_kind}))
         if len(reason) > REASON_LIMIT:

@@ -1,6 +1,7 @@
 """What the HR package registers when Signoff looks it up (the ``signoff.extensions`` entry
-point): its validators, its own tables (:mod:`hr.models`) on the shared metadata, and the
-working-day calendar every deadline counts with."""
+point): its validators, its own tables (:mod:`hr.models`) on the shared metadata, the
+working-day calendar every deadline counts with, and the ``.ics`` of the absence a completed
+request recorded, attached to its completion mail (:func:`hr.feeds.absence_ics`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,18 @@ from sqlalchemy import select
 
 from approvals import extensions
 from approvals.core.calendar import Calendar
-from hr import calendar, models, validators  # noqa: F401 - validators and tables register
+from hr import (  # noqa: F401 - validators, effects and tables register
+    calendar,
+    effects,
+    feeds,
+    jobs,
+    leave_checks,
+    models,
+    people,
+    staffing,
+    trips,
+    validators,
+)
 
 _days = models.CompanyDay.__table__.c
 _QUERY = select(_days.day, _days.kind).order_by(_days.day)

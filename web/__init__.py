@@ -62,6 +62,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from web import payments
 
     app.register_blueprint(payments.bp)  # after pages too: the accountants' /payments
+    app.register_blueprint(__import__("web.hr_people").hr_people.bp)  # HR: /hr/people
+    app.register_blueprint(__import__("web.hr_calendar").hr_calendar.bp)  # HR: /hr/calendar
+    app.register_blueprint(__import__("web.hr_schedule").hr_schedule.bp)  # HR: /hr/schedule
+    app.register_blueprint(__import__("web.hr_leave").hr_leave.bp)  # HR: /hr/leave
     app.register_blueprint(api.bp, url_prefix="/api")
     csrf.exempt(api.bp)  # token-authenticated, no cookies
     errors.init_app(app)

@@ -36,6 +36,12 @@ Handlers only translate HTTP to service calls and back; domain errors become sta
 | ``POST /api/me/absences``                       | 201: days away set (administrators: for     |
 |                                                 | anyone), open tasks handed over if asked    |
 | ``DELETE /api/me/absences/<id>``                | the days away, cancelled                    |
+| ``GET  /api/people?q=&limit=``                  | ``{"people": [...]}``: active people whose  |
+|                                                 | name, address, department or position holds |
+|                                                 | every word (the person pickers)             |
+| ``GET  /api/people/<id>/leave?year=``           | a person's leave balances and the year's    |
+|                                                 | ledger lines (the person, their managers,   |
+|                                                 | HR, administrators)                         |
 | ``GET  /api/payments``                          | the accountants' queue: invoices approved   |
 |                                                 | for payment and totals per currency, with   |
 |                                                 | the page's filters (accountants, admins)    |
@@ -93,7 +99,10 @@ from approvals.store.directory import (
     token_use_due,
 )
 from approvals.store.models import Blob, Document
+from hr import people as hr_people
 from web import away, bulk, openapi
+from web import hr_leave as web_hr_leave
+from web import hr_people as web_hr_people
 from web.audit import (
     DRAFT_RETRY_S,
     enqueue_export,
@@ -494,6 +503,44 @@ def _task_of_caller(task_id: int, may, refusal: Exception | None = None) -> None
            public=True, tag="meta")
 def openapi_document():
     return jsonify(openapi.document(current_app))
+
+
+# ---------------------------------------------------------------------------- people
+
+
+@bp.get("/people")
+@operation("Find people by name, address, department or position (active people; anyone "
+           "with a token)",
+           {200: Json(openapi.PeopleFound, "the people found, those whose name starts with "
+                                           "the search first")},
+           query=(Query("q", {"type": "string"}, "words each found in the name, address, "
+                                                 "department or position, letter case aside"),
+                  Query("limit", {"type": "integer", "minimum": 1, "maximum": 100,
+                                  "default": 20}, "at most this many people")),
+           tag="people")
+def people_search():
+    with read_session(db()) as session:
+        found = hr_people.search(session, request.args.get("q", ""),
+                                 web_hr_people.search_limit(request.args.get("limit")))
+    return jsonify({"people": [hr_people.view(p) for p in found]})
+
+
+@bp.get("/people/<row:person_id>/leave")
+@operation("A person's leave balances and a year's ledger lines (the person, their managers, "
+           "HR and administrators)",
+           {200: Json(openapi.LeaveStatement, "per leave type with a balance: today's "
+                                              "balance and the year's lines")},
+           query=(Query("year", {"type": "integer"}, "the year of the lines (this year "
+                                                     "without it)"),),
+           errors={400: "a year that cannot be read (form_invalid)",
+                   403: "the caller may not see this person's leave",
+                   404: "no such person"},
+           tag="people")
+def person_leave(person_id: int):
+    with read_session(db()) as session:
+        actor = policy.Actor.of(g.person.id, roles_of(session, g.person.id))
+    return jsonify(web_hr_leave.api_view(actor, person_id, request.args.get("year"),
+                                         _locale()))
 
 
 # ---------------------------------------------------------------------------- payments

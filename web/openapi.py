@@ -410,6 +410,62 @@ class PaymentQueue(_Answer):
                        description="the day overdue and this week are counted from (UTC)")
 
 
+class PersonFound(_Answer):
+    id: int
+    name: str
+    email: str
+    department: str
+    position: str
+
+
+class PeopleFound(_Answer):
+    """What a person picker shows: active people whose name, address, department or position
+    holds every word searched for."""
+
+    people: list[PersonFound]
+
+
+class LeaveLine(_Answer):
+    """One line of a leave ledger, with the balance after it."""
+
+    id: int
+    on: str = Field(json_schema_extra={"format": "date"})
+    kind: Literal["accrual", "use", "cancellation", "adjustment", "carry_over", "overtime"]
+    kind_text: str
+    amount: str = Field(description="two decimals; negative for what is taken")
+    balance: str = Field(description="the balance after this line")
+    reason: str
+    author: str | None = Field(description="who entered it; null: Signoff itself")
+    author_id: int | None
+    instance_id: int | None = Field(description="the request it came from")
+    absence_id: int | None
+
+
+class LeaveBalance(_Answer):
+    """One leave type of a person's statement."""
+
+    key: str
+    name: str
+    unit: Literal["days", "hours"]
+    balance: str = Field(description="today's balance (every line up to today)")
+    opening: str = Field(description="carried over from the years before")
+    closing: str = Field(description="after the year's last line")
+    lines: list[LeaveLine]
+
+
+class LeaveStatement(_Answer):
+    """A person's leave balances and one year's ledger lines (hr/data/leave-types.yaml names
+    the types)."""
+
+    person_id: int
+    year: int
+    today: str = Field(json_schema_extra={"format": "date"})
+    types: list[LeaveBalance]
+    fourteen_day_part_possible: bool = Field(
+        description="whether the year's annual leave has, or can still have, a part of 14 "
+                    "calendar days (Labour Code art. 125)")
+
+
 # ---------------------------------------------------------------------------- the annotations
 
 

@@ -27,7 +27,7 @@ from sqlalchemy import and_, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from approvals import clock, dispatch
+from approvals import clock, dispatch, extensions
 from approvals.store.db import write_session
 from approvals.store.models import Export, InboundMessage, OutboxItem, Timer, TrailDraft
 from workers import runtime
@@ -143,11 +143,36 @@ def _free(model, stored_at, now: datetime, lease: timedelta,
                 and_(model.queued_at.is_(None), stored_at <= stale)))
 
 
+_jobs_ran: dict[str, datetime] = {}  # a package's job -> when this scheduler last ran it
+
+
+def run_jobs(db: Engine, now: datetime) -> list[str]:
+    """Run each package's periodic job (:func:`approvals.extensions.job`, HR's ``hr.daily``)
+    that has not run in this process for :data:`~approvals.extensions.JOB_INTERVAL`; returns
+    the names run. Jobs are idempotent (they act on rows due by ``now``), so a restart that
+    runs one early, or a second scheduler running it too, changes nothing; one that fails is
+    logged and tried again next interval, and never stops the sweep."""
+    ran = []
+    for name, job in extensions.jobs().items():
+        last = _jobs_ran.get(name)
+        if last is not None and now - last < extensions.JOB_INTERVAL:
+            continue
+        _jobs_ran[name] = now
+        try:
+            job(db, now)
+        except Exception:  # noqa: BLE001 - one package's failure must not stop the timers
+            log.exception("job %s failed; it runs again in %s", name, extensions.JOB_INTERVAL)
+            continue
+        ran.append(name)
+    return ran
+
+
 def run_forever(interval: float = 5.0) -> None:
     """The scheduler role's loop; an error is logged and the next round tries again."""
     while True:
         try:
             report = sweep(runtime.db(), clock.utcnow())
+            run_jobs(runtime.db(), clock.utcnow())
             if report.outbox or report.timers or report.exports or report.inbound or \
                     report.drafts:
                 log.info("sweep: re-sent %d outbox rows, %d timers, %d exports, %d inbound "

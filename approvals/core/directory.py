@@ -8,6 +8,18 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Protocol
 
+#: A person's employment status as HR records it (``Person.employment``): ``starting`` before
+#: the first day, ``active``, ``on_leave``, ``dismissed``.
+EMPLOYMENT = ("starting", "active", "on_leave", "dismissed")
+#: The statuses of people who take tasks: someone starting or dismissed is not assigned any
+#: (``Person.active``, the switch the rest of the code reads, follows the status).
+WORKING = frozenset({"active", "on_leave"})
+
+
+def active_for(employment: str) -> bool:
+    """Whether a person of this employment status takes tasks (``Person.active``)."""
+    return employment in WORKING
+
 
 class Directory(Protocol):
     """The read-only view of people the engine needs to resolve assignees."""
@@ -23,6 +35,12 @@ class Directory(Protocol):
     def in_department(self, department: str) -> list[int]: ...
 
     def department_of(self, person_id: int) -> str: ...
+
+    def head_of(self, department: str) -> int | None:
+        """The head HR named for ``department`` (its ``Department`` row), active or not; None
+        when it has no row or no head (the engine then falls back to the department's member
+        holding the role ``head``)."""
+        ...
 
     def deputy_of(self, person_id: int, day: date) -> int | None:
         """Whom ``person_id`` named to decide for them while they are away on ``day``; None

@@ -727,16 +727,21 @@ def _open(process: Process, directory: Directory, out: Outcome, status: Status, 
     """Open a stage's (or a branch's) tasks for the people it names."""
     state = out.state
     people = _resolve_all(status, directory, state, process)
+    if not people and status.fallback:
+        people = _fallback(process, directory, out, status)
     if not people:
         people = _administrators_instead(process, directory, out, status)
     out.events.append(Event("stage_entered", None, {"stage": status.key,
                                                     "rule": status.rule.kind,
                                                     "assignees": people}))
+    # a stage naming ``initiator`` is about their own request (closing their sick note):
+    # theirs even while they are away, never their deputy's
+    own = any(spec.kind == "initiator" for spec in status.assignees)
     for position, person in enumerate(people):
         first = position == 0 or status.rule.kind != "sequence"
         # a later turn of a sequence is routed when it opens: who is away then counts
-        routed = _route(process, directory, state, person, now) if first \
-            else deputies.Routed(person)
+        routed = _route(process, directory, state, person, now) \
+            if first and not (own and person == state.initiator) else deputies.Routed(person)
         task = _new_task(state, status.key, APPROVAL, routed.assignee, position,
                          OPEN if first else WAITING, status.verdicts, now if first else None,
                          None, routed.on_behalf_of)
@@ -804,6 +809,29 @@ def _administrators_instead(process: Process, directory: Directory, out: Outcome
     return admins
 
 
+def _fallback(process: Process, directory: Directory, out: Outcome,
+              status: Status) -> list[int]:
+    """A stage whose assignees name nobody active goes to its ``fallback`` people (the
+    director's leave to whoever the company configured), and every administrator is told
+    (``stage_fallback``), so that a missing manager or head gets noticed and fixed. Nobody
+    there either: none, and the caller hands the stage to the administrators."""
+    state = out.state
+    people: list[int] = []
+    for spec in status.fallback:
+        for person in _eligible(process, state, spec, resolve(spec, directory, state)):
+            if person not in people:
+                people.append(person)
+    if not people:
+        return []
+    wanted = [describe(spec) for spec in status.assignees]
+    out.events.append(Event("stage_fallback", None, {"stage": status.key, "wanted": wanted,
+                                                     "assignees": people}))
+    params = dict(_params(process, state, None), stage=status.key, wanted=wanted)
+    for admin in _active(directory, directory.with_role(ADMIN)):
+        out.effects.append(Notify(admin, "stage_fallback", params))
+    return people
+
+
 def describe(spec: Assignee) -> str:
     """An assignee as the process file wrote it (``role lawyer``, ``managers 2``…)."""
     detail = spec.value if spec.value is not None else (
@@ -838,9 +866,8 @@ def _deadline(out: Outcome, status: Status, task: TaskState, now: datetime) -> N
         return
     base = now
     if spec.field is not None:
-        try:
-            day = date.fromisoformat(str(out.state.fields.get(spec.field) or ""))
-        except ValueError:
+        day = date_in(out.state.fields, spec.field)
+        if day is None:
             return
         base = datetime.combine(day, DUE_TIME, tzinfo=now.tzinfo)
     days = -spec.days if spec.before else spec.days
@@ -852,6 +879,19 @@ def _deadline(out: Outcome, status: Status, task: TaskState, now: datetime) -> N
             if spec.remind_working else task.deadline - timedelta(days=spec.remind_before)
         if ahead > now:  # already that close: the task's own mail says when it is due
             out.effects.append(SetTimer(task.seq, ahead, REMIND_BEFORE))
+
+
+def date_in(fields: dict[str, Any], name: str) -> date | None:
+    """The date a deadline counts from: a date field's value, or the start or end of a date
+    range (``period.start``); None when it is empty or not a date."""
+    base, _, part = name.partition(".")
+    value = fields.get(base)
+    if part:
+        value = value.get(part) if isinstance(value, dict) else None
+    try:
+        return date.fromisoformat(str(value or ""))
+    except ValueError:
+        return None
 
 
 def _opened(process: Process, out: Outcome, task: TaskState, now, comment: str = "", *,
@@ -898,13 +938,13 @@ def _params(process: Process, state: InstanceState, task: TaskState | None) -> d
 def _run_actions(process, directory, out: Outcome, actions: tuple[Action, ...], now) -> None:
     state = out.state
     for action in actions:
+        if action.when is not None and not evaluate(action.when, state.fields, now.date()):
+            continue
         if action.kind == "set":
             values = dict(action.values)
             state.fields.update(values)
             out.events.append(Event("fields_set", None, {"values": values}))
         elif action.kind == "notify":
-            if action.when is not None and not evaluate(action.when, state.fields, now.date()):
-                continue
             params = _params(process, state, None)
             if action.message:
                 params["message"] = {"en": action.message.en, "ru": action.message.ru}
@@ -942,8 +982,8 @@ def _check_separation(process: Process, directory: Directory, initiator: int,
     process separates duties: the person learns it at once, not by a task sent elsewhere."""
     if process.initiator_may_decide:
         return
-    named = {spec.value for status in process.statuses for spec in status.assignees
-             if spec.kind == "field"}
+    named = {spec.value for status in process.statuses
+             for spec in (*status.assignees, *status.fallback) if spec.kind == "field"}
     errors = {name: ("initiator_may_not_decide", {}) for name in sorted(named)
               if initiator in _people_in(directory, fields.get(name))}
     if errors:
@@ -961,6 +1001,8 @@ def resolve(spec: Assignee, directory: Directory, state: InstanceState) -> list[
         return _active(directory, directory.with_role(spec.value))
     if kind == "manager":
         return _managers(directory, state.initiator, 1)
+    if kind == "managers" and spec.value == "all":
+        return list(managers_above(directory, state.initiator))
     if kind == "managers":
         return _managers(directory, state.initiator, spec.levels or 1)
     if kind == "manager_of":
@@ -983,6 +1025,9 @@ def resolve(spec: Assignee, directory: Directory, state: InstanceState) -> list[
             department = directory.department_of(whose[0]) if whose else ""
         if not department:
             return []
+        named = _active(directory, [directory.head_of(department)])
+        if named:  # the head HR named in the Department table; else the role's holder
+            return named
         heads = set(directory.with_role(HEAD_ROLE))
         return _active(directory, [p for p in directory.in_department(department)
                                    if p in heads])

@@ -68,6 +68,7 @@ class FieldSpec:
     default: Any = None  # the value a form starts from, and takes when it is left empty
     currency_field: str | None = None  # money: the choice field that names its currency
     words: tuple[str, ...] = ()  # a task form's field: words after which a reply gives it
+    computed: bool = False  # set by the process's calculators (``compute:``), never by a form
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class Assignee:
     kind: str
     value: str | None = None  # an email, a role, a field, a department or a stage key
     field: str | None = None  # department, manager_of: the field the value is read from
-    levels: int | None = None  # managers: how many levels up the chain
+    levels: int | None = None  # managers: how many levels up the chain (value "all": every one)
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ class Deadline:
 
     days: int
     working: bool = False
-    field: str | None = None
+    field: str | None = None  # a date field, or a date range's end: ``period.start``
     before: bool = False
     remind_every: int | None = None
     then: str | None = None
@@ -191,6 +192,9 @@ class Status:
     join: tuple[str, ...] = ()  # …the branches it waits for (none named: all of them)
     branch_of: str | None = None  # a branch: the parallel stage it belongs to
     line: int | None = None
+    # who takes the stage when its assignees name nobody active (the director has no
+    # manager): used before the administrators, who are told
+    fallback: tuple[Assignee, ...] = ()
 
     @property
     def verdicts(self) -> tuple[str, ...]:
@@ -230,6 +234,7 @@ class Process:
     description: Label | None = None
     watchers: tuple[Assignee, ...] = ()  # get the signed trail by email, with the initiator
     validators: tuple[Named, ...] = ()  # run on start and resubmit, after the fields' checks
+    calculators: tuple[Named, ...] = ()  # …then these set the computed fields (``compute:``)
     title: Label | None = None  # a template over the fields: each reader's language
     asks: tuple[tuple[str, str | None, str], ...] = ()  # (stage, outcome, field) of task forms
     # separation of duties: the initiator gets no task unless a stage names ``initiator``
@@ -250,8 +255,9 @@ class Process:
 
     @property
     def start_fields(self) -> tuple[FieldSpec, ...]:
-        """The fields of the start form (and of a revision); task forms' fields are not."""
-        return tuple(f for f in self.fields if f.stage is None)
+        """The fields of the start form (and of a revision); task forms' fields and computed
+        ones are not."""
+        return tuple(f for f in self.fields if f.stage is None and not f.computed)
 
     def asked(self, stage: str, verdict: str | None = None) -> tuple[FieldSpec, ...]:
         """The task form at ``stage``: every field asked there, or — given the answer — the

@@ -25,6 +25,7 @@ from approvals.core.states import (
 
 ADMIN, AUDITOR = "admin", "auditor"
 ACCOUNTING = "accounting"  # the accountants: the payments queue, bank files and statements
+HR = "hr"  # HR administrators: people, leave, the absence schedule and the vacation plan
 
 
 @dataclass(frozen=True)
@@ -131,3 +132,62 @@ def may_work_payments(actor: Actor) -> bool:
     orders, the bank statements imported — is for accountants and administrators. (Paying one
     invoice is still its payment task's, decided by its assignee.)"""
     return actor.is_admin or ACCOUNTING in actor.roles
+
+
+def may_see_absence_kind(actor: Actor, *, person: int, managers: Iterable[int] = (),
+                         head: int | None = None) -> bool:
+    """What kind of absence someone's is (annual leave, sick leave, a business trip) — and who
+    deputises meanwhile — is seen by that person, their managers up the chain, their
+    department's head, HR and administrators. Colleagues see only that they are away: a sick
+    leave is nobody else's business (the Labour Code's art. 88 keeps health data private)."""
+    return (actor.id in (person, head) or actor.is_admin or HR in actor.roles
+            or actor.id in managers)  # last: the chain may be walked lazily
+
+
+def may_follow_department(actor: Actor, *, head: int | None, manages: bool) -> bool:
+    """A department's absences as a calendar feed, and deciding its people's vacation plan,
+    are for its head, anyone who manages one of its people, HR and administrators."""
+    return actor.id == head or manages or actor.is_admin or HR in actor.roles
+
+
+def may_publish_vacation_plan(actor: Actor) -> bool:
+    """A department's yearly vacation plan is published (made binding) by HR and
+    administrators."""
+    return actor.is_admin or HR in actor.roles
+
+
+def may_edit_calendar(actor: Actor) -> bool:
+    """The company's own days in the working-day calendar (an extra day off, a working day, a
+    shortened day) are set and taken back by HR and administrators: every deadline counts with
+    them. Everyone logged in may read the calendar."""
+    return actor.is_admin or HR in actor.roles
+
+
+def may_manage_people(actor: Actor) -> bool:
+    """People as HR knows them — their position, department, manager, hire date, employment
+    status, time zone and roles — and the departments' heads are edited by HR and
+    administrators (only administrators give or take away the roles ``admin`` and
+    ``auditor``: :data:`hr.people.PRIVILEGED_ROLES`)."""
+    return actor.is_admin or HR in actor.roles
+
+
+def may_decide_vacation_plan(actor: Actor, *, person: int, managers: Iterable[int] = (),
+                             head: int | None = None) -> bool:
+    """A part of someone's vacation plan is approved or rejected by their managers up the
+    chain, their department's head and administrators — never by the person themselves."""
+    if actor.id == person:
+        return False
+    return actor.id == head or actor.is_admin or actor.id in managers
+
+
+def may_see_leave(actor: Actor, *, person: int, managers: Iterable[int] = ()) -> bool:
+    """A person's leave balances and ledger (the statement, its CSV, the API) are seen by that
+    person, their managers up the chain, HR and administrators."""
+    return (actor.id == person or actor.is_admin or HR in actor.roles
+            or actor.id in managers)  # last: the chain may be walked lazily
+
+
+def may_adjust_leave(actor: Actor) -> bool:
+    """A correction of someone's leave balance (an adjustment, with its reason) and the
+    overtime hours they worked are entered by HR and administrators."""
+    return actor.is_admin or HR in actor.roles

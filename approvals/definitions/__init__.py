@@ -37,7 +37,7 @@ def load_text(text: str, path: str = "<process>") -> Process:
     no_duplicates(r, root, "")
     notation = root.get("notation", "sequential")
     common = {"id", "name", "description", "notation", "fields", "revision", "watchers",
-              "validate", "title", "initiator_may_decide"}
+              "validate", "title", "initiator_may_decide", "compute"}
     if notation == "sequential":
         r.keys(root, "", common | {"stages", "on_complete", "endings"}, {"id", "name", "stages"})
     elif notation == "statuses":
@@ -55,6 +55,7 @@ def load_text(text: str, path: str = "<process>") -> Process:
     revision = flow.revision(r, root, field_names)
     watchers = flow.watchers(r, root, field_names)
     validators = flow.validators(r, root, field_names)
+    calculators = flow.calculators(r, root, field_names)
     if notation == "sequential":
         statuses, initial = flow.sequential(r, root, field_names)
     else:
@@ -76,6 +77,7 @@ def load_text(text: str, path: str = "<process>") -> Process:
         description=r.label(root, "description", "", required=False),
         watchers=watchers,
         validators=validators,
+        calculators=calculators,
         title=flow.title(r, root, field_names),
         asks=asks,
         initiator_may_decide=may_decide,

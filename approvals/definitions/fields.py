@@ -38,7 +38,7 @@ def read_list(r: Reader, parent: Map, key: str, at: str, stage: str | None = Non
         node = r.mapping(node, where, nodes)
         r.keys(node, where, {"name", "type", "label", "required", "min", "max", "max_length",
                              "pattern", "choices", "currency", "help", "accept", "default",
-                             "words"}, {"name", "type"})
+                             "words", "computed"}, {"name", "type"})
         name = r.key_name(node["name"], node, join(where, "name"), "name")
         if any(f.name == name for f in (*taken, *result)):
             r.fail(node, join(where, "name"), f"field {name!r} is declared twice", "name")
@@ -79,7 +79,7 @@ def read_list(r: Reader, parent: Map, key: str, at: str, stage: str | None = Non
             choices=choices, currency=currency, currency_field=currency_field,
             help=r.label(node, "help", where, required=False), stage=stage, outcome=outcome,
             accept=accept, default=_default(r, node, where, kind, choices),
-            words=_words(r, node, where, stage),
+            words=_words(r, node, where, stage), computed=_computed(r, node, where, stage),
         ))
     _currency_fields(r, nodes, at, key, (*taken, *result), result)
     return tuple(result)
@@ -147,6 +147,24 @@ def _default(r: Reader, node: Any, where: str, kind: str, choices: tuple[Choice,
     if problem:
         r.fail(node, join(where, "default"), problem, "default")
     return raw if kind == "boolean" else str(raw)
+
+
+def _computed(r: Reader, node: Any, where: str, stage: str | None) -> bool:
+    """``computed: true`` — a field the process's calculators set (``compute:``) on start and
+    resubmit: nobody types it, so it is not on a form, required or defaulted."""
+    raw = node.get("computed", False)
+    if not isinstance(raw, bool):
+        r.fail(node, join(where, "computed"), "expected true or false", "computed")
+    if raw and stage is not None:
+        r.fail(node, join(where, "computed"), "a computed field is set by the process's "
+               "calculators, not asked on a task form", "computed")
+    for key in ("required", "default") if raw else ():
+        if key in node:
+            r.fail(node, join(where, key), f"a computed field has no {key} (its calculator "
+                   "sets it)", key)
+    if raw and node["type"] == "file":
+        r.fail(node, join(where, "computed"), "a file field cannot be computed", "computed")
+    return raw
 
 
 def _words(r: Reader, node: Any, where: str, stage: str | None) -> tuple[str, ...]:

@@ -90,6 +90,32 @@ def validators(r: Reader, root: Map, fields: dict | None = None) -> tuple[Named,
     return tuple(result)
 
 
+def calculators(r: Reader, root: Map, fields: dict) -> tuple[Named, ...]:
+    """``compute: [hr.per_diem]``: calculators a package registered
+    (:func:`approvals.extensions.calculator`), run on start and resubmit after the validators
+    to set the fields declared ``computed: true``. A computed field needs a calculator, and a
+    calculator something to compute."""
+    raw = root.get("compute")
+    computed = [name for name, spec in fields.items() if spec.computed]
+    if raw is None:
+        if computed:
+            r.fail(root, "fields", f"{computed[0]!r} is computed, but the process names no "
+                   "calculator (compute: [NAME])", "fields")
+        return ()
+    if not isinstance(raw, list) or not raw:
+        r.fail(root, "compute", "expected a list of calculator names", "compute")
+    if not computed:
+        r.fail(root, "compute", "no field is declared computed: true", "compute")
+    result = []
+    for i, name in enumerate(raw):
+        at = f"compute[{i}]"
+        _registered(r, extensions.calculators(), "calculator", name, raw, at, i)
+        if name in (c.name for c in result):
+            r.fail(raw, at, f"the calculator {name!r} is named twice", i)
+        result.append(Named(name, (), raw.item_lines[i]))
+    return tuple(result)
+
+
 def _registered(r: Reader, known, kind: str, name: Any, node: Any, where: str,
                 key: str | int) -> None:
     if name not in known:
@@ -100,7 +126,8 @@ def _registered(r: Reader, known, kind: str, name: Any, node: Any, where: str,
 ASSIGNEE_FORMS = ("initiator, manager, department_head, {person: EMAIL}, {role: NAME}, "
                   "{field: NAME}, {department: NAME}, {department: {field: NAME}}, "
                   "{department_head: NAME}, {department_head: {field: NAME}}, "
-                  "{manager_of: {field: NAME}}, {managers: LEVELS}, {decided: STAGE}")
+                  "{manager_of: {field: NAME}}, {managers: LEVELS}, {managers: all}, "
+                  "{decided: STAGE}")
 
 
 def _assignee(r: Reader, item: Any, where: str, parent: Map, fields: dict, key: str):
@@ -109,8 +136,13 @@ def _assignee(r: Reader, item: Any, where: str, parent: Map, fields: dict, key: 
     if isinstance(item, dict) and len(item) == 1:
         kind, value = next(iter(item.items()))
         if kind in ("person", "role", "field", "decided") and isinstance(value, str) and value:
-            if kind == "field":
-                _field_of(r, item, where, fields, value, ("person", "people"))
+            if kind == "field":  # or a text field of addresses (its pattern asks for an @):
+                # one the directory may not have yet, the newcomer a hiring creates
+                spec = fields.get(value)
+                address = spec is not None and spec.type == "text" and "@" in (spec.pattern
+                                                                              or "")
+                if not address:
+                    _field_of(r, item, where, fields, value, ("person", "people"))
             return Assignee(kind, value.strip().lower() if kind == "person" else value)
         if kind in ("department", "department_head") and isinstance(value, str) \
                 and value.strip():
@@ -120,9 +152,11 @@ def _assignee(r: Reader, item: Any, where: str, parent: Map, fields: dict, key: 
             types = ("choice", "text") if kind == "department" else ("person",)
             _field_of(r, item, where, fields, value["field"], types)
             return Assignee(kind, field=value["field"])
+        if kind == "managers" and value == "all":  # every active manager up the chain
+            return Assignee(kind, value="all")
         if kind == "managers":
             if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10:
-                r.fail(item, where, "managers: expected how many levels up, 1 to 10")
+                r.fail(item, where, "managers: expected how many levels up, 1 to 10, or all")
             return Assignee(kind, levels=value)
     r.fail(item if isinstance(item, dict) else parent, where, f"expected {ASSIGNEE_FORMS}", key)
     return Assignee("initiator")
@@ -139,7 +173,7 @@ def check_decided(r: Reader, statuses: list[Status]) -> None:
     """``{decided: STAGE}`` must name a working stage of the same process."""
     working = {s.key for s in statuses if not s.final}
     for status in statuses:
-        for spec in status.assignees:
+        for spec in (*status.assignees, *status.fallback):
             if spec.kind == "decided" and spec.value not in working:
                 raise DefinitionError(r.path, status.line, f"{status.key}.assignees",
                                       f"decided: {spec.value!r} is not a stage of this "
@@ -194,16 +228,17 @@ def _actions(r: Reader, node: Map, key: str, where: str, fields: dict) -> tuple[
             result.append(Action("notify", assignee=who, message=message,
                                  when=_condition(r, item, at, fields)))
         elif "set" in item:
-            r.keys(item, at, {"set"})
+            r.keys(item, at, {"set", "when"})
             values = r.mapping(item["set"], join(at, "set"), item, "set")
-            result.append(Action("set", values=tuple(sorted(values.items()))))
+            result.append(Action("set", values=tuple(sorted(values.items())),
+                                 when=_condition(r, item, at, fields)))
         elif "effect" in item:
-            r.keys(item, at, {"effect", "with"})
+            r.keys(item, at, {"effect", "with", "when"})
             _registered(r, extensions.effects(), "effect", item["effect"], item,
                         join(at, "effect"), "effect")
             params = r.mapping(item.get("with") or {}, join(at, "with"), item, "with")
             result.append(Action("effect", values=tuple(sorted(params.items())),
-                                 name=item["effect"]))
+                                 name=item["effect"], when=_condition(r, item, at, fields)))
         else:
             r.fail(item, at, "expected {notify: ...}, {set: {...}} or {effect: NAME}")
     return tuple(result)
@@ -266,9 +301,10 @@ def _verdicts(r: Reader, node: Map, where: str) -> tuple[str, ...]:
 
 
 _STAGE_KEYS = {"key", "name", "assignees", "rule", "verdicts", "outcomes", "when",
-               "deadline_days", "deadline", "restart", "on_enter", "form", "branches", "join"}
+               "deadline_days", "deadline", "restart", "on_enter", "form", "branches", "join",
+               "fallback"}
 _BRANCH_KEYS = {"key", "name", "assignees", "rule", "verdicts", "when", "deadline_days",
-                "deadline", "form"}
+                "deadline", "form", "fallback"}
 _OUTCOME_KEYS = {"label", "words", "comment", "to", "form"}
 MAX_OUTCOME, MAX_OUTCOMES_TEXT = 40, 199  # what a task's verdict columns hold
 SAME, NEXT = "same", "next"  # where an outcome may lead besides a stage, an ending, revision
@@ -389,6 +425,9 @@ def task_forms(r: Reader, root: Map, declared: tuple[FieldSpec, ...]
                    "field declared here, or the name of one declared elsewhere)", "form")
         if (stage, outcome, name) in asks:
             r.fail(node, where, f"{name!r} is asked twice here", "form")
+        if known[name].computed:
+            r.fail(node, where, f"{name!r} is computed: its calculator sets it, no form asks "
+                   "for it", "form")
         asks.append((stage, outcome, name))
     for stage, _outcome, name in asks:
         if known[name].type == "file":
@@ -477,8 +516,9 @@ def _deadline(r: Reader, node: Map, where: str, fields: dict,
     working = "working_days" in raw
     days = r.integer(raw, "working_days" if working else "days", at, 0, 365)
     field = raw.get("from")
-    if field is not None and (field not in fields or fields[field].type != "date"):
-        r.fail(raw, join(at, "from"), f"{field!r} is not a date field of this process", "from")
+    if field is not None and not _date_of(fields, field):
+        r.fail(raw, join(at, "from"), f"{field!r} is not a date field of this process (or a "
+               "date range's start or end: PERIOD.start, PERIOD.end)", "from")
     before = raw.get("before", False)
     if not isinstance(before, bool) or (before and field is None):
         r.fail(raw, join(at, "before"), "before: true counts back from the date in 'from'",
@@ -504,6 +544,19 @@ def _deadline(r: Reader, node: Map, where: str, fields: dict,
                     ahead_working)
 
 
+def _date_of(fields: dict, name: Any) -> bool:
+    """Whether ``name`` names a date a deadline may count from: a date field, or the start or
+    the end of a date range (``period.start``, ``period.end``)."""
+    if not isinstance(name, str):
+        return False
+    base, _, part = name.partition(".")
+    spec = fields.get(base)
+    if spec is None:
+        return False
+    return spec.type == "date" and not part or spec.type == "date_range" \
+        and part in ("start", "end")
+
+
 def _remind_before(r: Reader, raw: Map, at: str) -> tuple[int | None, bool]:
     """``remind_before: {days: 1}`` (or ``{working_days: 2}``): when, before the deadline, the
     assignees still open are reminded, once."""
@@ -525,7 +578,7 @@ def _parallel(r: Reader, node: Map, where: str, key: str, following: str,
     condition, deadline and form — that moves on when all of them (or those it ``join``s)
     are done. A branch that sends back sends the whole stage back."""
     for extra in ("assignees", "rule", "verdicts", "outcomes", "form", "deadline",
-                  "deadline_days"):
+                  "deadline_days", "fallback"):
         if extra in node:
             r.fail(node, join(where, extra), "a stage of branches gives this per branch",
                    extra)
@@ -568,8 +621,21 @@ def _status(r, node, where, key, transitions, fields, outcomes=()) -> Status:
         deadline=_deadline(r, node, where, fields, transitions),
         restart=_restart(r, node, where),
         on_enter=_actions(r, node, "on_enter", where, fields), outcomes=outcomes,
-        line=node.line,
+        line=node.line, fallback=_fallback(r, node, where, fields),
     )
+
+
+def _fallback(r: Reader, node: Map, where: str, fields: dict) -> tuple[Assignee, ...]:
+    """``fallback: [{role: leave_approver}]``: who takes the stage when its assignees name
+    nobody active (the director has no manager, a department has no head) — the same forms as
+    ``assignees``; the administrators are told. Without it (or when it names nobody either)
+    the stage goes to the administrators."""
+    if node.get("fallback") is None:
+        return ()
+    found = _assignees(r, node, where, fields, "fallback")
+    if not found:
+        r.fail(node, join(where, "fallback"), "expected a list of assignees", "fallback")
+    return found
 
 
 def status_machine(r: Reader, root: Map, fields: dict) -> tuple[list[Status], str]:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -19,11 +20,23 @@ from sqlalchemy import bindparam
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
+from approvals.core.directory import EMPLOYMENT, WORKING, active_for
 from approvals.core.errors import ImportFailed, NotFound
 from approvals.core.model import LOCALES
-from approvals.store.models import ApiToken, Deputy, Person, PersonAlias, PersonRole
+from approvals.store.models import (
+    ApiToken,
+    Department,
+    Deputy,
+    Person,
+    PersonAlias,
+    PersonRole,
+)
 
 HEADER = ["email", "name", "locale", "manager_email", "department", "roles", "aliases"]
+#: Columns a people CSV may add after :data:`HEADER`, any of them in any order (a file without
+#: them is read as before, and leaves these values of the people it updates as they were).
+EXTRA = ["hire_date", "position", "employment", "time_zone"]
+DEPARTMENTS_HEADER = ["department", "head_email", "parent"]
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 _ROLE = re.compile(r"^[a-z][a-z0-9_-]*$")
 _hasher = PasswordHasher()
@@ -85,6 +98,17 @@ class DbDirectory:
     def department_of(self, person_id: int) -> str:
         return self.session.execute(select(Person.department).where(
             Person.id == person_id)).scalar() or ""
+
+    def head_of(self, department: str) -> int | None:
+        """The head named on ``department``'s :class:`Department` row (letter case aside, as
+        :meth:`in_department`), or None."""
+        wanted = department.strip().casefold()
+        for name, head in self.session.execute(
+                select(Department.name, Department.head_id)
+                .where(Department.head_id.is_not(None))):
+            if name.strip().casefold() == wanted:
+                return head
+        return None
 
     def in_department(self, department: str) -> list[int]:
         """Everyone whose department is ``department`` (letter case aside, in any alphabet:
@@ -191,32 +215,74 @@ class _Row:
     department: str
     roles: list[str]
     aliases: list[str]
+    extra: dict[str, str] = field(default_factory=dict)  # the EXTRA columns the file has
+
+
+def parse_day(text: str) -> date:
+    """A day written ``YYYY-MM-DD`` or ``DD.MM.YYYY`` (as Russian documents write it); a
+    ValueError otherwise."""
+    text = text.strip()
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{text!r} is not a date (YYYY-MM-DD or DD.MM.YYYY)")
+
+
+def is_time_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone this machine knows (``Europe/Moscow``)."""
+    if not name or name != name.strip() or name.startswith("/") or ".." in name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _columns(header: list[str] | None) -> list[str]:
+    """The file's columns: :data:`HEADER` first, then any of :data:`EXTRA` once each."""
+    names = [h.strip().lower() for h in header or []]
+    if names[:len(HEADER)] != HEADER:
+        raise ImportFailed("line 1: the header must begin with exactly: " + ",".join(HEADER)
+                           + " (then, optionally, any of: " + ",".join(EXTRA) + ")")
+    problems = [f"unknown column {name!r}" for name in names[len(HEADER):]
+                if name not in EXTRA]
+    problems += [f"column {name!r} appears twice" for name in EXTRA if names.count(name) > 1]
+    if problems:
+        raise ImportFailed("line 1: " + "; ".join(problems) + " (the optional columns are: "
+                           + ",".join(EXTRA) + ")")
+    return names
 
 
 def import_people(session: Session, text: str) -> ImportReport:
     """Create or update people from CSV text; all rows or none.
 
     Every bad row is reported with its line number in one :class:`ImportFailed`, and nothing is
-    written. Importing the same file again updates the people in it.
+    written. Importing the same file again updates the people in it. The columns of
+    :data:`EXTRA` a file has set those values (an empty cell clears one; an empty employment
+    is ``active``); a file without them leaves them as they were, and (as before they
+    existed) makes a dismissed or starting person active again.
     """
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     rows: list[_Row] = []
     errors: list[str] = []
-    header = next(reader, None)
-    if header is None or [h.strip().lower() for h in header] != HEADER:
-        raise ImportFailed("line 1: the header must be exactly: " + ",".join(HEADER))
+    columns = _columns(next(reader, None))
     seen: dict[str, int] = {}
     for values in reader:
         line = reader.line_num
         if not any(v.strip() for v in values):
             continue
-        if len(values) != len(HEADER):
-            errors.append(f"line {line}: expected {len(HEADER)} columns, found {len(values)}")
+        if len(values) != len(columns):
+            errors.append(f"line {line}: expected {len(columns)} columns, found {len(values)}")
             continue
         row = _Row(line, *[v.strip() for v in values[:5]],
-                   roles=_split(values[5]), aliases=[a.lower() for a in _split(values[6])])
+                   roles=_split(values[5]), aliases=[a.lower() for a in _split(values[6])],
+                   extra={name: value.strip() for name, value in
+                          zip(columns[len(HEADER):], values[len(HEADER):], strict=True)})
         row.email, row.manager_email = row.email.lower(), row.manager_email.lower()
-        problems = _check(row, seen)
+        problems = _check(row, seen) + _check_extra(row.extra)
         errors.extend(f"line {line}: {p}" for p in problems)
         seen.setdefault(row.email, line)
         rows.append(row)
@@ -239,7 +305,7 @@ def import_people(session: Session, text: str) -> ImportReport:
         else:
             report.updated += 1
         person.name, person.locale, person.department = row.name, row.locale, row.department
-        person.active = True
+        _apply_extra(person, row.extra)
         session.add(person)
         people[row.email] = person
     session.flush()
@@ -258,6 +324,40 @@ def import_people(session: Session, text: str) -> ImportReport:
     session.flush()
     _check_manager_cycles(session)
     return report
+
+
+def _check_extra(extra: dict[str, str]) -> list[str]:
+    problems = []
+    if extra.get("hire_date"):
+        try:
+            parse_day(extra["hire_date"])
+        except ValueError as error:
+            problems.append(f"hire_date {error}")
+    if extra.get("employment") and extra["employment"] not in EMPLOYMENT:
+        problems.append(f"employment {extra['employment']!r} must be one of "
+                        f"{', '.join(EMPLOYMENT)}")
+    if extra.get("time_zone") and not is_time_zone(extra["time_zone"]):
+        problems.append(f"time_zone {extra['time_zone']!r} is not an IANA time zone "
+                        "(e.g. Europe/Moscow)")
+    if len(extra.get("position", "")) > 200:
+        problems.append("position is longer than 200 characters")
+    return problems
+
+
+def _apply_extra(person: Person, extra: dict[str, str]) -> None:
+    """Set what the file's optional columns say, and keep ``active`` true to the status."""
+    if "hire_date" in extra:
+        person.hire_date = parse_day(extra["hire_date"]) if extra["hire_date"] else None
+    if "position" in extra:
+        person.position = extra["position"]
+    if "time_zone" in extra:
+        person.time_zone = extra["time_zone"]
+    if "employment" in extra:
+        person.employment = extra["employment"] or "active"
+    elif (person.employment or "active") not in WORKING:
+        person.employment = "active"  # a file without the column activates, as it always did
+    person.employment = person.employment or "active"
+    person.active = active_for(person.employment)
 
 
 def _split(value: str) -> list[str]:
@@ -314,17 +414,30 @@ def _alias_conflicts(session: Session, rows: list[_Row]) -> list[str]:
     return errors
 
 
-def _check_manager_cycles(session: Session) -> None:
-    managers = dict(session.exec(select(Person.id, Person.manager_id)).all())
-    emails = dict(session.exec(select(Person.id, Person.email)).all())
+def manager_circle(managers: dict[int, int | None]) -> int | None:
+    """Someone whose chain of managers (``managers``: person -> manager) comes back to itself,
+    or None when every chain ends at its top: a circle would leave its people no manager to
+    escalate to, and walks of the chain without end."""
     for start in managers:
         seen, person = set(), start
         while person is not None:
             if person in seen:
-                raise ImportFailed(f"nothing was imported: the managers of {emails[start]} form "
-                                   "a circle")
+                return start
             seen.add(person)
             person = managers.get(person)
+    return None
+
+
+def managers_map(session: Session | Connection) -> dict[int, int | None]:
+    """Everyone's manager, by id."""
+    return dict(session.execute(select(Person.id, Person.manager_id)).all())
+
+
+def _check_manager_cycles(session: Session) -> None:
+    start = manager_circle(managers_map(session))
+    if start is not None:
+        email = session.execute(select(Person.email).where(Person.id == start)).scalar()
+        raise ImportFailed(f"nothing was imported: the managers of {email} form a circle")
 
 
 # ---------------------------------------------------------------------------- credentials

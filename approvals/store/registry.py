@@ -153,6 +153,8 @@ def unheld_roles(connection, process: Process) -> list[tuple[str, int | None, st
     for status in process.statuses:
         named += [(f"{status.key}.assignees", status.line, spec.value)
                   for spec in status.assignees if spec.kind == "role"]
+        named += [(f"{status.key}.fallback", status.line, spec.value)
+                  for spec in status.fallback if spec.kind == "role"]
     named += [("watchers", None, spec.value) for spec in process.watchers if spec.kind == "role"]
     if process.revision.assignee.kind == "role":
         named.append(("revision.assignee", None, process.revision.assignee.value))

@@ -21,7 +21,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from approvals.core.model import DEFAULT_LOCALE, LOCALES
-from approvals.texts import accounting, campaigns, deputies, hr, webhooks
+from approvals.texts import (
+    accounting,
+    campaigns,
+    deputies,
+    hr,
+    hr_leave,
+    hr_people,
+    hr_processes,
+    hr_schedule,
+    webhooks,
+)
 from approvals.texts import common as _common
 from approvals.texts import mail as _mail
 from approvals.texts import page as _page
@@ -29,7 +39,8 @@ from approvals.texts import trail as _trail
 
 Texts = Mapping[str, Mapping[str, str]]
 #: The modules that word one area each, beside the general ones (page, mail, common, trail).
-_AREAS = (accounting, campaigns, deputies, hr, webhooks)
+_AREAS = (accounting, campaigns, deputies, hr, hr_leave, hr_people, hr_processes, hr_schedule,
+          webhooks)
 
 
 def _joined(base: dict[str, dict[str, str]], section: str) -> dict[str, dict[str, str]]:

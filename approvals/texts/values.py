@@ -28,7 +28,8 @@ def display(spec: FieldSpec, value: Any, locale: str,
     if kind == "number":
         return format_number(value, locale)
     if kind == "date_range" and isinstance(value, dict):
-        return f"{value.get('start', '')} – {value.get('end', '')}"
+        return (f"{format_date(value.get('start'), locale)} – "
+                f"{format_date(value.get('end'), locale)}")
     if kind == "person" and isinstance(value, str):
         return name_of(value)
     if kind == "people" and isinstance(value, list):

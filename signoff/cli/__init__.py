@@ -1,5 +1,5 @@
 """The ``signoff`` command line, one module per command group: ``db``, ``people``,
-``processes``, ``audit``, ``calendar``, ``keys`` and ``verify`` (:mod:`.trails`), ``demo``,
+``processes``, ``audit``, ``calendar``, ``hr``, ``keys`` and ``verify`` (:mod:`.trails`), ``demo``,
 ``doctor``, and the roles (:mod:`.roles`: ``redis``, ``web``, ``worker``, ``scheduler``, ``run``;
 :mod:`.mail_roles`: ``smtp``, ``imap`` and ``mail resend``). :mod:`.base` holds the group
 itself and what the commands share.
@@ -14,6 +14,8 @@ from signoff.cli import (  # noqa: F401 - each module registers its commands on 
     db,
     demo,
     doctor,
+    hr,
+    leave,
     mail_roles,
     people,
     processes,

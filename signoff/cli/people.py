@@ -9,7 +9,7 @@ import click
 
 from approvals.clock import utcnow
 from approvals.core.errors import NotFound
-from approvals.store import db, directory
+from approvals.store import db, departments, directory
 from approvals.store.models import Person
 from approvals.texts.formats import format_time
 from signoff.cli.base import main, settings_engine
@@ -26,7 +26,9 @@ def people_import(file: Path) -> None:
     """Create or update people from a CSV file; all rows or none.
 
     Columns: email,name,locale,manager_email,department,roles,aliases (roles and aliases are
-    separated by ";"). Importing the same file again updates the people in it.
+    separated by ";"), then optionally any of hire_date (YYYY-MM-DD or DD.MM.YYYY), position,
+    employment (starting, active, on_leave, dismissed), time_zone (IANA, e.g. Europe/Moscow).
+    Importing the same file again updates the people in it.
     """
     try:
         text = file.read_bytes().decode("utf-8-sig")
@@ -35,6 +37,24 @@ def people_import(file: Path) -> None:
                                    f"{error.start}); save it as CSV UTF-8") from None
     with settings_engine() as engine, db.write_session(engine) as session:
         report = directory.import_people(session, text)
+    click.echo(f"created {report.created}, updated {report.updated}")
+
+
+@people.command("departments")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def people_departments(file: Path) -> None:
+    """Name departments' heads and parents from a CSV file; all rows or none.
+
+    Columns: department,head_email,parent. The head is whom a process's ``department_head``
+    names (before anyone in the department holding the role ``head``).
+    """
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{file} is not UTF-8 text ({error.reason} at byte "
+                                   f"{error.start}); save it as CSV UTF-8") from None
+    with settings_engine() as engine, db.write_session(engine) as session:
+        report = departments.import_departments(session, text)
     click.echo(f"created {report.created}, updated {report.updated}")
 
 

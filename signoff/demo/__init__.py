@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, func, select
 
-from approvals.config.demo import PASSWORD, Login, logins, people_csv
+from approvals.config.demo import PASSWORD, Login, departments_csv, logins, people_csv
+from approvals.store import departments
 from approvals.store.directory import find_person, import_people, set_password
-from approvals.store.models import Person, PersonAlias
+from approvals.store.models import Department, Person, PersonAlias
 
 __all__ = ["PASSWORD", "Login", "DemoLoad", "describe_logins", "load_people", "logins",
            "people_csv"]
@@ -55,7 +56,27 @@ def load_people(session: Session, force: bool = False) -> DemoLoad:
         person = find_person(session, row["email"])
         set_password(person, PASSWORD)
         session.add(person)
+    _load_departments(session)
     return DemoLoad(created=[row["email"] for row in rows], present=present)
+
+
+def _load_departments(session: Session) -> None:
+    """Name the heads of the demo departments that have no row yet, where the head is there
+    (a department HR already set up stays as it is)."""
+    present = {name.casefold() for name in session.exec(select(Department.name))}
+    people = set(session.exec(select(Person.email)))
+    rows = [row for row in csv.DictReader(io.StringIO(departments_csv()))
+            if row["department"].casefold() not in present and row["head_email"] in people]
+    known = {row["department"] for row in rows} | set(departments.names(session))
+    for row in rows:
+        if row["parent"] not in known:
+            row["parent"] = ""
+    if rows:
+        text = io.StringIO()
+        writer = csv.DictWriter(text, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        departments.import_departments(session, text.getvalue())
 
 
 def describe_logins() -> list[str]:

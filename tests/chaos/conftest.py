@@ -1,7 +1,8 @@
 """The chaos suite's markers and fixtures.
 
-Markers: every scenario is ``chaos``; the ones that fit in plain ``pytest`` (what ``make test``
-runs: together about two minutes) are also ``chaos_quick``. The rest run only under
+Markers: every scenario is ``chaos``; the ones that fit in plain ``pytest`` (together about two
+minutes) are also ``chaos_quick`` — of those, ``make test`` runs the ones ``tests/slow.py`` does
+not mark ``slow``, ``make test-full`` all of them. The rest run only under
 ``make chaos`` (``SIGNOFF_CHAOS=full``): plain ``pytest`` deselects them. ``SIGNOFF_CHAOS=full``
 also makes the outages as long as the issue asks (the relay away for 10 minutes, say); in the
 quick runs they are shorter.

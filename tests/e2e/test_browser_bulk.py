@@ -8,6 +8,8 @@ database from :mod:`tests.e2e.test_browser_email_loop`.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Browser, expect
 from sqlalchemy.engine import Engine
@@ -39,8 +41,8 @@ def test_a_manager_selects_two_requests_in_the_inbox_and_approves_them_at_once(
     expect(cards).to_have_count(4)
     picks = anna.locator("input.pick")
     expect(anna.get_by_role("button", name="Approve selected")).to_be_hidden()
-    anna.get_by_label("Select “Vacation request”").nth(0).check()
-    anna.get_by_label("Select “Vacation request”").nth(1).check()
+    anna.get_by_label(re.compile("Select “Leave: Employee")).nth(0).check()
+    anna.get_by_label(re.compile("Select “Leave: Employee")).nth(1).check()
     expect(anna.locator("#bulk-count")).to_have_text("Selected: 2")
     expect(anna.get_by_label("Select “Supply contract”")).to_be_disabled()  # another kind
     expect(picks.nth(2)).to_be_enabled()  # the third request may still join

@@ -22,6 +22,7 @@ class FakeDirectory:
     def __init__(self) -> None:
         self.people: dict[int, FakePerson] = {}
         self.absences: list[tuple[int, int, date, date]] = []  # person, deputy, first, last
+        self.heads: dict[str, int] = {}  # department (casefolded) -> the head HR named
 
     def away(self, person: int, deputy: int, first: date, last: date | None = None) -> None:
         """``person`` is away from ``first`` to ``last`` (both included; one day by default),
@@ -62,6 +63,9 @@ class FakeDirectory:
     def in_department(self, department: str) -> list[int]:
         wanted = department.strip().lower()
         return sorted(p.id for p in self.people.values() if p.department.lower() == wanted)
+
+    def head_of(self, department: str) -> int | None:
+        return self.heads.get(department.strip().casefold())
 
     def deputy_of(self, person_id: int, day: date) -> int | None:
         return next((deputy for person, deputy, first, last in reversed(self.absences)

@@ -73,7 +73,7 @@ def test_a_manager_on_leave_has_the_deputy_decide_by_email_on_their_behalf(
     assert (decided.actor_id, decided.channel, decided.data["on_behalf_of"],
             decided.data["verdict"]) == (clara, "email", maria, "approve")
     [instance] = rows(db, Instance, Instance.id == started.instance_id)
-    assert instance.stage == "hr"  # on to HR (no one holds the role: the administrators)
+    assert instance.stage == "record"  # on to HR and accounting (no one holds the roles)
 
     with read_session(db) as session:
         row = queries.get_instance(session, started.instance_id)

@@ -54,7 +54,7 @@ def test_the_title_is_written_in_each_language_and_read_in_the_readers(db, org, 
     [instance] = rows(db, Instance, Instance.id == started.instance_id)
     assert instance.titles == {
         "en": "Leave: Ivan Initiator, 2027-01-11 – 2027-01-24 (14 days)",
-        "ru": "Отпуск: Ivan Initiator, 2027-01-11 – 2027-01-24 (14 дн.)"}
+        "ru": "Отпуск: Ivan Initiator, 11.01.2027 – 24.01.2027 (14 дн.)"}
     assert instance.title == instance.titles["ru"]  # the initiator's language, for search
     with read_session(db) as session:
         assert queries.instance_view(session, instance, "en")["title"] == instance.titles["en"]
@@ -62,11 +62,15 @@ def test_the_title_is_written_in_each_language_and_read_in_the_readers(db, org, 
         assert task["title"] == instance.titles["en"]
 
 
-def test_without_a_title_an_instance_is_named_in_its_initiators_language(db, org, now):
-    started = service.start(db, "vacation", org.initiator, {
-        "kind": "annual", "period": {"start": "2027-02-01", "end": "2027-02-05"}}, now)
+def test_without_a_title_an_instance_is_named_in_its_initiators_language(db, org, now,
+                                                                         tmp_path):
+    untitled = PROCESS.replace("id: leave", "id: untitled").split("title:")[0] + \
+        "fields:" + PROCESS.split("fields:")[1]
+    load_process(db, tmp_path, untitled, now)
+    started = service.start(db, "untitled", org.initiator, {
+        "period": {"start": "2027-02-01", "end": "2027-02-05"}}, now)
     [instance] = rows(db, Instance, Instance.id == started.instance_id)
-    assert instance.titles == {"en": "Vacation request", "ru": "Заявление на отпуск"}
+    assert instance.titles == {"en": "Leave request", "ru": "Заявление на отпуск"}
     assert instance.title == "Заявление на отпуск"
 
 
@@ -84,7 +88,7 @@ def test_a_notice_is_worded_over_the_fields_and_sent_only_when_its_condition_hol
         if row.kind == "notify" and row.payload["template"] == "process_notice"]
     assert notices == [{
         "en": "Paid leave from 2027-01-11 – 2027-01-24; Boris Approver covers.",
-        "ru": "Оплачиваемый отпуск 2027-01-11 – 2027-01-24; замещает Boris Approver."}]
+        "ru": "Оплачиваемый отпуск 11.01.2027 – 24.01.2027; замещает Boris Approver."}]
 
     unpaid = service.start(db, leave, org.initiator, dict(fields, variant="unpaid"), now)
     task = open_tasks(db, unpaid.instance_id)[anna]

@@ -44,10 +44,11 @@ Known holes are marked on their entry (``bugs`` / ``empty_bugs``) and run as
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -56,12 +57,18 @@ from werkzeug.test import TestResponse
 
 from accounting import statements as bank_statements
 from approvals.clock import utcnow
+from approvals.core.policy import Actor
 from approvals.records import webhooks
+from approvals.store.db import write_session
+from approvals.store.models import Person
+from hr import company_days, feeds
+from hr.models import VacationPlanEntry
 from tests.integration.flows import contract_fields
 from tests.integration.web.authz_site import (
     CLARA,
     CONTRACT,
     FAST_HASHER,
+    IVAN,
     OSCAR,
     PASSWORD,
     UNSET,
@@ -220,6 +227,75 @@ def _statement_file() -> bytes:
 
 def statement_upload(site: Site, t: Target) -> dict[str, Any]:
     return {"statement": (io.BytesIO(_statement_file()), "kl_to_1c.txt")}
+
+
+#: the company's days the HR calendar cases set: far ahead, so no deadline here counts with them
+_CALENDAR_DAYS = iter(range(1000))
+
+
+def company_day(site: Site, t: Target) -> dict[str, Any]:
+    """A company day of its own for each case (set here, removed by the case if allowed)."""
+    day = date(2099, 1, 1) + timedelta(days=next(_CALENDAR_DAYS))
+    company_days.add(site.db, [company_days.Entry(day, "day_off", "matrix", 1)], None, utcnow())
+    return {"day": day.isoformat()}
+
+
+def calendar_upload(site: Site, t: Target) -> dict[str, Any]:
+    return {"file": (io.BytesIO(b"date,kind,reason\n2098-12-01,day_off,matrix\n"), "days.csv")}
+
+
+_HR_PEOPLE = itertools.count(1)
+
+
+def hr_person_form(email: str) -> dict[str, Any]:
+    return {"name": "Matrix Person", "email": email, "locale": "en", "position": "",
+            "department": "", "department_new": "Matrix", "manager": "", "hire_date": "",
+            "employment": "active", "time_zone": "Europe/Moscow", "roles": ""}
+
+
+def hr_person(site: Site, t: Target) -> dict[str, Any]:
+    """A person of their own for each case, for HR's form to edit."""
+    site.hr_person_email = f"matrix-{next(_HR_PEOPLE)}@example.com"
+    with write_session(site.db) as session:
+        person = Person(email=site.hr_person_email, name="Matrix Person")
+        session.add(person)
+        session.flush()
+        return {"person_id": person.id}
+
+
+def ivan_person(site: Site, t: Target) -> dict[str, Any]:
+    """Ivan (the initiator): his leave statement."""
+    return {"person_id": site.ids[IVAN]}
+
+
+_PLAN_DAYS = itertools.count(0)
+
+
+def plan_entry(site: Site, t: Target) -> dict[str, Any]:
+    """A vacation plan part of Ivan's of its own for each case (a day of 2040, never twice)."""
+    day = date(2040, 1, 1) + timedelta(days=next(_PLAN_DAYS))
+    with write_session(site.db) as session:
+        entry = VacationPlanEntry(person_id=site.ids[IVAN], year=2040, starts_on=day,
+                                  ends_on=day, created_at=utcnow())
+        session.add(entry)
+        session.flush()
+        return {"entry_id": entry.id}
+
+
+_PLAN_YEARS = itertools.count(2041)
+
+
+def plan_proposal(site: Site, t: Target) -> dict[str, Any]:
+    """A part of the caller's plan, in a year of its own for each case (nothing overlaps)."""
+    return {"year": str(year := next(_PLAN_YEARS)), "part1_from": f"{year}-03-01",
+            "part1_to": f"{year}-03-14"}
+
+
+def calendar_feed(site: Site, t: Target) -> dict[str, Any]:
+    """A feed of Ivan's own absences, made for each case: its id (to revoke) and token."""
+    made, token = feeds.create(site.db, Actor.of(site.ids[IVAN]), scope="person",
+                               now=utcnow())
+    return {"feed_id": made.id, "token": token}
 
 
 REOPEN = {"reason": "Signed after all", "stage": "approval"}
@@ -381,8 +457,80 @@ TABLE: dict[tuple[str, str], list[Scenario]] = {
         Scenario("site", allow("administrator"), args=bank_statement)],
     ("POST", "/payments/statements/<row:statement_id>/confirm"): [
         Scenario("site", allow("administrator"), args=bank_statement)],
+    # ------------------------------------------------------------------------ HR's calendar
+    # everyone logged in reads it; HR (nobody here) and administrators change the company's days
+    ("GET", "/hr/calendar"): [Scenario("site", allow(*EVERYONE))],
+    ("POST", "/hr/calendar/days"): [
+        Scenario("site", allow("administrator"), body=lambda s, t: {
+            "date": "2098-12-02", "kind": "shortened", "reason": "matrix"})],
+    ("POST", "/hr/calendar/import"): [
+        Scenario("site", allow("administrator"), body=calendar_upload)],
+    ("POST", "/hr/calendar/days/<day>/remove"): [
+        Scenario("site", allow("administrator"), args=company_day)],
+    # ------------------------------------------------------------------------ HR's people
+    # HR (nobody here) and administrators edit people and departments; anyone logged in
+    # searches the directory for a person picker
+    ("GET", "/hr/people"): [Scenario("site", allow("administrator"))],
+    ("GET", "/hr/people/new"): [Scenario("site", allow("administrator"))],
+    ("POST", "/hr/people/new"): [
+        Scenario("site", allow("administrator"), body=lambda s, t: hr_person_form(
+            f"matrix-{next(_HR_PEOPLE)}@example.com"))],
+    ("GET", "/hr/people/<row:person_id>/edit"): [
+        Scenario("site", allow("administrator"), args=lambda s, t: {
+            "person_id": s.ids[CLARA]})],
+    ("POST", "/hr/people/<row:person_id>/edit"): [
+        Scenario("site", allow("administrator"), args=hr_person,
+                 body=lambda s, t: hr_person_form(s.hr_person_email))],
+    ("GET", "/hr/departments"): [Scenario("site", allow("administrator"))],
+    ("POST", "/hr/departments"): [
+        Scenario("site", allow("administrator"), body=lambda s, t: {
+            "name": "Matrix", "head": "", "parent": ""})],
+    ("GET", "/people/search"): [Scenario("site", allow(*EVERYONE))],
+    # ------------------------------------------------------------------------ HR's schedule
+    # the month and the plan: everyone logged in reads any department's (the kinds only where
+    # the policy shows them); each proposes their own parts. Nobody here manages Ivan: his
+    # part is decided by an administrator only (never by Ivan); HR (nobody here) and
+    # administrators publish a plan; a feed is revoked by its owner or an administrator
+    ("GET", "/hr/schedule"): [Scenario("site", allow(*EVERYONE))],
+    ("GET", "/hr/plan"): [Scenario("site", allow(*EVERYONE))],
+    ("POST", "/hr/plan"): [Scenario("site", allow(*EVERYONE), body=plan_proposal)],
+    ("POST", "/hr/plan/<row:entry_id>/decide"): [
+        Scenario("site", allow("administrator"), args=plan_entry,
+                 body=lambda s, t: {"verdict": "approve"})],
+    ("POST", "/hr/plan/<row:entry_id>/withdraw"): [
+        Scenario("site", allow("initiator", "administrator"), args=plan_entry)],
+    ("POST", "/hr/plan/publish"): [
+        Scenario("site", allow("administrator"), body=lambda s, t: {
+            "department": "Sales", "year": "2040"})],
+    ("GET", "/hr/feeds"): [Scenario("site", allow(*EVERYONE))],
+    ("POST", "/hr/feeds"): [Scenario("site", allow(*EVERYONE), body=lambda s, t: {
+        "scope": "person"})],
+    ("POST", "/hr/feeds/<row:feed_id>/revoke"): [
+        Scenario("site", allow("initiator", "administrator"), args=calendar_feed)],
+    # the feed itself: no login, the token is the key; a wrong one is 404 to everyone
+    ("GET", "/feeds/<token>.ics"): [
+        Scenario("site", ANYONE, args=calendar_feed),
+        Scenario("site", dict.fromkeys(CALLERS, HIDDEN),
+                 args=lambda s, t: {"token": "not-a-token-" + "x" * 40})],
+    # ------------------------------------------------------------------------ HR's leave
+    # a statement: the person (Ivan), their managers (nobody here), HR (nobody here) and
+    # administrators; each reads their own at /hr/leave; corrections are HR's and admins'
+    ("GET", "/hr/leave"): [Scenario("site", allow(*EVERYONE))],
+    ("GET", "/hr/leave/<row:person_id>"): [
+        Scenario("site", allow("initiator", "administrator"), args=ivan_person)],
+    ("GET", "/hr/leave/<row:person_id>.csv"): [
+        Scenario("site", allow("initiator", "administrator"), args=ivan_person)],
+    ("POST", "/hr/leave/<row:person_id>/adjustments"): [
+        Scenario("site", allow("administrator"), args=ivan_person, body=lambda s, t: {
+            "leave_type": "annual", "amount": "1", "reason": "matrix"})],
+    ("POST", "/hr/leave/<row:person_id>/overtime"): [
+        Scenario("site", allow("administrator"), args=ivan_person, body=lambda s, t: {
+            "hours": "1", "reason": "matrix"})],
     # ------------------------------------------------------------------------ the JSON API
     ("GET", "/api/openapi.json"): [Scenario("site", ANYONE)],  # no token needed
+    ("GET", "/api/people"): [Scenario("site", allow(*EVERYONE))],
+    ("GET", "/api/people/<row:person_id>/leave"): [
+        Scenario("site", allow("initiator", "administrator"), args=ivan_person)],
     ("GET", "/api/payments"): [Scenario("site", allow("administrator"))],
     ("GET", "/api/processes"): [Scenario("site", allow(*EVERYONE))],
     ("POST", "/api/instances"): [

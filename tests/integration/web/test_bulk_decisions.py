@@ -199,7 +199,7 @@ def test_a_manager_approves_thirty_requests_at_once_and_the_two_decided_meanwhil
                                                                       anna_id)
             assert (event.actor_id, event.data["verdict"], event.channel) == (
                 anna_id, "approve", "web")
-            assert s.get(Instance, instance_id).stage == "hr"  # on to HR, as one by one
+            assert s.get(Instance, instance_id).stage == "record"  # on to HR, as one by one
             if task_id == mine:
                 assert "evidence" not in event.data and task.comment == "Have a good rest"
             else:

@@ -22,12 +22,13 @@ FORM_CODES = ("required", "unknown_field", "not_text", "too_long", "pattern", "n
 EVENTS = ("started", "stage_entered", "task_opened", "decided", "task_withdrawn",
           "stage_completed", "stage_skipped", "sent_back", "resubmitted", "document_version",
           "completed", "cancelled", "reassigned", "deadline_passed", "fields_set", "reopened",
-          "trail_issued", "effect_ran", "stage_unassigned", "decision_disputed", "reminded")
+          "trail_issued", "effect_ran", "stage_unassigned", "decision_disputed", "reminded",
+          "stage_fallback")
 TEMPLATES = ("task_assigned", "revision_requested", "task_withdrawn", "task_overdue",
              "task_overdue_initiator", "instance_completed", "process_notice",
              "instance_reopened", "trail_issued", "stage_unassigned", "instance_ended",
              "task_overdue_manager", "decision_received", "decision_disputed",
-             "task_due_soon", "stage_closed")
+             "task_due_soon", "stage_closed", "stage_fallback")
 
 
 def _placeholders(text: str) -> set[str]:

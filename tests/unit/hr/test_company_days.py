@@ -53,6 +53,7 @@ def test_a_header_alone_is_no_days() -> None:
     ("date,kind,reason\n2026-06-10,day_off,\n2026-02-30,day_off,\n", [(3, "date")]),
     ("date,kind,reason\n32.01.2026,day_off,\n", [(2, "date")]),
     ("date,kind,reason\n10/06/2026,day_off,\n", [(2, "date")]),
+    ("date,kind,reason\n9999-12-31,day_off,\n01.01.1990,рабочий,\n", [(2, "year"), (3, "year")]),
     ("date,kind,reason\n2026-06-10,holiday,\n", [(2, "kind")]),
     ("date,kind,reason\n2026-06-10,day_off," + "x" * 201 + "\n", [(2, "reason")]),
     ("date,kind,reason\n2026-06-10,day_off,\n\n10.06.2026,рабочий,\n", [(4, "twice")]),

@@ -117,7 +117,7 @@ def test_a_trail_without_documents_is_pdf_a3_and_embeds_nothing(
         db: Engine, org: Org, keys: OrgKeys) -> None:
     """A vacation request carries no file: withdrawn by its initiator, it ends there."""
     started = service.start(db, "vacation", org.initiator,
-                            {"kind": "annual",
+                            {"kind": "unpaid",
                              "period": {"start": "2026-04-06", "end": "2026-04-17"}}, T0)
     service.withdraw(db, started.instance_id, org.initiator, "Plans changed",
                      T0 + timedelta(hours=2))

@@ -118,7 +118,7 @@ def test_a_manager_decides_thirty_requests_in_one_call_and_the_two_decided_befor
             assert (event.actor_id, event.channel, event.data["evidence"]) == (
                 person_ids["anna"], "api", {"bulk": 30})
             assert audit.verify(s, instance_id).ok
-            assert s.get(Instance, instance_id).stage == "hr"
+            assert s.get(Instance, instance_id).stage == "record"
     assert api.get("anna", "/api/tasks?assignee=me").get_json() == {"tasks": []}
 
 

@@ -42,11 +42,17 @@ SPEC_PATH = "/api/openapi.json"
 #: Who the generated requests speak as: an approver of the running instance, neither an
 #: administrator nor an auditor.
 CALLER = "anna"
-#: Examples per operation: enough to reach the refusals and a few successes, well under a
-#: minute for the whole run.
+#: Examples per operation: ``make test-full`` (the ``slow`` case, tests/slow.py) generates
+#: enough to reach the refusals and a few successes; ``make test`` a handful, so that every
+#: operation is still called with allowed and refused data on every run.
 EXAMPLES = 25
-SETTINGS = hypothesis.settings(max_examples=EXAMPLES, deadline=None, database=None,
-                               derandomize=True, suppress_health_check=list(hypothesis.HealthCheck))
+QUICK_EXAMPLES = 5
+
+
+def settings(examples: int) -> hypothesis.settings:
+    return hypothesis.settings(max_examples=examples, deadline=None, database=None,
+                               derandomize=True,
+                               suppress_health_check=list(hypothesis.HealthCheck))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
 
@@ -139,7 +145,8 @@ def api_schema(app: Flask, site: dict[str, list[int]]):
     return schema
 
 
-def test_the_api_keeps_to_its_description(app: Flask, api_schema) -> None:
+@pytest.mark.parametrize("examples", [QUICK_EXAMPLES, EXAMPLES], ids=["quick", "full"])
+def test_the_api_keeps_to_its_description(app: Flask, api_schema, examples: int) -> None:
     """Every operation, with data its description allows and then with data it refuses (the
     wrong types, missing keys, malformed ids), as :data:`CALLER`; the exports also as an
     auditor, so that their answers are seen too. Each answer is checked by :data:`CHECKS`.
@@ -162,7 +169,7 @@ def test_the_api_keeps_to_its_description(app: Flask, api_schema) -> None:
                 label = f"{operation.label} as {who} ({mode.value})"
                 seen = statuses[label] = Counter()
                 try:
-                    _exercise(operation, mode, headers, seen)
+                    _exercise(operation, mode, headers, seen, examples)
                 except (Exception, FailureGroup) as error:  # all of them, reported below
                     failures.append(f"{label}: {error}")
     print(f"\nschemathesis: {len(operations)} operations, "
@@ -174,8 +181,8 @@ def test_the_api_keeps_to_its_description(app: Flask, api_schema) -> None:
 
 
 def _exercise(operation, mode: GenerationMode, headers: dict[str, str],
-              seen: Counter[int]) -> None:
-    @SETTINGS
+              seen: Counter[int], examples: int) -> None:
+    @settings(examples)
     @hypothesis.given(case=operation.as_strategy(mode))
     def exercise(case) -> None:
         response = case.call_and_validate(headers=headers, checks=CHECKS)

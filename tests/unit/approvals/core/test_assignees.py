@@ -122,7 +122,7 @@ def test_a_stage_nobody_can_take_goes_to_the_administrators_and_the_initiator_is
                     "{role: NAME}, {field: NAME}, {department: NAME}, "
                     "{department: {field: NAME}}, {department_head: NAME}, "
                     "{department_head: {field: NAME}}, {manager_of: {field: NAME}}, "
-                    "{managers: LEVELS}, {decided: STAGE}"),
+                    "{managers: LEVELS}, {managers: all}, {decided: STAGE}"),
     ("[{department_head: {field: department}}]", "'department' is not a person field"),
 ])
 def test_an_assignee_that_cannot_work_is_refused_when_the_file_is_read(assignees, problem):
