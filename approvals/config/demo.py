@@ -13,9 +13,13 @@ Ten people, Russian and English, **every one with the password** ``demo``:
 | sergey@example.com    | Сергей Кузнецов | ru     | approver, role ``lawyer``                   |
 | emily@example.com     | Emily Clark     | en     | approver, role ``lawyer``                   |
 | maria@example.com     | Мария Соколова  | ru     | role ``accounting`` (pays invoices)         |
-| admin@example.com     | Alex Morgan     | en     | role ``admin``                              |
+| admin@example.com     | Alex Morgan     | en     | roles ``admin`` and ``it`` (HR's IT tasks)  |
 | auditor@example.com   | Дмитрий Орлов   | ru     | role ``auditor``                            |
-| olga@example.com      | Ольга Смирнова  | ru     | role ``hr``                                 |
+| olga@example.com      | Ольга Смирнова  | ru     | roles ``hr``, ``leave_approver`` (the      |
+|                       |                 |        | director's leave)                           |
+
+Each has a position, a hire date and the time zone Europe/Moscow; ``demo_departments.csv``
+names each department's head (Пётр Иванов heads Sales…) and puts them under Management.
 """
 
 from __future__ import annotations
@@ -43,6 +47,12 @@ class Login:
 def people_csv() -> str:
     """The shipped CSV, in the format ``signoff people import`` reads."""
     return files(__package__).joinpath("demo_people.csv").read_text(encoding="utf-8")
+
+
+def departments_csv() -> str:
+    """The demo departments' heads and parents, in the format ``signoff people departments``
+    reads."""
+    return files(__package__).joinpath("demo_departments.csv").read_text(encoding="utf-8")
 
 
 def logins() -> list[Login]:
