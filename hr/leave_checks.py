@@ -8,8 +8,10 @@ the rule and the numbers (``field_error.<code>`` in :mod:`approvals.texts.hr_lea
       - {hr.no_overlap: {period: period}}
 
 - ``hr.leave_balance``: the balance on the leave's first day (the months earned by then
-  included) covers what it costs (:func:`hr.absences.charge`: public holidays inside an annual
-  leave are not counted, art. 120) — or the type lets it go below zero by so much;
+  included), less the leave already recorded for later days (a July leave approved in March
+  is not spent again by a May request), covers what it costs (:func:`hr.absences.charge`:
+  public holidays inside an annual leave are not counted, art. 120) — or the type lets it go
+  below zero by so much;
 - ``hr.no_overlap``: the person is not already away on one of the days (their own absences
   not cancelled; a resubmitted request's own absence aside);
 - ``hr.leave_length``: the period ends on or after its first day and is no longer than the
@@ -38,7 +40,7 @@ from approvals.core.model import LOCALES
 from approvals.store.models import Person
 from hr import absences, leave_types, ledger
 from hr.leave_types import LeaveType
-from hr.models import VacationPlanEntry
+from hr.models import LeaveEntry, VacationPlanEntry
 
 _P = Person.__table__
 
@@ -130,6 +132,7 @@ def leave_balance(check: extensions.Check) -> extensions.Problems:
     person = _person(check)
     cost = absences.charge(check.conn, charged, start, end, _hours(check))
     have = ledger.balance(check.conn, person, charged.key, start, now=check.now)
+    have += _spent_later(check.conn, person, charged.key, start, check.instance_id)
     if check.instance_id is not None:  # a resubmitted request's own absence is given back
         for recorded in absences.of_instance(check.conn, check.instance_id):
             have += sum((used for key, used in absences.net_use(check.conn, recorded.id)
@@ -138,6 +141,19 @@ def leave_balance(check: extensions.Check) -> extensions.Problems:
     if floor is None or have - cost.amount >= floor:
         return {}
     return {name: _short(charged, have, cost, floor)}
+
+
+def _spent_later(conn: Any, person: int, leave_type: str, start: date,
+                 instance_id: int | None) -> Decimal:
+    """What the leave recorded for days after ``start`` takes (its uses less what was given
+    back; negative or zero), the request's own aside: those days are spoken for."""
+    lines = LeaveEntry.__table__.c
+    query = select(func.coalesce(func.sum(lines.amount), 0)).where(
+        lines.person_id == person, lines.leave_type == leave_type, lines.on > start,
+        lines.kind.in_(("use", "cancellation")))
+    if instance_id is not None:
+        query = query.where(func.coalesce(lines.instance_id, 0) != instance_id)
+    return min(ledger.from_hundredths(conn.execute(query).scalar_one()), Decimal(0))
 
 
 def _short(charged: LeaveType, have: Decimal, cost: absences.Charge,

@@ -79,6 +79,24 @@ def test_not_enough_balance_is_refused_naming_the_numbers(db: Engine, team) -> N
 
 
 @SQLITE
+def test_a_leave_approved_for_later_days_is_not_spent_again_by_an_earlier_request(
+        db: Engine, team) -> None:
+    # June: 14 calendar days, 12 June (Russia Day) not counted -> 13 of the 20.67 earned by then
+    started = service.start(db, PROCESS, team.initiator,
+                            leave("annual", "2026-06-08", "2026-06-21"), NOW)
+    task = open_tasks(db, started.instance_id)[team.manager]
+    assert service.decide(db, task.id, team.manager, "approve", "", NOW).status == "completed"
+    # on 1 May the ledger alone still shows 18.67: the June use is dated in June
+    assert balance(db, team.initiator, date(2026, 5, 1)) == Decimal("18.67")
+    errors = refused(db, team.initiator, leave("annual", "2026-05-18", "2026-05-27"))
+    assert texts.field_error(*errors["period"], "en") == (
+        "You have 5.67 days of Annual paid leave; this leave needs 10.")
+    # five days still fit
+    assert service.start(db, PROCESS, team.initiator,
+                         leave("annual", "2026-05-18", "2026-05-22"), NOW).status == "running"
+
+
+@SQLITE
 def test_an_overlap_with_the_persons_own_absence_is_refused(db: Engine, team) -> None:
     with write_connection(db) as conn:
         absences.record(conn, team.initiator, "sick", date(2026, 5, 4), date(2026, 5, 8),
