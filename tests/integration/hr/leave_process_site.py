@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -89,36 +88,6 @@ def api(app: Flask) -> Api:
 
 def person(app: Flask, who: str) -> int:
     return app.config["IDS"][who]
-
-
-def start(api: Api, process: str, who: str, fields: dict[str, Any]) -> dict[str, Any]:
-    response = api.post(who, "/api/instances", {"process": process, "fields": fields})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def refused(api: Api, process: str, who: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """The field errors of a start the API refuses (400)."""
-    response = api.post(who, "/api/instances", {"process": process, "fields": fields})
-    assert response.status_code == 400, response.get_json()
-    return response.get_json()["fields"]
-
-
-def decide(api: Api, who: str, instance_id: int, verdict: str, comment: str = "",
-           fields: dict | None = None) -> dict[str, Any]:
-    task = api.open_task(who, instance_id)
-    body: dict[str, Any] = {"verdict": verdict, "comment": comment}
-    if fields is not None:
-        body["fields"] = fields
-    response = api.post(who, f"/api/tasks/{task['id']}/decision", body)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
-def view(api: Api, instance_id: int, who: str = "admin") -> dict[str, Any]:
-    response = api.get(who, f"/api/instances/{instance_id}")
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
 
 
 def notices(app: Flask, instance_id: int, template: str = "process_notice"

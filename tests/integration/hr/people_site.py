@@ -1,13 +1,13 @@
 """What the people processes' tests share (business trip, dismissal, hiring): a small company
 — an employee and their manager, a successor, HR, IT, an accountant, an administrator — with
-the shipped processes loaded, its JSON API with a token each, and the helpers the tests speak
-through. Import the fixtures ``app`` and ``api`` into the test module."""
+the shipped processes loaded, its JSON API with a token each (the tests speak through
+:mod:`tests.integration.hr.api_flows`). Import the fixtures ``app`` and ``api`` into the
+test module."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -75,32 +75,3 @@ def app(tmp_path, monkeypatch, redis_url: str, app_broker) -> Iterator[Flask]:
 @pytest.fixture
 def api(app: Flask) -> Api:
     return Api(app.test_client(), app.config["API_TOKENS"])
-
-
-def start(api: Api, who: str, process: str, fields: dict[str, Any]) -> dict[str, Any]:
-    response = api.post(who, "/api/instances", {"process": process, "fields": fields})
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def refused(api: Api, who: str, process: str, fields: dict[str, Any]) -> dict[str, Any]:
-    response = api.post(who, "/api/instances", {"process": process, "fields": fields})
-    assert response.status_code == 400, response.get_json()
-    return response.get_json()["fields"]
-
-
-def decide(api: Api, who: str, instance_id: int, verdict: str, comment: str = "",
-           fields: dict | None = None, status: int = 200) -> dict[str, Any]:
-    task = api.open_task(who, instance_id)
-    body: dict[str, Any] = {"verdict": verdict, "comment": comment}
-    if fields is not None:
-        body["fields"] = fields
-    response = api.post(who, f"/api/tasks/{task['id']}/decision", body)
-    assert response.status_code == status, response.get_json()
-    return response.get_json()
-
-
-def view(api: Api, instance_id: int, who: str = "admin") -> dict[str, Any]:
-    response = api.get(who, f"/api/instances/{instance_id}")
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()

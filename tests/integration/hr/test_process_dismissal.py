@@ -18,15 +18,12 @@ from hr import jobs
 from hr.models import CalendarFeed
 from tests.integration.flows import rows
 from tests.integration.hr import people_site
+from tests.integration.hr.api_flows import decide, refused, start, view
 from tests.integration.hr.people_site import (
     WHO,
     days,
     db,
-    decide,
-    refused,
-    start,
     today,
-    view,
 )
 from tests.integration.web.api.conftest import Api
 

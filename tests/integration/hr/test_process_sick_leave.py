@@ -12,13 +12,11 @@ from sqlalchemy import select
 
 from hr.models import Absence, LeaveEntry
 from tests.integration.hr import leave_process_site
+from tests.integration.hr.api_flows import decide, start, view
 from tests.integration.hr.leave_process_site import (
     db,
-    decide,
     notices,
     person,
-    start,
-    view,
 )
 from tests.integration.web.api.conftest import Api
 
@@ -40,7 +38,7 @@ def _uses(app: Flask) -> list:
 
 def test_a_sick_note_prolonged_then_closed_with_its_number(app: Flask, api: Api) -> None:
     employee = person(app, "employee")
-    started = start(api, "sick-leave", "employee", {"variant": "sick", "period": SINCE_MONDAY})
+    started = start(api, "employee", "sick-leave", {"variant": "sick", "period": SINCE_MONDAY})
     instance_id = started["id"]
     assert started["title"] == "Больничный: Анна Петрова, 13.04.2026 – 17.04.2026 " \
                                "(Больничный лист)"
@@ -83,7 +81,7 @@ def test_a_sick_note_prolonged_then_closed_with_its_number(app: Flask, api: Api)
 
 
 def test_working_from_home_is_recorded_once_the_manager_confirms(app: Flask, api: Api) -> None:
-    started = start(api, "sick-leave", "employee", {"variant": "remote", "period": {
+    started = start(api, "employee", "sick-leave", {"variant": "remote", "period": {
         "start": "2026-04-15", "end": "2026-04-16"}})
     [(_, told)] = notices(app, started["id"])
     assert "Working from home" in told["message"]["en"]

@@ -13,16 +13,13 @@ from sqlalchemy import select
 
 from hr.models import Absence
 from tests.integration.hr import leave_process_site
+from tests.integration.hr.api_flows import decide, refused, start, view
 from tests.integration.hr.leave_process_site import (
     balance,
     credit_overtime,
     db,
-    decide,
     notices,
     person,
-    refused,
-    start,
-    view,
 )
 from tests.integration.web.api.conftest import Api
 
@@ -38,7 +35,7 @@ def _waiting_for(api: Api, instance_id: int) -> list[tuple[str, str]]:
 def test_time_off_against_overtime_is_approved_by_every_manager_in_turn(
         app: Flask, api: Api) -> None:
     credit_overtime(app, "manager", "16")
-    started = start(api, "time-off", "manager", {"basis": "overtime", "period": MONDAY,
+    started = start(api, "manager", "time-off", {"basis": "overtime", "period": MONDAY,
                                                  "reason": "Family matters"})
     instance_id = started["id"]
     assert started["title"] == "Отгул: Пётр Руководитель, 20.04.2026 – 20.04.2026"
@@ -63,7 +60,7 @@ def test_time_off_against_overtime_is_approved_by_every_manager_in_turn(
 
 def test_a_refusal_ends_it_and_tells_the_department_head_and_the_author(
         app: Flask, api: Api) -> None:
-    started = start(api, "time-off", "manager", {"basis": "unpaid", "period": MONDAY,
+    started = start(api, "manager", "time-off", {"basis": "unpaid", "period": MONDAY,
                                                  "hours": "4", "reason": "Dentist"})
     instance_id = started["id"]
     decide(api, "head", instance_id, "approve")
@@ -80,9 +77,9 @@ def test_a_refusal_ends_it_and_tells_the_department_head_and_the_author(
 
 def test_more_hours_than_were_worked_over_are_refused(app: Flask, api: Api) -> None:
     credit_overtime(app, "manager", "6")
-    problems = refused(api, "time-off", "manager", {"basis": "overtime", "period": MONDAY,
+    problems = refused(api, "manager", "time-off", {"basis": "overtime", "period": MONDAY,
                                                     "reason": "Family matters"})
     assert problems["period"]["code"] == "leave_balance_short_hours"
     assert "6" in problems["period"]["message"] and "8" in problems["period"]["message"]
-    start(api, "time-off", "manager", {"basis": "overtime", "period": MONDAY, "hours": "6",
+    start(api, "manager", "time-off", {"basis": "overtime", "period": MONDAY, "hours": "6",
                                        "reason": "Family matters"})

@@ -14,13 +14,10 @@ from approvals.store.models import Task, Timer
 from hr.models import Absence
 from tests.integration.flows import rows
 from tests.integration.hr import people_site
+from tests.integration.hr.api_flows import decide, refused, start, view
 from tests.integration.hr.people_site import (
     days,
     db,
-    decide,
-    refused,
-    start,
-    view,
 )
 from tests.integration.web.api.conftest import Api
 

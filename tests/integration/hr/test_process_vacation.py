@@ -14,15 +14,12 @@ from sqlalchemy import select
 
 from hr.models import Absence
 from tests.integration.hr import leave_process_site
+from tests.integration.hr.api_flows import decide, refused, start, view
 from tests.integration.hr.leave_process_site import (
     balance,
     db,
-    decide,
     notices,
     person,
-    refused,
-    start,
-    view,
 )
 from tests.integration.web.api.conftest import Api
 
@@ -40,7 +37,7 @@ def _absences(app: Flask, who: str) -> list:
 def test_a_leave_across_the_may_holidays_is_approved_paid_recorded_and_charged(
         app: Flask, api: Api) -> None:
     before = balance(app, "employee", "annual", date(2026, 5, 1))
-    started = start(api, "vacation", "employee", {"kind": "annual", "period": MAY,
+    started = start(api, "employee", "vacation", {"kind": "annual", "period": MAY,
                                                   "deputy": "olga@example.com"})
     instance_id = started["id"]
     assert started["stage"] == "manager"
@@ -67,7 +64,7 @@ def test_a_leave_across_the_may_holidays_is_approved_paid_recorded_and_charged(
 
 
 def test_unpaid_leave_needs_no_holiday_pay(app: Flask, api: Api) -> None:
-    started = start(api, "vacation", "employee", {
+    started = start(api, "employee", "vacation", {
         "kind": "unpaid", "period": {"start": "2026-06-01", "end": "2026-06-03"}})
     decide(api, "manager", started["id"], "approve")
     tasks = [t["stage"] for t in view(api, started["id"])["tasks"] if t["state"] == "open"]
@@ -76,7 +73,7 @@ def test_unpaid_leave_needs_no_holiday_pay(app: Flask, api: Api) -> None:
 
 def test_the_directors_own_leave_goes_to_the_configured_approver_and_the_admins_are_told(
         app: Flask, api: Api) -> None:
-    started = start(api, "vacation", "director", {
+    started = start(api, "director", "vacation", {
         "kind": "annual", "period": {"start": "2026-07-06", "end": "2026-07-19"}})
     instance_id = started["id"]
 
@@ -90,7 +87,7 @@ def test_the_directors_own_leave_goes_to_the_configured_approver_and_the_admins_
 
 
 def test_not_enough_days_is_refused_with_the_numbers(app: Flask, api: Api) -> None:
-    problems = refused(api, "vacation", "newcomer", {
+    problems = refused(api, "newcomer", "vacation", {
         "kind": "annual", "period": {"start": "2026-06-01", "end": "2026-06-14"}})
     assert problems["period"]["code"].startswith("leave_balance_short")
     # March, April and May earned by 1 June (7 days); 12 June is a holiday, not counted
@@ -99,14 +96,14 @@ def test_not_enough_days_is_refused_with_the_numbers(app: Flask, api: Api) -> No
 
 
 def test_a_leave_in_the_past_or_overlapping_is_refused(app: Flask, api: Api) -> None:
-    past = refused(api, "vacation", "employee", {
+    past = refused(api, "employee", "vacation", {
         "kind": "unpaid", "period": {"start": "2026-04-01", "end": "2026-04-03"}})
     assert past["period"]["code"] == "period_in_the_past"
-    first = start(api, "vacation", "employee", {
+    first = start(api, "employee", "vacation", {
         "kind": "unpaid", "period": {"start": "2026-06-01", "end": "2026-06-03"}})
     decide(api, "manager", first["id"], "approve")
     decide(api, "hr", first["id"], "done")
-    overlap = refused(api, "vacation", "employee", {
+    overlap = refused(api, "employee", "vacation", {
         "kind": "annual", "period": {"start": "2026-06-03", "end": "2026-06-10"}})
     assert overlap["period"]["code"] == "absence_overlaps"
     assert "01.06.2026" in overlap["period"]["message"], overlap  # the other absence's dates
