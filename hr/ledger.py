@@ -169,9 +169,11 @@ def schedule(start: date, up_to: date, per_year: Decimal) -> list[tuple[date, st
 
 def accrual_start(conn: Any, person_id: int, leave_type: str, today: date) -> date | None:
     """The first day the person's months of service count from (see the module); None for
-    someone unknown."""
-    person = conn.execute(select(_P.c.hire_date).where(_P.c.id == person_id)).first()
-    if person is None:
+    someone unknown, or dismissed: a leaver earns no more months (their unused days are
+    compensated in the final settlement, art. 127), and their statement stays as it was."""
+    person = conn.execute(select(_P.c.hire_date, _P.c.employment)
+                          .where(_P.c.id == person_id)).first()
+    if person is None or person.employment == "dismissed":
         return None
     if person.hire_date is not None:
         return person.hire_date

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from approvals.core.errors import FormInvalid
 from approvals.store.db import write_connection
+from approvals.store.models import Person
 from hr import ledger
 from hr.models import LeaveEntry
 from tests.integration.hr.leave_support import NOW, hire
@@ -101,3 +102,17 @@ def test_someone_without_a_hire_date_accrues_from_january(db: Engine, org) -> No
         assert ledger.balance(conn, org.initiator, "annual", NOW.date(), now=NOW) == \
             Decimal(7)  # January to March: 2.33 + 2.34 + 2.33
         assert ledger.entries(conn, org.initiator, "annual")[0].on == date(2026, 1, 31)
+
+
+@SQLITE
+def test_a_dismissed_person_earns_no_more_months(db: Engine, org) -> None:
+    hire(db, org.initiator, date(2025, 9, 1))
+    with write_connection(db) as conn:
+        assert ledger.accrue(conn, org.initiator, NOW.date(), NOW) == 7
+        conn.execute(Person.__table__.update().where(Person.__table__.c.id == org.initiator)
+                     .values(employment="dismissed", active=False))
+        later = NOW.replace(month=9)
+        assert ledger.accrue(conn, org.initiator, later.date(), later) == 0
+        # what they had earned stays: the final settlement compensates it (art. 127)
+        assert ledger.balance(conn, org.initiator, "annual", later.date(), now=later) == \
+            Decimal("16.33")
