@@ -43,9 +43,10 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from approvals import clock
+from approvals import clock, texts
 from approvals.core.errors import FormInvalid
 from approvals.store.models import Person
+from approvals.texts import formats
 from hr import leave_types
 from hr.models import LeaveEntry
 
@@ -295,18 +296,21 @@ def statement(conn: Any, person_id: int, leave_type: str, year: int,
 
 
 def open_balance(conn: Any, person_id: int, leave_type: str, stated: Decimal, as_of: date,
-                 source: str, author_id: int, *, now: datetime) -> Line | None:
+                 source: str, author_id: int, *, now: datetime,
+                 locale: str = "en") -> Line | None:
     """Bring in the balance another system (``source``: "1C:ZUP", a former employer's
     certificate) states for ``as_of``: a ``carry_over`` line of the difference between it and
     what this ledger counts on that day — the months accrued from the hire date, which the
     other system already counted, used or not. Its reason names the stated balance, the day and
-    the source, so the statement explains the figure. None when the two already agree."""
+    the source (in ``locale``, its author's language), so the statement explains the figure.
+    None when the two already agree."""
     stated = Decimal(stated)
     counted = balance(conn, person_id, leave_type, as_of, now=now)
     difference = (stated - counted).quantize(CENT)
     if difference == 0:
         return None
-    reason = f"{source}: {number(stated)} on {as_of.isoformat()} (counted here {number(counted)})"
+    reason = texts.t("hr_leave.opening_reason", locale, source=source, stated=number(stated),
+                     day=formats.format_date(as_of, locale), counted=number(counted))
     return add(conn, person_id, leave_type, "carry_over", difference, as_of, reason, author_id,
                now=now)
 

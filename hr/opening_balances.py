@@ -120,8 +120,11 @@ def bring_in(conn: Any, text: str, author_id: int, now: datetime) -> list[tuple[
     """Check the whole file, then write each balance (in the caller's transaction: all or
     nothing); returns each line with the difference written (0 when the ledger agreed)."""
     written = []
+    locale = conn.execute(select(Person.__table__.c.locale).where(
+        Person.__table__.c.id == author_id)).scalar() or "en"
     for opening in parse(conn, text, now.date()):
         line = ledger.open_balance(conn, opening.person_id, opening.leave_type, opening.balance,
-                                   opening.as_of, opening.source, author_id, now=now)
+                                   opening.as_of, opening.source, author_id, now=now,
+                                   locale=locale)
         written.append((opening, line.amount if line is not None else Decimal(0)))
     return written

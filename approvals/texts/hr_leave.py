@@ -121,6 +121,9 @@ COMMON.update({
     "hr_leave.line.cancellation": {"en": "cancellation", "ru": "отмена"},
     "hr_leave.line.adjustment": {"en": "adjustment", "ru": "корректировка"},
     "hr_leave.line.carry_over": {"en": "balance brought in", "ru": "перенесённый остаток"},
+    # the reason of a balance brought in (hr.ledger.open_balance), in its author's language
+    "hr_leave.opening_reason": {"en": "{source}: {stated} on {day} (counted here {counted})",
+                                "ru": "{source}: {stated} на {day} (здесь насчитано {counted})"},
     "hr_leave.line.overtime": {"en": "overtime worked", "ru": "сверхурочная работа"},
     "hr_leave.line.opening": {"en": "carried over from {year}", "ru": "перенесено из {year}"},
     "hr_leave.line.today": {"en": "balance today", "ru": "остаток на сегодня"},
