@@ -64,11 +64,23 @@ _MIME = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,62}/[a-z0-9][a-z0-9!#$&^_.+-]{
 
 @dataclass
 class Result:
+    """What a command recorded: the instance's state after it, as the command wrote it (an
+    entry point answers from this, without reading the instance again), and the outbox rows
+    to hand to the workers after the commit."""
+
     instance_id: int
     outbox_ids: list[int] = field(default_factory=list)
     status: str = ""
     stage: str = ""
     task_ids: dict[int, int] = field(default_factory=dict)  # task seq -> task id
+    #: the definition the instance runs (for names in the reader's language)
+    process: Process | None = None
+    #: every task of the instance after the command (a new task's id is in ``task_ids``)
+    tasks: list[engine.TaskState] = field(default_factory=list)
+
+    def task(self, task_id: int) -> engine.TaskState | None:
+        """One task of the instance after the command, by id."""
+        return next((t for t in self.tasks if self.task_ids.get(t.seq, t.id) == task_id), None)
 
 
 def start(db: Engine, process_id: str, initiator_id: int, fields: dict[str, Any],
@@ -498,7 +510,7 @@ def _persist(conn: Connection, process: Process, loaded: store.Loaded, out: engi
         if any(isinstance(e, engine.RunEffect) for e in out.effects) else []
     store.add_timers(conn, timers)
     return Result(loaded.id, [*emitted, *store.add_outbox(conn, notices)], state.status,
-                  state.stage, ids)
+                  state.stage, ids, process, state.tasks)
 
 
 def _titles(conn: Connection, process: Process, fields: dict[str, Any],

@@ -26,7 +26,9 @@ Handlers only translate HTTP to service calls and back; domain errors become sta
 | ``GET  /api/exports/<id>``                      | the export: state, progress, download URL   |
 | ``GET  /api/exports/<id>/download``             | the ZIP (409 until it is ready)             |
 | ``GET  /api/tasks?assignee=me``                 | ``{"tasks": [...]}`` the caller's open tasks |
-| ``POST /api/tasks/<id>/decision``               | the instance view after the verdict         |
+| ``POST /api/tasks/<id>/decision``               | the decision, the instance's status, stage  |
+|                                                 | and outcome after it, the caller's next     |
+|                                                 | task on it, links (not the whole view)      |
 | ``POST /api/tasks/decisions``                   | ``{"decided", "failed", "results"}``: many  |
 |                                                 | decisions, each its own (:mod:`web.bulk`)   |
 | ``POST /api/tasks/<id>/reassign``               | the instance view; the task goes to ``to``  |
@@ -85,6 +87,7 @@ from approvals.config import trails_dir
 from approvals.core import policy
 from approvals.core.errors import Forbidden, NotAnAssignee, NotFound, StoreUnavailable
 from approvals.core.model import LOCALES
+from approvals.core.states import COMPLETED, OPEN
 from approvals.dispatch import kick
 from approvals.records import access, exports
 from approvals.records.drafts import DraftPending
@@ -379,7 +382,9 @@ def tasks():
 
 @bp.post("/tasks/<id:task_id>/decision")
 @operation("Decide a task (its assignee or their deputy)",
-           {200: Json(openapi.InstanceView, "the instance view")}, body=openapi.DecisionBody,
+           {200: Json(openapi.DecisionAnswer, "the decision as recorded, the instance's "
+                      "status and stage after it, the caller's next task on it, and links "
+                      "(GET the instance for its whole view)")}, body=openapi.DecisionBody,
            errors={400: "a missing verdict, one the task does not allow, a missing comment, "
                         "or refused form answers (form_invalid)",
                    403: "the caller may not decide this task",
@@ -395,9 +400,44 @@ def decision(task_id: int):
     values = body.get("fields")
     if values is not None and not isinstance(values, dict):
         raise BadRequest("'fields' must be an object: the task form's answers by field name")
-    return _done(service.decide(db(), task_id, g.person.id, verdict.strip(),
-                                _text(body, "comment"), utcnow(), channel=CHANNEL,
-                                values=values))
+    result = service.decide(db(), task_id, g.person.id, verdict.strip(),
+                            _text(body, "comment"), utcnow(), channel=CHANNEL, values=values)
+    kick(result.outbox_ids)
+    return jsonify(decision_answer(result, task_id, g.person, _locale()))
+
+
+def decision_answer(result: service.Result, task_id: int, person, locale: str
+                    ) -> dict[str, Any]:
+    """What a decision answers: the decision as recorded, the instance's status and current
+    stage after it, the caller's next open task on it, and links — all from the command's
+    :class:`~approvals.service.Result`, nothing read again (``GET /api/instances/<id>`` has
+    the whole view)."""
+    process, instance_id = result.process, result.instance_id
+    decided = result.task(task_id)
+
+    def stage_name(key: str) -> str:
+        return process.status(key).name.get(locale) if key else ""
+
+    mine = next((t for t in result.tasks if t.assignee == person.id and t.state == OPEN
+                 and result.task_ids.get(t.seq, t.id) != task_id), None)
+    completed = result.status == COMPLETED
+    links = {"instance": url_for("api.instance", instance_id=instance_id)}
+    if completed:
+        links["trail"] = url_for("api.trail", instance_id=instance_id)
+    return {
+        "decision": {"task": task_id, "verdict": decided.verdict, "comment": decided.comment,
+                     "decided_at": queries.iso(decided.closed_at),
+                     "by": queries.person_ref(person), "channel": decided.channel},
+        "instance": instance_id,
+        "status": result.status,
+        "stage": result.stage,
+        "stage_name": stage_name(result.stage),
+        "outcome": result.stage if completed else None,
+        "next_task": None if mine is None else {
+            "id": result.task_ids.get(mine.seq, mine.id), "stage": mine.stage,
+            "stage_name": stage_name(mine.stage)},
+        "links": links,
+    }
 
 
 @bp.post("/tasks/decisions")

@@ -180,6 +180,47 @@ class InstanceView(_Answer):
     version: int = Field(description="bumped by every command (optimistic concurrency)")
 
 
+class DecisionRecorded(_Answer):
+    """A decision as it was recorded."""
+
+    task: int
+    verdict: str | None
+    comment: str
+    decided_at: Timestamp | None = Field(json_schema_extra=_TIME)
+    by: PersonRef = Field(description="who decided: the caller")
+    channel: str | None
+
+
+class NextTask(_Answer):
+    """The caller's next open task on the instance."""
+
+    id: int
+    stage: str
+    stage_name: str
+
+
+class DecisionLinks(_Answer):
+    instance: str = Field(description="the instance's whole view (GET)")
+    trail: str | None = Field(default=None, description="its trail (GET), once completed")
+
+
+class DecisionAnswer(_Answer):
+    """What a decision answers (web.api.decision_answer): built from what the command wrote,
+    without reading the instance's view again."""
+
+    decision: DecisionRecorded
+    instance: int = Field(description="the task's instance")
+    status: Literal["running", "completed", "cancelled"] = Field(
+        description="the instance's status after the decision")
+    stage: str = Field(description="its current stage (a completed instance: its final "
+                                   "status)")
+    stage_name: str = Field(description="the stage's name in the caller's language")
+    outcome: str | None = Field(description="how a completed instance ended: its final status")
+    next_task: NextTask | None = Field(description="the caller's next open task on the "
+                                                   "instance, if any")
+    links: DecisionLinks
+
+
 class Progress(_Answer):
     done: int
     total: int

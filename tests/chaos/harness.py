@@ -343,11 +343,12 @@ class Stack:
 
     def decide_api(self, person: str, task_id: int, verdict: str = "approve",
                    retry: bool = True) -> Answer:
-        """POST a decision; an answer 200 is an acknowledged decision (so is a 303: recorded,
-        its view to be read at the Location, web/api.py ``_done``). With ``retry``, a 503
-        or no answer is tried again like a client would (a 409 after a lost answer means
-        the first attempt got through: it is not acknowledged by us, the checker still
-        requires exactly one transition)."""
+        """POST a decision; an answer 200 is an acknowledged decision (a 303 would be too:
+        recorded, to be read at the Location, as web/api.py ``_done`` answers the commands
+        that answer with the view; a decision reads nothing after its commit, so it answers
+        200). With ``retry``, a 503 or no answer is tried again like a client would (a 409
+        after a lost answer means the first attempt got through: it is not acknowledged by
+        us, the checker still requires exactly one transition)."""
         for attempt in range(40):
             answer = self.request("POST", f"/api/tasks/{task_id}/decision",
                                   {"verdict": verdict, "comment": ""}, token=self.tokens[person])

@@ -63,7 +63,9 @@ def test_a_task_started_while_away_goes_to_the_deputy_who_decides_it_on_behalf(a
     assert task["on_behalf_of"]["email"] == "anna@example.com"
     assert [t["on_behalf_of"] for t in started["tasks"] if t["assignee"]["email"] ==
             "boris@example.com"] == [None]
-    view = api.decide("outsider", task["id"], "approve").get_json()
+    answer = api.decide("outsider", task["id"], "approve").get_json()
+    assert answer["decision"]["by"]["email"] == "oscar@example.com"
+    view = api.get("admin", f"/api/instances/{started['id']}").get_json()
     decided = [e for e in view["timeline"] if e["kind"] == "decided"]
     assert [(e["actor"]["email"], e["data"]["on_behalf_of"]) for e in decided] == [
         ("oscar@example.com", task["on_behalf_of"]["id"])]

@@ -211,3 +211,52 @@ def test_russian_is_answered_when_asked_for(api: Api) -> None:
     response = api.client.get(f"/api/instances/{view['id']}",
                               headers={**api.headers("initiator"), "Accept-Language": "ru"})
     assert response.get_json()["stage_name"] == "Согласование"
+
+
+def test_a_decision_answers_the_decision_and_the_instance_not_its_view(api: Api) -> None:
+    """``POST /api/tasks/<id>/decision`` answers what the caller needs, from what the command
+    wrote: the decision as recorded, the instance's status and stage (named in the caller's
+    language), the caller's next task on it, and links; the whole view is the GET's."""
+    view = api.start()
+    instance_id = view["id"]
+    boris = api.open_task("boris", instance_id)
+    response = api.client.post(f"/api/tasks/{boris['id']}/decision",
+                               json={"verdict": "approve", "comment": " Fine. "},
+                               headers={**api.headers("boris"), "Accept-Language": "ru"})
+    assert response.status_code == 200, response.get_json()
+    answer = response.get_json()
+    decided_at = answer["decision"].pop("decided_at")
+    assert decided_at.endswith("Z")
+    assert answer == {
+        "decision": {"task": boris["id"], "verdict": "approve", "comment": "Fine.",
+                     "by": {"id": boris["assignee"]["id"], "name": "Boris Approver",
+                            "email": WHO["boris"]}, "channel": "api"},
+        "instance": instance_id, "status": "running", "stage": "approval",
+        "stage_name": "Согласование", "outcome": None, "next_task": None,
+        "links": {"instance": f"/api/instances/{instance_id}"}}
+
+    clara = api.open_task("clara", instance_id)  # clara hands hers to anna: anna holds two
+    assert api.post("clara", f"/api/tasks/{clara['id']}/reassign",
+                    {"to": WHO["anna"]}).status_code == 200
+    first, second = sorted((t for t in api.get("anna", "/api/tasks?assignee=me").get_json()[
+        "tasks"] if t["instance_id"] == instance_id), key=lambda t: t["id"])
+    answer = api.decide("anna", first["id"], "approve").get_json()
+    assert (answer["status"], answer["stage"], answer["stage_name"]) == (
+        "running", "approval", "Approval")
+    assert answer["next_task"] == {"id": second["id"], "stage": "approval",
+                                   "stage_name": "Approval"}
+    answer = api.decide("anna", second["id"], "approve").get_json()
+    assert (answer["stage"], answer["next_task"]) == ("send_to_client", None)
+
+    sending = api.open_task("initiator", instance_id)
+    answer = api.decide("initiator", sending["id"], "done", "Sent.").get_json()
+    assert (answer["status"], answer["outcome"], answer["next_task"]) == (
+        "completed", answer["stage"], None)
+    assert answer["links"] == {"instance": f"/api/instances/{instance_id}",
+                               "trail": f"/api/instances/{instance_id}/trail.pdf"}
+    full = api.get("initiator", answer["links"]["instance"]).get_json()
+    assert (full["status"], full["stage"], full["stage_name"], full["outcome"]) == (
+        answer["status"], answer["stage"], answer["stage_name"], answer["outcome"])
+    done = next(t for t in full["tasks"] if t["id"] == sending["id"])
+    assert (done["verdict"], done["comment"], done["channel"], done["closed_at"]) == (
+        "done", "Sent.", "api", answer["decision"]["decided_at"])
