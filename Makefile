@@ -12,7 +12,7 @@ STAMP := $(VENV)/.signoff-installed
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: venv lock upgrade-deps system-deps test chaos run bench bench-trail bench-mail bench-idle bench-parse lint \
-	bench-campaign test-full \
+	bench-campaign bench-scale test-full \
 	security audit-deps
 
 # Every Python package comes from uv.lock, hash-checked: pip installs only the locked uv
@@ -156,6 +156,15 @@ bench: venv
 # campaign's live page (its p50/p95 ms).
 bench-campaign: venv
 	$(BIN)/python -m benchmarks.campaign
+
+# A year of data: 100,000 instances (~1,000,000 audit events, 200 people) seeded into SQLite and
+# a throwaway PostgreSQL, then the inbox, "done by me", the accountants' queue, the instance page,
+# a month's audit search, a decision and an email reply (p50/p95 ms) under a light load, the size
+# per 1,000 instances and the query plans. Long (not part of `make bench`); SCALE_ARGS, e.g.
+# `--instances 10000 --db sqlite`, for a quick run.
+SCALE_ARGS ?= --explain
+bench-scale: venv system-deps
+	$(BIN)/python -m benchmarks.scale $(SCALE_ARGS)
 
 # Render and sign one trail (40 events, 3 documents), warm: p50/p95 ms and peak memory.
 bench-trail: venv system-deps

@@ -220,9 +220,12 @@ def open_tasks(session: Session, person_id: int, locale: str = "en") -> list[dic
                         .where(Task.assignee_id == person_id, Task.state == "open")
                         .order_by(Task.opened_at, Task.id)).all()
     people = _People(session)
+    definitions: dict[int, Process] = {}  # read once per version, not once per task
     result = []
     for task, instance in rows:
-        process = process_of(session, instance)
+        process = definitions.get(instance.process_version_id)
+        if process is None:
+            process = definitions[instance.process_version_id] = process_of(session, instance)
         view = task_view(task, process, people, locale)
         view.update(process=process.id, process_name=process.name.get(locale),
                     title=instance.title_in(locale), initiator=people(instance.initiator_id))
