@@ -4,7 +4,7 @@
     python -m benchmarks.campaign --people 500 --rate 20
 
 A real ``signoff worker`` process (queues outbox, timers, mail), a real ``signoff web``
-(waitress), and, in this process, the inbound SMTP server and a mail catcher that notes when
+(gunicorn), and, in this process, the inbound SMTP server and a mail catcher that notes when
 each mail arrives; SQLite (WAL) and the embedded Redis, as ``make bench-mail`` runs them.
 
 1. Mails: the initiator starts an ``acknowledgement`` to ten departments of ``--people``

@@ -36,28 +36,41 @@ def redis() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=int, envvar="SIGNOFF_WEB_PORT",
               help="Port to listen on [default: SIGNOFF_WEB_PORT, else PORT, else 5000].")
-@click.option("--threads", type=int, default=8, show_default=True)
-def web(host: str, port: int | None, threads: int) -> None:
-    """Serve the web pages and the JSON API with waitress (Procfile role).
+@click.option("--processes", "web_processes", type=click.IntRange(min=1),
+              envvar="SIGNOFF_WEB_PROCESSES",
+              help="Worker processes [default: SIGNOFF_WEB_PROCESSES, else one per CPU core].")
+@click.option("--threads", type=click.IntRange(min=1), default=8, show_default=True,
+              help="Threads in each worker process.")
+def web(host: str, port: int | None, web_processes: int | None, threads: int) -> None:
+    """Serve the web pages and the JSON API with gunicorn, several processes (Procfile role).
 
-    Process files are loaded first, so a new or edited file takes effect on restart (a broken
-    one is reported and left out; running instances keep their version)."""
-    import waitress
-
-    import workers.actors  # noqa: F401 - pages hand committed outbox rows to these actors
-    from web import create_app
+    Process files are loaded first, once, so a new or edited file takes effect on restart (a
+    broken one is reported and left out; running instances keep their version). Each worker
+    process then builds the app after the fork: its own database engine and Redis
+    connections. SIGTERM stops gracefully."""
+    from signoff import webserver
 
     with settings_engine() as engine:
         load_processes(engine)
     settings = Settings.from_env()
     log_to_stderr()
-    app = create_app()
-    click.echo(f"signoff web: {settings.base_url} (listening on {host}:{port or settings.port})",
+    processes = web_processes or webserver.default_processes()
+    port = port or settings.port
+    click.echo(f"signoff web: {settings.base_url} (listening on {host}:{port}, "
+               f"{processes} process{'es' if processes > 1 else ''} x {threads} threads)",
                err=True)
     try:
-        waitress.serve(app, host=host, port=port or settings.port, threads=threads)
+        webserver.serve(_web_app, host=host, port=port, processes=processes, threads=threads)
     except KeyboardInterrupt:
         pass
+
+
+def _web_app():
+    """The WSGI app, built in each web worker process after the fork."""
+    import workers.actors  # noqa: F401 - pages hand committed outbox rows to these actors
+    from web import create_app
+
+    return create_app()
 
 
 @main.command()

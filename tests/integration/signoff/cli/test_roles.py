@@ -16,7 +16,7 @@ import pytest
 
 from approvals.config import Settings
 from signoff import cli as cli_module
-from signoff import demo, launcher
+from signoff import demo, launcher, webserver
 from tests.integration.signoff.cli import Invoke
 
 
@@ -131,27 +131,53 @@ def test_scheduler_waits_for_redis_then_sweeps(cli: Invoke, redis_answers: list[
 
 @pytest.fixture
 def served(upgraded: Invoke, monkeypatch: pytest.MonkeyPatch) -> dict:
-    """A stand-in ``web`` package and ``waitress.serve`` on a migrated database; records what
-    would be served."""
+    """A stand-in ``web`` package and gunicorn on a migrated database; records what would be
+    served (the settings, and the app each worker process would build)."""
     seen: dict = {}
     app = object()
     fake_web = types.ModuleType("web")
     fake_web.create_app = lambda: app
     monkeypatch.setitem(sys.modules, "web", fake_web)
-    monkeypatch.setattr("waitress.serve",
-                        lambda application, **kw: seen.update(kw, app=application))
+    monkeypatch.setattr(webserver.WebServer, "run",
+                        lambda server: seen.update(server.settings, app=server.load()))
+    monkeypatch.delenv("SIGNOFF_WEB_PROCESSES", raising=False)
     seen["expected_app"] = app
     return seen
 
 
-def test_web_serves_create_app_with_waitress_on_port_5000_by_default(cli: Invoke,
+def test_web_serves_create_app_with_gunicorn_on_port_5000_by_default(cli: Invoke,
                                                                      served: dict) -> None:
     result = cli("web")
 
     assert result.exit_code == 0, result.output
     assert served["app"] is served["expected_app"]
-    assert (served["host"], served["port"]) == ("127.0.0.1", 5000)
+    assert served["bind"] == ["127.0.0.1:5000"]
     assert "loaded contract-approval version 1" in result.stdout  # processes load first
+    # one process per core, each with 8 threads; the app is built in each, after the fork
+    assert served["workers"] == (os.cpu_count() or 1)
+    assert (served["worker_class"], served["threads"]) == ("gthread", 8)
+    assert served["preload_app"] is False
+    assert "signoff web: http://127.0.0.1:5000 (listening on 127.0.0.1:5000" in result.stderr
+
+
+def test_web_processes_come_from_the_environment_or_the_option(
+        cli: Invoke, served: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SIGNOFF_WEB_PROCESSES", "3")
+    result = cli("web")
+    assert result.exit_code == 0, result.output
+    assert served["workers"] == 3
+    assert "3 processes x 8 threads" in result.stderr
+
+    cli("web", "--processes", "2", "--threads", "1")
+    assert (served["workers"], served["threads"], served["worker_class"]) == (2, 1, "sync")
+
+    assert cli("web", "--processes", "0").exit_code == 2  # refused before anything starts
+
+
+def test_web_binds_an_ipv6_address_in_brackets(cli: Invoke, served: dict) -> None:
+    cli("web", "--host", "::", "--port", "8080")
+
+    assert served["bind"] == ["[::]:8080"]
 
 
 def test_web_port_comes_from_the_launcher_over_honchos_port(
@@ -161,7 +187,7 @@ def test_web_port_comes_from_the_launcher_over_honchos_port(
 
     cli("web", "--host", "0.0.0.0")
 
-    assert (served["host"], served["port"]) == ("0.0.0.0", 8080)
+    assert served["bind"] == ["0.0.0.0:8080"]
 
 
 def test_web_respects_port(cli: Invoke, served: dict, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -169,7 +195,7 @@ def test_web_respects_port(cli: Invoke, served: dict, monkeypatch: pytest.Monkey
 
     cli("web")
 
-    assert served["port"] == 5731
+    assert served["bind"] == ["127.0.0.1:5731"]
 
 
 @pytest.fixture
