@@ -60,7 +60,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from importlib.metadata import entry_points
 from typing import Any
 
@@ -221,6 +221,28 @@ def calendar(conn: Any) -> Calendar:
     for source in _calendars.values():
         return source(conn)
     return WEEKDAYS
+
+
+class _OnFirstUse:
+    """A command's calendar, read through its connection when a deadline in working days
+    first asks, in the command's transaction still: a command that counts none (most
+    decisions) reads nothing for it."""
+
+    __slots__ = ("_conn", "_found")
+
+    def __init__(self, conn: Any) -> None:
+        self._conn, self._found = conn, None
+
+    def is_working_day(self, day: date) -> bool:
+        found = self._found
+        if found is None:
+            found = self._found = calendar(self._conn)
+        return found.is_working_day(day)
+
+
+def command_calendar(conn: Any) -> Calendar:
+    """:func:`calendar`, for a command on ``conn``: read only if a working day is asked."""
+    return _OnFirstUse(conn)
 
 
 def mail_attachments(name: str) -> Callable[[MailAttachments], MailAttachments]:

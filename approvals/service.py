@@ -94,7 +94,7 @@ def start(db: Engine, process_id: str, initiator_id: int, fields: dict[str, Any]
         clean.update(_check(conn, process, clean, initiator_id, now))
         stored, uploads = _split_uploads(clean)
         out = engine.start(process, directory, initiator_id, stored, now, channel,
-                           extensions.calendar(conn))
+                           extensions.command_calendar(conn))
         title, titles = _titles(conn, process, out.state.fields, initiator_id)
         loaded = store.new_instance(conn, process.id, version_id, digest, title,
                                     initiator_id, now, titles)
@@ -123,7 +123,7 @@ def _deciding(task_id: int, actor_id: int, verdict: str, comment: str, now: date
             raise NotFound(f"task {task_id} not found", task=task_id)
         try:
             return engine.decide(process, DbDirectory(conn), state, seq, actor_id, verdict,
-                                 comment, now, channel, calendar=extensions.calendar(conn),
+                                 comment, now, channel, calendar=extensions.command_calendar(conn),
                                  values=values), []
         except AlreadyDecided as refusal:
             raise _named(conn, refusal) from None
@@ -151,7 +151,7 @@ def _resubmitting(actor_id: int, fields: dict[str, Any] | Callable[[Process], di
                             loaded.id))
         stored, uploads = _split_uploads(clean)
         out = engine.resubmit(process, directory, loaded.state, actor_id, stored, comment, now,
-                              channel, extensions.calendar(conn))
+                              channel, extensions.command_calendar(conn))
         docs = _store_uploads(conn, loaded.id, uploads, actor_id, now)
         out.state.fields.update(docs)
         title, titles = _titles(conn, process, out.state.fields, loaded.state.initiator)
@@ -289,7 +289,7 @@ def reopen(db: Engine, instance_id: int, actor_id: int, reason: str, now: dateti
     def command(conn: Connection, process: Process, loaded: store.Loaded):
         out = engine.reopen(process, DbDirectory(conn), loaded.state, actor_id, reason, now,
                             stage, _roles(conn, actor_id), channel,
-                            extensions.calendar(conn))
+                            extensions.command_calendar(conn))
         if loaded.state.status == engine.COMPLETED and not _trail_issued(conn, loaded.id):
             raise TransitionNotAllowed("the signed trail of this completion is still being "
                                        "made; reopen the process once it is issued",
@@ -403,7 +403,7 @@ def fire_timer(db: Engine, timer_id: int, now: datetime) -> Result | None:
         seqs = {t.id: t.seq for t in loaded.state.tasks}
         return engine.timers_fired(process, loaded.state, [
             (seqs[task], timer.kind) for _timer, task in due if task in seqs], now,
-            DbDirectory(conn), extensions.calendar(conn)), []
+            DbDirectory(conn), extensions.command_calendar(conn)), []
 
     return _run(db, instance_id, command, now, "system")
 

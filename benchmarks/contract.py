@@ -8,10 +8,14 @@ every outbox row to a real ``signoff worker`` process through the embedded Redis
 until the worker has delivered them all. ``service-alone``: the same, but the worker starts
 only after the last decision (the service layer's own speed, then the worker's catch-up).
 ``api``: the same approvals driven over HTTP through the JSON API served by ``signoff web``
-(waitress), by 8 client threads, with the worker running. Each instance takes 4 decisions
-(two lawyers, the accountant, the manager); a decision answers the decision and the
-instance's status, not the view, so the accountant and the manager find their task in their
-inbox (``GET /api/tasks?assignee=me``), as a client would (not timed as a decision).
+(gunicorn; ``--web-processes N`` sets its SIGNOFF_WEB_PROCESSES), by 8 client threads, with
+the worker running. Each instance takes 4 decisions (two lawyers, the accountant, the
+manager); a decision answers the decision and the instance's status, not the view, so the
+accountant and the manager find their task in their inbox (``GET /api/tasks?assignee=me``),
+as a client would (not timed as a decision).
+Right after ``service-alone``, the peer (``benchmarks/peer.py``: SpiffWorkflow 3.2 on SQLite
+with Signoff's durability settings, in ``.venv-spiff``) runs the same number of approvals, and
+both figures and their ratio are printed (``--no-peer`` skips it).
 
 Prints decisions per second, p50/p99 milliseconds per decision and peak memory (RSS). A
 benchmark, not a test: nothing fails because the machine is slow.
@@ -166,7 +170,8 @@ def run_service(db, instances: int, start_worker=None) -> dict:
     return {"elapsed": elapsed, "latencies": latencies, "drain": drain}
 
 
-def run_api(db, signoff: str, instances: int, clients: int = 8) -> dict:
+def run_api(db, signoff: str, instances: int, clients: int = 8,
+            web_processes: int | None = None) -> dict:
     from approvals.clock import utcnow
     from approvals.store.db import write_session
     from approvals.store.directory import find_person, issue_token
@@ -178,7 +183,11 @@ def run_api(db, signoff: str, instances: int, clients: int = 8) -> dict:
             tokens[name] = issue_token(session, find_person(session, f"{name}@bench.test"),
                                        utcnow())
     port = free_port()
-    web = subprocess.Popen([signoff, "web"], env=dict(os.environ, PORT=str(port)),
+    web_env = dict(os.environ, PORT=str(port))
+    if web_processes:  # else the role's default: one per core
+        web_env["SIGNOFF_WEB_PROCESSES"] = str(web_processes)
+    print(f"[api]   signoff web with {web_processes or os.cpu_count()} process(es)")
+    web = subprocess.Popen([signoff, "web"], env=web_env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     latencies: list[float] = []
     lock = threading.Lock()
@@ -254,7 +263,7 @@ def run_api(db, signoff: str, instances: int, clients: int = 8) -> dict:
             "requests": requests[0]}
 
 
-def report(mode: str, instances: int, figures: dict) -> None:
+def report(mode: str, instances: int, figures: dict) -> dict:
     lat = figures["latencies"]
     decisions = len(lat)
     worker = ("1 worker process started after the last decision" if mode == "service-alone"
@@ -275,12 +284,18 @@ def report(mode: str, instances: int, figures: dict) -> None:
           "after the last decision")
     print(f"[{mode}]   peak RSS of this process: {peak_rss_mb():.0f} MB; of the children: "
           f"{peak_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+    return {"calls": decisions / sum(lat), "wall": decisions / figures["elapsed"]}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--instances", type=int, default=2000)
     parser.add_argument("--mode", choices=(*MODES, "all"), default="all")
+    parser.add_argument("--no-peer", action="store_true",
+                        help="skip the SpiffWorkflow peer after service-alone")
+    parser.add_argument("--web-processes", type=int, default=None,
+                        help="api mode: SIGNOFF_WEB_PROCESSES of the `signoff web` it starts "
+                             "(default: the role's own, one per core)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     for mode in (MODES if args.mode == "all" else (args.mode,)):
@@ -289,12 +304,20 @@ def main() -> None:
             alone = mode == "service-alone"
             with environment(var, worker_now=not alone) as (db, signoff, start_worker):
                 if mode == "api":
-                    figures = run_api(db, signoff, args.instances)
+                    figures = run_api(db, signoff, args.instances,
+                                      web_processes=args.web_processes)
                 else:
                     figures = run_service(db, args.instances, start_worker if alone else None)
-            report(mode, args.instances, figures)
+            ours = report(mode, args.instances, figures)
         finally:
             shutil.rmtree(var, ignore_errors=True)
+        if mode == "service-alone" and not args.no_peer:
+            from benchmarks import peer
+
+            try:
+                peer.report(peer.run(args.instances), ours)
+            except peer.PeerMissing as exc:
+                sys.exit(f"benchmarks.contract: {exc}")
 
 
 if __name__ == "__main__":
