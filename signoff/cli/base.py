@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import click
 from sqlalchemy import exc as sa_exc
@@ -57,3 +58,15 @@ def settings_engine() -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+def read_csv_text(file: Path) -> str:
+    """A CSV file given on the command line, as text: UTF-8 with or without the BOM a
+    spreadsheet writes; anything else stops the command with what to do, before anything is
+    read into the database."""
+    try:
+        return file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise click.ClickException(f"{file} is not UTF-8 text ({error.reason} at byte "
+                                   f"{error.start}); save it as CSV UTF-8 — nothing was "
+                                   f"stored") from None

@@ -14,7 +14,7 @@ from approvals.store import db
 from approvals.store.directory import find_person
 from hr import calendar as production
 from hr import company_days
-from signoff.cli.base import main, settings_engine
+from signoff.cli.base import main, read_csv_text, settings_engine
 
 
 @main.group("calendar")
@@ -30,10 +30,7 @@ def calendar_import(file: Path, by_email: str | None) -> None:
     DD.MM.YYYY; the kind day_off, working_day or shortened, or выходной, рабочий,
     сокращённый). A date already set takes the file's kind and reason. A bad line is named
     with its number and nothing is stored."""
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise click.ClickException(f"{file} is not UTF-8 text; nothing was stored") from None
+    text = read_csv_text(file)
     entries = company_days.parse(text)  # CalendarFileInvalid: its lines, exit status 1
     with settings_engine() as engine:
         person_id = None

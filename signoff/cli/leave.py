@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 import click
 
@@ -16,7 +17,7 @@ from approvals.store.directory import find_person
 from approvals.texts import field_error
 from hr import leave_types, ledger
 from hr import opening_balances as opening
-from signoff.cli.base import settings_engine
+from signoff.cli.base import read_csv_text, settings_engine
 from signoff.cli.hr import hr_group
 
 
@@ -92,8 +93,7 @@ def opening_balances(path: str, author: str) -> None:
     (email,leave_type,balance,as_of[,source]): each becomes a carry-over line that makes the
     ledger's balance on that day the one stated. Every bad line is named; nothing is written
     then."""
-    with open(path, encoding="utf-8-sig") as file:
-        text = file.read()
+    text = read_csv_text(Path(path))
     now = utcnow()
     with settings_engine() as engine:
         by = _person_id(engine, author)

@@ -12,7 +12,7 @@ from approvals.core.errors import NotFound
 from approvals.store import db, departments, directory
 from approvals.store.models import Person
 from approvals.texts.formats import format_time
-from signoff.cli.base import main, settings_engine
+from signoff.cli.base import main, read_csv_text, settings_engine
 
 
 @main.group()
@@ -30,11 +30,7 @@ def people_import(file: Path) -> None:
     employment (starting, active, on_leave, dismissed), time_zone (IANA, e.g. Europe/Moscow).
     Importing the same file again updates the people in it.
     """
-    try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise click.ClickException(f"{file} is not UTF-8 text ({error.reason} at byte "
-                                   f"{error.start}); save it as CSV UTF-8") from None
+    text = read_csv_text(file)
     with settings_engine() as engine, db.write_session(engine) as session:
         report = directory.import_people(session, text)
     click.echo(f"created {report.created}, updated {report.updated}")
@@ -48,11 +44,7 @@ def people_departments(file: Path) -> None:
     Columns: department,head_email,parent. The head is whom a process's ``department_head``
     names (before anyone in the department holding the role ``head``).
     """
-    try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise click.ClickException(f"{file} is not UTF-8 text ({error.reason} at byte "
-                                   f"{error.start}); save it as CSV UTF-8") from None
+    text = read_csv_text(file)
     with settings_engine() as engine, db.write_session(engine) as session:
         report = departments.import_departments(session, text)
     click.echo(f"created {report.created}, updated {report.updated}")
