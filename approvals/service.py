@@ -535,8 +535,7 @@ class _Reader:
     def __init__(self, conn: Connection, process: Process, fields: dict[str, Any],
                  initiator: int) -> None:
         self.conn, self.process, self.fields = conn, process, fields
-        row = conn.execute(select(Person.name, Person.locale).where(
-            Person.id == initiator)).first()
+        row = store.person_name_and_locale(conn, initiator)
         self.initiator_name = row[0] if row else ""
         self.locale = row[1] if row else DEFAULT_LOCALE
         self.names: dict[str, str] = {}

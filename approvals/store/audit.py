@@ -19,13 +19,14 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
 from approvals.store.models import AuditEvent
+from approvals.store.statements import Prepared
 
 GENESIS = "0" * 64
 _EVENTS = AuditEvent.__table__
-_HEAD = (select(_EVENTS.c.seq, _EVENTS.c.hash)
-         .where(_EVENTS.c.instance_id == bindparam("instance_id"))
-         .order_by(_EVENTS.c.seq.desc()).limit(1))
-_INSERT = insert(_EVENTS)
+_HEAD = Prepared(select(_EVENTS.c.seq, _EVENTS.c.hash)
+                  .where(_EVENTS.c.instance_id == bindparam("instance_id"))
+                  .order_by(_EVENTS.c.seq.desc()).limit(1))
+_INSERT = Prepared(insert(_EVENTS))
 
 
 def canonical(event: AuditEvent | dict[str, Any]) -> bytes:
@@ -57,7 +58,7 @@ def chain_hash(prev_hash: str, event: AuditEvent | dict[str, Any]) -> str:
 
 def head(session: Session | Connection, instance_id: int) -> tuple[int, str]:
     """The (seq, hash) of the instance's newest event; (0, GENESIS) before the first."""
-    row = session.execute(_HEAD, {"instance_id": instance_id}).first()
+    row = _HEAD.execute(session, {"instance_id": instance_id}).first()
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
@@ -91,7 +92,7 @@ def append(session: Session | Connection, instance_id: int, entries: list[Entry]
         row["hash"] = prev = chain_hash(prev, row)
         rows.append(row)
     if rows:
-        session.execute(_INSERT, rows)
+        _INSERT.execute_many(session, rows)
     return prev
 
 

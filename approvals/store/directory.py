@@ -31,6 +31,7 @@ from approvals.store.models import (
     PersonAlias,
     PersonRole,
 )
+from approvals.store.statements import Prepared
 
 HEADER = ["email", "name", "locale", "manager_email", "department", "roles", "aliases"]
 #: Columns a people CSV may add after :data:`HEADER`, any of them in any order (a file without
@@ -44,23 +45,25 @@ _hasher = PasswordHasher()
 
 _PEOPLE, _ROLES = Person.__table__, PersonRole.__table__
 _MANAGERS = _PEOPLE.alias("manager")
-_BY_EMAIL = select(_PEOPLE.c.id, _PEOPLE.c.active).where(_PEOPLE.c.email == bindparam("email"))
-_MANAGER = select(_MANAGERS.c.id, _MANAGERS.c.active) \
-    .join_from(_PEOPLE, _MANAGERS, _MANAGERS.c.id == _PEOPLE.c.manager_id) \
-    .where(_PEOPLE.c.id == bindparam("id"))
-_ACTIVE = select(_PEOPLE.c.active).where(_PEOPLE.c.id == bindparam("id"))
-_WITH_ROLE = select(_ROLES.c.person_id, _PEOPLE.c.active) \
-    .join_from(_ROLES, _PEOPLE, _PEOPLE.c.id == _ROLES.c.person_id) \
-    .where(_ROLES.c.role == bindparam("role")).order_by(_ROLES.c.person_id)
+# the engine's lookups, on the driver's cursor in a command (approvals.store.statements)
+_BY_EMAIL = Prepared(select(_PEOPLE.c.id, _PEOPLE.c.active)
+                     .where(_PEOPLE.c.email == bindparam("email")))
+_MANAGER = Prepared(select(_MANAGERS.c.id, _MANAGERS.c.active)
+                    .join_from(_PEOPLE, _MANAGERS, _MANAGERS.c.id == _PEOPLE.c.manager_id)
+                    .where(_PEOPLE.c.id == bindparam("id")))
+_ACTIVE = Prepared(select(_PEOPLE.c.active).where(_PEOPLE.c.id == bindparam("id")))
+_WITH_ROLE = Prepared(select(_ROLES.c.person_id, _PEOPLE.c.active)
+                      .join_from(_ROLES, _PEOPLE, _PEOPLE.c.id == _ROLES.c.person_id)
+                      .where(_ROLES.c.role == bindparam("role")).order_by(_ROLES.c.person_id))
 _DEPARTMENTS = select(_PEOPLE.c.department).distinct()
 _IN_DEPARTMENT = select(_PEOPLE.c.id, _PEOPLE.c.active) \
     .where(_PEOPLE.c.department.in_(bindparam("spellings", expanding=True))) \
     .order_by(_PEOPLE.c.id)
 _DEPUTIES = Deputy.__table__
-_DEPUTY = select(_DEPUTIES.c.deputy_id).where(
+_DEPUTY = Prepared(select(_DEPUTIES.c.deputy_id).where(
     _DEPUTIES.c.person_id == bindparam("id"), _DEPUTIES.c.cancelled_at.is_(None),
-    _DEPUTIES.c.starts_on <= bindparam("day"), _DEPUTIES.c.ends_on >= bindparam("day")) \
-    .order_by(_DEPUTIES.c.id.desc()).limit(1)
+    _DEPUTIES.c.starts_on <= bindparam("day"), _DEPUTIES.c.ends_on >= bindparam("day"))
+    .order_by(_DEPUTIES.c.id.desc()).limit(1))
 
 
 class DbDirectory:
@@ -79,21 +82,21 @@ class DbDirectory:
     def person_id(self, email: str) -> int | None:
         email = email.strip().lower()
         if email not in self._by_email:
-            row = self.session.execute(_BY_EMAIL, {"email": email}).first()
+            row = _BY_EMAIL.execute(self.session, {"email": email}).first()
             self._by_email[email] = self._found(row)
         return self._by_email[email]
 
     def manager_of(self, person_id: int) -> int | None:
-        return self._found(self.session.execute(_MANAGER, {"id": person_id}).first())
+        return self._found(_MANAGER.execute(self.session, {"id": person_id}).first())
 
     def is_active(self, person_id: int) -> bool:
         if person_id not in self._active:
-            self._active[person_id] = bool(self.session.execute(
-                _ACTIVE, {"id": person_id}).scalar())
+            self._active[person_id] = bool(_ACTIVE.execute(
+                self.session, {"id": person_id}).scalar())
         return self._active[person_id]
 
     def with_role(self, role: str) -> list[int]:
-        return [self._found(row) for row in self.session.execute(_WITH_ROLE, {"role": role})]
+        return [self._found(row) for row in _WITH_ROLE.execute(self.session, {"role": role})]
 
     def department_of(self, person_id: int) -> str:
         return self.session.execute(select(Person.department).where(
@@ -127,8 +130,8 @@ class DbDirectory:
         holds it), or None."""
         key = (person_id, day)
         if key not in self._deputies:
-            self._deputies[key] = self.session.execute(
-                _DEPUTY, {"id": person_id, "day": day}).scalar()
+            self._deputies[key] = _DEPUTY.execute(
+                self.session, {"id": person_id, "day": day}).scalar()
         return self._deputies[key]
 
     def _found(self, row) -> int | None:

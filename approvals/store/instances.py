@@ -4,7 +4,8 @@ A command touches a handful of rows; what costs is not SQLite but building, cach
 ORM-loading each statement. So the statements here are built at import, take their values as
 bound parameters, and map rows straight to and from the engine's
 :class:`~approvals.core.engine.InstanceState` — no ORM objects. They run on the Core connection of
-:func:`approvals.store.db.write_connection`, on SQLite and PostgreSQL alike.
+:func:`approvals.store.db.write_connection`, on SQLite and PostgreSQL alike — on SQLite on the
+driver's cursor, compiled once (:mod:`approvals.store.statements`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, case, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Row
 
 from approvals.core import engine
@@ -30,6 +33,7 @@ from approvals.store.models import (
     Task,
     Timer,
 )
+from approvals.store.statements import Prepared
 
 _I, _T, _A = Instance.__table__, Task.__table__, AuditEvent.__table__
 _PV, _P, _TIMER = ProcessVersion.__table__, Person.__table__, Timer.__table__
@@ -61,38 +65,38 @@ _TASK_COLUMNS_READ = (  # in the order of _task's parameters
 _SPLIT = len(_INSTANCE_COLUMNS)
 # One statement reads the instance, its version's digest, its audit head and all its tasks
 # (one row per task): on PostgreSQL they come from one snapshot.
-_LOAD = select(*_INSTANCE_COLUMNS, *_TASK_COLUMNS_READ).select_from(
+_LOAD = Prepared(select(*_INSTANCE_COLUMNS, *_TASK_COLUMNS_READ).select_from(
     _I.join(_PV, _PV.c.id == _I.c.process_version_id)
-    .outerjoin(_T, _T.c.instance_id == _I.c.id)) \
-    .where(_I.c.id == bindparam("instance_id")).order_by(_T.c.seq)
+    .outerjoin(_T, _T.c.instance_id == _I.c.id))
+    .where(_I.c.id == bindparam("instance_id")).order_by(_T.c.seq))
 _HELD = _T.alias("held")
-_LOAD_BY_TASK = select(*_INSTANCE_COLUMNS, *_TASK_COLUMNS_READ).select_from(
+_LOAD_BY_TASK = Prepared(select(*_INSTANCE_COLUMNS, *_TASK_COLUMNS_READ).select_from(
     _HELD.join(_I, _I.c.id == _HELD.c.instance_id)
     .join(_PV, _PV.c.id == _I.c.process_version_id)
-    .join(_T, _T.c.instance_id == _I.c.id)) \
-    .where(_HELD.c.id == bindparam("task_id")).order_by(_T.c.seq)
-_VERSION = select(_I.c.version).where(_I.c.id == bindparam("instance_id"))
+    .join(_T, _T.c.instance_id == _I.c.id))
+    .where(_HELD.c.id == bindparam("task_id")).order_by(_T.c.seq))
+_VERSION = Prepared(select(_I.c.version).where(_I.c.id == bindparam("instance_id")))
 
 _STATE_COLUMNS = ("status", "stage", "round", "sent_back_from", "ended_at")
 
 
 def _save_instance(with_fields: bool):
     columns = (*_STATE_COLUMNS, "fields") if with_fields else _STATE_COLUMNS
-    return (update(_I).where(_I.c.id == bindparam("b_id"),
-                             _I.c.version == bindparam("b_version"))
-            .values(version=bindparam("b_next"), **{c: bindparam(c) for c in columns}))
+    return Prepared(update(_I).where(_I.c.id == bindparam("b_id"),
+                                     _I.c.version == bindparam("b_version"))
+                    .values(version=bindparam("b_next"), **{c: bindparam(c) for c in columns}))
 
 
 _SAVE_INSTANCE = {True: _save_instance(True), False: _save_instance(False)}
-_NEW_INSTANCE = insert(_I).returning(_I.c.id)
+_NEW_INSTANCE = Prepared(insert(_I).returning(_I.c.id))
 _TASK_COLUMNS = ("stage", "round", "kind", "assignee_id", "position", "state", "verdicts",
                  "opened_at", "deadline", "verdict", "comment", "closed_at", "decided_by_id",
                  "channel", "close_reason", "on_behalf_of_id")
-_SAVE_TASK = update(_T).where(_T.c.id == bindparam("b_id")) \
-    .values(**{c: bindparam(c) for c in _TASK_COLUMNS})
-_NEW_TASKS = insert(_T).returning(_T.c.seq, _T.c.id)  # in one statement, in any order
-_NEW_TIMERS = insert(_TIMER)
-_NEW_OUTBOX = insert(_OUTBOX).returning(_OUTBOX.c.id, sort_by_parameter_order=True)
+_SAVE_TASK = Prepared(update(_T).where(_T.c.id == bindparam("b_id"))
+                      .values(**{c: bindparam(c) for c in _TASK_COLUMNS}))
+_NEW_TASKS = Prepared(insert(_T).returning(_T.c.seq, _T.c.id))
+_NEW_TIMERS = Prepared(insert(_TIMER))
+_NEW_OUTBOX = Prepared(insert(_OUTBOX).returning(_OUTBOX.c.id, sort_by_parameter_order=True))
 _TIMER_ROW = select(_TIMER.c.instance_id, _TIMER.c.task_id, _TIMER.c.kind, _TIMER.c.fired_at,
                     _TIMER.c.due_at).where(_TIMER.c.id == bindparam("id"))
 _FIRE_TIMERS = update(_TIMER).where(_TIMER.c.id.in_(bindparam("b_ids", expanding=True))) \
@@ -101,12 +105,18 @@ _DUE_WITH = select(_TIMER.c.id, _TIMER.c.task_id).where(
     _TIMER.c.instance_id == bindparam("instance_id"), _TIMER.c.kind == bindparam("kind"),
     _TIMER.c.fired_at.is_(None), _TIMER.c.due_at <= bindparam("now")) \
     .order_by(_TIMER.c.due_at, _TIMER.c.id)
-_PERSON_NAME = select(_P.c.name).where(_P.c.id == bindparam("id"))
-_BLOB_KNOWN = select(_BLOB.c.sha256).where(_BLOB.c.sha256 == bindparam("sha256"))
-_NEW_BLOB = insert(_BLOB)
-_LAST_DOCUMENT = select(func.max(_DOC.c.version)).where(
-    _DOC.c.instance_id == bindparam("instance_id"), _DOC.c.field == bindparam("field"))
-_NEW_DOCUMENT = insert(_DOC)
+_PERSON_NAME = Prepared(select(_P.c.name).where(_P.c.id == bindparam("id")))
+_PERSON_NAME_LOCALE = Prepared(select(_P.c.name, _P.c.locale).where(_P.c.id == bindparam("id")))
+_BLOB_KNOWN = Prepared(select(_BLOB.c.sha256).where(_BLOB.c.sha256 == bindparam("sha256")))
+# Two uploads of the same file may race (PostgreSQL runs them side by side): the second
+# insert of a content already stored does nothing, in either dialect.
+_NEW_BLOB = {"postgresql": Prepared(pg_insert(_BLOB).on_conflict_do_nothing(
+                 index_elements=[_BLOB.c.sha256])),
+             "sqlite": Prepared(sqlite_insert(_BLOB).on_conflict_do_nothing(
+                 index_elements=[_BLOB.c.sha256]))}
+_LAST_DOCUMENT = Prepared(select(func.max(_DOC.c.version)).where(
+    _DOC.c.instance_id == bindparam("instance_id"), _DOC.c.field == bindparam("field")))
+_NEW_DOCUMENT = Prepared(insert(_DOC))
 
 
 @dataclass
@@ -126,7 +136,7 @@ class Loaded:
 
 
 def load(connection: Connection, instance_id: int) -> Loaded:
-    rows = connection.execute(_LOAD, {"instance_id": instance_id}).all()
+    rows = _LOAD.execute(connection, {"instance_id": instance_id}).all()
     if not rows:
         raise NotFound(f"instance {instance_id} not found", instance=instance_id)
     return _loaded(rows, connection)
@@ -134,13 +144,13 @@ def load(connection: Connection, instance_id: int) -> Loaded:
 
 def load_by_task(connection: Connection, task_id: int) -> Loaded:
     """The instance that holds task ``task_id``, read in the command's transaction."""
-    rows = connection.execute(_LOAD_BY_TASK, {"task_id": task_id}).all()
+    rows = _LOAD_BY_TASK.execute(connection, {"task_id": task_id}).all()
     if not rows:
         raise NotFound(f"task {task_id} not found", task=task_id)
     return _loaded(rows, connection)
 
 
-def _loaded(rows: list[Row], connection: Connection) -> Loaded:
+def _loaded(rows: list, connection: Connection) -> Loaded:
     (id_, process_id, version_id, title, status, stage, round_, sent_back_from, initiator,
      fields, started_at, ended_at, version, digest, head_seq, head_hash) = rows[0][:_SPLIT]
     if fields is None:  # no task numbered 1 (never so today): read what it would carry
@@ -167,7 +177,7 @@ def _task(seq, stage, round_, kind, assignee, position, state, verdicts, opened_
 
 
 def current_version(connection: Connection, instance_id: int) -> int:
-    return connection.execute(_VERSION, {"instance_id": instance_id}).scalar_one()
+    return _VERSION.execute(connection, {"instance_id": instance_id}).scalar_one()
 
 
 def new_instance(connection: Connection, process_id: str, version_id: int, digest: str,
@@ -176,7 +186,7 @@ def new_instance(connection: Connection, process_id: str, version_id: int, diges
     """Insert a fresh instance row (version 0, no tasks, no events yet)."""
     state = engine.InstanceState(process_id=process_id, initiator=initiator, fields={},
                                  started_at=now)
-    state.id = connection.execute(_NEW_INSTANCE, {
+    state.id = _NEW_INSTANCE.execute(connection, {
         "process_id": process_id, "process_version_id": version_id, "title": title,
         "titles": titles or {}, "status": state.status, "stage": state.stage, "round": state.round,
         "sent_back_from": None, "initiator_id": initiator, "fields": {}, "started_at": now,
@@ -203,7 +213,7 @@ def save(connection: Connection, loaded: Loaded, state: engine.InstanceState) ->
     if with_fields:
         params["fields"] = state.fields
     params.update(b_id=loaded.id, b_version=loaded.version, b_next=loaded.version + 1)
-    if connection.execute(_SAVE_INSTANCE[with_fields], params).rowcount != 1:
+    if _SAVE_INSTANCE[with_fields].execute(connection, params).rowcount != 1:
         raise ConcurrentUpdate("the instance changed since it was read")
     old = {task.seq: task for task in before.tasks}
     ids = {task.seq: task.id for task in before.tasks}
@@ -215,10 +225,10 @@ def save(connection: Connection, loaded: Loaded, state: engine.InstanceState) ->
         elif task != known:
             changed.append(dict(_task_values(task), b_id=known.id))
     if changed:
-        connection.execute(_SAVE_TASK, changed)
+        _SAVE_TASK.execute_many(connection, changed)
     if new:
         rows = [dict(_task_values(task), instance_id=loaded.id, seq=task.seq) for task in new]
-        ids.update((seq, task_id) for seq, task_id in connection.execute(_NEW_TASKS, rows))
+        ids.update((seq, task_id) for seq, task_id in _NEW_TASKS.execute_many(connection, rows))
     return ids
 
 
@@ -234,14 +244,14 @@ def _task_values(task: engine.TaskState) -> dict[str, Any]:
 
 def add_timers(connection: Connection, timers: list[dict[str, Any]]) -> None:
     if timers:
-        connection.execute(_NEW_TIMERS, timers)
+        _NEW_TIMERS.execute_many(connection, timers)
 
 
 def add_outbox(connection: Connection, items: list[dict[str, Any]]) -> list[int]:
     """Insert outbox rows in one statement; returns their ids in the given order."""
     if not items:
         return []
-    return list(connection.execute(_NEW_OUTBOX, items).scalars())
+    return [row[0] for row in _NEW_OUTBOX.execute_many(connection, items)]
 
 
 def timer(connection: Connection, timer_id: int) -> Row | None:
@@ -263,7 +273,12 @@ def mark_fired(connection: Connection, timer_ids: list[int], now: datetime) -> N
 
 
 def person_name(connection: Connection, person_id: int) -> str | None:
-    return connection.execute(_PERSON_NAME, {"id": person_id}).scalar()
+    return _PERSON_NAME.execute(connection, {"id": person_id}).scalar()
+
+
+def person_name_and_locale(connection: Connection, person_id: int) -> tuple[str, str] | None:
+    """The person's ``(name, locale)``: whom a title or a notice names, in whose language."""
+    return _PERSON_NAME_LOCALE.execute(connection, {"id": person_id}).first()
 
 
 def add_document(connection: Connection, instance_id: int, field: str, filename: str,
@@ -272,12 +287,13 @@ def add_document(connection: Connection, instance_id: int, field: str, filename:
     """Store a file as the next version of an instance's field; returns that version.
 
     The content is stored once (a :class:`Blob` by its SHA-256) however often it is attached."""
-    if connection.execute(_BLOB_KNOWN, {"sha256": sha256}).first() is None:
-        connection.execute(_NEW_BLOB, {"sha256": sha256, "size": len(content), "data": content})
-    last = connection.execute(_LAST_DOCUMENT, {"instance_id": instance_id,
+    if _BLOB_KNOWN.execute(connection, {"sha256": sha256}).first() is None:
+        _NEW_BLOB[connection.dialect.name].execute(
+            connection, {"sha256": sha256, "size": len(content), "data": content})
+    last = _LAST_DOCUMENT.execute(connection, {"instance_id": instance_id,
                                                "field": field}).scalar()
     version = (last or 0) + 1
-    connection.execute(_NEW_DOCUMENT, {
+    _NEW_DOCUMENT.execute(connection, {
         "instance_id": instance_id, "field": field, "version": version, "filename": filename,
         "content_type": content_type, "size": len(content), "sha256": sha256,
         "uploaded_by_id": person_id, "uploaded_at": now})

@@ -23,6 +23,7 @@ from approvals.core.model import Process
 from approvals.definitions import load_file, load_text
 from approvals.store.directory import DbDirectory
 from approvals.store.models import ProcessVersion
+from approvals.store.statements import Prepared
 
 ENTRY_POINTS = "signoff.processes"
 
@@ -104,9 +105,9 @@ def latest_versions(session: Session) -> list[ProcessVersion]:
 
 _compiled: dict[str, Process] = {}
 _VERSIONS = ProcessVersion.__table__
-_LATEST = (select(_VERSIONS.c.id, _VERSIONS.c.digest)
-           .where(_VERSIONS.c.process_id == bindparam("process_id"))
-           .order_by(_VERSIONS.c.version.desc()).limit(1))
+_LATEST = Prepared(select(_VERSIONS.c.id, _VERSIONS.c.digest)  # every start asks
+                   .where(_VERSIONS.c.process_id == bindparam("process_id"))
+                   .order_by(_VERSIONS.c.version.desc()).limit(1))
 _SOURCE = select(_VERSIONS.c.digest, _VERSIONS.c.source, _VERSIONS.c.path) \
     .where(_VERSIONS.c.id == bindparam("id"))
 
@@ -130,7 +131,7 @@ def definition_of(session: Session, version_id: int) -> Process:
 
 def latest_id(connection: Connection, process_id: str) -> tuple[int, str]:
     """The (id, digest) of the newest version of ``process_id``; see :func:`latest`."""
-    row = connection.execute(_LATEST, {"process_id": process_id}).first()
+    row = _LATEST.execute(connection, {"process_id": process_id}).first()
     if row is None:
         raise NotFound(f"no process {process_id!r}", process=process_id)
     return row[0], row[1]

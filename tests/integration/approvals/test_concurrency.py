@@ -8,6 +8,7 @@ the loser's versioned UPDATE finds nothing to change; on SQLite the writers queu
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable
 from datetime import timedelta
@@ -124,3 +125,42 @@ def test_a_decision_racing_a_withdrawal_leaves_a_cancelled_consistent_instance(d
         instance = _verified(db, started.instance_id)
         assert instance.status == "cancelled"
         assert instance.version == (3 if isinstance(decided, service.Result) else 2)
+
+
+def test_the_same_file_uploaded_twice_at_once_is_stored_once(db, org, now):
+    """Two commands attaching the same content side by side (PostgreSQL runs them together):
+    both look for the content, neither finds it, both insert it — the second insert must do
+    nothing rather than fail the second command on the blob's primary key."""
+    from approvals.store import instances as store
+    from approvals.store.db import write_connection
+    from approvals.store.models import Blob, Document
+
+    first, second = (start_contract(db, org, now).instance_id for _ in range(2))
+    content = b"%PDF-1.4 the same annex, uploaded by two people at once\n"
+    digest = hashlib.sha256(content).hexdigest()
+
+    def attach(connection, instance_id: int) -> int:
+        return store.add_document(connection, instance_id, "annex", "annex.pdf",
+                                  "application/pdf", content, digest, org.initiator, now)
+
+    second_done: list[Any] = []
+    with write_connection(db) as connection:
+        assert attach(connection, first) == 1
+        # the second command starts while the first holds its uncommitted blob
+        other = threading.Thread(target=lambda: second_done.append(_attach_in_own(
+            db, write_connection, attach, second)))
+        other.start()
+        other.join(timeout=0.5)
+    other.join(timeout=60)
+    assert second_done == [1], second_done
+    assert len(rows(db, Blob, Blob.sha256 == digest)) == 1
+    assert [d.instance_id for d in rows(db, Document, Document.sha256 == digest)] == [
+        first, second]
+
+
+def _attach_in_own(db, write_connection, attach, instance_id: int) -> Any:
+    try:
+        with write_connection(db) as connection:
+            return attach(connection, instance_id)
+    except Exception as error:  # noqa: BLE001 - the test inspects it
+        return error

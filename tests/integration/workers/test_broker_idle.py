@@ -215,3 +215,29 @@ def test_a_backlog_drains_without_a_wake_for_each_message(
         running.actor.send(number)
     with running:
         wait_until(lambda: sorted(running.done) == list(range(60)), "draining the backlog")
+
+
+@pytest.mark.usefixtures("hour_long_idle_check")
+def test_an_enqueue_and_its_wake_are_one_round_trip_even_after_redis_lost_its_scripts(
+        own_redis: str):
+    with Running(own_redis) as running:
+        client = redis.Redis.from_url(own_redis)
+        running.release.clear()  # the worker holds the first message: it asks Redis nothing
+        running.actor.send(1)
+        wait_until(lambda: running.broker.queue_length(QUEUE) == 0, "taking the first message")
+        sent = []
+        pipeline = redis.client.Pipeline.execute
+
+        def counted(pipe, *args, **kwargs):
+            sent.append([command[0][0] for command in pipe.command_stack])
+            return pipeline(pipe, *args, **kwargs)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(redis.client.Pipeline, "execute", counted)
+            running.actor.send(2)
+            assert sent == [["EVALSHA", "PUBLISH"]]  # the enqueue and its wake, together
+            client.script_flush()  # as a restarted Redis: the enqueue script is gone
+            running.actor.send(3)  # loaded again, run, and the wake sent after it
+        running.release.set()
+        wait_until(lambda: sorted(running.done) == [1, 2, 3], "every message, woken")
+        client.close()
