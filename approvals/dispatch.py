@@ -131,6 +131,7 @@ WEBHOOK_LEASE = timedelta(minutes=6)
 #: a row becomes inside the delivery's transaction (``notify``). The workers only carry.
 _work: dict[str, Callable] = {}
 _outbox_handlers: dict[str, Callable] = {}
+_outbox_batch_handlers: dict[str, Callable] = {}
 
 
 def register_work(name: str, carry_out: Callable) -> None:
@@ -146,11 +147,26 @@ def work(name: str) -> Callable:
                           "was not imported (see `signoff worker`)") from None
 
 
-def register_outbox_handler(kind: str, handle: Callable) -> None:
+def register_outbox_handler(kind: str, handle: Callable, many: Callable | None = None) -> None:
     """``handle(session, row, now)`` carries out an outbox row of ``kind`` in the delivery's
-    transaction and returns the rows it creates."""
+    transaction and returns the rows it creates. ``many(session, rows, now)``, if given, does
+    the same for several rows at once (each with ``id``, ``kind``, ``instance_id`` and
+    ``payload``) and returns the (kind, id, instance id) of the rows it creates: the delivery
+    then carries out waiting rows of this kind in batches (:mod:`workers.outbox`)."""
     _outbox_handlers[kind] = handle
+    if many is not None:
+        _outbox_batch_handlers[kind] = many
+    else:
+        _outbox_batch_handlers.pop(kind, None)
 
 
 def outbox_handler(kind: str) -> Callable | None:
     return _outbox_handlers.get(kind)
+
+
+def outbox_batch_handler(kind: str) -> Callable | None:
+    return _outbox_batch_handlers.get(kind)
+
+
+def outbox_batch_kinds() -> frozenset[str]:
+    return frozenset(_outbox_batch_handlers)

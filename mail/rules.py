@@ -154,7 +154,10 @@ def from_the_assignee(s: Session, r: Reading) -> None:
     sender = r.parsed.from_address
     if sender is None:
         raise Stop("wrong_sender", f"unreadable From header ({r.parsed.from_problem})")
-    r.sender = s.exec(select(Person).where(Person.email == sender)).first()
+    # the assignee (read by :func:`route`) writing from their own address is the usual case:
+    # no second read of the same person (``email`` is unique)
+    r.sender = r.assignee if r.assignee is not None and r.assignee.email == sender else \
+        s.exec(select(Person).where(Person.email == sender)).first()
     if r.sender is None:
         alias = s.get(PersonAlias, sender)
         r.sender = s.get(Person, alias.person_id) if alias else None

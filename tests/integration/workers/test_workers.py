@@ -289,3 +289,51 @@ def test_a_failing_outbox_row_records_each_attempt_and_ends_failed(db, monkeypat
     with read_session(db) as session:
         row = session.get(OutboxItem, item_id)
         assert (row.state, row.attempts) == ("failed", outbox.MAX_ATTEMPTS)
+
+
+def test_a_delivery_carries_out_other_waiting_rows_and_their_own_finds_them_done(db, org, now):
+    """One write transaction serves several commands: the rows of a second contract are
+    carried out along with the first's, once each, and the second's delivery then finds
+    nothing to do."""
+    first, second = start_contract(db, org, now), start_contract(db, org, now)
+
+    assert outbox.deliver_batch(db, list(first.outbox_ids), now) == len(first.outbox_ids)
+    with read_session(db) as session:
+        taken = [session.get(OutboxItem, i) for i in second.outbox_ids]
+    assert [(i.state, i.attempts) for i in taken] == [("done", 1)] * len(taken)
+    assert outbox.deliver_batch(db, list(second.outbox_ids), now) == 0
+    for started in (first, second):
+        notes = _notifications(db, started.instance_id)
+        assert sorted(n.outbox_item_id for n in notes) == sorted(started.outbox_ids)
+    mails = rows(db, OutboxItem, OutboxItem.kind == "email")
+    assert sorted(m.payload["notification"] for m in mails) == sorted(
+        n.id for started in (first, second) for n in _notifications(db, started.instance_id))
+
+
+def test_a_failing_row_taken_along_is_left_to_its_own_delivery(db, org, now, monkeypatch):
+    """A row that fails inside a batch rolls the batch back; the delivery's own rows still go
+    through one by one, and the failing row is counted only by its own delivery."""
+    first, second = start_contract(db, org, now), start_contract(db, org, now)
+    poisoned = second.outbox_ids[0]
+    many = dispatch.outbox_batch_handler("notify")
+
+    def failing(session, items, at):
+        if any(item.id == poisoned for item in items):
+            raise RuntimeError("cannot notify")
+        return many(session, items, at)
+
+    monkeypatch.setitem(dispatch._outbox_batch_handlers, "notify", failing)
+    assert outbox.deliver_batch(db, list(first.outbox_ids), now) == len(first.outbox_ids)
+    with read_session(db) as session:
+        row = session.get(OutboxItem, poisoned)
+        assert (row.state, row.attempts, row.last_error) == ("pending", 0, None)
+
+    with pytest.raises(RuntimeError):
+        outbox.deliver_batch(db, list(second.outbox_ids), now)
+    with read_session(db) as session:
+        states = {i: session.get(OutboxItem, i) for i in second.outbox_ids}
+    assert (states[poisoned].state, states[poisoned].attempts) == ("pending", 1)
+    assert states[poisoned].last_error == "RuntimeError: cannot notify"
+    assert all((states[i].state, states[i].attempts) == ("done", 1)
+               for i in second.outbox_ids if i != poisoned)
+    assert not rows(db, Notification, Notification.outbox_item_id == poisoned)
