@@ -147,9 +147,21 @@ run: venv
 	$(BIN)/signoff keys show >/dev/null 2>&1 || $(BIN)/signoff keys init
 	$(BIN)/signoff run
 
-bench: venv
-	$(BIN)/python -m benchmarks.contract
+# Every figure of the performance goals in one run (about 20 minutes on the 2-core machine):
+# contract approvals in every mode (service-alone, then the SpiffWorkflow peer, service, api) on
+# SQLite and on a throwaway PostgreSQL with 1 and 2 worker processes (1,000 instances a mode, 300
+# through the API), email replies with 1 and 2 worker processes, 3 runs of the signed trail, the
+# campaign; then one Markdown table (date, commit, figures, goals) printed and written to
+# var/bench/summary-<date>.md for the README's history.
+BENCH_RECORD := var/bench/run.jsonl
+bench: venv system-deps
+	@mkdir -p $(dir $(BENCH_RECORD)) && rm -f $(BENCH_RECORD)
+	$(BIN)/python -m benchmarks.contract --instances 1000 --api-instances 300 --db both \
+		--worker-processes 1 2 --record $(BENCH_RECORD)
+	$(BIN)/python -m benchmarks.mail --worker-processes 1 2 --record $(BENCH_RECORD)
+	$(BIN)/python -m benchmarks.trail --runs 3 --record $(BENCH_RECORD)
 	$(MAKE) --no-print-directory bench-campaign
+	$(BIN)/python -m benchmarks.summary $(BENCH_RECORD)
 
 # A read-and-acknowledge campaign to 500 people: seconds from its start until all 500 task
 # mails are in the catcher; then 500 acknowledgements by email reply while a reader loads the
@@ -166,7 +178,8 @@ SCALE_ARGS ?= --explain
 bench-scale: venv system-deps
 	$(BIN)/python -m benchmarks.scale $(SCALE_ARGS)
 
-# Render and sign one trail (40 events, 3 documents), warm: p50/p95 ms and peak memory.
+# Render and sign one trail (40 events, 3 documents), warm: p50/p95 ms and peak memory, in 5 runs
+# (fresh processes) with the min/median/max of the runs.
 bench-trail: venv system-deps
 	$(BIN)/python -m benchmarks.trail
 

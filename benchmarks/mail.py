@@ -1,7 +1,7 @@
 """Benchmark: replies by email, on the embedded defaults.
 
     make bench-mail
-    python -m benchmarks.mail --replies 1000 --latency-replies 200
+    python -m benchmarks.mail --replies 1000 --latency-replies 200 --worker-processes 1 2
 
 A real ``signoff worker`` process (queues outbox, timers, mail) and, in this process, the
 inbound SMTP server and a mail catcher that notes when each mail arrives. SQLite (WAL) and the
@@ -15,6 +15,10 @@ embedded Redis.
    reply completes the legal stage and the accountant gets a task mail. Replies are sent at
    ``--rate`` per second; the latency is from the reply's SMTP 250 to the accountant's mail
    reaching the catcher (p50/p99).
+
+``--worker-processes 1 2`` runs both measurements once per count, each on a fresh installation,
+to show the scaling; ``--record FILE`` appends a summary row per count for ``make bench``'s
+table (``benchmarks/summary.py``), else the table is printed at the end.
 
 A benchmark, not a test: nothing fails because the machine is slow.
 """
@@ -36,9 +40,12 @@ from email.policy import SMTP, default
 from email.utils import getaddresses
 from pathlib import Path
 
-from benchmarks.contract import FIELDS, environment, percentile, person_ids
+from benchmarks.contract import FIELDS, WORKER_MB, environment, percentile, person_ids
+from benchmarks.memory import RoleMemory
+from benchmarks.summary import goal, publish, record, verdict
 
 ROOT = Path(__file__).resolve().parent.parent
+REPLIES_PER_S, LATENCY_P50_MS, LATENCY_P99_MS = 200, 100, 500  # the goals
 
 
 class Catcher:
@@ -114,7 +121,8 @@ def stored_done(db) -> int:
                             .where(InboundMessage.state == "done")).one()
 
 
-def run(replies: int, latency_replies: int, rate: float, processes: int) -> None:
+def run(replies: int, latency_replies: int, rate: float, processes: int) -> dict:
+    """Both measurements with a worker of ``processes`` processes; their summary row."""
     from aiosmtpd.controller import Controller
 
     from approvals.clock import utcnow
@@ -129,13 +137,15 @@ def run(replies: int, latency_replies: int, rate: float, processes: int) -> None
     caught = Controller(catcher, hostname="127.0.0.1", port=catcher_port)
     caught.start()
     try:
-        with environment(var, worker_now=False) as (db, signoff, _start_worker):
+        memory = RoleMemory().start()
+        with environment(var, worker_now=False, memory=memory) as (db, signoff, _start_worker):
             from workers.actors import handle_inbound
 
             worker = subprocess.Popen([signoff, "worker", "--processes", str(processes),
                                        "--queues", "outbox", "--queues", "timers",
                                        "--queues", "mail"],
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            memory.watch("worker", worker.pid)
             settings = MailSettings.from_env()
             stored: list[int] = []
             live = threading.Event()  # the latency run enqueues each reply as it is stored
@@ -148,16 +158,38 @@ def run(replies: int, latency_replies: int, rate: float, processes: int) -> None
             inbound = inbound_controller(settings, db, on_stored, utcnow)
             inbound.start()
             try:
-                throughput(db, settings, catcher, stored, handle_inbound, replies, processes)
+                per_s = throughput(db, settings, catcher, stored, handle_inbound, replies,
+                                   processes)
                 live.set()
-                latency(db, settings, catcher, latency_replies, rate)
+                p50, p99 = latency(db, settings, catcher, latency_replies, rate)
             finally:
                 inbound.stop()
+                memory.stop()
                 worker.terminate()
                 worker.wait(timeout=30)
     finally:
         caught.stop()
         shutil.rmtree(var, ignore_errors=True)
+    peaks = memory.by_role().get("worker", [])
+    worker_mb = " / ".join(f"{mb:.0f}" for mb in peaks) or "n/a"
+    met = bool(peaks) and max(peaks) <= WORKER_MB
+    print(f"[mail] peak RSS of the worker: {worker_mb} MB (Dramatiq's master, then its worker "
+          f"processes); goal ≤ {WORKER_MB} MB a process: {verdict(met)}")
+    row = summary_row(processes, replies, per_s, latency_replies, rate, p50, p99)
+    row["figures"] += f"; peak RSS worker {worker_mb} MB"
+    row["goals"].append(goal(f"worker ≤ {WORKER_MB} MB a process", met if peaks else None))
+    return row
+
+
+def summary_row(processes: int, replies: int, per_s: float, latency_replies: int,
+                rate: float, p50: float, p99: float) -> dict:
+    return {"bench": "mail (replies by email)", "db": "sqlite", "workers": processes,
+            "figures": f"{per_s:.0f} replies processed/s ({replies} at once); at {rate:g}/s "
+                       f"({latency_replies}), reply → next mail p50 {p50:.0f} / p99 {p99:.0f} "
+                       "ms",
+            "goals": [goal(f"≥ {REPLIES_PER_S}/s", per_s >= REPLIES_PER_S),
+                      goal(f"p50 ≤ {LATENCY_P50_MS} ms, p99 ≤ {LATENCY_P99_MS} ms",
+                           p50 <= LATENCY_P50_MS and p99 <= LATENCY_P99_MS)]}
 
 
 def _lawyer_mails(catcher: Catcher, instances: list[int]) -> list[bytes]:
@@ -167,7 +199,7 @@ def _lawyer_mails(catcher: Catcher, instances: list[int]) -> list[bytes]:
 
 
 def throughput(db, settings, catcher, stored, handle_inbound, count: int,
-               processes: int) -> None:
+               processes: int) -> float:
     instances = start(db, count, pre_approve=False)
     replies = [(_reply_address(raw), reply_to(raw, "lawyer1@bench.test"))
                for raw in _lawyer_mails(catcher, instances)]
@@ -185,14 +217,16 @@ def throughput(db, settings, catcher, stored, handle_inbound, count: int,
     print(f"[throughput] {count} replies by SMTP, stored in {smtp_seconds:.1f} s "
           f"({count / smtp_seconds:.0f}/s over one connection)")
     print(f"[throughput] replies processed per second (chain + decision, {processes} worker "
-          f"process(es) of 4 threads): {count / seconds:.0f}")
+          f"process(es) of 4 threads): {count / seconds:.0f}   goal ≥ {REPLIES_PER_S}/s: "
+          f"{verdict(count / seconds >= REPLIES_PER_S)}")
+    return count / seconds
 
 
 def _reply_address(raw: bytes) -> str:
     return str(email.message_from_bytes(raw, policy=default)["Reply-To"])
 
 
-def latency(db, settings, catcher, count: int, rate: float) -> None:
+def latency(db, settings, catcher, count: int, rate: float) -> tuple[float, float]:
     instances = start(db, count, pre_approve=True)
     mails = _lawyer_mails(catcher, instances)
     replies = [(i, reply_to(raw, "lawyer1@bench.test"), _reply_address(raw))
@@ -213,6 +247,10 @@ def latency(db, settings, catcher, count: int, rate: float) -> None:
     print(f"[latency] {count} replies at {rate:g}/s: from the reply's SMTP 250 to the next "
           f"approver's mail in the catcher, ms p50 {statistics.median(lat) * 1000:.0f}  "
           f"p99 {percentile(lat, 99) * 1000:.0f}  max {max(lat) * 1000:.0f}")
+    p50, p99 = statistics.median(lat) * 1000, percentile(lat, 99) * 1000
+    print(f"[latency] goal p50 ≤ {LATENCY_P50_MS} ms, p99 ≤ {LATENCY_P99_MS} ms: "
+          f"{verdict(p50 <= LATENCY_P50_MS and p99 <= LATENCY_P99_MS)}")
+    return p50, p99
 
 
 def main() -> None:
@@ -220,10 +258,22 @@ def main() -> None:
     parser.add_argument("--replies", type=int, default=1000)
     parser.add_argument("--latency-replies", type=int, default=200)
     parser.add_argument("--rate", type=float, default=10.0)
-    parser.add_argument("--worker-processes", type=int, default=1)
+    parser.add_argument("--worker-processes", type=int, nargs="+", default=[1],
+                        help="run once per count of worker processes, e.g. 1 2")
+    parser.add_argument("--record", type=Path, default=None,
+                        help="append the summary rows to this file (make bench)")
+    parser.add_argument("--summary", type=Path, default=None,
+                        help="where to write the summary table (default "
+                             "var/bench/summary-<date>.md)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    run(args.replies, args.latency_replies, args.rate, args.worker_processes)
+    rows: list[dict] = []
+    for processes in args.worker_processes:
+        print(f"[mail] {processes} worker process(es)", flush=True)
+        record(args.record, rows, run(args.replies, args.latency_replies, args.rate,
+                                      processes))
+    if args.record is None:
+        publish(rows, args.summary)
 
 
 if __name__ == "__main__":
