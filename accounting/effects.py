@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from accounting.models import Invoice, Payment
+from accounting.models import Invoice, Payment, supplier_key
 from accounting.validators import number_key
 from approvals import extensions
 from approvals.core.errors import TransitionNotAllowed
@@ -64,7 +64,8 @@ def _amount(value: Any) -> str:
 def record_invoice(entered: extensions.Entered) -> None:
     """The instance's invoice row, made at the start and kept current after a resubmission."""
     number = str(_get(entered, "number") or "")
-    values = {"supplier": str(_get(entered, "supplier") or "")[:300],
+    supplier = str(_get(entered, "supplier") or "")[:300]
+    values = {"supplier": supplier, "supplier_key": supplier_key(supplier),
               "supplier_inn": str(_get(entered, "supplier_inn") or "")[:12],
               "number": number[:100], "number_key": number_key(number),
               "invoice_date": _day(entered, "invoice_date"),

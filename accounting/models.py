@@ -19,11 +19,19 @@ from sqlmodel import Field, SQLModel
 class Invoice(SQLModel, table=True):
     """The invoice one ``invoice-payment`` instance is about, as its start form (or its latest
     resubmission) gave it; whether it is in approval, waiting for payment, paid, rejected or
-    withdrawn is the instance's status and stage (and a :class:`Payment`)."""
+    withdrawn is the instance's status and stage (and a :class:`Payment`).
+
+    The accountants' queue filters, orders, counts and sums the invoices waiting for payment
+    on these columns (:func:`accounting.queue.page`): the planners reach them from the few
+    instances waiting at ``pay`` (by ``instance_id``), not in ``due`` order through every
+    invoice of the year."""
 
     id: int | None = Field(default=None, primary_key=True)
     instance_id: int = Field(foreign_key="instance.id", unique=True)
     supplier: str = Field(max_length=300)
+    #: the supplier's name as the queue's filter compares it (:func:`supplier_key`): SQLite's
+    #: ``lower()`` folds ASCII letters only, and the names are Cyrillic
+    supplier_key: str = Field(default="", max_length=900)
     supplier_inn: str = Field(index=True, max_length=12)
     number: str = Field(max_length=100)
     #: the number as the duplicate check compares it: no spaces, no "№", letter case aside
@@ -34,6 +42,12 @@ class Invoice(SQLModel, table=True):
     due: date = Field(index=True)
     registered_at: datetime
     updated_at: datetime
+
+
+def supplier_key(supplier: str) -> str:
+    """A supplier's name letter case aside (``str.casefold``: "ООО «Ромашка»" and "ооо
+    «ромашка»" are one key; a letter may fold into up to three, hence the column's 900)."""
+    return supplier.casefold()
 
 
 class Payment(SQLModel, table=True):

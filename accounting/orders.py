@@ -104,7 +104,7 @@ def _export(db: Engine, instance_ids: list[int], person_id: int, now: datetime,
             company: Company, first_number: int | None) -> BankFile:
     today = now.date()
     with write_session(db) as session:
-        waiting = {row.instance_id: row for row in open_rows(session, today)}
+        waiting = {row.instance_id: row for row in open_rows(session, today, instance_ids)}
         problems = [p for i in instance_ids for p in invoice_problems(waiting.get(i), i)]
         if problems:
             raise ExportRefused(problems)

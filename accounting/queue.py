@@ -3,7 +3,9 @@
 An invoice is *approved for payment* while its ``invoice-payment`` instance waits at the stage
 ``pay``; each accountant holds an open task there (the stage's rule is ``any``), and the queue
 shows the invoice once. What an invoice says is read from the instance's own values (the start
-form's fields), so the queue never disagrees with the instance. What was *paid* is read from
+form's fields), so the queue never disagrees with the instance; a page of it (:func:`page`) is
+filtered, ordered, counted and summed on the instance's :class:`~accounting.models.Invoice`
+row, which the process writes from those values. What was *paid* is read from
 :class:`accounting.models.Payment` — the record the process writes when the payment task is
 decided — or, for a payment decided before those rows existed, from the decision itself (the
 task form's ``paid_on``, ``order_no`` and ``amount_paid`` joined the instance's values).
@@ -19,9 +21,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from sqlalchemy import BigInteger, Date, Integer, Numeric, String, cast, func, literal, union_all
 from sqlmodel import Session, select
 
-from accounting.models import BankOrder, Payment
+from accounting.models import BankOrder, Invoice, Payment, supplier_key
 from approvals.core.errors import FormInvalid
 from approvals.store.models import Document, Instance, Person, Task
 from approvals.store.queries import iso
@@ -154,22 +157,150 @@ def rows(session: Session, filters: Filters, today: date) -> list[Row]:
     return sorted(chosen, key=lambda r: (r.due is None, r.due or date.max, r.instance_id))
 
 
-def open_rows(session: Session, today: date) -> list[Row]:
-    """Every invoice approved for payment, once each, with the open tasks it has."""
-    found = session.exec(select(Instance, Task).join(Task, Task.instance_id == Instance.id)
-                         .where(Instance.process_id == PROCESS, Instance.status == "running",
-                                Instance.stage == PAY, Task.stage == PAY,
-                                Task.state == "open")
-                         .order_by(Instance.id, Task.id)).all()
-    by_instance: dict[int, Row] = {}
-    for instance, task in found:
-        row = by_instance.get(instance.id)
-        if row is None:
-            row = by_instance[instance.id] = _row(instance, today)
-        row.task_ids.append(task.id)
-        row.assignee_ids.append(task.assignee_id)
-    _attach(session, list(by_instance.values()))
-    return list(by_instance.values())
+@dataclass
+class QueuePage:
+    """One page of the queue as filtered, how many invoices it holds in all and their totals
+    per currency (over the whole filtered queue, not the page)."""
+
+    rows: list[Row]
+    total: int
+    totals: list[dict[str, Any]]
+    page: int
+    per_page: int
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return (self.page - 1) * self.per_page + len(self.rows)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+#: Invoices on a page of the queue.
+PER_PAGE = 100
+
+
+def page(session: Session, filters: Filters, today: date, number: int = 1,
+         per_page: int | None = None) -> QueuePage:
+    """Page ``number`` of :func:`rows`, with the count and the totals of all of them.
+
+    A year leaves thousands of invoices waiting; building each row (its values, files and
+    orders) is what costs, and so does reading the instance's JSON values in SQL. So the unpaid
+    queue is filtered, counted, summed and ordered on the :class:`~accounting.models.Invoice`
+    row's own columns — written from the same values when the invoice starts and again when a
+    resubmission brings it back to its first stage (``accounting.record_invoice``), so they are
+    the instance's values — and only the page's rows are built, from the instances. Paid
+    invoices are read as :func:`rows` does and the page cut from them."""
+    number, per_page = max(number, 1), per_page or PER_PAGE
+    if filters.status == PAID:
+        found = rows(session, filters, today)
+        return QueuePage(found[(number - 1) * per_page:number * per_page], len(found),
+                         totals(found), number, per_page)
+    totals_of, ids = _count_and_page(session, [*_waiting(), *_within(filters, today)],
+                                     (number - 1) * per_page, per_page)
+    order = sorted(totals_of, key=lambda s: (s[0] != "RUB", s[0]))
+    summed = [{"currency": c, "amount": (Decimal(k or 0) / 100).quantize(Decimal("0.01")),
+               "count": n} for c, k, n in order]
+    total = sum(entry["count"] for entry in summed)  # the count comes with the sums
+    loaded = {i.id: i for i in session.exec(select(Instance).where(Instance.id.in_(ids)))} \
+        if ids else {}
+    chosen = [loaded[i] for i in ids]
+    return QueuePage(_open_rows_of(session, chosen, today), total, summed, number, per_page)
+
+
+def _count_and_page(session: Session, wanted: list[Any], skip: int, take: int
+                    ) -> tuple[list[tuple[str, int, int]], list[int]]:
+    """The sum in kopecks and the count per currency of the invoices ``wanted``, and the ids
+    of ``take`` of them after ``skip`` in due order — in one statement: the invoices waiting
+    are found once (a common table expression both parts read; SQLite and PostgreSQL
+    materialise one that is read twice), not once for the totals and again for the page."""
+    currency = func.coalesce(func.nullif(Invoice.currency, ""), "RUB")
+    # whole kopecks, so that SQLite's sum is exact too (the amount is text: "120000.00")
+    kopecks = cast(func.round(cast(Invoice.amount, Numeric(20, 2)) * 100), BigInteger)
+    waiting = select(Instance.id.label("id"), Invoice.due.label("due"),
+                     currency.label("currency"), kopecks.label("kopecks")) \
+        .join(Invoice, Invoice.instance_id == Instance.id).where(*wanted).cte("waiting")
+    sums = select(waiting.c.currency, func.sum(waiting.c.kopecks).label("kopecks"),
+                  func.count().label("count"), literal(None, Integer).label("id"),
+                  literal(None, Date).label("due")).group_by(waiting.c.currency)
+    shown = select(waiting.c.id, waiting.c.due).order_by(waiting.c.due, waiting.c.id) \
+        .offset(skip).limit(take).subquery()
+    page_rows = select(literal(None, String).label("currency"),
+                       literal(None, BigInteger).label("kopecks"),
+                       literal(None, Integer).label("count"), shown.c.id, shown.c.due)
+    totals_of: list[tuple[str, int, int]] = []
+    ids: list[tuple[Any, int]] = []
+    for found in session.execute(union_all(sums, page_rows)):
+        if found.id is None:
+            totals_of.append((found.currency, found.kopecks, found.count))
+        else:
+            ids.append((found.due, found.id))
+    return totals_of, [i for _due, i in sorted(ids)]  # a union keeps no order
+
+
+def _waiting() -> list[Any]:
+    """The conditions of an invoice approved for payment: its instance waits at the stage
+    ``pay`` with a payment task open (``SELECT task.id``, not ``*``: SQLite then answers
+    from the index ``ix_task_instance_stage_state`` alone)."""
+    return [Instance.process_id == PROCESS, Instance.status == "running",
+            Instance.stage == PAY, select(Task.id).where(
+                Task.instance_id == Instance.id, Task.stage == PAY, Task.state == "open")
+            .exists()]
+
+
+def _within(filters: Filters, today: date) -> list[Any]:
+    """The conditions of ``filters`` (but the status ``paid``) on the invoice's columns, as
+    :func:`_wanted` reads them on a row. The supplier's name is compared casefolded on both
+    sides (``supplier_key``): SQLite's ``lower()`` and ``LIKE`` fold ASCII letters only."""
+    conditions: list[Any] = []
+    if filters.supplier:
+        conditions.append(Invoice.supplier_key.contains(supplier_key(filters.supplier),
+                                                        autoescape=True))
+    if filters.inn:
+        conditions.append(Invoice.supplier_inn == filters.inn)
+    if filters.start:
+        conditions.append(Invoice.due >= filters.start)
+    if filters.end:
+        conditions.append(Invoice.due <= filters.end)
+    if filters.status == OVERDUE:
+        conditions.append(Invoice.due < today)
+    elif filters.status == WEEK:
+        conditions.append(Invoice.due.between(today, week_end(today)))
+    return conditions
+
+
+def open_rows(session: Session, today: date, among: Iterable[int] | None = None) -> list[Row]:
+    """Every invoice approved for payment (of the instances ``among``, when given: a bank
+    file's choice, so as not to build the whole queue), once each, with its open tasks."""
+    query = select(Instance).where(*_waiting())
+    if among is not None:
+        query = query.where(Instance.id.in_(list(among)))
+    waiting = session.exec(query.order_by(Instance.id)).all()
+    return _open_rows_of(session, list(waiting), today)
+
+
+def _open_rows_of(session: Session, instances: list[Instance], today: date) -> list[Row]:
+    """The rows of ``instances`` (a page of the unpaid queue, in its order) with their open
+    payment tasks, files and orders."""
+    by_instance = {instance.id: _row(instance, today) for instance in instances}
+    if not by_instance:
+        return []
+    # all the instances' tasks (a few each), the open payment ones picked here: a condition
+    # on the state in SQL lets a planner without statistics scan every open task instead
+    for task_id, instance_id, assignee_id, stage, state in session.execute(
+            select(Task.id, Task.instance_id, Task.assignee_id, Task.stage, Task.state)
+            .where(Task.instance_id.in_(by_instance)).order_by(Task.instance_id, Task.id)):
+        if stage == PAY and state == "open":
+            by_instance[instance_id].task_ids.append(task_id)
+            by_instance[instance_id].assignee_ids.append(assignee_id)
+    found = list(by_instance.values())
+    _attach(session, found)
+    return found
 
 
 def paid_rows(session: Session, start: date | None = None, end: date | None = None

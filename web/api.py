@@ -367,17 +367,31 @@ def document(instance_id: int, document_id: int):
 
 
 @bp.get("/tasks")
-@operation("The caller's open tasks, oldest first",
-           {200: Json(openapi.TaskList, "the open tasks")},
+@operation("The caller's open tasks, oldest first, a page at a time",
+           {200: Json(openapi.TaskList, "a page of the open tasks, how many there are in "
+                                        "all, and the next page's link")},
            query=(Query("assignee", {"type": "string", "enum": ["me"], "default": "me"},
-                        "whose tasks: only the caller's"),),
-           errors={400: "assignee is not me"})
+                        "whose tasks: only the caller's"),
+                  Query("limit", {"type": "integer", "minimum": 1,
+                                  "maximum": queries.TaskListing.MAX_LIMIT,
+                                  "default": queries.TaskListing.limit},
+                        "at most this many tasks a page"),
+                  Query("page", {"type": "integer", "minimum": 1, "default": 1},
+                        "which page (follow next)")),
+           errors={400: "assignee is not me, or a page or limit that cannot be read"})
 def tasks():
     assignee = request.args.get("assignee", "me")
     if assignee != "me":
         raise BadRequest("only assignee=me is supported")
+    try:
+        listing = queries.TaskListing.read(request.args.get("page"), request.args.get("limit"))
+    except ValueError as refused:
+        raise BadRequest(str(refused)) from None
     with read_session(db()) as session:
-        return jsonify({"tasks": queries.open_tasks(session, g.person.id, _locale())})
+        found = queries.open_task_page(session, g.person.id, _locale(), listing)
+    following = url_for("api.tasks", assignee="me", limit=listing.limit,
+                        page=listing.page + 1) if found.has_next else None
+    return jsonify({"tasks": found.tasks, "total": found.total, "next": following})
 
 
 @bp.post("/tasks/<id:task_id>/decision")

@@ -143,7 +143,11 @@ class OpenTask(TaskView):
 
 
 class TaskList(_Answer):
+    """A page of the caller's open tasks, oldest first."""
+
     tasks: list[OpenTask]
+    total: int = Field(description="how many open tasks the caller holds in all")
+    next: str | None = Field(description="the next page's path (GET it), none on the last")
 
 
 class TimelineEvent(_Answer):

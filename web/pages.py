@@ -134,9 +134,14 @@ def inbox_page(status: int = 200, **extra: Any):
     """The inbox; ``extra`` carries what a refused bulk decision shows again (:mod:`web.bulk`:
     ``bulk_error``, ``selected``, ``comment``)."""
     person, locale = current_person(), current_locale()
+    try:
+        listing = queries.TaskListing.read(request.args.get("page"), None)
+    except ValueError:
+        listing = queries.TaskListing.read(None, None)  # the first page
     with read_session(db()) as s:
-        tasks = queries.open_tasks(s, person.id, locale)
-        _bulk_answers(s, tasks)
+        found = queries.open_task_page(s, person.id, locale, listing)
+        tasks = found.tasks
+        _bulk_answers(found)
         mine = []
         for instance in queries.instances_started_by(s, person.id, limit=20):
             process = queries.process_of(s, instance)
@@ -150,20 +155,21 @@ def inbox_page(status: int = 200, **extra: Any):
                  for n in queries.notifications(s, person.id, limit=20)]
         processes = queries.processes(s, locale)
     answers = {a for task in tasks for a in task["bulk"]}
-    return render_template("inbox.html", tasks=tasks, mine=mine, notes=notes,
+    return render_template("inbox.html", tasks=tasks, listed=found, mine=mine, notes=notes,
                            processes=processes, selected=extra.pop("selected", []),
                            bulk_answers=[a for a in bulk.BULK_VERDICTS if a in answers],
                            **extra), status
 
 
-def _bulk_answers(s, tasks: list[dict[str, Any]]) -> None:
-    """Mark each open task with its kind (process and stage: a bulk decision takes one kind)
-    and the answers it may be given from the inbox (:mod:`approvals.core.bulk`)."""
-    for item in tasks:
-        row, instance = queries.get_task(s, item["id"])  # already in the session
-        item["bulk_kind"] = f"{instance.process_id}/{row.stage}"
-        item["bulk"] = bulk.answers_in_bulk(queries.process_of(s, instance), row.stage,
-                                            item["verdicts"], row.kind)
+def _bulk_answers(found: queries.TaskPage) -> None:
+    """Mark each open task of the page with its kind (process and stage: a bulk decision
+    takes one kind) and the answers it may be given from the inbox
+    (:mod:`approvals.core.bulk`), from what the page read: nothing more is read."""
+    for item in found.tasks:
+        process = found.processes[item["id"]]
+        item["bulk_kind"] = f"{item['process']}/{item['stage']}"
+        item["bulk"] = bulk.answers_in_bulk(process, item["stage"], item["verdicts"],
+                                            item["kind"])
 
 
 def _stage_name(process: Process, key: str, locale: str) -> str:

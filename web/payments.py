@@ -96,15 +96,17 @@ def queue_page():
 def _queue_page(filters: queue.Filters, errors: dict[str, str], status: int = 200,
                 **extra: Any):
     today = utcnow().date()
+    number = request.args.get("page", "")
     with read_session(db()) as session:
-        found = queue.rows(session, filters, today)
+        found = queue.page(session, filters, today, int(number) if number.isdigit() else 1)
         proposed = orders.next_number(session, today.year)
         recent = statements.recent(session)
     company = orders.company_problems(Company.from_env())
     values = dict(request.args) if errors else filters.query()
+    values.pop("page", None)
     return render_template(
-        "payments/queue.html", rows=found, totals=queue.totals(found), filters=filters,
-        values=values, errors=errors,
+        "payments/queue.html", rows=found.rows, totals=found.totals, listed=found,
+        filters=filters, values=values, errors=errors,
         proposed=proposed, company_problem=company[0] if company else None, recent=recent,
         statuses=queue.STATUSES, me=current_person().id, query=filters.query(),
         paid_from=today.replace(day=1).isoformat(), paid_to=today.isoformat(),

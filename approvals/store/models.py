@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -88,6 +88,10 @@ class ProcessVersion(SQLModel, table=True):
 
 
 class Instance(SQLModel, table=True):
+    # the instances of a process waiting at a stage (the accountants' queue: invoices at
+    # "pay"), without reading every instance the process ever had
+    __table_args__ = (Index("ix_instance_process_status_stage", "process_id", "status",
+                            "stage"),)
     id: int | None = Field(default=None, primary_key=True)
     process_id: str = Field(index=True, max_length=100)
     process_version_id: int = Field(foreign_key="processversion.id")
@@ -102,17 +106,29 @@ class Instance(SQLModel, table=True):
     sent_back_from: str | None = Field(default=None, max_length=100)
     initiator_id: int = Field(foreign_key="person.id", index=True)
     fields: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    started_at: datetime
-    ended_at: datetime | None = None
+    started_at: datetime = Field(index=True)  # the auditor's search by period
+    ended_at: datetime | None = Field(default=None, index=True)
     version: int = 0  # optimistic concurrency: every command bumps it
 
     def title_in(self, locale: str | None) -> str:
         """The title in ``locale``, the stored one when there is none in it."""
-        return (self.titles or {}).get(locale or "") or self.title
+        return title_in(self.titles, self.title, locale)
+
+
+def title_in(titles: dict[str, str] | None, title: str, locale: str | None) -> str:
+    """An instance's title in ``locale`` from its columns (lists read columns, not rows)."""
+    return (titles or {}).get(locale or "") or title
 
 
 class Task(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("instance_id", "seq"),)
+    # a person's open tasks, oldest first, a page at a time (the inbox: no sort), and the
+    # tasks a person decided, newest first ("done by me": a range scan, not a full one); whether
+    # an instance has an open task at a stage, from the index alone (the accountants' queue)
+    __table_args__ = (UniqueConstraint("instance_id", "seq"),
+                      Index("ix_task_assignee_state_opened", "assignee_id", "state",
+                            "opened_at", "id"),
+                      Index("ix_task_decided_by_closed", "decided_by_id", "closed_at"),
+                      Index("ix_task_instance_stage_state", "instance_id", "stage", "state"))
     id: int | None = Field(default=None, primary_key=True)
     instance_id: int = Field(foreign_key="instance.id", index=True)
     seq: int

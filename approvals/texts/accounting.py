@@ -90,6 +90,7 @@ PAGE: dict[str, dict[str, str]] = {
     "payments.show": {"en": "Show", "ru": "Показать"},
     "payments.reset": {"en": "Reset", "ru": "Сбросить"},
     "payments.found": {"en": "Invoices: {n}", "ru": "Счетов: {n}"},
+    "payments.showing": {"en": "showing {first}–{last}", "ru": "показаны {first}–{last}"},
     "payments.totals": {"en": "Totals per currency", "ru": "Итоги по валютам"},
     "payments.invoices": {"en": "invoices: {n}", "ru": "счетов: {n}"},
     "payments.total_line": {"en": "Total, {currency} ({n})", "ru": "Итого, {currency} ({n})"},

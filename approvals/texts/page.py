@@ -57,6 +57,10 @@ PAGE: dict[str, dict[str, str]] = {
     # ------------------------------------------------------------------ inbox
     "inbox.title": {"en": "My tasks", "ru": "Мои задачи"},
     "inbox.empty": {"en": "Nothing is waiting for you.", "ru": "Вас ничего не ждёт."},
+    "inbox.showing": {"en": "Showing {first}–{last} of {total}",
+                      "ru": "Показаны {first}–{last} из {total}"},
+    "inbox.back_to_first": {"en": "No tasks on this page: back to the first one",
+                            "ru": "На этой странице задач нет: к первой странице"},
     "inbox.started": {"en": "Processes I started", "ru": "Запущенные мной процессы"},
     "inbox.started_empty": {"en": "You have not started any process yet.",
                             "ru": "Вы ещё не запускали процессов."},

@@ -337,9 +337,14 @@ class Stack:
             return list(pool.map(one, range(count)))
 
     def open_tasks(self, person: str) -> list[dict]:
-        answer = self.request("GET", "/api/tasks?assignee=me", token=self.tokens[person])
-        assert answer.status == 200, answer
-        return answer.body["tasks"]
+        """All the person's open tasks: every page, following ``next``."""
+        tasks, path = [], "/api/tasks?assignee=me&limit=100"
+        while path:
+            answer = self.request("GET", path, token=self.tokens[person])
+            assert answer.status == 200, answer
+            tasks.extend(answer.body["tasks"])
+            path = answer.body["next"]
+        return tasks
 
     def decide_api(self, person: str, task_id: int, verdict: str = "approve",
                    retry: bool = True) -> Answer:

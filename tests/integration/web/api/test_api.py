@@ -74,7 +74,8 @@ def test_contract_process_end_to_end_through_the_api(app, api: Api) -> None:
         ("Anna Approver", "send_back", "api"), ("Anna Approver", "approve", "api"),
         ("Ivan Initiator", "done", "api")}
     assert all(t["closed_at"] and t["comment"] for t in decided)
-    assert api.get("initiator", "/api/tasks?assignee=me").get_json() == {"tasks": []}
+    assert api.get("initiator", "/api/tasks?assignee=me").get_json() == {
+        "tasks": [], "total": 0, "next": None}
     with read_session(app.extensions["signoff.db"]) as session:
         assert audit.verify(session, instance_id).ok
 
@@ -136,7 +137,8 @@ def test_the_initiator_withdraws_and_every_open_task_closes(api: Api) -> None:
     assert view["status"] == "cancelled"
     assert all(t["state"] != "open" for t in view["tasks"])
     assert view["timeline"][-1]["data"]["reason"] == "The client walked away."
-    assert api.get("anna", "/api/tasks?assignee=me").get_json() == {"tasks": []}
+    assert api.get("anna", "/api/tasks?assignee=me").get_json() == {
+        "tasks": [], "total": 0, "next": None}
 
 
 def test_an_admin_may_withdraw_and_an_approver_may_not(api: Api) -> None:
@@ -182,7 +184,8 @@ def test_an_assignee_hands_a_task_to_a_colleague_who_then_decides_it(api: Api) -
     tasks = {t["id"]: t for t in response.get_json()["tasks"]}
     assert (tasks[task["id"]]["state"], tasks[task["id"]]["close_reason"]) == (
         "withdrawn", "reassigned")
-    assert api.get("anna", "/api/tasks?assignee=me").get_json() == {"tasks": []}
+    assert api.get("anna", "/api/tasks?assignee=me").get_json() == {
+        "tasks": [], "total": 0, "next": None}
     handed = api.open_task("outsider", view["id"])
     assert api.decide("outsider", handed["id"], "approve").status_code == 200
     assert api.decide("anna", task["id"], "approve").status_code == 409

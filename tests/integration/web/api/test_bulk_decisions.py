@@ -119,7 +119,8 @@ def test_a_manager_decides_thirty_requests_in_one_call_and_the_two_decided_befor
                 person_ids["anna"], "api", {"bulk": 30})
             assert audit.verify(s, instance_id).ok
             assert s.get(Instance, instance_id).stage == "record"
-    assert api.get("anna", "/api/tasks?assignee=me").get_json() == {"tasks": []}
+    assert api.get("anna", "/api/tasks?assignee=me").get_json() == {
+        "tasks": [], "total": 0, "next": None}
 
 
 def test_each_decision_carries_its_own_answer_and_comment_and_kinds_may_mix(
