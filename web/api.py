@@ -93,7 +93,7 @@ from approvals.records import access, exports
 from approvals.records.drafts import DraftPending
 from approvals.records.trails import signed_trail_file
 from approvals.store import queries
-from approvals.store.db import read_session, write_session
+from approvals.store.db import read_connection, read_session, write_session
 from approvals.store.directory import (
     find_person,
     person_for_token,
@@ -140,8 +140,10 @@ def _authenticate():
     if scheme.lower() != "bearer" or not token:
         return _unauthorized("send Authorization: Bearer <token> (signoff people token EMAIL)")
     now = utcnow()
-    with read_session(db()) as session:
-        check = person_for_token(session, token, now)
+    with read_connection(db()) as connection:
+        check = person_for_token(connection, token, now)
+        if check.person is not None:  # what the routes' policy asks, read on the same connection
+            g.actor = policy.Actor.of(check.person.id, roles_of(connection, check.person.id))
     if check.person is None:
         return _unauthorized(_TOKEN_REFUSED[check.state], invalid=True)
     if token_use_due(check.token, now):
@@ -536,18 +538,16 @@ def add_absence():
            errors={403: "the caller is neither the person away nor an administrator"},
            tag="absences")
 def cancel_absence(absence_id: int):
-    with read_session(db()) as session:
-        actor = policy.Actor.of(g.person.id, roles_of(session, g.person.id))
+    actor = g.actor
     return jsonify(away.api_cancel(actor, absence_id, utcnow()))
 
 
 def _task_of_caller(task_id: int, may, refusal: Exception | None = None) -> None:
     """Refuse, before the body says anything, a caller who may not act on this task at all
     (``may(actor, task)``): a stranger learns 403 (``refusal``), not what the body lacks."""
-    with read_session(db()) as session:
-        task, _instance = queries.get_task(session, task_id)
-        actor = policy.Actor.of(g.person.id, roles_of(session, g.person.id))
-    if not may(actor, task):
+    with read_connection(db()) as connection:
+        task = queries.task_holder(connection, task_id)
+    if not may(g.actor, task):
         raise refusal or NotAnAssignee("this task is assigned to someone else")
 
 
@@ -591,8 +591,7 @@ def people_search():
                    404: "no such person"},
            tag="people")
 def person_leave(person_id: int):
-    with read_session(db()) as session:
-        actor = policy.Actor.of(g.person.id, roles_of(session, g.person.id))
+    actor = g.actor
     return jsonify(web_hr_leave.api_view(actor, person_id, request.args.get("year"),
                                          _locale()))
 
@@ -619,8 +618,7 @@ def person_leave(person_id: int):
                    403: "the caller is not an accountant or an administrator"},
            tag="payments")
 def payments():
-    with read_session(db()) as session:
-        actor = policy.Actor.of(g.person.id, roles_of(session, g.person.id))
+    actor = g.actor
     if not policy.may_work_payments(actor):
         raise Forbidden("only accountants and administrators work the payments queue")
     filters = payment_queue.parse_filters(request.args)

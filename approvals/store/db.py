@@ -143,6 +143,19 @@ def read_session(db: Engine) -> Iterator[Session]:
         raise
 
 
+@contextmanager
+def read_connection(db: Engine) -> Iterator[Connection]:
+    """What :func:`read_session` is, for a few prebuilt Core statements (the API's check of a
+    token on every request): no ORM session to set up and tear down."""
+    try:
+        with db.connect() as connection:
+            yield connection
+    except exc.OperationalError as error:
+        if _is_unavailable(error):
+            raise StoreUnavailable("the database is unavailable") from error
+        raise
+
+
 def _is_unavailable(error: exc.OperationalError) -> bool:
     text = str(error.orig).lower()
     return any(s in text for s in ("connection", "could not connect", "unable to open",
