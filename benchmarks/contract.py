@@ -47,7 +47,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from benchmarks.memory import RoleMemory, own_peak_mb, reset_own_peak
-from benchmarks.summary import goal, publish, record, verdict
+from benchmarks.summary import add_options, goal, publish, record, verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 PEOPLE = """email,name,locale,manager_email,department,roles,aliases
@@ -467,12 +467,7 @@ def main() -> None:
     parser.add_argument("--web-processes", type=int, default=None,
                         help="api mode: SIGNOFF_WEB_PROCESSES of the `signoff web` it starts "
                              "(default: the role's own, one per core)")
-    parser.add_argument("--record", type=Path, default=None,
-                        help="append the summary rows to this file (make bench) instead of "
-                             "printing the summary table")
-    parser.add_argument("--summary", type=Path, default=None,
-                        help="where to write the summary table (default "
-                             "var/bench/summary-<date>.md)")
+    add_options(parser)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     runs = plan(args)

@@ -42,7 +42,7 @@ from pathlib import Path
 
 from benchmarks.contract import FIELDS, WORKER_MB, environment, percentile, person_ids
 from benchmarks.memory import RoleMemory
-from benchmarks.summary import goal, publish, record, verdict
+from benchmarks.summary import add_options, goal, publish, record, verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 REPLIES_PER_S, LATENCY_P50_MS, LATENCY_P99_MS = 200, 100, 500  # the goals
@@ -260,11 +260,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=10.0)
     parser.add_argument("--worker-processes", type=int, nargs="+", default=[1],
                         help="run once per count of worker processes, e.g. 1 2")
-    parser.add_argument("--record", type=Path, default=None,
-                        help="append the summary rows to this file (make bench)")
-    parser.add_argument("--summary", type=Path, default=None,
-                        help="where to write the summary table (default "
-                             "var/bench/summary-<date>.md)")
+    add_options(parser)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     rows: list[dict] = []

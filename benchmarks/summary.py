@@ -46,6 +46,16 @@ def commit() -> str:
     return f"{head} + uncommitted changes" if dirty else head
 
 
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """``--record`` and ``--summary``, as every benchmark of ``make bench`` takes them."""
+    parser.add_argument("--record", type=Path, default=None,
+                        help="append the summary rows to this file (make bench) instead of "
+                             "printing the summary table")
+    parser.add_argument("--summary", type=Path, default=None,
+                        help="where to write the summary table (default "
+                             "var/bench/summary-<date>.md)")
+
+
 def record(path: Path | None, rows: list[dict], row: dict) -> None:
     """Keep ``row`` for this benchmark's own summary and, with ``--record``, append it to the
     run's file."""

@@ -242,11 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--locale", default="ru", choices=("en", "ru"))
     parser.add_argument("--runs", type=int, default=5,
                         help="runs of --iterations each, in fresh processes one after another")
-    parser.add_argument("--record", type=Path, default=None,
-                        help="append the summary row to this file (make bench)")
-    parser.add_argument("--summary", type=Path, default=None,
-                        help="where to write the summary table (default "
-                             "var/bench/summary-<date>.md)")
+    from benchmarks.summary import add_options
+
+    add_options(parser)
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)  # a run's child
     args = parser.parse_args(argv)
     if args.one:
