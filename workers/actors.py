@@ -14,6 +14,7 @@ from approvals import clock, dispatch, service
 from approvals.core.errors import ConcurrentUpdate
 from workers import outbox, runtime, webhooks
 from workers.broker import RedisBroker, setup_broker
+from workers.handoff import Handoff
 
 setup_broker()
 
@@ -101,8 +102,10 @@ def handle_inbound(inbound_id: int) -> None:
 ACTORS = [deliver_outbox, fire_timer, render_trail, build_export, render_draft, send_email,
           handle_inbound, send_webhook]
 
-# This process hands committed outbox rows to these actors (approvals/dispatch.py).
-dispatch.register_delivery(lambda ids: deliver_outbox.send(list(ids)))
+# This process hands committed outbox rows to these actors (approvals/dispatch.py); plain rows
+# in batches, off the caller's path (workers/handoff.py).
+handoff = Handoff(lambda ids: deliver_outbox.send(ids))
+dispatch.register_delivery(handoff.put)
 dispatch.register_route("trail", lambda _item_id, instance_id: render_trail.send(instance_id))
 dispatch.register_route("email", lambda item_id, _instance_id: send_email.send(item_id))
 dispatch.register_route("webhook", lambda item_id, _instance_id: send_webhook.send(item_id))

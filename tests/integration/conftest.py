@@ -167,18 +167,21 @@ class RunningWorker:
     def join(self, timeout: float = 30.0) -> None:
         """Wait until the queues are empty (messages in flight included) and the worker is
         idle; an actor that raised fails the test."""
+        from workers.actors import handoff
+
         deadline = time.monotonic() + timeout
         while True:
             self._raise_failures()
             if time.monotonic() > deadline:
                 raise AssertionError(f"the queues did not drain in {timeout:g} s")
+            handoff.flush()  # ids kicked (by the test or an actor) and not yet in Redis
             try:
                 for queue in QUEUES:
                     self.broker.join(queue, timeout=200)
             except QueueJoinTimeout:
                 continue
             self.worker.join()
-            if all(self.broker.do_qsize(queue) == 0 for queue in QUEUES):
+            if handoff.idle() and all(self.broker.do_qsize(queue) == 0 for queue in QUEUES):
                 self._raise_failures()
                 return
 
@@ -227,6 +230,7 @@ def broker(db: Engine, redis_url: str, signing_var, mail_catcher) -> Iterator[Re
     from workers import actors
 
     previous = dramatiq.get_broker()
+    actors.handoff.flush()  # an earlier test's kicks go to its own Redis, not this one's
     broker = brokers.make_broker(redis_url)
     broker.add_middleware(ActorFailures())
     actors.bind(broker)
@@ -238,6 +242,7 @@ def broker(db: Engine, redis_url: str, signing_var, mail_catcher) -> Iterator[Re
     try:
         yield broker
     finally:
+        actors.handoff.flush()
         broker.flush_all()
         broker.close()
         runtime.use_db(None)

@@ -32,6 +32,7 @@ from tests.integration.flows import (
     team_people,
 )
 from tests.integration.web.site import NOW, WHO, Browser, audit_head, csrf_token, ids, open_task
+from workers.actors import handoff
 
 #: A stage whose answer asks for a task form: never answered in bulk.
 FORM_PROCESS = """\
@@ -170,6 +171,7 @@ def test_a_manager_approves_thirty_requests_at_once_and_the_two_decided_meanwhil
                      NOW, channel="web")
     with read_session(engine) as s:
         last_outbox = s.exec(select(func.max(OutboxItem.id))).one()
+    assert handoff.flush()  # what the decision and the withdrawal kicked is in Redis now
     queued_before = set(app_broker.client.hkeys(QUEUED))
 
     response = bulk(anna, requests.tasks, comment="Agreed at the Monday review",
@@ -208,6 +210,7 @@ def test_a_manager_approves_thirty_requests_at_once_and_the_two_decided_meanwhil
         new_rows = sorted(s.exec(select(OutboxItem.id).where(OutboxItem.id > last_outbox)))
     assert len(new_rows) >= 28  # HR is told of each request
     # the batch's outbox rows go to the workers together, once, as a single decision's do
+    assert handoff.flush()
     sent = [json.loads(app_broker.client.hget(QUEUED, key))["args"]
             for key in set(app_broker.client.hkeys(QUEUED)) - queued_before]
     assert sent == [[new_rows]]

@@ -8,6 +8,7 @@ import redis
 
 from approvals.store.models import AuditEvent, Document, Instance, OutboxItem
 from tests.integration.web.site import count, csrf_token, instance_row
+from workers.actors import handoff
 
 CONTRACT = "/processes/contract-approval/start"
 EVERY = "/processes/every-field/start"
@@ -75,6 +76,7 @@ def test_starting_a_contract_stores_it_enqueues_its_notices_and_redirects(
     assert instance.fields["approvers"] == ["anna@example.com", "boris@example.com"]
     assert instance.fields["contract"]["filename"] == "contract.pdf"
     # one message carries the command's notices, one per approver
+    assert handoff.flush()  # sent by the hand-off thread, right after the commit
     assert queue.hlen("dramatiq:outbox.msgs") >= before + 1
     queue.close()
     page = ivan.get(response.headers["Location"])

@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 
+import dramatiq
 import pytest
 from sqlmodel import select
 
@@ -52,6 +53,36 @@ def test_notifications_are_delivered_by_a_real_worker(db, org, now, worker):
     assert [(i.kind, i.state, i.attempts) for i in items] == [("notify", "done", 1)] * 3 + [
         ("email", "done", 1)] * 3  # each notification mailed to its person
     assert all(i.done_at is not None for i in items)
+
+
+def test_kicks_in_quick_succession_reach_redis_as_few_messages_and_all_are_delivered(
+        db, org, now, broker):
+    """``kick`` returns at once; the hand-off thread sends what gathered meanwhile as one
+    message (workers/handoff.py), and the worker delivers every row once."""
+    from dramatiq import Message
+
+    from workers.actors import handoff
+
+    started = [start_contract(db, org, now) for _ in range(20)]
+    for result in started:
+        dispatch.kick(result.outbox_ids)
+    assert handoff.flush(10)
+
+    queued = [Message.decode(raw).args[0] for raw in
+              broker.client.hvals(f"{broker.namespace}:outbox.msgs")]
+    assert 1 <= len(queued) < 20  # 20 commands' rows in a few messages
+    kicked = [i for result in started for i in result.outbox_ids]
+    assert sorted(i for ids in queued for i in ids) == sorted(kicked)  # each row once
+
+    worker = dramatiq.Worker(broker, worker_threads=2, worker_timeout=100)
+    worker.start()
+    try:
+        broker.join("outbox", timeout=30_000)
+        worker.join()
+    finally:
+        worker.stop()
+    assert {(i.state, i.attempts) for i in rows(db, OutboxItem, OutboxItem.id.in_(kicked))} \
+        == {("done", 1)}
 
 
 def test_the_same_actor_message_delivered_twice_has_one_effect(db, org, now, worker):

@@ -12,6 +12,7 @@ from approvals.store import audit
 from approvals.store.db import read_session
 from approvals.store.models import OutboxItem
 from tests.integration.web.api.conftest import APPROVERS, WHO, Api, contract_fields, file_value
+from workers.actors import handoff
 
 ON_BOTH_DATABASES = pytest.mark.parametrize(
     "database_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
@@ -82,8 +83,10 @@ def test_contract_process_end_to_end_through_the_api(app, api: Api) -> None:
 
 def test_outbox_rows_of_a_command_are_enqueued_on_redis(app, api: Api, app_broker) -> None:
     queued = "dramatiq:outbox.msgs"
+    assert handoff.flush()
     before = set(app_broker.client.hkeys(queued))
     view = api.start()
+    assert handoff.flush()  # sent by the hand-off thread, right after the commit
     with read_session(app.extensions["signoff.db"]) as session:
         rows = session.exec(select(OutboxItem.id).where(
             OutboxItem.instance_id == view["id"])).all()
