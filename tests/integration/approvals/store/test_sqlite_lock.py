@@ -67,3 +67,18 @@ def test_a_lock_that_is_never_released_makes_the_store_unavailable(
         holder.join()
     finally:
         engine.dispose()
+
+
+def test_every_connection_has_the_durability_and_checkpoint_settings(sqlite: Engine) -> None:
+    """WAL with synchronous NORMAL (a commit survives a crash of the program, the last ones
+    may be lost with the machine's power, never the file), and checkpoints every
+    WAL_AUTOCHECKPOINT_PAGES pages; a read connection and a write one alike."""
+    def settings(conn) -> tuple:
+        return tuple(conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in (
+            "journal_mode", "synchronous", "wal_autocheckpoint", "foreign_keys"))
+
+    with store.read_connection(sqlite) as conn:
+        read = settings(conn)
+    with store.write_connection(sqlite) as conn:
+        written = settings(conn)
+    assert read == written == ("wal", 1, store.WAL_AUTOCHECKPOINT_PAGES, 1)
