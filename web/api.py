@@ -140,7 +140,8 @@ def _authenticate():
     if scheme.lower() != "bearer" or not token:
         return _unauthorized("send Authorization: Bearer <token> (signoff people token EMAIL)")
     now = utcnow()
-    with read_connection(db()) as connection:
+    # one read transaction: on SQLite its statements run on the driver's cursor (Prepared)
+    with read_connection(db()) as connection, connection.begin():
         check = person_for_token(connection, token, now)
         if check.person is not None:  # what the routes' policy asks, read on the same connection
             g.actor = policy.Actor.of(check.person.id, roles_of(connection, check.person.id))

@@ -193,11 +193,11 @@ def find_person(session: Session, email: str) -> Person:
     return person
 
 
-_ROLES = select(PersonRole.role).where(PersonRole.person_id == bindparam("person_id"))
+_ROLES_OF = Prepared(select(PersonRole.role).where(PersonRole.person_id == bindparam("person_id")))
 
 
 def roles_of(session: Session | Connection, person_id: int) -> set[str]:
-    return set(session.execute(_ROLES, {"person_id": person_id}).scalars())
+    return set(_ROLES_OF.execute(session, {"person_id": person_id}).scalars())
 
 
 # ---------------------------------------------------------------------------- CSV import
@@ -522,15 +522,15 @@ class TokenCheck:
 
 _TOKENS, _PEOPLE = ApiToken.__table__, Person.__table__
 # Built once: every API request asks, and building the statement cost more than running it.
-_TOKEN_HOLDER = select(_TOKENS, _PEOPLE).select_from(
-    _TOKENS.outerjoin(_PEOPLE, _PEOPLE.c.id == _TOKENS.c.person_id)) \
-    .where(_TOKENS.c.token_hash == bindparam("token_hash"))
+_TOKEN_HOLDER = Prepared(select(_TOKENS, _PEOPLE).select_from(
+    _TOKENS.outerjoin(_PEOPLE, _PEOPLE.c.id == _TOKENS.c.person_id))
+    .where(_TOKENS.c.token_hash == bindparam("token_hash")))
 
 
 def person_for_token(session: Session | Connection, token: str, now: datetime) -> TokenCheck:
     """Who holds ``token`` at ``now``, or why nobody does: one prebuilt statement, on a
     session or a plain connection (the API's edge reads no more than this)."""
-    found = session.execute(_TOKEN_HOLDER, {"token_hash": token_digest(token)}).first()
+    found = _TOKEN_HOLDER.execute(session, {"token_hash": token_digest(token)}).first()
     if found is None:
         return TokenCheck("unknown")
     split = len(_TOKENS.c)
