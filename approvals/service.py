@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exc, func, update
+from sqlalchemy import bindparam, exc, func, update
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
@@ -53,12 +53,23 @@ from approvals.store.models import (
     Task,
     Trail,
 )
+from approvals.store.statements import Prepared
 from approvals.texts import values
 from approvals.texts.formats import format_date
 
 RETRIES = 8
 MAX_FILENAME = 255  # the column holds 500; headers and file systems want less
 _INBOUND, _TOKENS = InboundMessage.__table__, ReplyToken.__table__
+#: an answer by email's marks, built once (:mod:`approvals.store.statements`): its message done
+#: — the columns the receipt gives, and one more attempt counted — unless it is done already,
+#: and its token used unless used already
+_RECEIVED = Prepared(update(_INBOUND).where(_INBOUND.c.id == bindparam("b_inbound_id"),
+                                            _INBOUND.c.state != "done")
+                     .values(attempts=_INBOUND.c.attempts + 1))
+_TOKEN_USED = Prepared(update(_TOKENS).where(_TOKENS.c.id == bindparam("b_token_id"),
+                                             _TOKENS.c.used_at.is_(None))
+                       .values(used_at=bindparam("b_now"),
+                               used_by_inbound_id=bindparam("b_inbound_id")))
 _MIME = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,62}/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$")
 
 
@@ -188,7 +199,8 @@ def _check(conn: Connection, process: Process, fields: dict[str, Any], person_id
 @dataclass(frozen=True)
 class Receipt:
     """What an answer by email records in the transaction of its decision: its stored message
-    marked done (``message`` holds the row's outcome columns) and the reply token it used."""
+    marked done (``message`` holds the row's outcome columns, plain values; the reading is
+    counted in its ``attempts`` here) and the reply token it used."""
 
     inbound_id: int
     token_id: int | None
@@ -222,15 +234,12 @@ def answer(db: Engine, task_id: int, actor_id: int, verdict: str, comment: str,
         return out, extra
 
     def received(conn: Connection) -> None:
-        marked = conn.execute(update(_INBOUND).where(
-            _INBOUND.c.id == receipt.inbound_id, _INBOUND.c.state != "done")
-            .values(**receipt.message))
+        marked = _RECEIVED.execute(conn, {**receipt.message, "b_inbound_id": receipt.inbound_id})
         if marked.rowcount != 1:
             raise AlreadyReceived(receipt.inbound_id)
         if receipt.token_id is not None:
-            used = conn.execute(update(_TOKENS).where(
-                _TOKENS.c.id == receipt.token_id, _TOKENS.c.used_at.is_(None))
-                .values(used_at=now, used_by_inbound_id=receipt.inbound_id))
+            used = _TOKEN_USED.execute(conn, {"b_token_id": receipt.token_id, "b_now": now,
+                                              "b_inbound_id": receipt.inbound_id})
             if used.rowcount != 1:
                 raise AlreadyDecided("this reply address was used by another message")
 

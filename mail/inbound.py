@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import bindparam, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -40,7 +40,7 @@ from approvals.core.errors import (
 from approvals.core.forms import Upload
 from approvals.core.model import LOCALES
 from approvals.store import queries
-from approvals.store.db import read_session, write_session
+from approvals.store.db import read_session, write_connection, write_session
 from approvals.store.models import (
     InboundMessage,
     Instance,
@@ -50,6 +50,7 @@ from approvals.store.models import (
     PersonAlias,
     ReplyToken,
 )
+from approvals.store.statements import Prepared
 from mail import wording
 from mail.rules import CHAIN, Reading, Stop
 
@@ -59,6 +60,14 @@ MAX_ATTEMPTS = 5
 #: and again gets one answer, not one per message.
 EXPLAIN_EVERY = timedelta(hours=1)
 _INBOUND, _TOKENS = InboundMessage.__table__, ReplyToken.__table__
+#: the claim, built once and run on the driver's cursor (:mod:`approvals.store.statements`)
+#: in a Core transaction of its own: no ORM session for one UPDATE, and the message it claimed
+#: returned by it (no second read of the row)
+_CLAIM = Prepared(update(_INBOUND).where(
+    _INBOUND.c.id == bindparam("b_id"), _INBOUND.c.state == "received",
+    or_(_INBOUND.c.claimed_at.is_(None), _INBOUND.c.claimed_at < bindparam("b_lapsed")))
+    .values(claimed_at=bindparam("b_now")).returning(*_INBOUND.c))
+_COLUMNS = tuple(column.key for column in _INBOUND.c)
 COMMENT_REQUIRED = {
     "en": "sending back needs a reason: write it after the word, on the same line or below",
     "ru": "при возврате на доработку нужна причина: напишите её после слова, в той же строке "
@@ -77,10 +86,11 @@ def process(db: Engine, inbound_id: int, now: datetime, *, settings: MailSetting
             base_url: str) -> Processed | None:
     """Run the chain on message ``inbound_id`` and act on it; None when it was processed
     already, has failed for good, or another worker holds it."""
-    if not claim(db, inbound_id, now):
+    row = _take(db, inbound_id, now)
+    if row is None:
         return None
     try:
-        return _process(db, inbound_id, now, settings, base_url)
+        return _process(db, row, now, settings, base_url)
     except ConcurrentUpdate:
         _let_go(db, inbound_id, now)
         raise  # a race with a decision on the page, not a fault: the actor tries again
@@ -92,12 +102,15 @@ def process(db: Engine, inbound_id: int, now: datetime, *, settings: MailSetting
 def claim(db: Engine, inbound_id: int, now: datetime) -> bool:
     """Take message ``inbound_id`` for one reading: only while it waits (``received``) and
     nobody holds it, or the worker that did let its lease lapse (it died)."""
-    with write_session(db) as s:
-        taken = s.connection().execute(update(_INBOUND).where(
-            _INBOUND.c.id == inbound_id, _INBOUND.c.state == "received",
-            or_(_INBOUND.c.claimed_at.is_(None),
-                _INBOUND.c.claimed_at < now - dispatch.INBOUND_LEASE)).values(claimed_at=now))
-        return taken.rowcount == 1
+    return _take(db, inbound_id, now) is not None
+
+
+def _take(db: Engine, inbound_id: int, now: datetime) -> InboundMessage | None:
+    """:func:`claim`, giving the message as claimed (None when it was not)."""
+    with write_connection(db) as connection:
+        taken = _CLAIM.execute(connection, {"b_id": inbound_id, "b_now": now,
+                                            "b_lapsed": now - dispatch.INBOUND_LEASE}).first()
+    return None if taken is None else InboundMessage(**dict(zip(_COLUMNS, taken, strict=True)))
 
 
 def _let_go(db: Engine, inbound_id: int, now: datetime) -> None:
@@ -106,12 +119,9 @@ def _let_go(db: Engine, inbound_id: int, now: datetime) -> None:
             _INBOUND.c.id == inbound_id, _INBOUND.c.claimed_at == now).values(claimed_at=None))
 
 
-def _process(db: Engine, inbound_id: int, now: datetime, settings: MailSettings,
+def _process(db: Engine, row: InboundMessage, now: datetime, settings: MailSettings,
              base_url: str) -> Processed | None:
     with read_session(db) as s:
-        row = s.get(InboundMessage, inbound_id)
-        if row is None or row.state == "done":
-            return None
         reading = Reading(row, settings, now)
         rule_name = ""
         try:
@@ -129,8 +139,9 @@ def _apply(db: Engine, r: Reading, base_url: str) -> Processed | None:
     task, row = r.task, r.row
     evidence = {"message_id": row.message_id, "inbound": row.id,
                 "from": r.parsed.from_address, "authentication": r.auth}
-    receipt = service.Receipt(row.id, r.token.id if r.token is not None else None,
-                              _row_values(r, None, "apply"))
+    message = _row_values(r, None, "apply")
+    del message["attempts"]  # the receipt counts the reading itself
+    receipt = service.Receipt(row.id, r.token.id if r.token is not None else None, message)
     try:
         result = service.answer(db, task.id, r.sender.id, r.verdict, r.comment,
                                 _documents(r), r.now, evidence=evidence, receipt=receipt,

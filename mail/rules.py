@@ -17,6 +17,7 @@ from datetime import datetime
 from email.utils import getaddresses
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from approvals import present
@@ -24,15 +25,17 @@ from approvals.config.mail import MailSettings
 from approvals.core import limits, policy
 from approvals.core.model import LOCALES
 from approvals.core.policy import Actor
-from approvals.store import queries
+from approvals.store import queries, registry
 from approvals.store.models import (
     InboundMessage,
     Instance,
     Person,
     PersonAlias,
+    ProcessVersion,
     ReplyToken,
     Task,
 )
+from approvals.store.statements import Prepared
 from mail import authentication, automatic, quoting, tokens, verdicts
 from mail.parse import Parsed, parse, read_body
 
@@ -68,17 +71,36 @@ class Reading:
     #: (``comment`` is then cut to :data:`approvals.core.limits.COMMENT`); 0 when it was not
     comment_cut: int = 0
     values: dict[str, str] = field(default_factory=dict)  # answers to the task's form
+    instance: Instance | None = None  # the task's, read with it by :func:`route`
+    digest: str = ""  # of the instance's process version, read with it too
+
+
+_INBOUND = InboundMessage.__table__
+#: an earlier message with the same Message-ID (one small prebuilt statement on the session's
+#: own connection, no ORM query to build and load each time)
+_EARLIER = Prepared(select(_INBOUND.c.id).where(
+    _INBOUND.c.message_id == bindparam("message_id"), _INBOUND.c.id < bindparam("id"))
+    .order_by(_INBOUND.c.id).limit(1))
+#: a reply token with everything the chain reads about it — its task, the task's assignee, the
+#: task's instance and the digest of the instance's process version — in one statement built
+#: once, instead of five (the token, three ``get`` and the version's digest). Inner joins: the
+#: foreign keys say each of them exists.
+_ROUTE = select(ReplyToken, Task, Person, Instance, ProcessVersion.digest) \
+    .join(Task, Task.id == ReplyToken.task_id) \
+    .join(Person, Person.id == ReplyToken.person_id) \
+    .join(Instance, Instance.id == Task.instance_id) \
+    .join(ProcessVersion, ProcessVersion.id == Instance.process_version_id) \
+    .where(ReplyToken.token_hash == bindparam("token_hash"))
 
 
 def duplicate(s: Session, r: Reading) -> None:
     """The same Message-ID was stored before: a resent or twice-fetched message."""
     if not r.row.message_id:
         return
-    earlier = s.exec(select(InboundMessage.id).where(
-        InboundMessage.message_id == r.row.message_id, InboundMessage.id < r.row.id)
-        .order_by(InboundMessage.id).limit(1)).first()
+    earlier = _EARLIER.execute(s.connection(), {"message_id": r.row.message_id,
+                                                "id": r.row.id}).first()
     if earlier is not None:
-        raise Stop("duplicate", f"same Message-ID as message {earlier}", first=earlier)
+        raise Stop("duplicate", f"same Message-ID as message {earlier[0]}", first=earlier[0])
 
 
 def read(s: Session, r: Reading) -> None:
@@ -137,11 +159,9 @@ def route(s: Session, r: Reading) -> None:
     refs = [*r.parsed.in_reply_to, *reversed(r.parsed.references)]
     candidates += tokens.from_references(refs, domain)
     for token in dict.fromkeys(candidates):
-        row = s.exec(select(ReplyToken).where(
-            ReplyToken.token_hash == tokens.token_hash(token))).first()
-        if row is not None:
-            r.token, r.task = row, s.get(Task, row.task_id)
-            r.assignee = s.get(Person, row.person_id)
+        found = s.exec(_ROUTE, params={"token_hash": tokens.token_hash(token)}).first()
+        if found is not None:
+            r.token, r.task, r.assignee, r.instance, r.digest = found
             return
     tampered = any(tokens.looks_like_reply_address(a, domain) for a in addresses)
     raise Stop("unknown_token", "the reply address carries an unknown token" if tampered
@@ -181,7 +201,7 @@ def authenticated(s: Session, r: Reading) -> None:
 def still_open(s: Session, r: Reading) -> None:
     """The task is open and the token unused and unexpired — now, not when the mail went."""
     task = r.task
-    instance = s.get(Instance, task.instance_id)
+    instance = r.instance or s.get(Instance, task.instance_id)
     refusal = policy.refusal_to_decide(Actor.of(r.sender.id), assignee=r.assignee.id,
                                        task_state=task.state, instance_status=instance.status)
     if r.token.used_at is not None or refusal is not None:
@@ -200,16 +220,17 @@ def answer(s: Session, r: Reading) -> None:
     """The verdict, read strictly from the reply's own text; the rest is the comment."""
     r.own_text = quoting.own_text(r.parsed)
     accepted = tuple(v for v in r.task.verdicts.split(",") if v)
-    process = queries.process_of(s, s.get(Instance, r.task.instance_id))
+    process = _process_of(s, r)
     own = present.own_words(process, r.task.stage)
     reading = verdicts.read_verdict(r.own_text, accepted, own)
-    # the words to suggest back if the reply is unclear, as the task's mail suggested them
-    words = {locale: [present.suggested_word(process, v, locale, r.task.stage)
-                      for v in accepted] for locale in LOCALES}
-    if reading.ambiguous:
-        raise Stop("ambiguous", "both " + " and ".join(reading.candidates) + " in the reply",
-                   explain="ambiguous", verdicts=list(accepted), words=words)
-    if reading.verdict is None:
+    if reading.ambiguous or reading.verdict is None:
+        # the words to suggest back, as the task's mail suggested them (only when unclear)
+        words = {locale: [present.suggested_word(process, v, locale, r.task.stage)
+                          for v in accepted] for locale in LOCALES}
+        if reading.ambiguous:
+            raise Stop("ambiguous", "both " + " and ".join(reading.candidates)
+                       + " in the reply", explain="ambiguous", verdicts=list(accepted),
+                       words=words)
         raise Stop("no_verdict", "no answer word in the reply's own text",
                    explain="no_verdict", verdicts=list(accepted), words=words)
     r.verdict = reading.verdict
@@ -224,6 +245,16 @@ def answer(s: Session, r: Reading) -> None:
     # a page refuses a longer comment; a reply's is cut, and the whole mail stays stored
     r.comment, cut = limits.cut(comment, limits.COMMENT)
     r.comment_cut = len(comment) if cut else 0
+
+
+def _process_of(s: Session, r: Reading):
+    """The task's process definition: parsed once per process and version content (the
+    registry keys it by digest; a version's row never changes once stored), so with the digest
+    :func:`route` read no query at all."""
+    if r.instance is not None and r.digest:
+        return registry.definition_by_digest(s.connection(), r.instance.process_version_id,
+                                             r.digest)
+    return queries.process_of(s, s.get(Instance, r.task.instance_id))
 
 
 CHAIN = (duplicate, read, not_automatic, not_our_own, within_size, route, read_text,
