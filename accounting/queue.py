@@ -248,8 +248,11 @@ def _count_and_page(session: Session, wanted: list[Any], skip: int, take: int
 
 def _waiting() -> list[Any]:
     """The conditions of an invoice approved for payment: its instance waits at the stage
-    ``pay`` with a payment task open (``SELECT task.id``, not ``*``: SQLite then answers
-    from the index ``ix_task_instance_stage_state`` alone)."""
+    ``pay`` with a payment task open. SQLite answers the last from the index
+    ``ix_task_instance_stage_state`` alone (``SELECT task.id``, not ``*``); PostgreSQL reads
+    the few open payment tasks once from the partial index ``ix_task_open_payment`` (its
+    condition, :data:`~approvals.store.models.OPEN_PAYMENT`, is these values) instead of
+    probing the tasks of each waiting instance."""
     return [Instance.process_id == PROCESS, Instance.status == "running",
             Instance.stage == PAY, select(Task.id).where(
                 Task.instance_id == Instance.id, Task.stage == PAY, Task.state == "open")

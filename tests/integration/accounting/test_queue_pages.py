@@ -137,6 +137,14 @@ def test_the_migration_folds_the_supplier_of_the_invoices_it_finds(db, finance: 
             == "ооо «ромашка» strasse"
 
 
+def test_the_partial_index_of_open_payment_tasks_is_of_the_queues_stage() -> None:
+    """PostgreSQL uses ``ix_task_open_payment`` (migration 0014) for the queue only if the
+    queue asks for the tasks its condition holds."""
+    from approvals.store.models import OPEN_PAYMENT
+
+    assert OPEN_PAYMENT == f"stage = '{queue.PAY}' AND state = 'open'"
+
+
 @pytest.fixture
 def site(tmp_path, monkeypatch, redis_url: str, app_broker) -> Iterator[PaymentsSite]:
     yield from build(tmp_path, monkeypatch, redis_url)
