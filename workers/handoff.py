@@ -58,6 +58,7 @@ class Handoff:
 
     def put(self, ids: Iterable[int]) -> None:
         """Queue ``ids`` for the next message; returns at once."""
+        ids = list(ids)
         with self._changed:
             self._pending.extend(ids)
             if self._thread is None:

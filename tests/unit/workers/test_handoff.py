@@ -46,7 +46,7 @@ def test_a_message_holds_at_most_a_batch(monkeypatch):
     carrier = Handoff(send)
     carrier.put([0])
     assert first_out.wait(5)
-    carrier.put(range(1, 26))
+    carrier.put(i for i in range(1, 26))  # any iterable
     gate.set()
     assert carrier.flush(5)
     assert [len(ids) for ids in sent] == [1, 10, 10, 5]
