@@ -25,7 +25,7 @@ from approvals.config.mail import MailSettings
 from approvals.core import limits, policy
 from approvals.core.model import LOCALES
 from approvals.core.policy import Actor
-from approvals.store import queries, registry
+from approvals.store import registry
 from approvals.store.models import (
     InboundMessage,
     Instance,
@@ -71,8 +71,8 @@ class Reading:
     #: (``comment`` is then cut to :data:`approvals.core.limits.COMMENT`); 0 when it was not
     comment_cut: int = 0
     values: dict[str, str] = field(default_factory=dict)  # answers to the task's form
-    instance: Instance | None = None  # the task's, read with it by :func:`route`
-    digest: str = ""  # of the instance's process version, read with it too
+    instance: Instance | None = None  # the task's, read with it by :func:`route` (the rules
+    digest: str = ""  # after it rely on both), and its process version's digest
 
 
 _INBOUND = InboundMessage.__table__
@@ -201,7 +201,7 @@ def authenticated(s: Session, r: Reading) -> None:
 def still_open(s: Session, r: Reading) -> None:
     """The task is open and the token unused and unexpired — now, not when the mail went."""
     task = r.task
-    instance = r.instance or s.get(Instance, task.instance_id)
+    instance = r.instance
     refusal = policy.refusal_to_decide(Actor.of(r.sender.id), assignee=r.assignee.id,
                                        task_state=task.state, instance_status=instance.status)
     if r.token.used_at is not None or refusal is not None:
@@ -220,7 +220,10 @@ def answer(s: Session, r: Reading) -> None:
     """The verdict, read strictly from the reply's own text; the rest is the comment."""
     r.own_text = quoting.own_text(r.parsed)
     accepted = tuple(v for v in r.task.verdicts.split(",") if v)
-    process = _process_of(s, r)
+    # parsed once per process and version content: the registry keys it by digest (a
+    # version's row never changes once stored), which route() read with the task
+    process = registry.definition_by_digest(s.connection(), r.instance.process_version_id,
+                                            r.digest)
     own = present.own_words(process, r.task.stage)
     reading = verdicts.read_verdict(r.own_text, accepted, own)
     if reading.ambiguous or reading.verdict is None:
@@ -245,16 +248,6 @@ def answer(s: Session, r: Reading) -> None:
     # a page refuses a longer comment; a reply's is cut, and the whole mail stays stored
     r.comment, cut = limits.cut(comment, limits.COMMENT)
     r.comment_cut = len(comment) if cut else 0
-
-
-def _process_of(s: Session, r: Reading):
-    """The task's process definition: parsed once per process and version content (the
-    registry keys it by digest; a version's row never changes once stored), so with the digest
-    :func:`route` read no query at all."""
-    if r.instance is not None and r.digest:
-        return registry.definition_by_digest(s.connection(), r.instance.process_version_id,
-                                             r.digest)
-    return queries.process_of(s, s.get(Instance, r.task.instance_id))
 
 
 CHAIN = (duplicate, read, not_automatic, not_our_own, within_size, route, read_text,
