@@ -93,7 +93,7 @@ class Instance(SQLModel, table=True):
     __table_args__ = (Index("ix_instance_process_status_stage", "process_id", "status",
                             "stage"),)
     id: int | None = Field(default=None, primary_key=True)
-    process_id: str = Field(index=True, max_length=100)
+    process_id: str = Field(max_length=100)  # searched through ix_instance_process_status_stage
     process_version_id: int = Field(foreign_key="processversion.id")
     title: str = Field(default="", max_length=500)  # in the initiator's language (searched)
     # the title in each language ({"en": …, "ru": …}), as the process's title template or
@@ -140,12 +140,12 @@ class Task(SQLModel, table=True):
                       Index("ix_task_open_payment", "instance_id",
                             sqlite_where=text(OPEN_PAYMENT), postgresql_where=text(OPEN_PAYMENT)))
     id: int | None = Field(default=None, primary_key=True)
-    instance_id: int = Field(foreign_key="instance.id", index=True)
+    instance_id: int = Field(foreign_key="instance.id")  # indexed by (instance_id, seq)
     seq: int
     stage: str = Field(max_length=100)
     round: int
     kind: str = Field(max_length=20)
-    assignee_id: int = Field(foreign_key="person.id", index=True)
+    assignee_id: int = Field(foreign_key="person.id")  # ix_task_assignee_state_opened
     position: int = 0
     state: str = Field(index=True, max_length=20)
     verdicts: str = Field(max_length=200)  # comma-separated, as the definition allowed
@@ -190,7 +190,7 @@ class AuditEvent(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("instance_id", "seq"),)
     id: int | None = Field(default=None, primary_key=True)
-    instance_id: int = Field(foreign_key="instance.id", index=True)
+    instance_id: int = Field(foreign_key="instance.id")  # indexed by (instance_id, seq)
     seq: int
     at: datetime
     kind: str = Field(max_length=40)
