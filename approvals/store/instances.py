@@ -10,6 +10,7 @@ driver's cursor, compiled once (:mod:`approvals.store.statements`).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -80,14 +81,17 @@ _VERSION = Prepared(select(_I.c.version).where(_I.c.id == bindparam("instance_id
 _STATE_COLUMNS = ("status", "stage", "round", "sent_back_from", "ended_at")
 
 
-def _save_instance(with_fields: bool):
-    columns = (*_STATE_COLUMNS, "fields") if with_fields else _STATE_COLUMNS
+@functools.cache
+def _save_instance(columns: tuple[str, ...]) -> Prepared:
+    """The instance's UPDATE that sets its version and ``columns``, the ones the command
+    changed: SQLite rewrites an index entry of every column a SET names, changed or not (the
+    status, stage and end of every instance are indexed), so a column left alone is left out.
+    A handful of combinations occur, each built once."""
     return Prepared(update(_I).where(_I.c.id == bindparam("b_id"),
                                      _I.c.version == bindparam("b_version"))
                     .values(version=bindparam("b_next"), **{c: bindparam(c) for c in columns}))
 
 
-_SAVE_INSTANCE = {True: _save_instance(True), False: _save_instance(False)}
 _NEW_INSTANCE = Prepared(insert(_I).returning(_I.c.id))
 _TASK_COLUMNS = ("stage", "round", "kind", "assignee_id", "position", "state", "verdicts",
                  "opened_at", "deadline", "verdict", "comment", "closed_at", "decided_by_id",
@@ -208,12 +212,11 @@ def save(connection: Connection, loaded: Loaded, state: engine.InstanceState) ->
     :class:`ConcurrentUpdate`; then the tasks that changed are updated in one statement and the
     new ones inserted in one."""
     before = loaded.state
-    params = {c: getattr(state, c) for c in _STATE_COLUMNS}
-    with_fields = state.fields != before.fields
-    if with_fields:
-        params["fields"] = state.fields
+    params = {c: getattr(state, c) for c in (*_STATE_COLUMNS, "fields")
+              if getattr(state, c) != getattr(before, c)}
+    columns = tuple(params)
     params.update(b_id=loaded.id, b_version=loaded.version, b_next=loaded.version + 1)
-    if _SAVE_INSTANCE[with_fields].execute(connection, params).rowcount != 1:
+    if _save_instance(columns).execute(connection, params).rowcount != 1:
         raise ConcurrentUpdate("the instance changed since it was read")
     old = {task.seq: task for task in before.tasks}
     ids = {task.seq: task.id for task in before.tasks}
