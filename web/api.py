@@ -101,7 +101,7 @@ from approvals.store.directory import (
     roles_of,
     token_use_due,
 )
-from approvals.store.models import Blob, Document
+from approvals.store.models import Blob, Document, Person
 from hr import people as hr_people
 from web import away, bulk, openapi
 from web import hr_leave as web_hr_leave
@@ -232,10 +232,16 @@ def _locale() -> str:
     return request.accept_languages.best_match(LOCALES) or g.person.locale or "en"
 
 
-def _view(instance_id: int):
-    with read_session(db()) as session:
-        return jsonify(queries.instance_view(session, queries.get_instance(session, instance_id),
-                                             _locale()))
+def _view(instance_id: int, reader: Person | None = None):
+    """The instance's view (for ``reader``, when given, only if they may read it).
+
+    Core statements in one read transaction (one snapshot), no ORM session: the view is most
+    of what a start, a resubmission or a GET of the instance costs."""
+    with read_connection(db()) as connection, connection.begin():
+        row = queries.instance_row(connection, instance_id)
+        if reader is not None:
+            queries.require_reader(connection, row, reader)
+        return jsonify(queries.instance_view(connection, row, _locale()))
 
 
 #: After a command committed, its view is read again after these waits (seconds) if the store
@@ -307,9 +313,7 @@ def start_instance():
            {200: Json(openapi.InstanceView, "the instance view")},
            errors={403: "the caller is not a participant, administrator or auditor"})
 def instance(instance_id: int):
-    with read_session(db()) as session:
-        queries.require_reader(session, queries.get_instance(session, instance_id), g.person)
-    return _view(instance_id)
+    return _view(instance_id, reader=g.person)
 
 
 @bp.post("/instances/<id:instance_id>/resubmit")

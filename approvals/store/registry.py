@@ -108,6 +108,7 @@ _VERSIONS = ProcessVersion.__table__
 _LATEST = Prepared(select(_VERSIONS.c.id, _VERSIONS.c.digest)  # every start asks
                    .where(_VERSIONS.c.process_id == bindparam("process_id"))
                    .order_by(_VERSIONS.c.version.desc()).limit(1))
+_DIGEST = Prepared(select(_VERSIONS.c.digest).where(_VERSIONS.c.id == bindparam("id")))
 _SOURCE = select(_VERSIONS.c.digest, _VERSIONS.c.source, _VERSIONS.c.path) \
     .where(_VERSIONS.c.id == bindparam("id"))
 
@@ -120,13 +121,11 @@ def definition(row: ProcessVersion) -> Process:
     return process
 
 
-def definition_of(session: Session, version_id: int) -> Process:
-    """Like :func:`definition`, reading only the digest when the version is already parsed."""
-    digest = session.exec(select(ProcessVersion.digest)
-                          .where(ProcessVersion.id == version_id)).one()
-    process = _compiled.get(digest)
-    return process if process is not None else definition(session.get(ProcessVersion,
-                                                                      version_id))
+def definition_of(session: Session | Connection, version_id: int) -> Process:
+    """Like :func:`definition`, reading only the digest when the version is already parsed
+    (a prebuilt statement: pages and mails ask it for every instance they show)."""
+    digest = _DIGEST.execute(session, {"id": version_id}).scalar_one()
+    return definition_by_digest(session, version_id, digest)
 
 
 def latest_id(connection: Connection, process_id: str) -> tuple[int, str]:
@@ -137,7 +136,8 @@ def latest_id(connection: Connection, process_id: str) -> tuple[int, str]:
     return row[0], row[1]
 
 
-def definition_by_digest(connection: Connection, version_id: int, digest: str) -> Process:
+def definition_by_digest(connection: Session | Connection, version_id: int,
+                         digest: str) -> Process:
     """Like :func:`definition_of` when the caller has read the digest already: no query at all
     once the version is parsed."""
     process = _compiled.get(digest)
