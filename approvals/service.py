@@ -117,21 +117,31 @@ def start(db: Engine, process_id: str, initiator_id: int, fields: dict[str, Any]
 
 def decide(db: Engine, task_id: int, actor_id: int, verdict: str, comment: str, now: datetime,
            channel: str = "web", evidence: dict[str, Any] | None = None,
-           values: dict[str, Any] | None = None) -> Result:
+           values: dict[str, Any] | None = None,
+           screen: Callable[[engine.TaskState], None] | None = None) -> Result:
     """Record a verdict. ``evidence`` (e.g. an email's Message-ID) goes into the audit event;
-    ``values`` are the raw answers to the task's form (checked like the start form's)."""
+    ``values`` are the raw answers to the task's form (checked like the start form's).
+
+    ``screen(task)`` runs first, on the task as this command's transaction read it, and may
+    refuse by raising: the API refuses there a caller who may not act on the task at all,
+    before it judges the request's body, with the very read the decision is made from (no
+    read of its own before the command)."""
     return _run(db, _InstanceOfTask(task_id),
-                _deciding(task_id, actor_id, verdict, comment, now, channel, values), now,
-                channel, evidence)
+                _deciding(task_id, actor_id, verdict, comment, now, channel, values, screen),
+                now, channel, evidence)
 
 
 def _deciding(task_id: int, actor_id: int, verdict: str, comment: str, now: datetime,
-              channel: str, values: dict[str, Any] | None = None) -> Callable:
+              channel: str, values: dict[str, Any] | None = None,
+              screen: Callable[[engine.TaskState], None] | None = None) -> Callable:
     def command(conn: Connection, process: Process, loaded: store.Loaded):
         state = loaded.state
-        seq = next((t.seq for t in state.tasks if t.id == task_id), None)
-        if seq is None:
+        task = next((t for t in state.tasks if t.id == task_id), None)
+        if task is None:
             raise NotFound(f"task {task_id} not found", task=task_id)
+        if screen is not None:
+            screen(task)
+        seq = task.seq
         try:
             return engine.decide(process, DbDirectory(conn), state, seq, actor_id, verdict,
                                  comment, now, channel, calendar=extensions.command_calendar(conn),

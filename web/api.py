@@ -79,7 +79,7 @@ import time
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request, send_file, url_for
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from accounting import queue as payment_queue
 from approvals import service
@@ -412,8 +412,30 @@ def tasks():
                    409: "the task is decided or closed, or the instance changed meanwhile",
                    422: "the next stage resolved to nobody"})
 def decision(task_id: int):
-    _task_of_caller(task_id, lambda actor, task: policy.refusal_to_decide(
-        actor, assignee=task.assignee_id, task_state=task.state) != "not_an_assignee")
+    # A stranger learns 403, not what the body lacks: the body is parsed here (never under
+    # the write lock) but judged in the command, after the caller, on the task the command
+    # read — one read for the check and the decision (_task_of_caller's would be a second).
+    try:
+        verdict, comment, values = _decision_asked()
+        refused: HTTPException | None = None
+    except HTTPException as error:
+        verdict, comment, values, refused = "", "", None, error
+
+    def screen(task) -> None:
+        if policy.refusal_to_decide(g.actor, assignee=task.assignee,
+                                    task_state=task.state) == "not_an_assignee":
+            raise NotAnAssignee("this task is assigned to someone else")
+        if refused is not None:
+            raise refused
+
+    result = service.decide(db(), task_id, g.person.id, verdict, comment, utcnow(),
+                            channel=CHANNEL, values=values, screen=screen)
+    kick(result.outbox_ids)
+    return jsonify(decision_answer(result, task_id, g.person, _locale()))
+
+
+def _decision_asked() -> tuple[str, str, dict[str, Any] | None]:
+    """A decision's body: its verdict, comment and form answers, or the 400 it deserves."""
     body = _body()
     verdict = body.get("verdict")
     if not isinstance(verdict, str) or not verdict.strip():
@@ -421,10 +443,7 @@ def decision(task_id: int):
     values = body.get("fields")
     if values is not None and not isinstance(values, dict):
         raise BadRequest("'fields' must be an object: the task form's answers by field name")
-    result = service.decide(db(), task_id, g.person.id, verdict.strip(),
-                            _text(body, "comment"), utcnow(), channel=CHANNEL, values=values)
-    kick(result.outbox_ids)
-    return jsonify(decision_answer(result, task_id, g.person, _locale()))
+    return verdict.strip(), _text(body, "comment"), values
 
 
 def decision_answer(result: service.Result, task_id: int, person, locale: str

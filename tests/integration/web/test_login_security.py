@@ -88,6 +88,26 @@ def test_successful_logins_are_not_counted(app: Flask) -> None:
     assert lockouts(app) == []
 
 
+def test_only_the_login_is_limited_unless_a_default_limit_is_configured(
+        app: Flask, tmp_path: Path) -> None:
+    """The limiter's check before every request is off (it had nothing to count but the
+    login's own limits, which the login view checks); a configured default limit keeps it."""
+    app.config["LOGIN_LIMITS_ADDRESS"] = "2 per minute"
+    browser = Browser(app.test_client())
+    for _ in range(5):
+        assert browser.get("/login").status_code == 200
+    assert browser.login("ivan", password=WRONG).status_code == 401
+    assert browser.login("ivan", password=WRONG).status_code == 401
+    assert browser.login("ivan").status_code == 429
+    limited = build_app(tmp_path / "limited", {"RATELIMIT_STORAGE_URI": "memory://",
+                                               "RATELIMIT_DEFAULT": "2 per minute"})
+    try:
+        client = limited.test_client()
+        assert [client.get("/login").status_code for _ in range(3)] == [200, 200, 429]
+    finally:
+        limited.extensions["signoff.db"].dispose()
+
+
 def test_one_address_trying_many_accounts_is_locked_and_another_address_is_not(
         app: Flask) -> None:
     app.config["LOGIN_LIMITS_ADDRESS"] = "3 per minute"

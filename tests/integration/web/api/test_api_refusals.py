@@ -57,6 +57,28 @@ def test_a_person_who_is_not_the_assignee_cannot_decide(app, api: Api) -> None:
     assert api.open_task("anna", view["id"])["id"] == task["id"]
 
 
+@pytest.mark.parametrize("database_url", [
+    "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_a_stranger_learns_403_before_what_a_decision_body_lacks(app, api: Api) -> None:
+    """The body is judged after the caller (in the decision's own transaction): a stranger's
+    broken body is 403, the assignee's 400, a task that does not exist 404; nothing written."""
+    view = api.start()
+    task = api.open_task("anna", view["id"])
+    path = f"/api/tasks/{task['id']}/decision"
+    events = _count(app, AuditEvent)
+    for body in ({}, {"verdict": " "}, {"verdict": "approve", "fields": "x"},
+                 {"verdict": "approve", "comment": 3}):
+        stranger = api.post("boris", path, body)
+        assert (stranger.status_code, stranger.get_json()["error"]) == (403, "not_an_assignee")
+        assert api.post("anna", path, body).status_code == 400, body
+    for who, status in (("boris", 403), ("anna", 400)):
+        broken = api.post(who, path, data=b'{"verdict": ', content_type="application/json")
+        assert broken.status_code == status
+    assert api.post("boris", "/api/tasks/999999/decision", data=b"{").status_code == 404
+    assert _count(app, AuditEvent) == events
+    assert api.open_task("anna", view["id"])["id"] == task["id"]
+
+
 def test_an_outsider_cannot_read_an_instance(api: Api) -> None:
     view = api.start()
     response = api.get("outsider", f"/api/instances/{view['id']}")
