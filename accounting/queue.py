@@ -26,6 +26,7 @@ from sqlmodel import Session, select
 
 from accounting.models import BankOrder, Invoice, Payment, supplier_key
 from approvals.core.errors import FormInvalid
+from approvals.store.lists import Listing, Pages
 from approvals.store.models import Document, Instance, Person, Task
 from approvals.store.queries import iso
 
@@ -158,27 +159,27 @@ def rows(session: Session, filters: Filters, today: date) -> list[Row]:
 
 
 @dataclass
-class QueuePage:
+class QueuePage(Pages):
     """One page of the queue as filtered, how many invoices it holds in all and their totals
-    per currency (over the whole filtered queue, not the page)."""
+    per currency (over the whole filtered queue, not the page); the page's arithmetic is the
+    lists' (:class:`approvals.store.lists.Pages`)."""
 
     rows: list[Row]
     total: int
     totals: list[dict[str, Any]]
-    page: int
-    per_page: int
+    listing: Listing
 
     @property
-    def first(self) -> int:
-        return (self.page - 1) * self.per_page + 1 if self.rows else 0
+    def shown(self) -> int:
+        return len(self.rows)
 
     @property
-    def last(self) -> int:
-        return (self.page - 1) * self.per_page + len(self.rows)
+    def page(self) -> int:
+        return self.listing.page
 
     @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+    def per_page(self) -> int:
+        return self.listing.limit
 
 
 #: Invoices on a page of the queue.
@@ -197,12 +198,13 @@ def page(session: Session, filters: Filters, today: date, number: int = 1,
     the instance's values — and only the page's rows are built, from the instances. Paid
     invoices are read as :func:`rows` does and the page cut from them."""
     number, per_page = max(number, 1), per_page or PER_PAGE
+    listing = Listing(page=number, limit=per_page)
     if filters.status == PAID:
         found = rows(session, filters, today)
-        return QueuePage(found[(number - 1) * per_page:number * per_page], len(found),
-                         totals(found), number, per_page)
+        return QueuePage(found[listing.offset:listing.offset + per_page], len(found),
+                         totals(found), listing)
     totals_of, ids = _count_and_page(session, [*_waiting(), *_within(filters, today)],
-                                     (number - 1) * per_page, per_page)
+                                     listing.offset, per_page)
     order = sorted(totals_of, key=lambda s: (s[0] != "RUB", s[0]))
     summed = [{"currency": c, "amount": (Decimal(k or 0) / 100).quantize(Decimal("0.01")),
                "count": n} for c, k, n in order]
@@ -213,7 +215,7 @@ def page(session: Session, filters: Filters, today: date, number: int = 1,
                                                       Instance.fields)
                                                .where(Instance.id.in_(ids)))} if ids else {}
     chosen = [loaded[i] for i in ids]
-    return QueuePage(_open_rows_of(session, chosen, today), total, summed, number, per_page)
+    return QueuePage(_open_rows_of(session, chosen, today), total, summed, listing)
 
 
 def _count_and_page(session: Session, wanted: list[Any], skip: int, take: int

@@ -171,7 +171,7 @@ EVENT_KINDS = frozenset((
     "started", "stage_entered", "task_opened", "decided", "task_withdrawn", "stage_completed",
     "stage_skipped", "sent_back", "resubmitted", "document_version", "completed", "cancelled",
     "reassigned", "deadline_passed", "fields_set", "reopened", "trail_issued", "effect_ran",
-    "stage_unassigned", "decision_disputed", "reminded", "stage_fallback"))
+    "stage_unassigned", "decision_disputed", "reminded", "stage_fallback", "commented"))
 
 
 def actor_name(event: Mapping[str, Any], locale: str, names: Names) -> str:

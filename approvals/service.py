@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, select
 
 from approvals import extensions, texts
-from approvals.core import engine, forms, templates
+from approvals.core import discussion, engine, forms, templates
 from approvals.core.errors import (
     AlreadyDecided,
     ConcurrentUpdate,
@@ -38,7 +38,7 @@ from approvals.core.errors import (
 )
 from approvals.core.model import DEFAULT_LOCALE, LOCALES, Process
 from approvals.core.policy import Actor, may_manage_absence
-from approvals.store import audit, registry, webhooks
+from approvals.store import audit, notices, registry, webhooks
 from approvals.store import instances as store
 from approvals.store.db import read_session, write_connection, write_session
 from approvals.store.directory import DbDirectory, roles_of
@@ -243,6 +243,14 @@ def answer(db: Engine, task_id: int, actor_id: int, verdict: str, comment: str,
         engine.acknowledge_email(process, out, task.seq)
         return out, extra
 
+    return _run(db, _InstanceOfTask(task_id), command, now, "email", evidence,
+                after=_received(receipt, now))
+
+
+def _received(receipt: Receipt, now: datetime) -> Callable[[Connection], None]:
+    """What marks an email's stored message done (and its reply token used, when the receipt
+    names one) in the transaction of the command it caused."""
+
     def received(conn: Connection) -> None:
         marked = _RECEIVED.execute(conn, {**receipt.message, "b_inbound_id": receipt.inbound_id})
         if marked.rowcount != 1:
@@ -253,7 +261,7 @@ def answer(db: Engine, task_id: int, actor_id: int, verdict: str, comment: str,
             if used.rowcount != 1:
                 raise AlreadyDecided("this reply address was used by another message")
 
-    return _run(db, _InstanceOfTask(task_id), command, now, "email", evidence, after=received)
+    return received
 
 
 def _attached(process: Process, documents: list[forms.Upload]) -> dict[str, Any]:
@@ -316,6 +324,24 @@ def reopen(db: Engine, instance_id: int, actor_id: int, reason: str, now: dateti
         return out, []
 
     return _run(db, instance_id, command, now, channel)
+
+
+def comment(db: Engine, instance_id: int, actor_id: int, text: str, now: datetime,
+            channel: str = "web", *, evidence: dict[str, Any] | None = None,
+            receipt: Receipt | None = None) -> Result:
+    """A comment on an instance by a participant or an administrator: a ``commented`` audit
+    event on its chain and a notice to every other participant, in one transaction
+    (:mod:`approvals.core.discussion` says who may, when, and what text is taken).
+    ``evidence`` (an email's Message-ID…) goes into the event; ``receipt`` marks the email it
+    came in done in the same transaction (a receipt without a token: a comment decides
+    nothing, so the reply address stays good for the answer)."""
+
+    def command(conn: Connection, process: Process, loaded: store.Loaded):
+        return discussion.comment(loaded.state, Actor.of(actor_id, _roles(conn, actor_id)),
+                                  text, now, channel, evidence), []
+
+    return _run(db, instance_id, command, now, channel,
+                after=_received(receipt, now) if receipt is not None else None)
 
 
 def _trail_issued(conn: Connection, instance_id: int) -> bool:
@@ -494,7 +520,9 @@ def _persist(conn: Connection, process: Process, loaded: store.Loaded, out: engi
         entries.append(audit.Entry(event.kind, data, event.actor, ids.get(event.task),
                                    data.get("channel", "system")))
     audit.append(conn, loaded.id, entries, now, after=loaded.head)
-    timers, notices = [], []
+    timers, rows = [], []
+    completing = state.status == "completed" and loaded.state.status != "completed"
+    held = []  # the initiator's completion notices: one, sent with the signed trail
     reader: _Reader | None = None
     for effect in out.effects:
         if isinstance(effect, engine.RunEffect):
@@ -514,21 +542,26 @@ def _persist(conn: Connection, process: Process, loaded: store.Loaded, out: engi
                                  for locale, text in params["message"].items()}
         if effect.task is not None:
             params["task"] = ids[effect.task]
-        notices.append({"kind": "notify", "instance_id": loaded.id, "created_at": now,
-                        "state": "pending", "attempts": 0,
-                        "payload": {"person": effect.person, "template": effect.template,
-                                    "params": params}})
-    if state.status == "completed" and loaded.state.status != "completed":
-        # the signed trail: made by a worker on its own queue, never inside a command
-        notices.append({"kind": "trail", "instance_id": loaded.id, "created_at": now,
-                        "state": "pending", "attempts": 0,
-                        "payload": {"instance": loaded.id}})
+        payload = {"person": effect.person, "template": effect.template, "params": params}
+        if completing and effect.person == state.initiator \
+                and effect.template in notices.HELD_WITH_COMPLETION:
+            held.append(payload)
+            continue
+        rows.append({"kind": "notify", "instance_id": loaded.id, "created_at": now,
+                     "state": "pending", "attempts": 0, "payload": payload})
+    if completing:
+        # the signed trail: made by a worker on its own queue, never inside a command; it
+        # carries the initiator's completion notice (approvals/store/notices.py)
+        folded = notices.fold_completion(held)
+        rows.append({"kind": "trail", "instance_id": loaded.id, "created_at": now,
+                     "state": "pending", "attempts": 0,
+                     "payload": {"instance": loaded.id, "held": [folded] if folded else []}})
     # webhooks: a row per event and subscribed endpoint; and those the effects emitted
-    notices.extend(webhooks.command_rows(conn, process, loaded.id, state, out.events, ids, now))
+    rows.extend(webhooks.command_rows(conn, process, loaded.id, state, out.events, ids, now))
     emitted = webhooks.emitted(conn, loaded.id, now) \
         if any(isinstance(e, engine.RunEffect) for e in out.effects) else []
     store.add_timers(conn, timers)
-    return Result(loaded.id, [*emitted, *store.add_outbox(conn, notices)], state.status,
+    return Result(loaded.id, [*emitted, *store.add_outbox(conn, rows)], state.status,
                   state.stage, ids, process, state.tasks)
 
 
@@ -682,12 +715,17 @@ def record_trail(db: Engine, instance_id: int, *, completion_seq: int, completed
                     data["problems"] = problems
                 audit.append(session, instance_id, [audit.Entry("trail_issued", data)], now)
                 params = {"instance": instance_id, "title": instance.title, "trail": trail.id}
+                # one notice a person: the completion notice the command held back, now with
+                # the trail (approvals/store/notices.py); the watchers' trail_issued
+                held = {p["person"]: p for p in _held_notices(session, instance_id)}
                 notes = [OutboxItem(kind="notify", instance_id=instance_id, created_at=now,
-                                    payload={"person": person, "template": "trail_issued",
-                                             "params": dict(params)})
+                                    payload=_with_trail(held.pop(person, None), person, params))
                          for person in _trail_recipients(session, instance)]
+                notes += [OutboxItem(kind="notify", instance_id=instance_id, created_at=now,
+                                     payload=_with_trail(payload, person, params))
+                          for person, payload in held.items()]
                 session.add_all(notes)
-                close_trail_rows(session, instance_id, now)
+                close_trail_rows(session, instance_id, now, send_held=False)
                 session.flush()
                 return TrailRecord(trail.id, True, [note.id for note in notes])
         except exc.IntegrityError:  # another worker recorded it (or an event) first
@@ -715,8 +753,10 @@ def _trail_recipients(session: Session, instance: Instance) -> list[int]:
 
 
 def close_trail_rows(session: Session, instance_id: int, now: datetime,
-                     note: str | None = None) -> int:
-    """Mark the instance's pending ``trail`` outbox rows done; returns how many."""
+                     note: str | None = None, *, send_held: bool = True) -> int:
+    """Mark the instance's pending ``trail`` outbox rows done; returns how many. The notices
+    they hold are sent as they are (no trail came of them) unless ``send_held`` is False (the
+    trail's own notices carry them)."""
     rows = session.exec(select(OutboxItem).where(
         OutboxItem.instance_id == instance_id, OutboxItem.kind == "trail",
         OutboxItem.state == "pending").with_for_update()).all()
@@ -725,7 +765,34 @@ def close_trail_rows(session: Session, instance_id: int, now: datetime,
         row.attempts += 1
         row.last_attempt_at = now
         session.add(row)
+        if send_held:
+            send_held_notices(session, row, now)
     return len(rows)
+
+
+def send_held_notices(session: Session, row: OutboxItem, now: datetime) -> None:
+    """The notices a ``trail`` row held for the signed trail, as plain ``notify`` rows: the
+    trail will not come (the row is closed without one, or failed for good). The sweep hands
+    them on."""
+    session.add_all(OutboxItem(**values) for values in
+                    notices.held_rows(row.payload, row.instance_id, now))
+
+
+def _held_notices(session: Session, instance_id: int) -> list[dict[str, Any]]:
+    """The notices the instance's pending ``trail`` rows hold, oldest row first."""
+    rows = session.exec(select(OutboxItem).where(
+        OutboxItem.instance_id == instance_id, OutboxItem.kind == "trail",
+        OutboxItem.state == "pending").order_by(OutboxItem.id)).all()
+    return [held for row in rows for held in row.payload.get("held") or []]
+
+
+def _with_trail(held: dict[str, Any] | None, person: int,
+                params: dict[str, Any]) -> dict[str, Any]:
+    """A recipient's notice of the signed trail: the completion notice held for them, with
+    the trail's number, or else ``trail_issued``."""
+    if held is None:
+        return {"person": person, "template": "trail_issued", "params": dict(params)}
+    return {**held, "params": {**held["params"], "trail": params["trail"]}}
 
 
 def outbox_ids(session: Session, instance_id: int, since_id: int = 0) -> list[int]:

@@ -19,9 +19,11 @@ Instances the benchmark decides on are started through ``approvals.service``, as
 
 Then, while a background thread decides through ``approvals.service`` at a few per second
 (``--load``), each of these is run ``--repeat`` times (p50/p95 ms): the inbox page's queries
-(``queries.open_task_page``: the first page of 50 with the count, the bulk answers of each row
-as the page marks them, ``instances_started_by``, ``notifications``), "done by me" (tasks a
-person decided, newest first, 20: the app has no such query yet, it is written here), the
+(``lists.open_task_page``: the first page of 50 with the count, the bulk answers of each row
+as the page marks them, the four lists' counts of the navigation, the menu's count,
+``notifications``), "done by me" (``lists.list_page`` of the tasks a person decided, newest
+first, 50 with the count, and the navigation's counts, as ``/done`` runs them), the inbox
+searched for a counterparty and sorted by amount (``q`` and ``sort=amount``), the
 accountants' queue (``accounting.queue.page``, what /payments runs: the first 100 invoices,
 their count and the totals of all), the instance page's data
 (``web.pages._instance_context``), a month's audit search (``queries.search_instances`` and
@@ -430,7 +432,7 @@ def reads(app: App, rng: random.Random) -> dict[str, Callable[[], None]]:
     from sqlmodel import func, select
 
     from accounting import queue
-    from approvals.store import queries
+    from approvals.store import lists, queries
     from approvals.store.db import read_session
     from approvals.store.models import Instance, Person, Task
     from web.pages import _bulk_answers, _instance_context
@@ -452,16 +454,22 @@ def reads(app: App, rng: random.Random) -> dict[str, Callable[[], None]]:
     def inbox() -> None:
         person = rng.choice(holders)
         with read_session(db) as s:
-            _bulk_answers(queries.open_task_page(s, person, "en"))
-            queries.instances_started_by(s, person, limit=20)
+            _bulk_answers(lists.open_task_page(s, person, "en"))
+            lists.counts(s, person)  # the navigation between the lists
+            lists.open_count(s, person)  # the main menu's "Inbox"
             queries.notifications(s, person, limit=20)
 
     def done_by_me() -> None:
         person = rng.choice(deciders)
         with read_session(db) as s:
-            s.exec(select(Task, Instance).join(Instance, Task.instance_id == Instance.id)
-                   .where(Task.decided_by_id == person)
-                   .order_by(Task.closed_at.desc(), Task.id.desc()).limit(20)).all()
+            lists.list_page(s, lists.DONE, person, "en")
+            lists.counts(s, person)
+
+    def inbox_searched() -> None:
+        person = rng.choice(holders)
+        listing = lists.Listing(q=f"client {rng.randint(1, 899)}", sort="amount")
+        with read_session(db) as s:
+            _bulk_answers(lists.open_task_page(s, person, "en", listing))
 
     def accountants_queue() -> None:
         with read_session(db) as s:
@@ -480,7 +488,8 @@ def reads(app: App, rng: random.Random) -> dict[str, Callable[[], None]]:
             rows, _total = queries.search_instances(s, search, 1, 25)
             queries.newest_trails(s, [r.id for r in rows])
 
-    return {"inbox": inbox, "done by me": done_by_me, "accountants' queue": accountants_queue,
+    return {"inbox": inbox, "done by me": done_by_me, "inbox searched and sorted": inbox_searched,
+            "accountants' queue": accountants_queue,
             "instance page": instance_page, "audit search (a month)": audit_month}
 
 

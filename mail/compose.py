@@ -47,7 +47,7 @@ from approvals.store import filestore, queries
 from approvals.store.models import Blob, Document, Notification, Person, Task, Trail
 from approvals.texts.answers import REPLY_MARKER
 from approvals.texts.formats import format_size, format_time
-from mail import campaigns, tokens, wording
+from mail import campaigns, discussion, tokens, wording
 
 TEMPLATES = Path(__file__).with_name("templates")
 #: Templates whose mail asks for an answer (when the task is still open and has a token).
@@ -118,7 +118,9 @@ def notification_mail(session: Session, note: Notification, *, settings: MailSet
         context.update(_notice_context(session, note, task, person, process, view, title,
                                        locale, base_url))
         files = []
-        if note.template == "trail_issued":
+        if note.template == "trail_issued" or note.params.get("trail"):
+            # the trail's own notice, or the completion notice that waited for the trail
+            # (approvals/store/notices.py): the signed PDF goes with it
             trail_file, line, link = _trail(session, note, settings, base_url, instance.id,
                                             trails_dir, locale)
             if trail_file is not None:
@@ -237,6 +239,11 @@ def _notice_context(session: Session, note: Notification, task: Task | None, per
             reason = texts.term("close_reason", task.close_reason, locale) or \
                 texts.term("task_state", task.state, locale)
             lines.append(wording.t("notice.task_closed", locale, reason=reason))
+    if note.template == discussion.TEMPLATE:  # a comment: who wrote what, and how to answer
+        more, link = discussion.notice_lines(
+            session, note, locale, f"{base_url}/instances/{view['id']}#discussion")
+        lines.extend(more)
+        links.extend(link)
     links.append((wording.t("notice.open_instance", locale), f"{base_url}/instances/{view['id']}"))
     summary = _summary(view, title, stage if view["status"] == "running" else "", locale)
     summary.append((wording.t("summary.status", locale),

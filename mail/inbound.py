@@ -32,8 +32,10 @@ from approvals.core.errors import (
     AlreadyDecided,
     CommentRequired,
     ConcurrentUpdate,
+    DiscussionClosed,
     FormInvalid,
     InstanceClosed,
+    NotAParticipant,
     TaskClosed,
     VerdictNotAllowed,
 )
@@ -135,12 +137,14 @@ def _process(db: Engine, row: InboundMessage, now: datetime, settings: MailSetti
 
 def _apply(db: Engine, r: Reading, base_url: str) -> Processed | None:
     """The answer, its message marked done and its token used: one service call, one
-    transaction."""
+    transaction. (A comment: its message marked done, its token left for the answer.)"""
     task, row = r.task, r.row
     evidence = {"message_id": row.message_id, "inbound": row.id,
                 "from": r.parsed.from_address, "authentication": r.auth}
     message = _row_values(r, None, "apply")
     del message["attempts"]  # the receipt counts the reading itself
+    if r.commenting:
+        return _apply_comment(db, r, base_url, evidence, message)
     receipt = service.Receipt(row.id, r.token.id if r.token is not None else None, message)
     try:
         result = service.answer(db, task.id, r.sender.id, r.verdict, r.comment,
@@ -167,6 +171,36 @@ def _apply(db: Engine, r: Reading, base_url: str) -> Processed | None:
                        "apply", base_url)
     log.info("inbound %s: decided (%s)", row.id, r.verdict)
     return Processed("decided", outbox_ids=list(result.outbox_ids))
+
+
+def _apply_comment(db: Engine, r: Reading, base_url: str, evidence: dict[str, Any],
+                   message: dict[str, Any]) -> Processed | None:
+    """A reply that is a comment (:mod:`mail.discussion`): recorded on the instance, its
+    message marked done in the same transaction; refused with a word on what to do when the
+    instance has ended or the comment is empty or too long."""
+    message.update(outcome="commented", reason=f"comment on instance {r.task.instance_id}: "
+                                               f"{r.comment[:200]}")
+    try:
+        result = service.comment(db, r.task.instance_id, r.sender.id, r.comment, r.now,
+                                 channel="email", evidence=evidence,
+                                 receipt=service.Receipt(r.row.id, None, message))
+    except service.AlreadyReceived:
+        return None
+    except (DiscussionClosed, NotAParticipant, FormInvalid) as error:
+        problem = {locale: _comment_problem(error, locale) for locale in LOCALES}
+        return _record(db, r, Stop("refused", str(error), explain="refused", message=problem),
+                       "apply", base_url)
+    log.info("inbound %s: commented on instance %s", r.row.id, r.task.instance_id)
+    return Processed("commented", outbox_ids=list(result.outbox_ids))
+
+
+def _comment_problem(error: Exception, locale: str) -> str:
+    """Why a comment by email was not taken, in ``locale``."""
+    if isinstance(error, FormInvalid):
+        code, params = error.errors.get("text", ("required", {}))
+        return wording.t("explain.comment_empty", locale) if code == "required" else \
+            texts.field_error(code, params, locale)
+    return texts.error_message(error.code, locale, error.params) or str(error)
 
 
 def _form_problems(db: Engine, error: FormInvalid, task, verdict: str) -> dict[str, str]:

@@ -20,12 +20,12 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
-from approvals import present
+from approvals import present, texts
 from approvals.config.mail import MailSettings
 from approvals.core import limits, policy
 from approvals.core.model import LOCALES
 from approvals.core.policy import Actor
-from approvals.store import registry
+from approvals.store import queries, registry
 from approvals.store.models import (
     InboundMessage,
     Instance,
@@ -36,7 +36,7 @@ from approvals.store.models import (
     Task,
 )
 from approvals.store.statements import Prepared
-from mail import authentication, automatic, quoting, tokens, verdicts
+from mail import authentication, automatic, discussion, quoting, tokens, verdicts
 from mail.parse import Parsed, parse, read_body
 
 
@@ -73,6 +73,9 @@ class Reading:
     values: dict[str, str] = field(default_factory=dict)  # answers to the task's form
     instance: Instance | None = None  # the task's, read with it by :func:`route` (the rules
     digest: str = ""  # after it rely on both), and its process version's digest
+    #: the reply is a comment on the instance ("Комментарий: …", :mod:`mail.discussion`), its
+    #: text in ``comment``: from a participant, it is recorded instead of an answer
+    commenting: bool = False
 
 
 _INBOUND = InboundMessage.__table__
@@ -169,8 +172,19 @@ def route(s: Session, r: Reading) -> None:
                explain="unknown_token")
 
 
+def comment_reply(s: Session, r: Reading) -> None:
+    """A reply whose own text starts with "Комментарий:" / "Comment:" is a comment on the
+    instance, not an answer (:mod:`mail.discussion`)."""
+    r.own_text = quoting.own_text(r.parsed)
+    found = discussion.comment_in(r.own_text)
+    if found is not None:
+        r.commenting, r.comment = True, found
+
+
 def from_the_assignee(s: Session, r: Reading) -> None:
-    """From must be the assignee's address or one of their declared aliases."""
+    """From must be the assignee's address or one of their declared aliases; a comment's,
+    that of any participant of the instance (a colleague the mail was forwarded to who takes
+    no part in it is refused, and told why)."""
     sender = r.parsed.from_address
     if sender is None:
         raise Stop("wrong_sender", f"unreadable From header ({r.parsed.from_problem})")
@@ -184,6 +198,13 @@ def from_the_assignee(s: Session, r: Reading) -> None:
     if r.sender is None or policy.refusal_to_decide(
             Actor.of(r.sender.id), assignee=r.assignee.id,
             task_state=r.task.state) == "not_an_assignee":
+        if r.commenting:
+            if r.sender is not None and queries.is_participant(s, r.instance, r.sender):
+                return
+            raise Stop("wrong_sender", f"{sender} commented, but takes no part in instance "
+                       f"{r.task.instance_id}", explain="refused",
+                       message={locale: texts.t("explain.comment_sender", locale,
+                                                audience="mail") for locale in LOCALES})
         raise Stop("wrong_sender", f"{sender} is not the assignee of task {r.task.id} "
                    f"({r.assignee.email})", explain="wrong_sender")
 
@@ -199,8 +220,15 @@ def authenticated(s: Session, r: Reading) -> None:
 
 
 def still_open(s: Session, r: Reading) -> None:
-    """The task is open and the token unused and unexpired — now, not when the mail went."""
+    """The task is open and the token unused and unexpired — now, not when the mail went. A
+    comment decides nothing: only its token's age counts (the service refuses one on an
+    instance that has ended)."""
     task = r.task
+    if r.commenting:
+        if r.token.expires_at <= r.now:
+            raise Stop("expired", f"token expired at {r.token.expires_at.isoformat()}",
+                       explain="expired", task=task.id)
+        return
     instance = r.instance
     refusal = policy.refusal_to_decide(Actor.of(r.sender.id), assignee=r.assignee.id,
                                        task_state=task.state, instance_status=instance.status)
@@ -217,8 +245,10 @@ def still_open(s: Session, r: Reading) -> None:
 
 
 def answer(s: Session, r: Reading) -> None:
-    """The verdict, read strictly from the reply's own text; the rest is the comment."""
-    r.own_text = quoting.own_text(r.parsed)
+    """The verdict, read strictly from the reply's own text (:func:`comment_reply` read it);
+    the rest is the comment."""
+    if r.commenting:
+        return
     accepted = tuple(v for v in r.task.verdicts.split(",") if v)
     # parsed once per process and version content: the registry keys it by digest (a
     # version's row never changes once stored), which route() read with the task
@@ -251,7 +281,7 @@ def answer(s: Session, r: Reading) -> None:
 
 
 CHAIN = (duplicate, read, not_automatic, not_our_own, within_size, route, read_text,
-         from_the_assignee, authenticated, still_open, answer)
+         comment_reply, from_the_assignee, authenticated, still_open, answer)
 
 
 def _addresses(message, header: str) -> list[tuple[str, str]]:

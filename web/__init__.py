@@ -55,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(webhooks.bp)  # after pages too: /admin/webhooks
     app.register_blueprint(away.bp)  # after pages too: /away, and handing a task over
     app.register_blueprint(bulk.bp)  # the inbox's bulk decisions
+    app.register_blueprint(__import__("web.lists").lists.bp)  # /done, /started, /watching
     app.register_blueprint(doctor.bp)
     from web import campaigns
 
@@ -68,6 +69,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(__import__("web.hr_leave").hr_leave.bp)  # HR: /hr/leave
     app.register_blueprint(api.bp, url_prefix="/api")
     csrf.exempt(api.bp)  # token-authenticated, no cookies
+    from web import notices, notices_api
+
+    app.register_blueprint(notices.bp)  # after pages too: /notifications, the menu's count
+    app.register_blueprint(notices_api.api_bp, url_prefix="/api")  # /api/notifications
+    csrf.exempt(notices_api.api_bp)  # token-authenticated, like the rest of /api
+    from web import discussion
+
+    app.register_blueprint(discussion.bp)  # after pages too: comments on an instance
+    app.register_blueprint(discussion.api_bp, url_prefix="/api")  # and through the API
+    csrf.exempt(discussion.api_bp)  # token-authenticated, like the rest of /api
     errors.init_app(app)
     logins.init_app(app)  # after auth: it throttles auth.login
     security.init_app(app, settings, test_config)

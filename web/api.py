@@ -14,6 +14,8 @@ Handlers only translate HTTP to service calls and back; domain errors become sta
 | ``POST /api/instances/<id>/resubmit``           | the instance view after a revision          |
 | ``POST /api/instances/<id>/withdraw``           | the instance view, cancelled                |
 | ``POST /api/instances/<id>/reopen``             | the instance view, running again (admins)   |
+| ``POST /api/instances/<id>/comments``           | 201, the comment (participants and admins,  |
+|                                                 | while it runs; :mod:`web.discussion`)       |
 | ``GET  /api/instances/<id>/documents/<doc_id>`` | the stored file, as an attachment           |
 | ``GET  /api/instances/<id>/trail.pdf``          | the newest signed trail of a completed      |
 |                                                 | instance (409 while it is being made), or a |
@@ -25,7 +27,13 @@ Handlers only translate HTTP to service calls and back; domain errors become sta
 |                                                 | (auditors and administrators)               |
 | ``GET  /api/exports/<id>``                      | the export: state, progress, download URL   |
 | ``GET  /api/exports/<id>/download``             | the ZIP (409 until it is ready)             |
-| ``GET  /api/tasks?assignee=me``                 | ``{"tasks": [...]}`` the caller's open tasks |
+| ``GET  /api/tasks?assignee=me``                 | ``{"tasks", "total", "next"}``: a page of   |
+|                                                 | the caller's open tasks (list parameters)   |
+| ``GET  /api/tasks/done``                        | the same of the tasks the caller decided    |
+| ``GET  /api/instances?started_by=me``           | ``{"instances", "total", "next"}``: the     |
+|                                                 | instances the caller started                |
+| ``GET  /api/instances?watching=me``             | the same of those the caller takes part in  |
+|                                                 | (not started, no open task of theirs)       |
 | ``POST /api/tasks/<id>/decision``               | the decision, the instance's status, stage  |
 |                                                 | and outcome after it, the caller's next     |
 |                                                 | task on it, links (not the whole view)      |
@@ -57,10 +65,17 @@ decisions ``{"decisions": [{"task", "verdict"[, "comment"]}, …]}`` (at most 20
 task decided in its own transaction, a refusal reported in its item),
 resubmit ``{"comment", "fields"}`` (only the changed fields), withdraw ``{"reason"}``,
 reopen ``{"reason"[, "stage"]}`` (administrators; the stage defaults to the first),
+comment ``{"text"}`` (at most 4,000 characters; every other participant is told),
 reassign ``{"to": EMAIL[, "comment"]}``, days away ``{"from": DATE, "to": DATE[, "deputy":
 EMAIL, "reason", "person": EMAIL, "handover": true]}`` (the deputy defaults to the manager),
 export ``{"from": DATE, "to": DATE[, "process"]}`` (ISO dates,
 both days included, UTC; the trails of the processes completed in that period).
+
+The four lists take the same parameters as their pages (:mod:`approvals.store.lists`): ``q``
+(search), ``process``, ``status`` (instance lists and done), ``overdue=1`` (task lists),
+``from``/``to`` (ISO dates on the list's own date), ``sort`` (``deadline``, ``started``,
+``amount``), ``order`` (``asc``/``desc``), ``limit``, ``page``; one that cannot be read answers
+400 ``form_invalid`` naming it.
 
 Each view carries :func:`web.openapi.operation`: the body and answer models, the errors it
 refuses with; the description is generated from those and the URL map, and a view without one
@@ -92,7 +107,7 @@ from approvals.dispatch import kick
 from approvals.records import access, exports
 from approvals.records.drafts import DraftPending
 from approvals.records.trails import signed_trail_file
-from approvals.store import queries
+from approvals.store import lists, queries
 from approvals.store.db import read_connection, read_session, write_session
 from approvals.store.directory import (
     find_person,
@@ -106,6 +121,7 @@ from hr import people as hr_people
 from web import away, bulk, openapi
 from web import hr_leave as web_hr_leave
 from web import hr_people as web_hr_people
+from web import lists as web_lists
 from web.audit import (
     DRAFT_RETRY_S,
     enqueue_export,
@@ -374,31 +390,60 @@ def document(instance_id: int, document_id: int):
 
 
 @bp.get("/tasks")
-@operation("The caller's open tasks, oldest first, a page at a time",
-           {200: Json(openapi.TaskList, "a page of the open tasks, how many there are in "
-                                        "all, and the next page's link")},
+@operation("The caller's open tasks, oldest first unless sorted, a page at a time; searched, "
+           "filtered and sorted as the inbox is",
+           {200: Json(openapi.TaskList, "a page of the open tasks, how many match in all, and "
+                                        "the next page's link")},
            query=(Query("assignee", {"type": "string", "enum": ["me"], "default": "me"},
-                        "whose tasks: only the caller's"),
-                  Query("limit", {"type": "integer", "minimum": 1,
-                                  "maximum": queries.TaskListing.MAX_LIMIT,
-                                  "default": queries.TaskListing.limit},
-                        "at most this many tasks a page"),
-                  Query("page", {"type": "integer", "minimum": 1, "default": 1},
-                        "which page (follow next)")),
-           errors={400: "assignee is not me, or a page or limit that cannot be read"})
+                        "whose tasks: only the caller's"), *web_lists.api_query(lists.OPEN)),
+           errors={400: "assignee is not me, or a parameter that cannot be read (form_invalid, "
+                        "with each parameter's code)"})
 def tasks():
     assignee = request.args.get("assignee", "me")
     if assignee != "me":
         raise BadRequest("only assignee=me is supported")
-    try:
-        listing = queries.TaskListing.read(request.args.get("page"), request.args.get("limit"))
-    except ValueError as refused:
-        raise BadRequest(str(refused)) from None
-    with read_session(db()) as session:
-        found = queries.open_task_page(session, g.person.id, _locale(), listing)
-    following = url_for("api.tasks", assignee="me", limit=listing.limit,
-                        page=listing.page + 1) if found.has_next else None
-    return jsonify({"tasks": found.tasks, "total": found.total, "next": following})
+    items, total, following = web_lists.api_page(lists.OPEN, g.person.id, _locale(),
+                                                 "api.tasks", assignee="me")
+    return jsonify({"tasks": items, "total": total, "next": following})
+
+
+@bp.get("/tasks/done")
+@operation("The tasks the caller decided (also on someone's behalf), newest first unless "
+           "sorted, with the answer given and the instance's status now",
+           {200: Json(openapi.TaskList, "a page of the decided tasks, how many match in all, "
+                                        "and the next page's link")},
+           query=web_lists.api_query(lists.DONE),
+           errors={400: "a parameter that cannot be read (form_invalid, with each parameter's "
+                        "code)"})
+def tasks_done():
+    items, total, following = web_lists.api_page(lists.DONE, g.person.id, _locale(),
+                                                 "api.tasks_done")
+    return jsonify({"tasks": items, "total": total, "next": following})
+
+
+@bp.get("/instances")
+@operation("The instances the caller started (started_by=me) or watches (watching=me: takes "
+           "part in without having started it or holding an open task on it), newest first "
+           "unless sorted",
+           {200: Json(openapi.InstanceList, "a page of the instances, how many match in all, "
+                                            "and the next page's link")},
+           query=(Query("started_by", {"type": "string", "enum": ["me"]},
+                        "me: the instances the caller started (give this or watching)"),
+                  Query("watching", {"type": "string", "enum": ["me"]},
+                        "me: the instances the caller takes part in without having started "
+                        "them or holding an open task on them"),
+                  *web_lists.api_query(lists.STARTED)),
+           errors={400: "neither started_by=me nor watching=me (or both), or a parameter that "
+                        "cannot be read (form_invalid, with each parameter's code)"})
+def instances():
+    chosen = {name: request.args.get(name) for name in ("started_by", "watching")
+              if request.args.get(name) is not None}
+    if list(chosen.values()) != ["me"]:
+        raise BadRequest("give either started_by=me or watching=me")
+    kind = lists.STARTED if "started_by" in chosen else lists.WATCHING
+    items, total, following = web_lists.api_page(kind, g.person.id, _locale(), "api.instances",
+                                                 **chosen)
+    return jsonify({"instances": items, "total": total, "next": following})
 
 
 @bp.post("/tasks/<id:task_id>/decision")

@@ -41,7 +41,7 @@ from werkzeug.exceptions import BadRequest
 
 from approvals import dispatch, texts
 from approvals.config import keys_dir, trails_dir
-from approvals.core.errors import FormInvalid, KeyProblem, NotFound
+from approvals.core.errors import ExportPeriodInvalid, FormInvalid, KeyProblem, NotFound
 from approvals.keys import load_certificates
 from approvals.records import access, drafts, exports
 from approvals.records.drafts import DraftPending
@@ -285,11 +285,23 @@ def _export_view(export_id: int) -> dict[str, Any]:
             except Exception:  # noqa: BLE001 - a process since removed keeps its id
                 item["process_name"] = process
     item["state_text"] = texts.t(f"export.state.{item['state']}", locale)
+    if item["state"] == "failed":
+        item["error"] = _failure(item["filters"], item["error"], locale)
     item["progress_text"] = texts.t("export.progress", locale, **item["progress"])
     item["finished"] = item["state"] in ("done", "failed")
     item["download_url"] = (url_for(".export_download", export_id=export_id)
                             if item["state"] == "done" else None)
     return item
+
+
+def _failure(filters: dict[str, Any], error: str | None, locale: str) -> str | None:
+    """Why an export failed, in the reader's language where the reason is known: a period
+    no export may name (stored before requests were checked) is said so."""
+    try:
+        exports.stored_period(filters)
+    except ExportPeriodInvalid as refusal:
+        return texts.error_message(refusal.code, locale, refusal.params)
+    return error
 
 
 @bp.get("/audit/exports/<row:export_id>")

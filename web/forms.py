@@ -10,9 +10,10 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from approvals.core.forms import MAX_TEXT, Upload
+from approvals.core.forms import MAX_TEXT, MONEY_PLACES, Upload
 from approvals.core.model import FieldSpec, Process
 from approvals.store.models import Person
+from approvals.texts.formats import format_number
 
 LONG_TEXT = 300  # a text field allowing more than this gets a textarea
 
@@ -53,8 +54,12 @@ def raw_from_request(process: Process, form: Mapping[str, str], files: Mapping[s
     return raw
 
 
-def form_values(process: Process, fields: Mapping[str, Any]) -> dict[str, Any]:
-    """Stored values as the inputs of a form show them (a resubmit form starts from these)."""
+def form_values(process: Process, fields: Mapping[str, Any], locale: str) -> dict[str, Any]:
+    """Stored values as the inputs of a form show them (a resubmit form starts from these):
+    an amount written the reader's way, as the start form took it and as the page shows it
+    (``480 000,00`` / ``480,000.00``, never the stored ``480000.00``), which the form reads
+    back (:func:`approvals.core.forms.validate`). A plain number stays as stored: grouped
+    the English way (``1,500``) it would read back as the Russian decimal comma."""
     values: dict[str, Any] = {}
     for spec in process.fields:  # a task form's fields too: a form starts from what is known
         value = fields.get(spec.name)
@@ -67,15 +72,17 @@ def form_values(process: Process, fields: Mapping[str, Any]) -> dict[str, Any]:
             values[f"{spec.name}.end"] = value.get("end", "")
         elif spec.type == "boolean":
             values[spec.name] = bool(value)
+        elif spec.type == "money":
+            values[spec.name] = format_number(value, locale, places=MONEY_PLACES)
         elif spec.type != "file":
             values[spec.name] = str(value)
     return values
 
 
-def defaults(process: Process) -> dict[str, Any]:
+def defaults(process: Process, locale: str) -> dict[str, Any]:
     """What a new start form shows before anyone types: the fields' defaults."""
     return form_values(process, {spec.name: spec.default for spec in process.start_fields
-                                 if spec.default is not None})
+                                 if spec.default is not None}, locale)
 
 
 def submitted_values(form: Mapping[str, str]) -> dict[str, Any]:

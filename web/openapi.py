@@ -140,13 +140,40 @@ class OpenTask(TaskView):
     process_name: str
     title: str
     initiator: PersonRef | None
+    instance_status: str = Field(description="the instance's status now: running, completed, "
+                                             "cancelled")
+    instance_stage_name: str = Field(description="the instance's current stage")
 
 
 class TaskList(_Answer):
-    """A page of the caller's open tasks, oldest first."""
+    """A page of the caller's open tasks (oldest first) or of the tasks they decided (newest
+    first), as searched, filtered and sorted."""
 
     tasks: list[OpenTask]
-    total: int = Field(description="how many open tasks the caller holds in all")
+    total: int = Field(description="how many tasks match in all")
+    next: str | None = Field(description="the next page's path (GET it), none on the last")
+
+
+class ListedInstance(_Answer):
+    """An instance in the caller's "started by me" or "watching" list."""
+
+    id: int
+    process: str
+    process_name: str
+    title: str
+    status: str = Field(description="running, completed, cancelled")
+    stage: str = Field(description="the current stage's key while running, else empty")
+    stage_name: str
+    initiator: PersonRef | None
+    started_at: Timestamp = Field(json_schema_extra=_TIME)
+    ended_at: Timestamp | None = Field(json_schema_extra=_TIME)
+
+
+class InstanceList(_Answer):
+    """A page of the instances the caller started or watches, newest first unless sorted."""
+
+    instances: list[ListedInstance]
+    total: int = Field(description="how many instances match in all")
     next: str | None = Field(description="the next page's path (GET it), none on the last")
 
 
@@ -158,6 +185,16 @@ class TimelineEvent(_Answer):
     task_id: int | None
     channel: str
     data: dict[str, Any]
+
+
+class CommentView(_Answer):
+    """One comment of an instance's discussion (an audit event of the kind commented)."""
+
+    seq: int = Field(description="its place in the instance's audit chain")
+    at: Timestamp = Field(json_schema_extra=_TIME)
+    author: PersonRef | None
+    channel: str = Field(description="web, api or email")
+    text: str
 
 
 class InstanceView(_Answer):
@@ -181,6 +218,8 @@ class InstanceView(_Answer):
     stages: list[StageView]
     tasks: list[TaskView]
     timeline: list[TimelineEvent]
+    comments: list[CommentView] = Field(description="the discussion, oldest first (also in "
+                                                    "the timeline, as commented events)")
     version: int = Field(description="bumped by every command (optimistic concurrency)")
 
 
@@ -336,6 +375,11 @@ class DecisionResults(_Answer):
 class ResubmitBody(_Body):
     comment: str | None = None
     fields: dict[str, Any] | None = Field(default=None, description="only the changed fields")
+
+
+class CommentBody(_Body):
+    text: str = Field(description="the comment: at most 4,000 characters, trimmed; every "
+                                  "other participant is told")
 
 
 class WithdrawBody(_Body):
@@ -509,6 +553,37 @@ class LeaveStatement(_Answer):
     fourteen_day_part_possible: bool = Field(
         description="whether the year's annual leave has, or can still have, a part of 14 "
                     "calendar days (Labour Code art. 125)")
+
+
+class NoticeView(_Answer):
+    """One of the caller's notifications (web/notices.py)."""
+
+    id: int
+    template: str = Field(description="what happened: task_assigned, instance_completed, …")
+    text: str = Field(description="one line, in the caller's language")
+    created_at: Timestamp = Field(json_schema_extra=_TIME)
+    read_at: Timestamp | None = Field(json_schema_extra=_TIME)
+    instance_id: int | None
+    task_id: int | None
+    url: str | None = Field(description="the page it is about: the task's, else the instance's")
+
+
+class NoticeList(_Answer):
+    notifications: list[NoticeView] = Field(description="newest first")
+    total: int = Field(description="how many the list holds in all (unread=1: the unread)")
+    unread: int = Field(description="how many of the caller's notifications are unread")
+    next: str | None = Field(description="the next page's link; null on the last page")
+
+
+class NoticesRead(_Answer):
+    marked: int = Field(description="how many were marked read now")
+    unread: int = Field(description="how many of the caller's notifications are still unread")
+
+
+class NoticesReadBody(_Body):
+    up_to: int | None = Field(default=None, ge=1, description="mark only those up to this id "
+                              "(the newest the caller has seen), so that one arriving meanwhile "
+                              "stays unread; omitted: all")
 
 
 # ---------------------------------------------------------------------------- the annotations

@@ -41,14 +41,16 @@ from approvals.core.errors import (
 from approvals.core.model import Process
 from approvals.dispatch import kick
 from approvals.records.trails import current_trail, trails_of
-from approvals.store import queries, registry
+from approvals.store import lists, queries, registry
 from approvals.store.db import read_session
 from approvals.store.directory import roles_of
 from approvals.store.models import Blob, Document, Instance, Task
 from approvals.texts import formats
-from web import forms
+from web import forms, notices
 from web.auth import current_actor, current_locale, current_person, login_required
 from web.context import RowId, db, utcnow
+from web.lists import frame as list_frame
+from web.lists import read_listing
 
 bp = Blueprint("pages", __name__)
 
@@ -134,34 +136,23 @@ def inbox_page(status: int = 200, **extra: Any):
     """The inbox; ``extra`` carries what a refused bulk decision shows again (:mod:`web.bulk`:
     ``bulk_error``, ``selected``, ``comment``)."""
     person, locale = current_person(), current_locale()
-    try:
-        listing = queries.TaskListing.read(request.args.get("page"), None)
-    except ValueError:
-        listing = queries.TaskListing.read(None, None)  # the first page
+    listing, problem = read_listing(lists.OPEN)  # the search, filters, sort and page
     with read_session(db()) as s:
-        found = queries.open_task_page(s, person.id, locale, listing)
+        found = lists.open_task_page(s, person.id, locale, listing, utcnow())
         tasks = found.tasks
         _bulk_answers(found)
-        mine = []
-        for instance in queries.instances_started_by(s, person.id, limit=20):
-            process = queries.process_of(s, instance)
-            mine.append({"id": instance.id, "title": instance.title_in(locale),
-                         "process_name": process.name.get(locale), "status": instance.status,
-                         "stage_name": _stage_name(process, instance.stage, locale),
-                         "started_at": instance.started_at})
-        notes = [{"text": _notification_text(s, n, locale), "at": n.created_at,
-                  "instance_id": n.instance_id, "task_id": n.task_id,
-                  "template": n.template}
-                 for n in queries.notifications(s, person.id, limit=20)]
+        framed = list_frame(s, lists.OPEN, person.id, listing, locale)
+        notes = notices.latest_unread(s, person.id, locale)  # the few newest unread
         processes = queries.processes(s, locale)
     answers = {a for task in tasks for a in task["bulk"]}
-    return render_template("inbox.html", tasks=tasks, listed=found, mine=mine, notes=notes,
+    return render_template("inbox.html", tasks=tasks, listed=found, notes=notes,
                            processes=processes, selected=extra.pop("selected", []),
+                           problem=problem, **framed,
                            bulk_answers=[a for a in bulk.BULK_VERDICTS if a in answers],
                            **extra), status
 
 
-def _bulk_answers(found: queries.TaskPage) -> None:
+def _bulk_answers(found: lists.ListPage) -> None:
     """Mark each open task of the page with its kind (process and stage: a bulk decision
     takes one kind) and the answers it may be given from the inbox
     (:mod:`approvals.core.bulk`), from what the page read: nothing more is read."""
@@ -177,15 +168,6 @@ def _stage_name(process: Process, key: str, locale: str) -> str:
         return process.status(key).name.get(locale) if key else ""
     except KeyError:
         return key
-
-
-def _notification_text(s, note, locale: str) -> str:
-    stage = ""
-    if note.instance_id and note.params.get("stage"):
-        instance = s.get(Instance, note.instance_id)
-        if instance is not None:
-            stage = _stage_name(queries.process_of(s, instance), note.params["stage"], locale)
-    return texts.notification_text(note.template, note.params, locale, stage)
 
 
 # ---------------------------------------------------------------------------- starting
@@ -207,8 +189,8 @@ def start(process_id: str):
         process = registry.definition(registry.latest(s, process_id))
         people = forms.directory_choices(s)
     if request.method != "POST":  # GET, and HEAD: never a start
-        return render_template("start.html", process=process, values=forms.defaults(process),
-                               errors={}, people=people)
+        return render_template("start.html", process=process,
+                               values=forms.defaults(process, locale), errors={}, people=people)
     raw = forms.raw_from_request(process, request.form, request.files)
     try:
         result = service.start(db(), process_id, person.id, raw, utcnow(), channel="web")
@@ -244,7 +226,7 @@ def _task_page(task_id: int, status: int = 200, **extra: Any):
     editable = task_view["state"] == "open" and task_view["assignee"]["id"] == person.id
     values = extra.pop("values", None)
     if values is None:
-        values = forms.form_values(context["process"], view["fields"])
+        values = forms.form_values(context["process"], view["fields"], locale)
     return render_template("task.html", task=task_view, revision=revision, editable=editable,
                            values=values, errors=extra.pop("errors", {}), people=people,
                            comment=extra.pop("comment", ""),
@@ -338,6 +320,9 @@ def _instance_context(s, instance: Instance, person, locale: str) -> dict[str, A
         "my_open": my_open,
         "can_withdraw": policy.may_withdraw(actor, initiator=view["initiator"]["id"],
                                             status=view["status"]),
+        # the discussion's form (web/discussion.py): participants and administrators
+        "can_comment": policy.may_comment(
+            actor, participant=queries.is_participant(s, instance, person)),
         "reopen_stages": ([(st.key, st.name.get(locale)) for st in process.stages]
                           if policy.may_reopen(actor, status=view["status"]) else []),
         "trail": trail,

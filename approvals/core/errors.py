@@ -180,3 +180,26 @@ class ExportNotReady(SignoffError):
 
     code = "export_not_ready"
     status = 409
+
+
+class ExportPeriodInvalid(SignoffError):
+    """An export stored with a period no export may name (one asked for before requests were
+    checked, or written by hand): the worker marks it failed once, saying why, since building
+    it again would fail again."""
+
+    code = "export_period_invalid"
+
+
+class NotAParticipant(SignoffError):
+    """Only an instance's participants and administrators may comment on it
+    (:mod:`approvals.core.discussion`)."""
+
+    code = "not_a_participant"
+    status = 403
+
+
+class DiscussionClosed(SignoffError):
+    """The instance has ended and its record is closed: no comment is taken any more."""
+
+    code = "discussion_closed"
+    status = 409

@@ -4,9 +4,10 @@ The input is what a person sent (JSON values, or strings from an HTML form); the
 clean values the engine stores. Refusals collect per field as ``(code, params)`` so the web
 layer can say them in the person's language; nothing is half-accepted.
 
-Clean values: text -> str, number -> str of a Decimal, money -> str with two decimals,
-date -> ``YYYY-MM-DD``, date_range -> ``{"start", "end"}``, person -> email, people -> list of
-emails, choice -> value, boolean -> bool, file -> :class:`Upload` (the service stores it).
+Clean values: text -> str, number -> str of a Decimal, money -> str with two decimals (an
+amount with more is refused, never rounded: 0.005 is not an amount of money), date ->
+``YYYY-MM-DD``, date_range -> ``{"start", "end"}``, person -> email, people -> list of emails,
+choice -> value, boolean -> bool, file -> :class:`Upload` (the service stores it).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import binascii
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from approvals.core import filetypes, limits
@@ -27,6 +28,9 @@ from approvals.core.model import FieldSpec, Process
 MAX_TEXT = limits.FIELD_TEXT
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_NUMBER = Decimal(10) ** 18
+#: Digits after the decimal point an amount of money may have (kopecks, cents).
+MONEY_PLACES = 2
+_CENT = Decimal(1).scaleb(-MONEY_PLACES)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -107,7 +111,10 @@ def _clean(spec: FieldSpec, value: Any, directory: Directory) -> Any:
         if spec.max is not None and number > spec.max:
             raise _Refused("too_large", max=str(spec.max))
         if kind == "money":
-            return str(number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+            cents = number.quantize(_CENT)
+            if cents != number:  # 0.005: refused, not rounded; 480000.000 is 480000.00
+                raise _Refused("too_many_decimals", places=MONEY_PLACES)
+            return str(cents)
         return f"{number.normalize():f}" if number == number.to_integral() else str(number)
     if kind == "date":
         return _date(value).isoformat()
@@ -158,9 +165,11 @@ def _clean(spec: FieldSpec, value: Any, directory: Directory) -> Any:
 def _decimal(value: Any) -> Decimal:
     if isinstance(value, bool):
         raise _Refused("not_a_number")
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-    if isinstance(value, str) and text.count(",") == 1 and "." not in text:
-        text = text.replace(",", ".")  # 1500,50 as Russian users write it
+    text = str(value).strip()
+    for space in (" ", "\u00a0", "\u202f"):  # 1 500 000 as Russian users group digits
+        text = text.replace(space, "")
+    if isinstance(value, str):
+        text = _one_decimal_point(text)
     try:
         number = Decimal(text)
     except InvalidOperation as exc:
@@ -170,6 +179,30 @@ def _decimal(value: Any) -> Decimal:
     if abs(number) >= MAX_NUMBER:  # beyond any amount; and quantize() would overflow
         raise _Refused("too_large", max=str(MAX_NUMBER - 1))
     return number
+
+
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:[,.]\d{3})+(?:[,.]\d*)?")
+
+
+def _one_decimal_point(text: str) -> str:
+    """A number as people write it, with a point for its decimals and nothing between its
+    digits: ``1500,50`` (the Russian comma), ``480,000.00`` (as a form shows an amount in
+    English), ``480.000,00``. A lone comma is the decimal one, as Russian users write it;
+    where both marks or several of one appear, the last is the decimal point and the others
+    must group the digits by three (``1,5.3`` is no number)."""
+    commas, points = text.count(","), text.count(".")
+    if commas == 1 and not points:
+        return text.replace(",", ".")
+    if commas + points < 2 and not (commas and points):
+        return text
+    if not _GROUPED.fullmatch(text):
+        return text  # Decimal refuses it
+    last = max(text.rfind(","), text.rfind("."))
+    separator = text[last]
+    if commas + points == text.count(separator):  # 1,000,000: every mark groups
+        return text.replace(separator, "")
+    grouping = "." if separator == "," else ","
+    return text[:last].replace(grouping, "") + "." + text[last + 1:]
 
 
 def _date(value: Any) -> date:

@@ -54,6 +54,12 @@ def may_read(actor: Actor, *, participant: bool) -> bool:
     return participant or actor.is_auditor
 
 
+def may_comment(actor: Actor, *, participant: bool) -> bool:
+    """An instance's discussion is written by its participants and administrators; an auditor
+    reads it with the rest of the record but does not write into it."""
+    return participant or actor.is_admin
+
+
 def may_follow_answers(actor: Actor, *, initiator: int) -> bool:
     """Who of a stage's many assignees answered and who has not (an acknowledgement campaign's
     page and its CSV) is followed by the instance's initiator, auditors and administrators —

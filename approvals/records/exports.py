@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from approvals.core.errors import ExportNotReady, FormInvalid, NotFound
+from approvals.core.errors import ExportNotReady, ExportPeriodInvalid, FormInvalid, NotFound
 from approvals.store import filestore, queries
 from approvals.store.db import read_session, write_session
 from approvals.store.models import Export, Person, ProcessVersion
@@ -62,6 +62,26 @@ def clean_filters(session: Session, raw: Any) -> dict[str, Any]:
     if process:
         filters["process"] = str(process)
     return filters
+
+
+def stored_period(filters: dict[str, Any]) -> tuple[date, date]:
+    """A stored export's first and last day, checked again before the worker builds it: a
+    request stored before requests were checked may name days past the calendar's end
+    (9999-12-31, whose next midnight does not exist). Refuses with
+    :class:`ExportPeriodInvalid`, whose message the export page shows."""
+    try:
+        first, last = (date.fromisoformat(str(filters[key])) for key in ("from", "to"))
+    except (KeyError, TypeError, ValueError):
+        first = last = None
+    if first is None or last is None or not (day_in_range(first) and day_in_range(last)) \
+            or first > last:
+        raise ExportPeriodInvalid(
+            f"the period {filters.get('from')} – {filters.get('to')} is not one an export may "
+            f"name (days from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}, the first "
+            f"not after the last); ask for a new export",
+            start=str(filters.get("from")), end=str(filters.get("to")),
+            min=FIRST_DAY.isoformat(), max=LAST_DAY.isoformat())
+    return first, last
 
 
 def create(db, person_id: int, raw_filters: Any, now: datetime) -> Export:

@@ -138,7 +138,12 @@ class Task(SQLModel, table=True):
                       Index("ix_task_decided_by_closed", "decided_by_id", "closed_at"),
                       Index("ix_task_instance_stage_state", "instance_id", "stage", "state"),
                       Index("ix_task_open_payment", "instance_id",
-                            sqlite_where=text(OPEN_PAYMENT), postgresql_where=text(OPEN_PAYMENT)))
+                            sqlite_where=text(OPEN_PAYMENT), postgresql_where=text(OPEN_PAYMENT)),
+                      # "Watching": the tasks a deputy held for someone away, by that person
+                      # (only routed tasks are written to it; approvals/store/lists.py)
+                      Index("ix_task_on_behalf_of", "on_behalf_of_id",
+                            sqlite_where=text("on_behalf_of_id IS NOT NULL"),
+                            postgresql_where=text("on_behalf_of_id IS NOT NULL")))
     id: int | None = Field(default=None, primary_key=True)
     instance_id: int = Field(foreign_key="instance.id")  # indexed by (instance_id, seq)
     seq: int
@@ -226,7 +231,12 @@ class OutboxItem(SQLModel, table=True):
 class Notification(SQLModel, table=True):
     """What a person sees in their notification list; one per delivered outbox item."""
 
-    __table_args__ = (UniqueConstraint("outbox_item_id", "person_id"),)
+    # the unread count on every page: a partial index of the unread rows only (a row leaves it
+    # when it is read), read by one COUNT (approvals/store/notices.py)
+    __table_args__ = (UniqueConstraint("outbox_item_id", "person_id"),
+                      Index("ix_notification_unread", "person_id",
+                            sqlite_where=text("read_at IS NULL"),
+                            postgresql_where=text("read_at IS NULL")))
     id: int | None = Field(default=None, primary_key=True)
     outbox_item_id: int = Field(foreign_key="outboxitem.id")
     person_id: int = Field(foreign_key="person.id", index=True)

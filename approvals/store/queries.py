@@ -278,6 +278,11 @@ def instance_view(source: Session | Connection, instance: Instance | InstanceRow
         "timeline": [{"seq": seq, "at": iso(at), "kind": kind, "actor": people(actor_id),
                       "task_id": task_id, "channel": channel, "data": data}
                      for seq, at, kind, actor_id, task_id, channel, data in events],
+        # the discussion (approvals.core.discussion): its audit events, oldest first
+        "comments": [{"seq": seq, "at": iso(at), "author": people(actor_id),
+                      "channel": channel, "text": (data or {}).get("comment", "")}
+                     for seq, at, kind, actor_id, _task, channel, data in events
+                     if kind == "commented"],
         "version": instance.version,
     }
 
@@ -349,127 +354,7 @@ def stage_list(process: Process, instance: Instance, tasks: list[Task],
     return result
 
 
-# ---------------------------------------------------------------------------- the inbox
-
-
-@dataclass(frozen=True)
-class TaskListing:
-    """Which of a person's open tasks a list shows: page ``page`` of ``limit`` rows, oldest
-    first. A person holds hundreds of open tasks after a year (each a row built for the page),
-    so a list shows a page of them and counts the rest. Issue 17's search, filters and sort
-    orders belong here, beside the page."""
-
-    page: int = 1
-    limit: int = 50
-
-    #: The longest page a client may ask for.
-    MAX_LIMIT = 100
-
-    @classmethod
-    def read(cls, page: str | None, limit: str | None) -> TaskListing:
-        """The listing a query string asks for (``page`` from 1, ``limit`` 1 to
-        :attr:`MAX_LIMIT`; either left out takes the default); :class:`ValueError` says why
-        one cannot be read."""
-        try:
-            number = int(page) if page not in (None, "") else cls.page
-            size = int(limit) if limit not in (None, "") else cls.limit
-        except ValueError:
-            raise ValueError("page and limit must be whole numbers") from None
-        if number < 1:
-            raise ValueError("page must be 1 or more")
-        if not 1 <= size <= cls.MAX_LIMIT:
-            raise ValueError(f"limit must be from 1 to {cls.MAX_LIMIT}")
-        return cls(page=number, limit=size)
-
-    @property
-    def offset(self) -> int:
-        return (self.page - 1) * self.limit
-
-
-@dataclass
-class TaskPage:
-    """One page of a person's open tasks (views as :func:`open_tasks` makes them), how many
-    they hold in all, and the definition each row's instance runs (by task id: the inbox asks
-    it which answers a task may be given in bulk)."""
-
-    tasks: list[dict[str, Any]]
-    total: int
-    listing: TaskListing
-    processes: dict[int, Process]
-
-    @property
-    def first(self) -> int:
-        """The position of the page's first row among all (1-based; 0 when empty)."""
-        return self.listing.offset + 1 if self.tasks else 0
-
-    @property
-    def last(self) -> int:
-        return self.listing.offset + len(self.tasks)
-
-    @property
-    def has_previous(self) -> bool:
-        return self.listing.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.last < self.total
-
-
-#: What a row of the list is built from: the task's own columns and, beside them, what it
-#: belongs to — plain columns, not ORM objects (no identity map, no JSON of the fields).
-_OPEN_TASK_ROW = (*Task.__table__.c, Instance.process_version_id,
-                  Instance.title.label("instance_title"),
-                  Instance.titles.label("instance_titles"), Instance.initiator_id,
-                  ProcessVersion.digest.label("process_digest"))
-
-
-def _open_tasks_of(person_id: int):
-    return (select(*_OPEN_TASK_ROW).join(Instance, Task.instance_id == Instance.id)
-            .join(ProcessVersion, ProcessVersion.id == Instance.process_version_id)
-            .where(Task.assignee_id == person_id, Task.state == "open")
-            .order_by(Task.opened_at, Task.id))
-
-
-def open_tasks(session: Session, person_id: int, locale: str = "en") -> list[dict[str, Any]]:
-    """All the person's open tasks, oldest first (pages show :func:`open_task_page`)."""
-    return _task_rows(session, session.execute(_open_tasks_of(person_id)).all(), locale)[0]
-
-
-def open_task_page(session: Session, person_id: int, locale: str = "en",
-                   listing: TaskListing = TaskListing()) -> TaskPage:
-    """A page of the person's open tasks, oldest first, and their count (what the inbox and
-    ``GET /api/tasks`` show): one indexed COUNT, one query for the page's rows, one for the
-    people they name."""
-    total = session.execute(select(func.count()).select_from(Task).where(
-        Task.assignee_id == person_id, Task.state == "open")).scalar_one()
-    found = session.execute(_open_tasks_of(person_id).offset(listing.offset)
-                            .limit(listing.limit)).all() if listing.offset < total else []
-    tasks, processes = _task_rows(session, found, locale)
-    return TaskPage(tasks, total, listing, processes)
-
-
-def _task_rows(session: Session, found, locale: str
-               ) -> tuple[list[dict[str, Any]], dict[int, Process]]:
-    """The views of ``found`` (rows of :data:`_OPEN_TASK_ROW`) with the definition of each,
-    by task id: each version parsed once and the people named read in one query."""
-    people = _People(session)
-    people.preload({i for row in found for i in (row.assignee_id, row.decided_by_id,
-                                                 row.on_behalf_of_id, row.initiator_id)})
-    connection = session.connection() if found else None
-    definitions: dict[int, Process] = {}
-    tasks, processes = [], {}
-    for row in found:
-        process = definitions.get(row.process_version_id)
-        if process is None:
-            process = definitions[row.process_version_id] = registry.definition_by_digest(
-                connection, row.process_version_id, row.process_digest)
-        view = task_view(row, process, people, locale)
-        view.update(process=process.id, process_name=process.name.get(locale),
-                    title=title_in(row.instance_titles, row.instance_title, locale),
-                    initiator=people(row.initiator_id))
-        tasks.append(view)
-        processes[row.id] = process
-    return tasks, processes
+# The inbox and the other lists a person works from: :mod:`approvals.store.lists`.
 
 
 _HOLDER = select(Task.assignee_id, Task.state).where(Task.id == bindparam("task_id"))
@@ -489,11 +374,6 @@ def get_task(session: Session, task_id: int) -> tuple[Task, Instance]:
     if task is None:
         raise NotFound(f"task {task_id} not found", task=task_id)
     return task, session.get(Instance, task.instance_id)
-
-
-def instances_started_by(session: Session, person_id: int, limit: int = 50) -> list[Instance]:
-    return list(session.exec(select(Instance).where(Instance.initiator_id == person_id)
-                             .order_by(Instance.id.desc()).limit(limit)).all())
 
 
 def notifications(session: Session, person_id: int, limit: int = 30) -> list[Notification]:

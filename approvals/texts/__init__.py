@@ -25,11 +25,14 @@ from approvals.texts import (
     accounting,
     campaigns,
     deputies,
+    discussion,
     hr,
     hr_leave,
     hr_people,
     hr_processes,
     hr_schedule,
+    lists,
+    notices,
     webhooks,
 )
 from approvals.texts import common as _common
@@ -39,8 +42,8 @@ from approvals.texts import trail as _trail
 
 Texts = Mapping[str, Mapping[str, str]]
 #: The modules that word one area each, beside the general ones (page, mail, common, trail).
-_AREAS = (accounting, campaigns, deputies, hr, hr_leave, hr_people, hr_processes, hr_schedule,
-          webhooks)
+_AREAS = (accounting, campaigns, deputies, discussion, hr, hr_leave, hr_people, hr_processes,
+          hr_schedule, lists, notices, webhooks)
 
 
 def _joined(base: dict[str, dict[str, str]], section: str) -> dict[str, dict[str, str]]:
@@ -161,4 +164,30 @@ def notification_text(template: str, params: Mapping[str, Any], locale: str | No
               "wanted": ", ".join(str(w) for w in params.get("wanted") or []),
               "comment": str(params.get("comment") or "")}
     key = f"notify.{template}"
+    # the completion notice may carry the process's message and the signed trail
+    # (approvals/store/notices.py): its own wording says so
+    variant = "_".join(part for part, given in (("trail", params.get("trail")),
+                                                ("message", values["message"])) if given)
+    if variant and has(f"{key}.{variant}"):
+        key = f"{key}.{variant}"
     return t(key, locale, **values).strip() if has(key) else values["title"] or template
+
+
+def plural_form(n: int, locale: str | None) -> str:
+    """The plural form of the count ``n`` in ``locale`` (CLDR): ``one``, ``few`` or ``many``
+    in Russian (1, 21 — 2–4, 22 — 5–20, 0); ``one`` or ``many`` in English."""
+    n = abs(int(n))
+    if normalize(locale) != "ru":
+        return "one" if n == 1 else "many"
+    if n % 10 == 1 and n % 100 != 11:
+        return "one"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return "few"
+    return "many"
+
+
+def count_text(key: str, n: int, locale: str | None, *, audience: str = "page",
+               **params: Any) -> str:
+    """The text of ``key`` for the count ``n`` in its plural form (``key.one``, ``key.few``,
+    ``key.many``), ``{n}`` filled in."""
+    return t(f"{key}.{plural_form(n, locale)}", locale, audience=audience, n=n, **params)

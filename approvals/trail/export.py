@@ -23,7 +23,7 @@ import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
@@ -74,9 +74,9 @@ class Row:
 def build(db, export_id: int, trails_dir: Path, clock: Callable[[], datetime]) -> bool:
     """Build the export's ZIP; returns False when it was already built.
 
-    A refusal that building again would not fix (a stored trail damaged on disk) marks the
-    export failed with its reason; any other error marks it failed too and is raised, so the
-    worker tries again."""
+    A refusal that building again would not fix (a stored trail damaged on disk, a period
+    no export may name) marks the export failed once with its reason, not retried; any other
+    error marks it failed too and is raised, so the worker tries again."""
     with write_session(db) as session:
         export = exports.get(session, export_id)
         if export.state == "done":
@@ -90,10 +90,11 @@ def build(db, export_id: int, trails_dir: Path, clock: Callable[[], datetime]) -
         _set(db, export_id, clock(), total=sum(1 for r in rows if r.trail_id is not None))
         stored = _write_zip(db, export_id, rows, Path(trails_dir), clock)
     except Exception as error:
+        refused = isinstance(error, SignoffError)  # said in words; anything else by its type
         _set(db, export_id, clock(), state="failed", finished_at=clock(),
-             error=f"{type(error).__name__}: {error}"[:2000])
+             error=(str(error) if refused else f"{type(error).__name__}: {error}")[:2000])
         log.error("export %s failed: %s", export_id, error)
-        if isinstance(error, SignoffError):
+        if refused:
             return False
         raise
     moment = clock()
@@ -107,9 +108,9 @@ def build(db, export_id: int, trails_dir: Path, clock: Callable[[], datetime]) -
 def selection(db, filters: dict[str, Any]) -> list[Row]:
     """The trails whose completion falls in the period, oldest first, and the completed
     instances of the period that have no trail yet."""
-    start = datetime.combine(date.fromisoformat(filters["from"]), clock_time(), UTC)
-    end = datetime.combine(date.fromisoformat(filters["to"]), clock_time(), UTC) \
-        + timedelta(days=1)
+    first, last = exports.stored_period(filters)
+    start = datetime.combine(first, clock_time(), UTC)
+    end = datetime.combine(last, clock_time(), UTC) + timedelta(days=1)
     locale = organisation_locale()
     with read_session(db) as session:
         query = (select(Trail, Instance).join(Instance, Trail.instance_id == Instance.id)

@@ -180,6 +180,8 @@ def record_failure(db, instance_id: int, error: BaseException, now: datetime,
                 row.claimed_at = None  # let go: the sweep hands it on again
                 if row.attempts >= max_attempts:
                     row.state = "failed"
+                    # the completion notice it held goes out without the trail
+                    service.send_held_notices(session, row, now)
                 session.add(row)
     except Exception:  # noqa: BLE001 - the original error matters more
         log.exception("could not record the failure of instance %s's trail", instance_id)

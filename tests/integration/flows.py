@@ -14,7 +14,7 @@ from approvals import service
 from approvals.definitions import load_file, load_text
 from approvals.store import registry
 from approvals.store.db import read_session, write_session
-from approvals.store.models import AuditEvent, Task
+from approvals.store.models import AuditEvent, OutboxItem, Task
 
 CONTRACT = "contract-approval"
 PDF_V1 = b"%PDF-1.4\n% the contract, first draft\n"
@@ -44,6 +44,18 @@ def rows(db: Engine, model: type[SQLModel], *where) -> list[Any]:
         for condition in where:
             query = query.where(condition)
         return list(session.exec(query.order_by(*model.__table__.primary_key.columns)).all())
+
+
+def sent_notices(db: Engine, instance_id: int) -> list[dict[str, Any]]:
+    """What the instance's outbox tells people, in order, as ``{person, template, params}``:
+    each ``notify`` row, and the completion notice a ``trail`` row holds to send with the
+    signed trail (one per person, the process's messages folded in:
+    approvals/store/notices.py)."""
+    found = []
+    for row in rows(db, OutboxItem, OutboxItem.instance_id == instance_id,
+                    OutboxItem.kind.in_(("notify", "trail"))):
+        found.extend([row.payload] if row.kind == "notify" else row.payload.get("held") or [])
+    return found
 
 
 def open_tasks(db: Engine, instance_id: int) -> dict[int, Task]:

@@ -11,9 +11,9 @@ import pytest
 from flask import Flask
 
 from accounting.models import Invoice, Payment
-from approvals.store.models import Document, OutboxItem, Task
+from approvals.store.models import Document, Task
 from tests.integration.accounting.conftest import INVOICE_PDF, PROCESS, invoice_fields
-from tests.integration.flows import rows
+from tests.integration.flows import rows, sent_notices
 from tests.integration.web.api.conftest import Api
 
 
@@ -45,9 +45,10 @@ def _decide(api: Api, who: str, instance_id: int, verdict: str, comment: str = "
 
 
 def _notices(app: Flask, person: int, instance_id: int) -> list[dict]:
-    return [row.payload["params"] for row in rows(
-        _db(app), OutboxItem, OutboxItem.instance_id == instance_id, OutboxItem.kind == "notify")
-        if row.payload["person"] == person and row.payload["template"] == "process_notice"]
+    """The process's notices to ``person``: on completion, told in the one completion notice
+    held for the signed trail (``sent_notices``)."""
+    return [sent["params"] for sent in sent_notices(_db(app), instance_id)
+            if sent["person"] == person and "message" in sent["params"]]
 
 
 def test_a_small_invoice_goes_from_the_manager_straight_to_accounting_and_is_paid(
@@ -142,9 +143,8 @@ def test_a_rejection_ends_the_invoice_and_tells_the_initiator_why(app: Flask,
     assert done.status_code == 200, done.get_json()
     view = api.get("initiator", f"/api/instances/{instance_id}").get_json()
     assert (view["status"], view["outcome"], view["ending"]) == ("completed", "rejected", True)
-    told = [row.payload for row in rows(_db(app), OutboxItem,
-                                        OutboxItem.instance_id == instance_id)
-            if row.kind == "notify" and row.payload["template"] == "instance_ended"]
+    told = [sent for sent in sent_notices(_db(app), instance_id)
+            if sent["template"] == "instance_ended"]
     assert [(p["person"], p["params"]["comment"]) for p in told] == [
         (app.config["FINANCE"]["initiator"], "Not in this year's budget")]
     assert rows(_db(app), Payment, Payment.instance_id == instance_id) == []

@@ -101,10 +101,12 @@ def test_a_reopened_and_completed_contract_gets_a_second_trail(db, org, now, sig
     assert ivan.get(f"/instances/{iid}/trail.pdf").data == pdf2
     assert ivan.get(f"/instances/{iid}/trail.pdf?trail={first.trail_id}").data == pdf1
     assert ivan.get(f"/instances/{iid}/trail.pdf?trail=999").status_code == 404
+    # each completion told the initiator once, with its trail
     issued = [row.payload for row in rows(db, OutboxItem, OutboxItem.kind == "notify")
-              if row.payload["template"] == "trail_issued"]
-    assert sorted(p["params"]["trail"] for p in issued if p["person"] == org.initiator) == [
-        first.trail_id, second.trail_id]
+              if "trail" in row.payload["params"]]
+    assert sorted((p["template"], p["params"]["trail"]) for p in issued
+                  if p["person"] == org.initiator) == [
+        ("instance_completed", first.trail_id), ("instance_completed", second.trail_id)]
 
 
 def test_reopening_waits_for_the_trail_and_refusals_change_nothing(db, org, now, signing_var):

@@ -100,9 +100,14 @@ def test_contract_is_sent_back_revised_with_a_new_file_approved_and_sent(db, org
                               "one-sided.", "stage": "approval", "channel": "web"}
     assert events[6].actor_id == boris
     items = rows(db, OutboxItem, OutboxItem.instance_id == started.instance_id)
-    # the completing command also owes the signed trail (made by a worker, see test_trails)
-    assert [(o.kind, o.payload) for o in items if o.kind != "notify"] == [
-        ("trail", {"instance": started.instance_id})]
+    # the completing command also owes the signed trail (made by a worker, see test_trails),
+    # which carries the initiator's one completion notice: the process's message folded in
+    [trail] = [o for o in items if o.kind != "notify"]
+    assert trail.kind == "trail" and trail.payload["instance"] == started.instance_id
+    [held] = trail.payload["held"]
+    assert (held["person"], held["template"]) == (org.initiator, "instance_completed")
+    assert held["params"]["message"]["en"] == \
+        "The contract is approved and has been sent to the client."
     assert items[-1].id in done.outbox_ids
     notes = [(o.payload["person"], o.payload["template"]) for o in items if o.kind == "notify"]
     assert notes == [
@@ -110,7 +115,6 @@ def test_contract_is_sent_back_revised_with_a_new_file_approved_and_sent(db, org
         (anna, "task_withdrawn"), (clara, "task_withdrawn"), (org.initiator, "revision_requested"),
         (anna, "task_assigned"), (boris, "task_assigned"), (clara, "task_assigned"),
         (org.initiator, "task_assigned"),
-        (org.initiator, "process_notice"), (org.initiator, "instance_completed"),
     ]
     revision_note = rows(db, OutboxItem, OutboxItem.instance_id == started.instance_id)[5]
     assert revision_note.payload["params"]["comment"] == "The penalty clause is one-sided."

@@ -72,14 +72,15 @@ def test_completing_a_contract_stores_exactly_one_signed_trail(db, org, now, wor
         report = verify_trail(pdf, cert=load_keys(signing_var / "keys"), session=session)
     assert report.ok, str(report)
 
-    [note] = rows(db, Notification, Notification.template == "trail_issued")
+    [note] = rows(db, Notification, Notification.template == "instance_completed")
     assert (note.person_id, note.instance_id, note.params["trail"]) == (
-        org.initiator, instance_id, trail.id)
+        org.initiator, instance_id, trail.id)  # the completion notice waited for the trail
     [row] = rows(db, OutboxItem, OutboxItem.kind == "trail")
     assert (row.instance_id, row.state, row.last_error) == (instance_id, "done", None)
     inbox = signed_in(make_app(db), org.initiator).get("/").text  # Ivan reads Russian
     assert f'href="/instances/{instance_id}/trail.pdf"' in inbox
-    assert "подписанный лист согласования готов" in inbox
+    assert "Подписанный лист согласования готов" in inbox
+    assert "Договор согласован и отправлен клиенту" in inbox  # the process's message too
 
 
 def test_the_trail_message_delivered_twice_still_makes_one_trail(db, org, now, worker,
@@ -94,7 +95,7 @@ def test_the_trail_message_delivered_twice_still_makes_one_trail(db, org, now, w
 
     [trail] = rows(db, Trail, Trail.instance_id == instance_id)
     assert [e.kind for e in audit_events(db, instance_id)].count("trail_issued") == 1
-    assert len(rows(db, Notification, Notification.template == "trail_issued")) == 1
+    assert len(rows(db, Notification, Notification.template == "instance_completed")) == 1
     assert _pdfs(signing_var) == [signing_var / "trails" / trail.path]
     again = _issue(db, instance_id, signing_var, now)
     assert (again.trail_id, again.created, again.outbox_ids) == (trail.id, False, [])
@@ -253,12 +254,11 @@ def test_the_signed_trail_is_mailed_to_the_initiator_and_the_contracts_watchers(
     worker.join(timeout=60)
 
     [trail] = rows(db, Trail, Trail.instance_id == instance_id)
-    notes = rows(db, Notification, Notification.template == "trail_issued")
-    assert sorted(n.person_id for n in notes) == sorted([org.initiator, lena])
+    # the initiator's one completion notice carries the trail; the watcher gets the trail's
+    notes = [n for n in rows(db, Notification) if "trail" in n.params]
+    assert sorted((n.person_id, n.template) for n in notes) == sorted(
+        [(org.initiator, "instance_completed"), (lena, "trail_issued")])
     assert {(n.instance_id, n.params["trail"]) for n in notes} == {(instance_id, trail.id)}
-    notices = [row for row in rows(db, OutboxItem, OutboxItem.kind == "notify")
-               if row.payload["template"] == "trail_issued"]
-    assert [row.payload["person"] for row in notices] == [org.initiator, lena]
 
     pdf = (signing_var / "trails" / trail.path).read_bytes()
     assert _trail_pdfs_mailed(mail_catcher, "lena@example.com") == [pdf]
@@ -311,8 +311,9 @@ def test_every_form_of_watcher_is_resolved_once_each_after_the_initiator(
     record = _issue(db, started.instance_id, signing_var, now)
 
     notices = rows(db, OutboxItem, OutboxItem.id.in_(record.outbox_ids))
+    # the initiator's completion notice waited for the trail; the watchers get the trail's
     assert [(row.kind, row.payload["template"]) for row in notices] == [
-        ("notify", "trail_issued")] * 5
+        ("notify", "instance_completed")] + [("notify", "trail_issued")] * 4
     # the initiator first, then board (manager, Lena, Anna), nobody twice, nobody inactive
     assert [row.payload["person"] for row in notices] == [
         org.initiator, org.manager, lena, anna, clara]

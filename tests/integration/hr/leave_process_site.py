@@ -19,12 +19,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from approvals.clock import utcnow
+from approvals.store import notices as notices_store
 from approvals.store import registry
 from approvals.store.db import upgrade, write_connection, write_session
 from approvals.store.directory import import_people, issue_token
-from approvals.store.models import OutboxItem, Person
+from approvals.store.models import Person
 from hr import ledger
-from tests.integration.flows import rows
+from tests.integration.flows import sent_notices
 from tests.integration.web.api.conftest import Api
 from web import create_app
 
@@ -92,10 +93,13 @@ def person(app: Flask, who: str) -> int:
 
 def notices(app: Flask, instance_id: int, template: str = "process_notice"
             ) -> list[tuple[int, dict]]:
-    """(person, params) of every notification of ``template`` the instance sent."""
-    return [(row.payload["person"], row.payload["params"]) for row in rows(
-        db(app), OutboxItem, OutboxItem.instance_id == instance_id,
-        OutboxItem.kind == "notify") if row.payload["template"] == template]
+    """(person, params) of every notification of ``template`` the instance sent; a process's
+    notice to its initiator on completion is told in the one completion notice, held for the
+    signed trail (``sent_notices``)."""
+    return [(sent["person"], sent["params"]) for sent in sent_notices(db(app), instance_id)
+            if sent["template"] == template or (
+                template == "process_notice" and sent["template"] in notices_store.COMPLETION
+                and "message" in sent["params"])]
 
 
 def balance(app: Flask, who: str, leave_type: str, on: date) -> Decimal:

@@ -27,6 +27,7 @@ from approvals.store import db as store
 from approvals.store import directory
 from approvals.store.db import write_session
 from approvals.store.models import OutboxItem, Person
+from approvals.trail import issue
 from hr import schedule
 from hr.models import Absence
 from mail import outgoing
@@ -88,7 +89,7 @@ def send_all(db: Engine, outbox_ids: list[int], now, sent: set[int]) -> None:
 
 
 def test_the_completion_mail_carries_the_absence_as_a_calendar(db, tmp_path, mail_catcher,
-                                                                 now):
+                                                                 now, signing_var):
     with write_session(db) as s:
         directory.import_people(s, PEOPLE)
         people = {p.email: p.id for p in s.exec(select(Person))}
@@ -102,6 +103,10 @@ def test_the_completion_mail_carries_the_absence_as_a_calendar(db, tmp_path, mai
     task = open_tasks(db, started.instance_id)[people["maria@example.com"]]
     decided = service.decide(db, task.id, people["maria@example.com"], "approve", "", now)
     send_all(db, decided.outbox_ids, now, sent)
+    # the completion notice goes out with the signed trail (approvals/store/notices.py)
+    issued = issue.issue(db, started.instance_id, keys_dir=signing_var / "keys",
+                         trails_dir=signing_var / "trails", now=now, location="test")
+    send_all(db, issued.outbox_ids, now, sent)
 
     caught = [email.message_from_bytes(raw, policy=policy.default)
               for raw in mail_catcher.messages()]

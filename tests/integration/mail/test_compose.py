@@ -405,18 +405,24 @@ def record_a_trail(db, result: service.Result, now, trails_dir: Path,
                                 event_count=completed.seq, now=now)
 
 
-def test_completion_and_the_process_notice_get_short_mails(db, org, now, settings):
+def test_completion_the_process_notice_and_the_trail_are_one_short_mail(db, org, now, settings,
+                                                                         tmp_path):
     result = complete(db, org, now)
-    notes = notify(db, result.outbox_ids)
+    assert [n.template for n in notify(db, result.outbox_ids)
+            if n.person_id == org.initiator] == []  # held for the signed trail
+    trails_dir = tmp_path / "trails"
+    record = record_a_trail(db, result, now, trails_dir, b"%PDF-1.7\n% a trail stands in\n")
+    [note] = [n for n in notify(db, record.outbox_ids) if n.person_id == org.initiator]
 
-    done = compose(db, note_of(notes, org.initiator, "instance_completed"), settings,
-                   token=False)
+    done = compose(db, note, settings, token=False, trails_dir=trails_dir)
     assert done["Subject"] == (f"[Signoff #{result.instance_id}] Процесс завершён: "
                                "«Supply contract»")
     assert "Статус: Завершено" in text(done)
-    notice = compose(db, note_of(notes, org.initiator, "process_notice"), settings, token=False)
-    assert "Договор согласован и отправлен клиенту." in text(notice)
-    assert f"{BASE}/instances/{result.instance_id}" in links(notice)
+    assert "Договор согласован и отправлен клиенту." in text(done)  # the process's own words
+    assert "Подписанный лист согласования готов" in text(done)
+    assert [name for name, _type, _data in attachments(done)] == [
+        f"trail-{record.trail_id:06d}-instance-{result.instance_id}.pdf"]
+    assert f"{BASE}/instances/{result.instance_id}" in links(done)
 
 
 def test_the_initiator_is_told_by_mail_when_an_administrator_reopens(db, org, now, settings,
@@ -442,7 +448,7 @@ def test_the_signed_trail_is_attached_when_small_and_linked_otherwise(db, org, n
     trails_dir = tmp_path / "trails"
     pdf = b"%PDF-1.7\n% a signed trail stands in here\n" + b"x" * 200
     record = record_a_trail(db, result, now, trails_dir, pdf)
-    note = note_of(notify(db, record.outbox_ids), org.initiator, "trail_issued")
+    note = note_of(notify(db, record.outbox_ids), org.initiator, "instance_completed")
     link = f"{BASE}/instances/{result.instance_id}/trail.pdf"
 
     attached = compose(db, note, settings, token=False, trails_dir=trails_dir)

@@ -60,7 +60,7 @@ from approvals.clock import utcnow
 from approvals.core.policy import Actor
 from approvals.records import webhooks
 from approvals.store.db import write_session
-from approvals.store.models import Person
+from approvals.store.models import Notification, OutboxItem, Person
 from hr import company_days, feeds
 from hr.models import VacationPlanEntry
 from tests.integration.flows import contract_fields
@@ -212,6 +212,20 @@ def webhook_message(site: Site, t: Target) -> dict[str, Any]:
     return {"item_id": webhooks.ping(site.db, endpoint, {}, utcnow())}
 
 
+def ivans_notice(site: Site, t: Target) -> dict[str, Any]:
+    """A notification of Ivan's of its own for each case (only he may see or mark it)."""
+    with write_session(site.db) as s:
+        item = OutboxItem(kind="notify", payload={}, state="done", created_at=utcnow())
+        s.add(item)
+        s.flush()
+        note = Notification(outbox_item_id=item.id, person_id=site.ids[IVAN],
+                            template="instance_completed", params={"title": "matrix"},
+                            created_at=utcnow())
+        s.add(note)
+        s.flush()
+        return {"note_id": note.id}
+
+
 def bank_statement(site: Site, t: Target) -> dict[str, Any]:
     """A bank statement imported by Ada (once per site): one debit line that matches nothing."""
     if not hasattr(site, "bank_statement"):
@@ -311,6 +325,9 @@ WRONG_INSTANCE = {**allow("stranger", *AUDITORS, ok=HIDDEN), "deputy": FORBIDDEN
 TABLE: dict[tuple[str, str], list[Scenario]] = {
     # ------------------------------------------------------------------------ pages
     ("GET", "/"): [Scenario("site", allow(*EVERYONE))],
+    ("GET", "/done"): [Scenario("site", allow(*EVERYONE))],  # each their own list
+    ("GET", "/started"): [Scenario("site", allow(*EVERYONE))],
+    ("GET", "/watching"): [Scenario("site", allow(*EVERYONE))],
     ("GET", "/login"): [Scenario("site", ANYONE)],  # a logged-in caller is sent on to "/"
     ("POST", "/login"): [  # anyone may log in (as Oscar here; each case has its own browser)
         Scenario("site", ANYONE, body=lambda s, t: {"email": OSCAR, "password": PASSWORD})],
@@ -354,6 +371,14 @@ TABLE: dict[tuple[str, str], list[Scenario]] = {
         # over already: only those who may withdraw learn it (409)
         Scenario("completed", allow("initiator", "administrator", ok=409), args=instance,
                  body=reason("No longer needed"))],
+    # the discussion: its participants and administrators comment while it runs; on an ended
+    # one only they learn that its record is closed (409)
+    ("POST", "/instances/<row:instance_id>/comments"): [
+        Scenario("fresh running", allow("participant", "assignee", "initiator", "administrator"),
+                 args=instance, body=lambda s, t: {"text": "Is clause 3 final?"}),
+        Scenario("completed", allow("participant", "assignee", "initiator", "administrator",
+                                    ok=409), args=instance,
+                 body=lambda s, t: {"text": "Is clause 3 final?"})],
     ("POST", "/instances/<row:instance_id>/reopen"): [
         Scenario("fresh withdrawn", allow("administrator"), args=instance,
                  body=lambda s, t: {**reason("Signed after all")(s, t), **REOPEN}),
@@ -380,6 +405,13 @@ TABLE: dict[tuple[str, str], list[Scenario]] = {
         Scenario("fresh token", allow("initiator", "administrator"), args=token)],
     # days away: everyone their own; cancelling and handing over Ivan's (far ahead, each case
     # its own days): Ivan and administrators
+    # notifications: everyone their own; one of Ivan's is nobody else's to see (404)
+    ("GET", "/notifications"): [Scenario("site", allow(*EVERYONE))],
+    ("POST", "/notifications/read"): [Scenario("site", allow(*EVERYONE))],
+    ("POST", "/notifications/<row:note_id>/read"): [
+        Scenario("site", allow("initiator", others=HIDDEN), args=ivans_notice)],
+    ("POST", "/notifications/<row:note_id>/open"): [
+        Scenario("site", allow("initiator", others=HIDDEN), args=ivans_notice)],
     ("GET", "/away"): [Scenario("site", allow(*EVERYONE))],
     ("POST", "/away"): [Scenario("site", allow(*EVERYONE), body=days_away(400))],
     ("POST", "/away/<row:absence_id>/cancel"): [
@@ -543,6 +575,12 @@ TABLE: dict[tuple[str, str], list[Scenario]] = {
                  body=api_reason("No longer needed")),
         Scenario("completed", allow("initiator", "administrator", ok=409), args=instance,
                  body=api_reason("No longer needed"))],
+    ("POST", "/api/instances/<id:instance_id>/comments"): [
+        Scenario("fresh running", allow("participant", "assignee", "initiator", "administrator"),
+                 args=instance, body=lambda s, t: {"text": "Is clause 3 final?"}),
+        Scenario("completed", allow("participant", "assignee", "initiator", "administrator",
+                                    ok=409), args=instance,
+                 body=lambda s, t: {"text": "Is clause 3 final?"})],
     ("POST", "/api/instances/<id:instance_id>/reopen"): [
         Scenario("fresh withdrawn", allow("administrator"), args=instance,
                  body=lambda s, t: {**api_reason("Signed after all")(s, t), **REOPEN}),
@@ -561,6 +599,9 @@ TABLE: dict[tuple[str, str], list[Scenario]] = {
         Scenario("running", allow(*READERS, ok=202), args=instance),
         Scenario("completed", allow(*READERS, ok=409), args=instance)],
     ("GET", "/api/tasks"): [Scenario("site", allow(*EVERYONE))],  # each their own
+    ("GET", "/api/tasks/done"): [Scenario("site", allow(*EVERYONE))],  # each their own
+    # each their own; without started_by=me or watching=me it is a 400 (api/test_lists.py)
+    ("GET", "/api/instances"): [Scenario("site", allow(*EVERYONE, ok=400))],
     ("POST", "/api/tasks/<id:task_id>/decision"): [
         Scenario("fresh running", allow("assignee"), args=task, body=verdict("approve")),
         Scenario("completed", allow("assignee", ok=409), args=task, body=verdict("approve"))],
@@ -568,6 +609,11 @@ TABLE: dict[tuple[str, str], list[Scenario]] = {
         Scenario("fresh running", allow(*EVERYONE), body=bulk_body),
         Scenario("completed", allow(*EVERYONE, ok=200), body=bulk_body)],
     ("GET", "/api/me/absences"): [Scenario("site", allow(*EVERYONE))],  # each their own
+    ("GET", "/api/notifications"): [Scenario("site", allow(*EVERYONE))],  # each their own
+    ("POST", "/api/notifications/read"): [
+        Scenario("site", allow(*EVERYONE), body=lambda s, t: {})],
+    ("POST", "/api/notifications/<id:note_id>/read"): [
+        Scenario("site", allow("initiator", others=HIDDEN), args=ivans_notice)],
     ("POST", "/api/me/absences"): [Scenario("site", allow(*EVERYONE, ok=201),
                                             body=days_away(500))],
     ("DELETE", "/api/me/absences/<id:absence_id>"): [

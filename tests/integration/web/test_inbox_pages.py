@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import io
 
-from approvals.store import queries
+from approvals.store import lists
 
 CONTRACT = "/processes/contract-approval/start"
 
 
 def test_the_inbox_shows_a_page_of_the_tasks_and_how_many_there_are(
         app, browsers, monkeypatch) -> None:
-    monkeypatch.setattr(queries.TaskListing, "limit", 2)
+    monkeypatch.setattr(lists.Listing, "limit", 2)
     ivan = browsers("ivan")
     for n in range(3):
         response = ivan.submit(CONTRACT, CONTRACT, {

@@ -15,6 +15,7 @@ from approvals.texts import formats
 
 ROOT = Path(__file__).resolve().parents[3]
 FORM_CODES = ("required", "unknown_field", "not_text", "too_long", "pattern", "not_a_number",
+              "too_many_decimals",
               "too_small", "too_large", "not_a_date", "not_a_range", "range_reversed",
               "not_an_email", "unknown_person", "not_a_list", "not_a_choice", "not_a_boolean",
               "bad_base64", "not_a_file", "no_filename", "empty_file", "file_too_large",

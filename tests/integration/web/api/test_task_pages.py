@@ -1,12 +1,12 @@
 """``GET /api/tasks`` a page at a time: ``limit`` rows oldest first, ``total`` of them all and
 ``next`` to follow until it is null — on SQLite and PostgreSQL; the same views as the whole
-list (:func:`approvals.store.queries.open_tasks`)."""
+list (:func:`approvals.store.lists.open_tasks`)."""
 
 from __future__ import annotations
 
 import pytest
 
-from approvals.store import queries
+from approvals.store import lists
 from approvals.store.db import read_session
 from tests.integration.web.api.conftest import Api
 
@@ -37,7 +37,7 @@ def test_the_task_list_comes_a_page_at_a_time(app, api: Api) -> None:
     assert beyond == {"tasks": [], "total": 5, "next": None}
     with read_session(app.extensions["signoff.db"]) as session:
         anna = whole["tasks"][0]["assignee"]["id"]
-        assert queries.open_tasks(session, anna, "en") == whole["tasks"]
+        assert lists.open_tasks(session, anna, "en") == whole["tasks"]
 
 
 @pytest.mark.parametrize("query", ["limit=0", "limit=101", "limit=ten", "page=0", "page=-1"])

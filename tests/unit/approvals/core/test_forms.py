@@ -104,10 +104,34 @@ def test_a_number_is_read_as_people_write_it(people, value, expected):
 @pytest.mark.parametrize(("value", "expected"), [
     ("1500,50", "1500.50"), ("1500.5", "1500.50"), (1500, "1500.00"), ("0", "0.00"),
     ("1\u00a0500\u00a0000", "1500000.00"), ("1\u00a0500\u00a0000,5", "1500000.50"),
-    ("1 500 000,50", "1500000.50"), ("0.005", "0.01"), ("0.004", "0.00")])
+    ("1 500 000,50", "1500000.50"), ("480000.000", "480000.00"), ("0,10", "0.10"),
+    ("480\u00a0000,00", "480000.00"), ("480,000.00", "480000.00"), ("1,500,000", "1500000.00"),
+    ("1.500.000,5", "1500000.50"), ("-1,000.25", "-1000.25"), ("1\u202f000", "1000.00"),
+    ("1,500.50", "1500.50"), ("1.500,50", "1500.50")])
 def test_money_is_read_with_russian_decimals_and_thousands_and_kept_to_kopecks(people, value,
                                                                               expected):
     assert clean(people, "budget", value) == expected
+
+
+@pytest.mark.parametrize("value", ["0.005", "0,004", "480000.001", "1e-3", "0.0050",
+                                   "1,000.505", 0.005])
+def test_money_with_more_decimals_than_kopecks_is_refused_never_rounded(people, value):
+    assert refused(people, "budget", value) == ("too_many_decimals", {"places": 2})
+
+
+def test_the_refusal_of_too_many_decimals_is_said_in_both_languages():
+    from approvals.texts import field_error
+
+    params = {"places": 2}
+    assert field_error("too_many_decimals", params, "en") == \
+        "An amount has at most 2 digits after the decimal point."
+    assert field_error("too_many_decimals", params, "ru") == \
+        "В сумме не больше двух знаков после запятой."
+
+
+@pytest.mark.parametrize("value", ["1,5.3", "1,00,000.5", "1.000,000,5", "12,34.56"])
+def test_a_number_with_its_digits_grouped_wrongly_is_refused(people, value):
+    assert refused(people, "ratio", value) == ("not_a_number", {})
 
 
 @pytest.mark.parametrize(("name", "value", "expected"), [
@@ -128,7 +152,7 @@ def test_a_number_on_its_bounds_is_accepted(people):
 
 
 @pytest.mark.parametrize("value", [
-    "abc", "12abc", "1,500.50", "1.500,50", "1,2,3", "NaN", "Infinity", "-inf", True, [1],
+    "abc", "12abc", "1,50.50", "1.5,50", "1,2,3", "NaN", "Infinity", "-inf", True, [1],
     {"value": 1}])
 def test_what_is_not_a_number_is_refused(people, value):
     assert refused(people, "budget", value) == ("not_a_number", {})
