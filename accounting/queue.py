@@ -26,7 +26,7 @@ from sqlmodel import Session, select
 
 from accounting.models import BankOrder, Invoice, Payment, supplier_key
 from approvals.core.errors import FormInvalid
-from approvals.store.lists import Listing, Pages
+from approvals.store.lists import Listing, Pages, read_period
 from approvals.store.models import Document, Instance, Person, Task
 from approvals.store.queries import iso
 
@@ -63,17 +63,7 @@ def parse_filters(args: Mapping[str, str]) -> Filters:
     """The filters of a query string (``supplier``, ``inn``, ``from``, ``to``, ``status``);
     :class:`FormInvalid` names each one that cannot be read."""
     problems: dict[str, tuple[str, dict]] = {}
-    days: dict[str, date | None] = {}
-    for name in ("from", "to"):
-        text = (args.get(name) or "").strip()
-        days[name] = None
-        if text:
-            try:
-                days[name] = date.fromisoformat(text)
-            except ValueError:
-                problems[name] = ("not_a_date", {})
-    if days["from"] and days["to"] and days["to"] < days["from"]:
-        problems["to"] = ("range_reversed", {})
+    days = read_period(args, problems)
     status = (args.get("status") or OPEN).strip()
     if status not in STATUSES:
         problems["status"] = ("not_a_choice", {"allowed": list(STATUSES)})

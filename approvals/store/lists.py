@@ -56,6 +56,25 @@ def sorts_of(kind: str) -> tuple[str, ...]:
     return SORTS if kind in TASK_LISTS else tuple(s for s in SORTS if s != "deadline")
 
 
+def read_period(args: Mapping[str, str], problems: dict[str, tuple[str, dict]]
+                ) -> dict[str, date | None]:
+    """The days ``from`` and ``to`` of a query string (ISO dates, either left out), by name;
+    what cannot be read, or a ``to`` before ``from``, is added to ``problems`` as a field's
+    code for :class:`FormInvalid`. The lists and the accountants' queue read periods alike."""
+    days: dict[str, date | None] = {}
+    for name in ("from", "to"):
+        text = (args.get(name) or "").strip()
+        days[name] = None
+        if text:
+            try:
+                days[name] = date.fromisoformat(text)
+            except ValueError:
+                problems[name] = ("not_a_date", {})
+    if days["from"] and days["to"] and days["to"] < days["from"]:
+        problems["to"] = ("range_reversed", {})
+    return days
+
+
 @dataclass(frozen=True)
 class Listing:
     """Which rows of a list a page shows: page ``page`` of ``limit`` rows, narrowed by the
@@ -102,17 +121,7 @@ class Listing:
                 problems[name] = ("too_small", {"min": 1})
             elif top is not None and numbers[name] > top:
                 problems[name] = ("too_large", {"max": top})
-        days: dict[str, date | None] = {}
-        for name in ("from", "to"):
-            text = (args.get(name) or "").strip()
-            days[name] = None
-            if text:
-                try:
-                    days[name] = date.fromisoformat(text)
-                except ValueError:
-                    problems[name] = ("not_a_date", {})
-        if days["from"] and days["to"] and days["to"] < days["from"]:
-            problems["to"] = ("range_reversed", {})
+        days = read_period(args, problems)
         status = (args.get("status") or "").strip()
         if status and (kind == OPEN or status not in OUTCOMES):
             problems["status"] = ("not_a_choice", {"allowed": [] if kind == OPEN
