@@ -39,6 +39,7 @@ PAGE: dict[str, dict[str, str]] = {
     "campaign.by_department": {"en": "By department", "ru": "По подразделениям"},
     "campaign.department": {"en": "Department", "ru": "Подразделение"},
     "campaign.of": {"en": "Of", "ru": "Всего"},
+    "campaign.share": {"en": "Share answered", "ru": "Доля ответивших"},
     "campaign.no_department": {"en": "No department", "ru": "Без подразделения"},
     "campaign.not_yet": {"en": "Not answered yet ({count})", "ru": "Ещё не ответили ({count})"},
     "campaign.not_answered": {"en": "Not answered ({count})", "ru": "Не ответили ({count})"},
