@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from approvals.store import queries
 from approvals.store.db import read_session, write_session
@@ -195,3 +195,26 @@ def test_watching_is_taking_part_as_is_participant_says(app, api: Api, three: di
                 instance = session.get(Instance, row["id"])
                 assert queries.is_participant(session, instance, person)
                 assert instance.initiator_id != person.id
+
+
+@ON_BOTH_DATABASES
+def test_the_plain_inbox_reads_the_same_rows_through_its_prebuilt_statements(
+        app, api: Api, three: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The unfiltered inbox runs two prebuilt statements (the commonest request); every page
+    of it equals what the general query builds, in both languages."""
+    from approvals.store import lists
+
+    def pages(limit: int) -> list:
+        with read_session(app.extensions["signoff.db"]) as session:
+            anna = session.execute(select(Person.id).where(Person.email.like("anna%"))
+                                   ).scalar_one()
+            return [(found.total, found.items) for found in (
+                lists.open_task_page(session, anna, locale, lists.Listing(page=page,
+                                                                          limit=limit))
+                for locale in ("en", "ru") for page in (1, 2, 3))]
+
+    fast = pages(1)
+    assert [total for total, _ in fast] == [2] * 6
+    assert [len(items) for _, items in fast] == [1, 1, 0] * 2
+    monkeypatch.setattr(lists, "_plain_open", lambda *args: False)
+    assert pages(1) == fast
