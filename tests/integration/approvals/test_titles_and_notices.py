@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from approvals import service
-from approvals.store import queries
+from approvals.store import lists, queries
 from approvals.store.db import read_session
 from approvals.store.models import Instance
 from tests.integration.flows import load_process, open_tasks, rows, sent_notices
@@ -58,7 +58,7 @@ def test_the_title_is_written_in_each_language_and_read_in_the_readers(db, org, 
     assert instance.title == instance.titles["ru"]  # the initiator's language, for search
     with read_session(db) as session:
         assert queries.instance_view(session, instance, "en")["title"] == instance.titles["en"]
-        [task] = queries.open_tasks(session, org.approvers[0], "en")
+        [task] = lists.open_tasks(session, org.approvers[0], "en")
         assert task["title"] == instance.titles["en"]
 
 

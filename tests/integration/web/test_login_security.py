@@ -133,9 +133,12 @@ def test_head_on_the_login_page_is_not_a_login_attempt(app: Flask, browser: Brow
 
 def test_head_on_post_only_routes_is_405_and_starts_nothing(app: Flask, browsers) -> None:
     ivan = browsers("ivan")
-    for path in ("/logout", "/tasks/1/decide", "/instances/1/withdraw", "/api/instances"):
+    for path in ("/logout", "/tasks/1/decide", "/instances/1/withdraw", "/api/tasks/decisions"):
         assert ivan.client.head(path).status_code == 405, path
     before = count(app, Instance)
+    # /api/instances also lists (GET, so HEAD): without a token it is refused, never a start
+    assert ivan.client.head("/api/instances").status_code == 401
+    assert count(app, Instance) == before
     shown = ivan.client.head("/processes/contract-approval/start",
                              data={"title": "By HEAD", "approvers": WHO["anna"]})
     assert shown.status_code == 200  # the form's page, without its body
