@@ -38,7 +38,7 @@ from approvals.core.errors import (
 )
 from approvals.core.model import DEFAULT_LOCALE, LOCALES, Process
 from approvals.core.policy import Actor, may_manage_absence
-from approvals.store import audit, notices, registry, webhooks
+from approvals.store import audit, catalogue, notices, registry, webhooks
 from approvals.store import instances as store
 from approvals.store.db import read_session, write_connection, write_session
 from approvals.store.directory import DbDirectory, roles_of
@@ -96,10 +96,13 @@ class Result:
 
 def start(db: Engine, process_id: str, initiator_id: int, fields: dict[str, Any],
           now: datetime, channel: str = "web") -> Result:
-    """Start the newest version of ``process_id`` with the given (raw) form values."""
+    """Start the newest version of ``process_id`` with the given (raw) form values — if the
+    initiator may start it (:func:`approvals.store.catalogue.require_starter`: not an example,
+    and one of its starters when it names them)."""
     with write_connection(db) as conn:
         version_id, digest = registry.latest_id(conn, process_id)
         process = registry.definition_by_digest(conn, version_id, digest)
+        catalogue.require_starter(conn, process, initiator_id)
         directory = DbDirectory(conn)
         clean = forms.validate(process, fields, directory)
         clean.update(_check(conn, process, clean, initiator_id, now))

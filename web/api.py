@@ -107,7 +107,7 @@ from approvals.dispatch import kick
 from approvals.records import access, exports
 from approvals.records.drafts import DraftPending
 from approvals.records.trails import signed_trail_file
-from approvals.store import lists, queries
+from approvals.store import catalogue, lists, queries
 from approvals.store.db import read_connection, read_session, write_session
 from approvals.store.directory import (
     find_person,
@@ -294,10 +294,11 @@ def _done(result: service.Result):
 
 @bp.get("/processes")
 @operation("The processes the caller may start",
-           {200: Json(openapi.ProcessList, "the latest version of each process")})
+           {200: Json(openapi.ProcessList, "the latest version of each process the caller may "
+                      "start (administrators: every one, examples marked), by name")})
 def processes():
     with read_session(db()) as session:
-        return jsonify({"processes": queries.processes(session, _locale())})
+        return jsonify({"processes": catalogue.startable(session, g.person.id, _locale())})
 
 
 @bp.post("/instances")

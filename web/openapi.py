@@ -88,6 +88,8 @@ class ProcessSummary(_Answer):
     version: int
     name: str
     description: str
+    area: str = Field(description="documents, finance, hr, sales or other")
+    example: bool = Field(description="a notation example (listed to administrators only)")
 
 
 class ProcessList(_Answer):

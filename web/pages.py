@@ -41,7 +41,7 @@ from approvals.core.errors import (
 from approvals.core.model import Process
 from approvals.dispatch import kick
 from approvals.records.trails import current_trail, trails_of
-from approvals.store import lists, queries, registry
+from approvals.store import catalogue, lists, queries, registry
 from approvals.store.db import read_session
 from approvals.store.directory import roles_of
 from approvals.store.models import Blob, Document, Instance, Task
@@ -143,7 +143,7 @@ def inbox_page(status: int = 200, **extra: Any):
         _bulk_answers(found)
         framed = list_frame(s, lists.OPEN, person.id, listing, locale)
         notes = notices.latest_unread(s, person.id, locale)  # the few newest unread
-        processes = queries.processes(s, locale)
+        processes = catalogue.startable(s, person.id, locale)
     answers = {a for task in tasks for a in task["bulk"]}
     return render_template("inbox.html", tasks=tasks, listed=found, notes=notes,
                            processes=processes, selected=extra.pop("selected", []),
@@ -176,9 +176,11 @@ def _stage_name(process: Process, key: str, locale: str) -> str:
 @bp.get("/processes")
 @login_required
 def processes():
+    """The catalogue: the processes the person may start, by area, with a search (``q``)."""
+    query = request.args.get("q", "").strip()[:200]
     with read_session(db()) as s:
-        items = queries.processes(s, current_locale())
-    return render_template("processes.html", processes=items)
+        items = catalogue.startable(s, current_person().id, current_locale(), query)
+    return render_template("processes.html", areas=catalogue.by_area(items), query=query)
 
 
 @bp.route("/processes/<process_id>/start", methods=["GET", "POST"])
@@ -187,6 +189,7 @@ def start(process_id: str):
     person, locale = current_person(), current_locale()
     with read_session(db()) as s:
         process = registry.definition(registry.latest(s, process_id))
+        catalogue.require_starter(s, process, person.id)  # service.start refuses it too
         people = forms.directory_choices(s)
     if request.method != "POST":  # GET, and HEAD: never a start
         return render_template("start.html", process=process,

@@ -61,6 +61,18 @@ class Forbidden(SignoffError):
     status = 403
 
 
+class NotAStarter(Forbidden):
+    """The process names who may start it (``starters:``), and the person is none of them."""
+
+    code = "not_a_starter"
+
+
+class ExampleProcess(Forbidden):
+    """The process is a notation example (``example: true``): only administrators start it."""
+
+    code = "example_process"
+
+
 class AlreadyDecided(SignoffError):
     code = "already_decided"
     status = 409

@@ -222,6 +222,21 @@ class Revision:
     attachments: str | None = None
 
 
+#: The catalogue's areas a process file may name (``area:``); a file without one is listed
+#: under "Other".
+AREAS = ("documents", "finance", "hr", "sales")
+
+
+@dataclass(frozen=True)
+class Starters:
+    """Who may start a process (``starters:``): a person holding one of ``roles`` or in one of
+    ``departments`` (letter case aside); administrators always may. No ``starters`` at all:
+    everyone may."""
+
+    roles: tuple[str, ...] = ()
+    departments: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Process:
     id: str
@@ -240,6 +255,9 @@ class Process:
     # separation of duties: the initiator gets no task unless a stage names ``initiator``
     # itself (or the process file allows it with ``initiator_may_decide: true``)
     initiator_may_decide: bool = False
+    area: str = ""  # one of AREAS; "" lists it under "Other"
+    example: bool = False  # a notation example: administrators see it, nobody else starts it
+    starters: Starters | None = None
     digest: str = ""
     source_path: str = ""
     _index: dict = field(default_factory=dict, compare=False, repr=False)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from approvals.core.model import RESUBMIT
+from approvals.core.model import RESUBMIT, Process
 from approvals.core.states import (
     APPROVAL,
     CANCELLED,
@@ -47,6 +47,25 @@ class Actor:
     def is_auditor(self) -> bool:
         """Auditors and administrators search every process and read every trail."""
         return bool({ADMIN, AUDITOR} & self.roles)
+
+
+def refusal_to_start(actor: Actor, process: Process, *, department: str = "") -> str | None:
+    """Why ``actor`` may not start ``process`` (nor see it in the catalogue); None when they
+    may. ``example_process``: a notation example, started by nobody but administrators (who
+    see it to check the language); ``not_a_starter``: the process names its starters (roles,
+    departments — ``department`` is the actor's, letter case aside) and the actor is none of
+    them. Administrators may start anything."""
+    if actor.is_admin:
+        return None
+    if process.example:
+        return "example_process"
+    starters = process.starters
+    if starters is None or set(starters.roles) & actor.roles:
+        return None
+    wanted = department.strip().casefold()
+    if wanted and wanted in {d.casefold() for d in starters.departments}:
+        return None
+    return "not_a_starter"
 
 
 def may_read(actor: Actor, *, participant: bool) -> bool:

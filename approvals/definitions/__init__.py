@@ -7,7 +7,9 @@ status machine. The package reads in three steps a newcomer can follow:
   naming the file, the line and the field: ``contract.yaml:14: stages[1].rule: ...``;
 - :mod:`.fields` — the form's fields;
 - :mod:`.flow` — what happens: stages or statuses, who is assigned, rules, conditions,
-  deadlines, actions and effects, the revision, and the validators a file names.
+  deadlines, actions and effects, the revision, and the validators a file names;
+- :mod:`.catalogue` — where the process is listed (its area, whether it is a notation
+  example) and who may start it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 
 from approvals.core.errors import DefinitionError
 from approvals.core.model import RESUBMIT, REVISION, Label, Process, Status
-from approvals.definitions import fields, flow
+from approvals.definitions import catalogue, fields, flow
 from approvals.definitions.reader import PROCESS_ID, Reader, no_duplicates, parse
 
 
@@ -37,7 +39,7 @@ def load_text(text: str, path: str = "<process>") -> Process:
     no_duplicates(r, root, "")
     notation = root.get("notation", "sequential")
     common = {"id", "name", "description", "notation", "fields", "revision", "watchers",
-              "validate", "title", "initiator_may_decide", "compute"}
+              "validate", "title", "initiator_may_decide", "compute", *catalogue.KEYS}
     if notation == "sequential":
         r.keys(root, "", common | {"stages", "on_complete", "endings"}, {"id", "name", "stages"})
     elif notation == "statuses":
@@ -81,6 +83,9 @@ def load_text(text: str, path: str = "<process>") -> Process:
         title=flow.title(r, root, field_names),
         asks=asks,
         initiator_may_decide=may_decide,
+        area=catalogue.area(r, root),
+        example=catalogue.example(r, root),
+        starters=catalogue.starters(r, root),
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         source_path=path,
     )

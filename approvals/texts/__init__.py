@@ -24,6 +24,7 @@ from approvals.core.model import DEFAULT_LOCALE, LOCALES
 from approvals.texts import (
     accounting,
     campaigns,
+    catalogue,
     deputies,
     discussion,
     hr,
@@ -42,8 +43,8 @@ from approvals.texts import trail as _trail
 
 Texts = Mapping[str, Mapping[str, str]]
 #: The modules that word one area each, beside the general ones (page, mail, common, trail).
-_AREAS = (accounting, campaigns, deputies, discussion, hr, hr_leave, hr_people, hr_processes,
-          hr_schedule, lists, notices, webhooks)
+_AREAS = (accounting, campaigns, catalogue, deputies, discussion, hr, hr_leave, hr_people,
+          hr_processes, hr_schedule, lists, notices, webhooks)
 
 
 def _joined(base: dict[str, dict[str, str]], section: str) -> dict[str, dict[str, str]]:
