@@ -67,10 +67,13 @@ def _label(name: str, kind: str, locale: str) -> str:
     return texts.t(key, locale) if texts.has(key, "page") else name
 
 
-def frame(s, kind: str, person_id: int, listing: lists.Listing, locale: str) -> dict[str, Any]:
-    """What the navigation and the filter form of every list need: the counts of the four
-    lists, the processes to filter by, the statuses, sorts and orders."""
-    counts = lists.counts(s, person_id)
+def frame(s, kind: str, person_id: int, listing: lists.Listing, locale: str,
+          total: int | None = None) -> dict[str, Any]:
+    """What the navigation and the filter form of every list need: the counts of the lists
+    (Watching's only on its own unfiltered page: ``total``), the processes to filter by, the
+    statuses, sorts and orders."""
+    watching = total if kind == lists.WATCHING and not listing.filtered else None
+    counts = lists.counts(s, person_id, watching)
     g.open_count = counts[lists.OPEN]  # the main menu's number: counted already
     return {"kind": kind, "counts": counts, "listing": listing,
             "endpoint": ENDPOINTS[kind], "endpoints": ENDPOINTS,
@@ -85,7 +88,7 @@ def _list_page(kind: str):
     listing, problem = read_listing(kind)
     with read_session(db()) as s:
         found = lists.list_page(s, kind, person.id, locale, listing, utcnow())
-        context = frame(s, kind, person.id, listing, locale)
+        context = frame(s, kind, person.id, listing, locale, found.total)
     return render_template("list.html", found=found, problem=problem, **context)
 
 

@@ -262,10 +262,13 @@ def _rows_of(kind: str, person_id: int):
         select(Task.instance_id).where(Task.on_behalf_of_id == person_id),
         select(Notification.instance_id).where(Notification.person_id == person_id,
                                                Notification.template == "trail_issued"))
-    held = aliased(Task)
-    holds_open = exists().where(held.instance_id == Instance.id, held.assignee_id == person_id,
-                                held.state == "open")
-    return [Instance.id.in_(took_part), Instance.initiator_id != person_id, ~holds_open]
+    # the instances of the person's open tasks, read once through their index: as a correlated
+    # NOT EXISTS, SQLite probed them with the person's index for every candidate instance
+    # (thousands of open tasks times thousands of instances at 100,000 instances)
+    holds_open = select(Task.instance_id).where(Task.assignee_id == person_id,
+                                                Task.state == "open")
+    return [Instance.id.in_(took_part), Instance.initiator_id != person_id,
+            Instance.id.not_in(holds_open)]
 
 
 #: The most words of a search that each must be found (the rest are ignored).
@@ -437,13 +440,19 @@ def open_tasks(session: Session, person_id: int, locale: str = "en") -> list[dic
     return list_page(session, OPEN, person_id, locale, Listing(limit=2**31 - 1)).items
 
 
-def counts(session: Session, person_id: int) -> dict[str, int]:
+def counts(session: Session, person_id: int, watching: int | None = None
+           ) -> dict[str, int | None]:
     """How many rows each of the person's lists holds, unfiltered (the navigation's numbers):
-    one indexed ``COUNT`` a list."""
-    return {kind: session.execute(
+    one indexed ``COUNT`` a list. Watching is not counted here (``watching`` is its number when
+    the caller has it, the Watching page's own total): its rows are a union of four ways of
+    taking part less the open tasks, ~0.4 s for a person who holds thousands of tasks among
+    100,000 instances — too much for every page of the inbox."""
+    found: dict[str, int | None] = {kind: session.execute(
         (select(func.count()).select_from(Task) if kind in (OPEN, DONE)
          else select(func.count()).select_from(Instance)).where(*_rows_of(kind, person_id))
-    ).scalar_one() for kind in LISTS}
+    ).scalar_one() for kind in LISTS if kind != WATCHING}
+    found[WATCHING] = watching
+    return found
 
 
 def open_count(session: Session, person_id: int) -> int:

@@ -38,12 +38,15 @@ def test_the_lists_count_navigate_and_keep_their_filters(app, browsers) -> None:
     assert decided.status_code == 303
 
     inbox = anna.get("/").text
-    assert counts(inbox) == {"open": "1", "done": "1", "started": "0", "watching": "1"}
+    # Watching is counted on its own page only (its count is too dear for every inbox page)
+    assert counts(inbox) == {"open": "1", "done": "1", "started": "0"}
     assert re.search(r'href="/"[^>]*>My tasks <span class="count"[^>]*>1</span>', inbox)
     done = anna.get("/done").text
     assert "Договор поставки" in done and "Approved" in done and "Аренда склада" not in done
     assert 'aria-current="page">Done by me' in done
-    assert "Договор поставки" in anna.get("/watching").text
+    watching = anna.get("/watching").text
+    assert "Договор поставки" in watching
+    assert counts(watching) == {"open": "1", "done": "1", "started": "0", "watching": "1"}
     started = ivan.get("/started?q=СКЛАД&sort=amount&limit=1").text
     assert "Аренда склада" in started and "Договор поставки" not in started
     assert 'value="СКЛАД"' in started and '<option value="amount" selected>' in started
