@@ -432,7 +432,7 @@ def reads(app: App, rng: random.Random) -> dict[str, Callable[[], None]]:
     from sqlmodel import func, select
 
     from accounting import queue
-    from approvals.store import lists, queries
+    from approvals.store import lists, notices, queries
     from approvals.store.db import read_session
     from approvals.store.models import Instance, Person, Task
     from web.pages import _bulk_answers, _instance_context
@@ -457,7 +457,7 @@ def reads(app: App, rng: random.Random) -> dict[str, Callable[[], None]]:
             _bulk_answers(lists.open_task_page(s, person, "en"))
             lists.counts(s, person)  # the navigation between the lists
             lists.open_count(s, person)  # the main menu's "Inbox"
-            queries.notifications(s, person, limit=20)
+            notices.notice_page(s, person, limit=5, unread_only=True)  # the latest unread
 
     def done_by_me() -> None:
         person = rng.choice(deciders)

@@ -376,11 +376,6 @@ def get_task(session: Session, task_id: int) -> tuple[Task, Instance]:
     return task, session.get(Instance, task.instance_id)
 
 
-def notifications(session: Session, person_id: int, limit: int = 30) -> list[Notification]:
-    return list(session.exec(select(Notification).where(Notification.person_id == person_id)
-                             .order_by(Notification.id.desc()).limit(limit)).all())
-
-
 def processes(session: Session, locale: str = "en") -> list[dict[str, Any]]:
     result = []
     for row in registry.latest_versions(session):
