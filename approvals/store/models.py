@@ -124,6 +124,8 @@ def title_in(titles: dict[str, str] | None, title: str, locale: str | None) -> s
 #: use the index (constants, not parameters): a task open at the stage ``pay`` of
 #: ``accounting``'s invoice process.
 OPEN_PAYMENT = "stage = 'pay' AND state = 'open'"
+#: The notifications that tell a watcher the signed trail was sent (migration 0018's index).
+TRAIL_SENT = "template = 'trail_issued'"
 
 
 class Task(SQLModel, table=True):
@@ -232,11 +234,15 @@ class Notification(SQLModel, table=True):
     """What a person sees in their notification list; one per delivered outbox item."""
 
     # the unread count on every page: a partial index of the unread rows only (a row leaves it
-    # when it is read), read by one COUNT (approvals/store/notices.py)
+    # when it is read), read by one COUNT (approvals/store/notices.py); and whether a person is
+    # a watcher the instance's trail was sent to (queries.is_participant, on every instance
+    # page of a reader without a task on it): only the trail notices, by instance
     __table_args__ = (UniqueConstraint("outbox_item_id", "person_id"),
                       Index("ix_notification_unread", "person_id",
                             sqlite_where=text("read_at IS NULL"),
-                            postgresql_where=text("read_at IS NULL")))
+                            postgresql_where=text("read_at IS NULL")),
+                      Index("ix_notification_trail_sent", "instance_id", "person_id",
+                            sqlite_where=text(TRAIL_SENT), postgresql_where=text(TRAIL_SENT)))
     id: int | None = Field(default=None, primary_key=True)
     outbox_item_id: int = Field(foreign_key="outboxitem.id")
     person_id: int = Field(foreign_key="person.id", index=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import Text, bindparam, cast, exists, func, or_
+from sqlalchemy import Text, bindparam, cast, exists, func, or_, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
@@ -21,6 +21,7 @@ from approvals.core.policy import Actor, may_read
 from approvals.store import registry
 from approvals.store.directory import roles_of
 from approvals.store.models import (
+    TRAIL_SENT,
     AuditEvent,
     Document,
     Instance,
@@ -108,9 +109,9 @@ _HELD_OR_DECIDED = Prepared(select(_T.c.id).where(
     _T.c.instance_id == bindparam("instance_id"),
     (_T.c.assignee_id == bindparam("person_id")) | (_T.c.decided_by_id == bindparam("person_id"))
     | (_T.c.on_behalf_of_id == bindparam("person_id"))).limit(1))  # a deputy acted for them
-_TRAIL_SENT = Prepared(select(_N.c.id).where(
+_TRAIL_SENT = Prepared(select(_N.c.id).where(  # the condition of its partial index, literally
     _N.c.instance_id == bindparam("instance_id"), _N.c.person_id == bindparam("person_id"),
-    _N.c.template == "trail_issued").limit(1))
+    text(TRAIL_SENT)).limit(1))
 
 
 def is_participant(session: Session | Connection, instance: Instance | InstanceRow,

@@ -14,7 +14,7 @@ def test_db_upgrade_on_fresh_database_creates_tables(cli: Invoke, env: Path) -> 
     result = cli("db", "upgrade")
 
     assert result.exit_code == 0, result.output
-    assert "upgraded from an empty database to 0017" in result.stdout
+    assert "upgraded from an empty database to 0018" in result.stdout
     engine = sa.create_engine(f"sqlite:///{env}/t.db")
     try:
         tables = set(sa.inspect(engine).get_table_names())
@@ -30,7 +30,7 @@ def test_db_upgrade_twice_says_the_schema_is_already_current(cli: Invoke) -> Non
     result = cli("db", "upgrade")
 
     assert result.exit_code == 0
-    assert "already at the newest schema (0017)" in result.stdout
+    assert "already at the newest schema (0018)" in result.stdout
 
 
 def test_db_upgrade_brings_a_0001_database_to_the_newest_keeping_its_rows(cli: Invoke,
@@ -48,7 +48,7 @@ def test_db_upgrade_brings_a_0001_database_to_the_newest_keeping_its_rows(cli: I
                                        "active) VALUES ('a@example.com', 'A', 'en', '', 1)"))
         result = cli("db", "upgrade")
         assert result.exit_code == 0, result.output
-        assert "upgraded from 0001 to 0017" in result.stdout
+        assert "upgraded from 0001 to 0018" in result.stdout
         with engine.connect() as connection:
             assert connection.execute(sa.text("SELECT count(*) FROM person")).scalar() == 1
             assert connection.execute(sa.text("SELECT count(*) FROM trail")).scalar() == 0
