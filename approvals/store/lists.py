@@ -180,10 +180,7 @@ class Pages:
 
     listing: Listing
     total: int
-
-    @property
-    def shown(self) -> int:
-        raise NotImplementedError
+    shown: int  # how many rows the page holds: each kind of page says it (a property)
 
     @property
     def first(self) -> int:
