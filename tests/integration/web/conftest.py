@@ -4,6 +4,7 @@ that ``kick`` really enqueues."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +15,8 @@ from tests.integration.web.site import Browser, build_app
 
 #: Argon2 as cheap as it goes: the tests hash six passwords per site and log in often.
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+#: The start page of the contract process most page tests begin with.
+CONTRACT = "/processes/contract-approval/start"
 
 
 @pytest.fixture
@@ -42,3 +45,15 @@ def browsers(app: Flask):
         return b
 
     return make
+
+
+@pytest.fixture
+def contract(app: Flask, browsers) -> int:
+    """A contract Ivan started on the page, waiting for Anna and Boris."""
+    response = browsers("ivan").submit(CONTRACT, CONTRACT, {
+        "title": "Supply contract 42", "counterparty": "Acme LLC", "amount": "150000",
+        "approvers": "anna@example.com, boris@example.com",
+        "contract": (io.BytesIO(b"%PDF-1.4 version one"), "contract-v1.pdf",
+                     "application/pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 303
+    return int(response.headers["Location"].rsplit("/", 1)[1])

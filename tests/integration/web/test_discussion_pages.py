@@ -4,26 +4,7 @@ with the message; a stranger is refused; an ended process shows no form."""
 
 from __future__ import annotations
 
-import io
-
-import pytest
-from flask import Flask
-
 from tests.integration.web.site import audit_head, instance_row
-
-CONTRACT = "/processes/contract-approval/start"
-
-
-@pytest.fixture
-def contract(app: Flask, browsers) -> int:
-    """A contract Ivan started on the page, waiting for Anna and Boris."""
-    response = browsers("ivan").submit(CONTRACT, CONTRACT, {
-        "title": "Supply contract 42", "counterparty": "Acme LLC", "amount": "150000",
-        "approvers": "anna@example.com, boris@example.com",
-        "contract": (io.BytesIO(b"%PDF-1.4 version one"), "contract-v1.pdf",
-                     "application/pdf")}, content_type="multipart/form-data")
-    assert response.status_code == 303
-    return int(response.headers["Location"].rsplit("/", 1)[1])
 
 
 def test_a_participant_comments_on_the_page_and_every_reader_sees_it(app, browsers,

@@ -4,7 +4,6 @@ answer form (sending a real reply to a real SMTP server), and the administrator'
 from __future__ import annotations
 
 import html
-import io
 import mailbox
 import re
 from collections.abc import Iterator
@@ -34,7 +33,6 @@ from tests.integration.web.site import (
 )
 from tests.support import free_port
 
-CONTRACT = "/processes/contract-approval/start"
 TOKEN = "abcdefghijklmnopqrstuvwxyz"
 REPLY_TO = f"reply+{TOKEN}@signoff.localhost"
 
@@ -45,18 +43,6 @@ def catcher_mode(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("SMTP_HOST", "SMTP_PORT", "MAIL_DOMAIN", "INBOUND_SMTP_HOST",
                  "INBOUND_SMTP_PORT"):
         monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def contract(app: Flask, browsers) -> int:
-    """A contract Ivan started on the page, waiting for Anna and Boris."""
-    response = browsers("ivan").submit(CONTRACT, CONTRACT, {
-        "title": "Supply contract 42", "counterparty": "Acme LLC", "amount": "150000",
-        "approvers": "anna@example.com, boris@example.com",
-        "contract": (io.BytesIO(b"%PDF-1.4 version one"), "contract-v1.pdf",
-                     "application/pdf")}, content_type="multipart/form-data")
-    assert response.status_code == 303
-    return int(response.headers["Location"].rsplit("/", 1)[1])
 
 
 class Collector:

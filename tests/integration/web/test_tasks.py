@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 
-import pytest
 from flask import Flask
 from sqlmodel import select
 
@@ -23,20 +22,6 @@ from tests.integration.web.site import (
     open_task,
 )
 from workers import outbox
-
-CONTRACT = "/processes/contract-approval/start"
-
-
-@pytest.fixture
-def contract(app: Flask, browsers) -> int:
-    """A contract Ivan started on the page, waiting for Anna and Boris."""
-    response = browsers("ivan").submit(CONTRACT, CONTRACT, {
-        "title": "Supply contract 42", "counterparty": "Acme LLC", "amount": "150000",
-        "approvers": "anna@example.com, boris@example.com",
-        "contract": (io.BytesIO(b"%PDF-1.4 version one"), "contract-v1.pdf",
-                     "application/pdf")}, content_type="multipart/form-data")
-    assert response.status_code == 303
-    return int(response.headers["Location"].rsplit("/", 1)[1])
 
 
 def decide(browser: Browser, task_id: int, verdict: str, comment: str = ""):
@@ -253,7 +238,6 @@ def _document_ids(app: Flask, instance_id: int) -> list[int]:
     with read_session(app.extensions["signoff.db"]) as session:
         return list(session.exec(select(Document.id).where(
             Document.instance_id == instance_id).order_by(Document.id)).all())
-
 
 
 def test_an_administrator_reopens_a_withdrawn_process_on_its_page(app, browsers,
