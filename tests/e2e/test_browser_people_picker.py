@@ -53,3 +53,26 @@ def test_a_deputy_is_picked_by_part_of_a_russian_name_with_the_keyboard(
             assert [d.deputy_id for d in session.exec(select(Deputy))] == [boris.id]
     finally:
         engine.dispose()
+
+
+@pytest.mark.browser
+def test_a_list_of_approvers_is_a_textbox_that_suggests_and_appends_the_picked_address(
+        site: str, chromium: Browser) -> None:  # noqa: F811 - fixtures
+    """The approvers field is a multi-line textarea: it keeps its textbox role (a combobox role
+    is not allowed on a textarea), says it suggests from a list, and a pick is appended after
+    the addresses already typed."""
+    _context, ivan = log_in(chromium, site, "ivan")
+    ivan.goto(f"{site}/processes/contract-approval/start")
+    approvers = ivan.locator("textarea[data-person-picker=people]")
+    expect(approvers).to_have_attribute("aria-autocomplete", "list")
+    assert approvers.get_attribute("role") is None
+    assert approvers.get_attribute("aria-expanded") is None
+    approvers.fill("anna@example.com, ")
+    approvers.press_sequentially("бори")
+    options = ivan.get_by_role("option")
+    expect(options).to_have_count(1)
+    approvers.press("ArrowDown")
+    expect(options.first).to_have_attribute("aria-selected", "true")
+    approvers.press("Enter")
+    expect(approvers).to_have_value(re.compile(r"^anna@example\.com, ?boris@example\.com"))
+    assert approvers.get_attribute("aria-expanded") is None

@@ -27,12 +27,19 @@
     list.setAttribute("role", "listbox");
     list.hidden = true;
     input.removeAttribute("list");  // the picker replaces the page's datalist
-    input.setAttribute("role", "combobox");
+    // A one-line input is an ARIA combobox; a list of addresses is a multi-line textarea, whose
+    // only allowed role is textbox: it keeps that role and says only that it suggests.
+    var combo = input.tagName !== "TEXTAREA";
+    if (combo) { input.setAttribute("role", "combobox"); }
     input.setAttribute("aria-autocomplete", "list");
-    input.setAttribute("aria-expanded", "false");
+    expanded(false);
     input.setAttribute("aria-controls", id);
     input.setAttribute("autocomplete", "off");
     input.parentNode.insertBefore(list, input.nextSibling);
+
+    function expanded(open) {
+      if (combo) { input.setAttribute("aria-expanded", open ? "true" : "false"); }
+    }
 
     function term() {
       var text = input.value;
@@ -42,7 +49,7 @@
     function close() {
       list.hidden = true;
       active = -1;
-      input.setAttribute("aria-expanded", "false");
+      expanded(false);
       input.removeAttribute("aria-activedescendant");
     }
 
@@ -88,7 +95,7 @@
         list.appendChild(none);
       }
       list.hidden = false;
-      input.setAttribute("aria-expanded", "true");
+      expanded(true);
       active = -1;
     }
 
