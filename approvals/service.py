@@ -95,16 +95,17 @@ class Result:
 
 
 def start(db: Engine, process_id: str, initiator_id: int, fields: dict[str, Any],
-          now: datetime, channel: str = "web") -> Result:
+          now: datetime, channel: str = "web", locale: str | None = None) -> Result:
     """Start the newest version of ``process_id`` with the given (raw) form values — if the
     initiator may start it (:func:`approvals.store.catalogue.require_starter`: not an example,
-    and one of its starters when it names them)."""
+    and one of its starters when it names them). ``locale``: how the values' numbers are
+    written (a page's reader's language; none from the JSON API)."""
     with write_connection(db) as conn:
         version_id, digest = registry.latest_id(conn, process_id)
         process = registry.definition_by_digest(conn, version_id, digest)
         catalogue.require_starter(conn, process, initiator_id)
         directory = DbDirectory(conn)
-        clean = forms.validate(process, fields, directory)
+        clean = forms.validate(process, fields, directory, locale=locale)
         clean.update(_check(conn, process, clean, initiator_id, now))
         stored, uploads = _split_uploads(clean)
         out = engine.start(process, directory, initiator_id, stored, now, channel,
@@ -121,7 +122,8 @@ def start(db: Engine, process_id: str, initiator_id: int, fields: dict[str, Any]
 def decide(db: Engine, task_id: int, actor_id: int, verdict: str, comment: str, now: datetime,
            channel: str = "web", evidence: dict[str, Any] | None = None,
            values: dict[str, Any] | None = None,
-           screen: Callable[[engine.TaskState], None] | None = None) -> Result:
+           screen: Callable[[engine.TaskState], None] | None = None,
+           locale: str | None = None) -> Result:
     """Record a verdict. ``evidence`` (e.g. an email's Message-ID) goes into the audit event;
     ``values`` are the raw answers to the task's form (checked like the start form's).
 
@@ -130,13 +132,15 @@ def decide(db: Engine, task_id: int, actor_id: int, verdict: str, comment: str, 
     before it judges the request's body, with the very read the decision is made from (no
     read of its own before the command)."""
     return _run(db, _InstanceOfTask(task_id),
-                _deciding(task_id, actor_id, verdict, comment, now, channel, values, screen),
+                _deciding(task_id, actor_id, verdict, comment, now, channel, values, screen,
+                          locale),
                 now, channel, evidence)
 
 
 def _deciding(task_id: int, actor_id: int, verdict: str, comment: str, now: datetime,
               channel: str, values: dict[str, Any] | None = None,
-              screen: Callable[[engine.TaskState], None] | None = None) -> Callable:
+              screen: Callable[[engine.TaskState], None] | None = None,
+              locale: str | None = None) -> Callable:
     def command(conn: Connection, process: Process, loaded: store.Loaded):
         state = loaded.state
         task = next((t for t in state.tasks if t.id == task_id), None)
@@ -148,7 +152,7 @@ def _deciding(task_id: int, actor_id: int, verdict: str, comment: str, now: date
         try:
             return engine.decide(process, DbDirectory(conn), state, seq, actor_id, verdict,
                                  comment, now, channel, calendar=extensions.command_calendar(conn),
-                                 values=values), []
+                                 values=values, locale=locale), []
         except AlreadyDecided as refusal:
             raise _named(conn, refusal) from None
 
@@ -157,20 +161,22 @@ def _deciding(task_id: int, actor_id: int, verdict: str, comment: str, now: date
 
 def resubmit(db: Engine, instance_id: int, actor_id: int, fields: dict[str, Any], comment: str,
              now: datetime, channel: str = "web",
-             evidence: dict[str, Any] | None = None) -> Result:
+             evidence: dict[str, Any] | None = None, locale: str | None = None) -> Result:
     """Send a revised process back into approval; files in ``fields`` become new versions.
-    ``evidence`` (an email's Message-ID) goes into the audit event."""
-    return _run(db, instance_id, _resubmitting(actor_id, fields, comment, now, channel), now,
-                channel, evidence)
+    ``evidence`` (an email's Message-ID) goes into the audit event; ``locale`` is how the
+    numbers in ``fields`` are written."""
+    return _run(db, instance_id, _resubmitting(actor_id, fields, comment, now, channel, locale),
+                now, channel, evidence)
 
 
 def _resubmitting(actor_id: int, fields: dict[str, Any] | Callable[[Process], dict[str, Any]],
-                  comment: str, now: datetime, channel: str) -> Callable:
+                  comment: str, now: datetime, channel: str,
+                  locale: str | None = None) -> Callable:
     def command(conn: Connection, process: Process, loaded: store.Loaded):
         engine.check_resubmitter(loaded.state, actor_id)  # before the form says anything
         directory = DbDirectory(conn)
         given = fields(process) if callable(fields) else fields
-        clean = forms.validate(process, given or {}, directory, partial=True)
+        clean = forms.validate(process, given or {}, directory, partial=True, locale=locale)
         clean.update(_check(conn, process, {**loaded.state.fields, **clean}, actor_id, now,
                             loaded.id))
         stored, uploads = _split_uploads(clean)
@@ -227,11 +233,13 @@ class AlreadyReceived(Exception):
 
 def answer(db: Engine, task_id: int, actor_id: int, verdict: str, comment: str,
            documents: list[forms.Upload], now: datetime, *, evidence: dict[str, Any],
-           receipt: Receipt, values: dict[str, Any] | None = None) -> Result:
+           receipt: Receipt, values: dict[str, Any] | None = None,
+           locale: str | None = None) -> Result:
     """An answer by email, in one transaction: a revision task's answer resubmits (the first
     of ``documents`` becomes the new version of the file field the process names, see
     :func:`_attached`), any other task's answer decides it with ``verdict``; the stored
-    message is marked done and the reply token used with it. A crash before the commit
+    message is marked done and the reply token used with it. ``locale`` is the replier's
+    language, in which the numbers of ``values`` are written. A crash before the commit
     leaves nothing decided (the message is read again); after it, the message is done and is
     not read again.
     Raises :class:`AlreadyReceived` when the message was processed meanwhile."""
@@ -241,8 +249,8 @@ def answer(db: Engine, task_id: int, actor_id: int, verdict: str, comment: str,
         if task is not None and task.kind == engine.REVISION_TASK:
             return _resubmitting(actor_id, lambda p: _attached(p, documents), comment, now,
                                  "email")(conn, process, loaded)
-        out, extra = _deciding(task_id, actor_id, verdict, comment, now, "email", values)(
-            conn, process, loaded)
+        out, extra = _deciding(task_id, actor_id, verdict, comment, now, "email", values,
+                               locale=locale)(conn, process, loaded)
         engine.acknowledge_email(process, out, task.seq)
         return out, extra
 

@@ -23,6 +23,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
+from approvals.config import zones
 from approvals.core.directory import EMPLOYMENT, active_for
 from approvals.core.errors import FormInvalid, NotFound
 from approvals.core.model import LOCALES
@@ -39,13 +40,7 @@ from approvals.store.models import Person, PersonAlias, PersonRole
 log = logging.getLogger(__name__)
 
 #: The time zones HR's form offers, Moscow first (any other IANA zone is accepted too).
-COMMON_TIME_ZONES = (
-    "Europe/Moscow", "Europe/Kaliningrad", "Europe/Samara", "Asia/Yekaterinburg", "Asia/Omsk",
-    "Asia/Novosibirsk", "Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Yakutsk", "Asia/Vladivostok",
-    "Asia/Magadan", "Asia/Kamchatka", "Europe/Minsk", "Asia/Almaty", "Asia/Tashkent",
-    "Asia/Tbilisi", "Asia/Yerevan", "Asia/Baku", "Europe/Istanbul", "Asia/Dubai",
-    "Europe/London", "Europe/Berlin", "UTC",
-)
+COMMON_TIME_ZONES = zones.COMMON
 #: Roles only an administrator may give or take away: an HR officer edits people, but may not
 #: make anyone (themselves included) an administrator or an auditor.
 PRIVILEGED_ROLES = frozenset({"admin", "auditor"})

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from email import policy
 from email.header import Header
 from email.headerregistry import Address
@@ -38,6 +38,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from sqlmodel import Session, select
 
 from approvals import extensions, present, texts
+from approvals.config import zones
 from approvals.config.mail import MailSettings
 from approvals.core.engine import DECIDED, OPEN, REVISION_TASK
 from approvals.core.errors import StoredFileProblem
@@ -46,7 +47,7 @@ from approvals.records import trails
 from approvals.store import filestore, queries
 from approvals.store.models import Blob, Document, Notification, Person, Task, Trail
 from approvals.texts.answers import REPLY_MARKER
-from approvals.texts.formats import format_size, format_time
+from approvals.texts.formats import format_size, format_time, zone_label
 from mail import campaigns, discussion, tokens, wording
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -90,6 +91,7 @@ def notification_mail(session: Session, note: Notification, *, settings: MailSet
         raise LookupError(f"notification {note.id}: person {note.person_id} not found")
     instance = queries.get_instance(session, note.instance_id or note.params.get("instance"))
     locale = texts.normalize(person.locale)
+    zone = zones.reader_zone(person)  # every time in the mail is the reader's, and named
     base_url = base_url.rstrip("/")
     process = queries.process_of(session, instance)
     # what a mail shows: no task list, only the newest events (a campaign has 500 tasks)
@@ -102,21 +104,22 @@ def notification_mail(session: Session, note: Notification, *, settings: MailSet
     context: dict[str, Any] = {
         "locale": locale, "t": partial(wording.t, locale=locale), "subject": subject,
         "instance_url": f"{base_url}/instances/{instance.id}",
-        "footer": [wording.t("footer.why", locale, process=view["process"]["name"],
-                          id=instance.id), wording.t("footer.auto", locale)],
+        "footer": [wording.t("zone.times_are", locale, zone=zone_label(zone, note.created_at)),
+                   wording.t("footer.why", locale, process=view["process"]["name"],
+                             id=instance.id), wording.t("footer.auto", locale)],
     }
     answering = (token is not None and task is not None and task.state == OPEN
                  and task.assignee_id == person.id)
     if answering:
         reply_address = settings.reply_address(token)
         context.update(_task_context(session, note, task, person, process, view, title,
-                                     locale, base_url, subject, reply_address))
+                                     locale, base_url, subject, reply_address, zone))
         files, context["documents"] = _documents(session, process, view, settings, base_url,
                                                  locale)
         name = "task"
     else:
         context.update(_notice_context(session, note, task, person, process, view, title,
-                                       locale, base_url))
+                                       locale, base_url, zone))
         files = []
         if note.template == "trail_issued" or note.params.get("trail"):
             # the trail's own notice, or the completion notice that waited for the trail
@@ -150,7 +153,7 @@ def notification_mail(session: Session, note: Notification, *, settings: MailSet
 
 def _task_context(session: Session, note: Notification, task: Task, person: Person,
                   process: Process, view: dict, title: str, locale: str, base_url: str,
-                  subject: str, reply_address: str) -> dict[str, Any]:
+                  subject: str, reply_address: str, zone: tzinfo) -> dict[str, Any]:
     """What a task mail says besides the frame: what is asked, how to answer, the data."""
     revision = task.kind == REVISION_TASK
     verdicts = ["resubmit"] if revision else [v for v in task.verdicts.split(",") if v]
@@ -171,7 +174,8 @@ def _task_context(session: Session, note: Notification, task: Task, person: Pers
     names.load(emails=present.emails_in(process, view["fields"]))
     summary = _summary(view, title, stage, locale)
     if task.deadline:
-        summary.append((wording.t("summary.deadline", locale), format_time(task.deadline)))
+        summary.append((wording.t("summary.deadline", locale),
+                        format_time(task.deadline, locale, zone)))
     earlier = queries.event_count(session, view["id"]) - len(view["timeline"])
     timeline = present.timeline(view, process, locale, names)
     marker = REPLY_MARKER.get(locale) or REPLY_MARKER["en"]
@@ -183,7 +187,7 @@ def _task_context(session: Session, note: Notification, task: Task, person: Pers
             "ask.decide", locale, verdicts=wording.t("word.or", locale).join(
                 wording.quoted(a["label"], locale) for a in answers)),
         "summary": summary,
-        "sent_back": _sent_back(session, task, note) if revision else [],
+        "sent_back": _sent_back(session, task, note, locale, zone) if revision else [],
         "answers": answers,
         "send_back": "send_back" in verdicts,
         "attach": revision and any(f.type == "file" for f in process.start_fields),
@@ -197,7 +201,7 @@ def _task_context(session: Session, note: Notification, task: Task, person: Pers
         "fields": [(row["label"], ", ".join(row["entries"]) or row["text"])
                    for row in present.field_rows(process, view["fields"], view["documents"],
                                                  locale, names)],
-        "timeline": [{"at": format_time(row["at"]), "actor": row["actor"],
+        "timeline": [{"at": format_time(row["at"], locale, zone), "actor": row["actor"],
                       "text": row["text"], "comment": row["comment"]}
                      for row in timeline],
         "earlier": earlier,
@@ -206,7 +210,7 @@ def _task_context(session: Session, note: Notification, task: Task, person: Pers
 
 def _notice_context(session: Session, note: Notification, task: Task | None, person: Person,
                     process: Process, view: dict, title: str, locale: str,
-                    base_url: str) -> dict[str, Any]:
+                    base_url: str, zone: tzinfo) -> dict[str, Any]:
     """The one sentence of a short mail (the notification's own text), and its links."""
     stage_key = note.params.get("stage") or ""
     stage = _stage_name(process, stage_key, locale) if stage_key else ""
@@ -214,12 +218,12 @@ def _notice_context(session: Session, note: Notification, task: Task | None, per
     if note.template == "task_overdue_initiator" and task is not None:
         assignee = _person_name(session, task.assignee_id)
         lines.append(wording.t("notice.overdue", locale, name=assignee,
-                            deadline=format_time(task.deadline) or "—"))
+                            deadline=format_time(task.deadline, locale, zone) or "—"))
     own_task = task is not None and task.assignee_id == person.id
     if note.template in ("decision_received", "decision_disputed") and task is not None:
         lines.append(wording.t("notice.decided", locale,
                                name=_person_name(session, task.decided_by_id),
-                               when=format_time(task.closed_at),
+                               when=format_time(task.closed_at, locale, zone),
                                verdict=present.verdict_label(process, task.verdict, locale,
                                                              past=True, stage=task.stage)))
         if note.template == "decision_received" and own_task:
@@ -232,7 +236,7 @@ def _notice_context(session: Session, note: Notification, task: Task | None, per
         if task.state == DECIDED:
             lines.append(texts.t("task.already_decided", locale,
                                  name=_person_name(session, task.decided_by_id),
-                                 when=format_time(task.closed_at),
+                                 when=format_time(task.closed_at, locale, zone),
                                  verdict=present.verdict_label(process, task.verdict, locale,
                                                                past=True, stage=task.stage)))
         else:
@@ -241,7 +245,7 @@ def _notice_context(session: Session, note: Notification, task: Task | None, per
             lines.append(wording.t("notice.task_closed", locale, reason=reason))
     if note.template == discussion.TEMPLATE:  # a comment: who wrote what, and how to answer
         more, link = discussion.notice_lines(
-            session, note, locale, f"{base_url}/instances/{view['id']}#discussion")
+            session, note, locale, f"{base_url}/instances/{view['id']}#discussion", zone)
         lines.extend(more)
         links.extend(link)
     links.append((wording.t("notice.open_instance", locale), f"{base_url}/instances/{view['id']}"))
@@ -304,7 +308,8 @@ def _summary(view: dict, title: str, stage: str, locale: str) -> list[tuple[str,
     return rows
 
 
-def _sent_back(session: Session, task: Task, note: Notification) -> list[dict[str, str]]:
+def _sent_back(session: Session, task: Task, note: Notification, locale: str,
+               zone: tzinfo) -> list[dict[str, str]]:
     """Who sent the process back for this revision, when, and what they asked for."""
     rows = session.exec(select(Task).where(Task.instance_id == task.instance_id,
                                            Task.round == task.round - 1,
@@ -312,8 +317,9 @@ def _sent_back(session: Session, task: Task, note: Notification) -> list[dict[st
                         .order_by(Task.closed_at, Task.id)).all()
     people = {p.id: p.name for p in session.exec(select(Person).where(
         Person.id.in_([r.decided_by_id for r in rows if r.decided_by_id])))} if rows else {}
-    items = [{"name": people.get(r.decided_by_id, ""), "when": format_time(r.closed_at),
-              "comment": r.comment} for r in rows]
+    items = [{"name": people.get(r.decided_by_id, ""),
+              "when": format_time(r.closed_at, locale, zone), "comment": r.comment}
+             for r in rows]
     if not items and note.params.get("comment"):
         items.append({"name": "", "when": "", "comment": str(note.params["comment"])})
     return items
@@ -374,17 +380,20 @@ _NO_LINK = frozenset({"ambiguous", "no_verdict", "wrong_sender"})  # the words s
 
 def explanation_mail(*, settings: MailSettings, base_url: str, to: str, name: str, locale: str,
                      reason: str, params: dict, in_reply_to: str | None,
-                     references: list[str], outbox_item_id: int) -> EmailMessage:
+                     references: list[str], outbox_item_id: int,
+                     zone: tzinfo | None = None) -> EmailMessage:
     """A short, polite answer to a person of the directory whose email was not accepted: what
     happened and what to do, in their language, threaded under their message. It never
     carries anything of their email: not its text, not its subject — the subject is a fixed
     one of ours (a ``subject`` that rows queued by an older Signoff still hold is never read).
 
-    ``references`` are the References of their message; ``in_reply_to`` is its Message-ID."""
+    ``references`` are the References of their message; ``in_reply_to`` is its Message-ID;
+    ``zone`` is the reader's time zone (:func:`approvals.config.zones.reader_zone`)."""
     locale, name = texts.normalize(locale), name or ""
     base_url = base_url.rstrip("/")
     params = dict(params or {})
-    happened, todo = wording.explanation(reason, params, locale)
+    zone = zone or zones.organisation_zone()
+    happened, todo = wording.explanation(reason, params, locale, zone)
     task_url = params.get("task_url") or (f"{base_url}/tasks/{params['task']}"
                                           if params.get("task") else None)
     if reason == "expired" and task_url:
@@ -401,6 +410,9 @@ def explanation_mail(*, settings: MailSettings, base_url: str, to: str, name: st
         "todo": todo, "links": links,
         "footer": [wording.t("explain.once", locale), wording.t("footer.auto", locale)],
     }
+    if params.get("at"):  # a time is said: in which zone
+        context["footer"].insert(0, wording.t("zone.times_are", locale,
+                                              zone=zone_label(zone, datetime.now(UTC))))
     thread = [r.strip() for r in references or [] if r and _MESSAGE_ID.match(r.strip())]
     parent = in_reply_to.strip() if in_reply_to and _MESSAGE_ID.match(in_reply_to.strip()) \
         else None

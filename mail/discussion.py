@@ -11,6 +11,7 @@ for the answer.
 from __future__ import annotations
 
 import re
+from datetime import tzinfo
 
 from sqlmodel import Session
 
@@ -38,15 +39,15 @@ def comment_in(own_text: str) -> str | None:
     return None
 
 
-def notice_lines(session: Session, note: Notification, locale: str,
-                 discussion_url: str) -> tuple[list[str], list[tuple[str, str]]]:
+def notice_lines(session: Session, note: Notification, locale: str, discussion_url: str,
+                 zone: tzinfo | None = None) -> tuple[list[str], list[tuple[str, str]]]:
     """A comment's mail: who wrote it and when, its text (line by line), how to answer; and
     the link to the discussion."""
     author = session.get(Person, note.params.get("author")) \
         if isinstance(note.params.get("author"), int) else None
     text = str(note.params.get("text") or note.params.get("comment") or "")
     lines = [wording.t("notice.comment_by", locale, name=author.name if author else "",
-                       when=format_time(note.created_at, locale)),
+                       when=format_time(note.created_at, locale, zone)),
              *(line for line in text.splitlines() if line.strip()),
              wording.t("notice.comment_how", locale)]
     return lines, [(wording.t("notice.open_discussion", locale), discussion_url)]

@@ -149,7 +149,7 @@ def _apply(db: Engine, r: Reading, base_url: str) -> Processed | None:
     try:
         result = service.answer(db, task.id, r.sender.id, r.verdict, r.comment,
                                 _documents(r), r.now, evidence=evidence, receipt=receipt,
-                                values=r.values or None)
+                                values=r.values or None, locale=r.sender.locale)
     except service.AlreadyReceived:
         return None  # another delivery of this message decided it
     except (AlreadyDecided, TaskClosed, InstanceClosed) as error:

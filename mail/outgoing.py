@@ -35,12 +35,14 @@ from pathlib import Path
 
 from sqlalchemy import exc, or_, update
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 
 from approvals import dispatch
+from approvals.config import zones
 from approvals.config.mail import MailSettings
 from approvals.core.errors import StoreUnavailable
 from approvals.store.db import read_session, write_session
-from approvals.store.models import Notification, OutboxItem
+from approvals.store.models import Notification, OutboxItem, Person
 from mail import compose, send, tokens
 
 log = logging.getLogger(__name__)
@@ -186,7 +188,9 @@ def _compose(session, item: OutboxItem, settings: MailSettings, base_url: str,
             settings=settings, base_url=base_url, to=e["to"], name=e.get("name", ""),
             locale=e.get("locale", "en"), reason=e["reason"], params=e.get("params", {}),
             in_reply_to=e.get("in_reply_to"),
-            references=e.get("references", []), outbox_item_id=item.id)
+            references=e.get("references", []), outbox_item_id=item.id,
+            zone=zones.reader_zone(session.exec(select(Person).where(
+                Person.email == e["to"])).first()))
     note = session.get(Notification, payload["notification"])
     token = tokens.derive(secret_key, note.id) if payload.get("token") else None
     return compose.notification_mail(session, note, settings=settings, base_url=base_url,

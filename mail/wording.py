@@ -7,6 +7,7 @@ was not accepted (:func:`explanation`), and how a task's form is answered in a r
 from __future__ import annotations
 
 import re
+from datetime import tzinfo
 from functools import partial
 from typing import Any
 
@@ -82,13 +83,15 @@ def inline_example(word: str, asked: tuple[FieldSpec, ...], locale: str) -> str 
     return " ".join(parts)
 
 
-def explanation(reason: str, params: dict[str, Any], locale: str) -> tuple[str, str]:
-    """What happened to a reply that was not accepted, and what to do now (may be empty)."""
+def explanation(reason: str, params: dict[str, Any], locale: str,
+                zone: tzinfo | None = None) -> tuple[str, str]:
+    """What happened to a reply that was not accepted, and what to do now (may be empty);
+    a time in the reader's ``zone`` (UTC when none)."""
     key = f"explain.{reason}" if reason in REASONS else "explain.unknown"
     message = texts.in_locale(params.get("message"), locale)
     limit, verdict = params.get("limit"), params.get("verdict")
     happened = t(key, locale, by=params.get("by") or "",
-                 at=format_time(params.get("at")) if params.get("at") else "",
+                 at=format_time(params.get("at"), locale, zone) if params.get("at") else "",
                  verdict=texts.verdict(verdict, locale, past=True),
                  limit=format_size(limit, locale) if isinstance(limit, int) else limit,
                  message=str(message))

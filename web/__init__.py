@@ -57,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(bulk.bp)  # the inbox's bulk decisions
     app.register_blueprint(__import__("web.lists").lists.bp)  # /done, /started, /watching
     app.register_blueprint(doctor.bp)
+    app.register_blueprint(__import__("web.settings").settings.bp)  # /settings, /language
     from web import campaigns
 
     app.register_blueprint(campaigns.bp)  # who answered a stage of many people, live

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import tzinfo
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,6 +28,7 @@ from flask import (
 )
 
 from approvals import texts
+from approvals.config import zones
 from approvals.core.errors import Forbidden, NotFound
 from approvals.core.policy import Actor
 from approvals.store.db import read_session, write_session
@@ -93,15 +95,32 @@ def _admin_frame() -> dict[str, Any]:
     return {"is_admin": is_admin}
 
 
+#: Where a visitor's choice of language is kept (``POST /language`` before login).
+LOCALE_KEY = "locale"
+
+
 def current_locale() -> str:
-    """The person's language; before login the ``lang`` parameter, else Accept-Language."""
+    """The person's language; before login the ``lang`` parameter, else the language the
+    visitor switched to (kept in the session), else Accept-Language."""
     person = g.get("page_person", None)
     if person is not None:
         return texts.normalize(person.locale)
     chosen = request.args.get("lang")
     if chosen in texts.LOCALES:
         return chosen
+    if session.get(LOCALE_KEY) in texts.LOCALES:
+        return session[LOCALE_KEY]
     return request.accept_languages.best_match(texts.LOCALES) or texts.DEFAULT_LOCALE
+
+
+def current_zone() -> tzinfo:
+    """The time zone the page's reader sees times in (:func:`approvals.config.zones.
+    reader_zone`): a visitor, the organisation's."""
+    try:
+        person = current_person()
+    except Exception:  # noqa: BLE001 - an error page renders even without a database
+        person = None
+    return zones.reader_zone(person)
 
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -53,7 +53,7 @@ from approvals.store.db import read_session
 from approvals.store.directory import roles_of
 from approvals.store.models import Instance, Person, Task
 from approvals.texts import formats
-from web.auth import current_locale, current_person, login_required
+from web.auth import current_locale, current_person, current_zone, login_required
 from web.context import ROW_ID_MAX, db, utcnow
 from web.pages import inbox_page
 
@@ -319,7 +319,7 @@ def _reason(item: Answered, locale: str) -> str:
                                         error.params.get("verdict"), locale, past=True,
                                         stage=held.task.stage if held else None)
         return texts.t("task.already_decided", locale, name=error.params.get("by", ""),
-                       when=formats.format_time(at, locale), verdict=verdict)
+                       when=formats.format_time(at, locale, current_zone()), verdict=verdict)
     if isinstance(error, InstanceClosed) and error.params.get("status") == CANCELLED:
         return texts.t("bulk.withdrawn", locale)
     if isinstance(error, NotInBulk):

@@ -56,10 +56,9 @@ def raw_from_request(process: Process, form: Mapping[str, str], files: Mapping[s
 
 def form_values(process: Process, fields: Mapping[str, Any], locale: str) -> dict[str, Any]:
     """Stored values as the inputs of a form show them (a resubmit form starts from these):
-    an amount written the reader's way, as the start form took it and as the page shows it
-    (``480 000,00`` / ``480,000.00``, never the stored ``480000.00``), which the form reads
-    back (:func:`approvals.core.forms.validate`). A plain number stays as stored: grouped
-    the English way (``1,500``) it would read back as the Russian decimal comma."""
+    an amount or a number written the reader's way, as the start form took it and as the
+    page shows it (``480 000,00`` / ``480,000.00``, never the stored ``480000.00``), which the
+    form reads back in the reader's language (:func:`approvals.core.forms.read_number`)."""
     values: dict[str, Any] = {}
     for spec in process.fields:  # a task form's fields too: a form starts from what is known
         value = fields.get(spec.name)
@@ -74,6 +73,8 @@ def form_values(process: Process, fields: Mapping[str, Any], locale: str) -> dic
             values[spec.name] = bool(value)
         elif spec.type == "money":
             values[spec.name] = format_number(value, locale, places=MONEY_PLACES)
+        elif spec.type == "number":
+            values[spec.name] = format_number(value, locale)
         elif spec.type != "file":
             values[spec.name] = str(value)
     return values

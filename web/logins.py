@@ -40,7 +40,7 @@ from approvals.config import redis_url
 from approvals.store.db import read_session, write_session
 from approvals.store.models import LoginLockout
 from approvals.texts import formats
-from web.auth import current_locale, login_required, require_admin
+from web.auth import current_locale, current_zone, login_required, require_admin
 from web.context import db, utcnow
 
 log = logging.getLogger(__name__)
@@ -148,7 +148,8 @@ def _too_many(_error: RateLimitExceeded):
     until = g.get("login_locked_until") or utcnow()
     wait = max(1, int((until - utcnow()).total_seconds()))
     locale = current_locale()
-    message = texts.t("login.locked", locale, when=formats.format_time(until),
+    message = texts.t("login.locked", locale,
+                      when=formats.format_time(until, locale, current_zone()),
                       minutes=max(1, -(-wait // 60)))
     page = render_template("login.html", email=request.form.get("email", "").strip(),
                            next=request.values.get("next", ""), failed=False, locked=message)

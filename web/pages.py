@@ -47,7 +47,7 @@ from approvals.store.directory import roles_of
 from approvals.store.models import Blob, Document, Instance, Task
 from approvals.texts import formats
 from web import forms, notices
-from web.auth import current_actor, current_locale, current_person, login_required
+from web.auth import current_actor, current_locale, current_person, current_zone, login_required
 from web.context import RowId, db, utcnow
 from web.lists import frame as list_frame
 from web.lists import read_listing
@@ -83,7 +83,8 @@ def _frame() -> dict[str, Any]:
     def translate(key: str, **params: Any) -> str:
         return texts.t(key, locale, **params)
 
-    return {"person": person, "locale": locale, "t": translate, "widget": forms.widget}
+    return {"person": person, "locale": locale, "zone": current_zone(), "t": translate,
+            "widget": forms.widget}
 
 
 @bp.app_template_filter("t")
@@ -93,8 +94,11 @@ def _t(context, key: str, **params: Any) -> str:
 
 
 @bp.app_template_filter("when")
-def _when(value) -> str:
-    return formats.format_time(value)
+@pass_context
+def _when(context, value) -> str:
+    """A moment in the page's reader's language and time zone, the zone named."""
+    return formats.format_time(value, context.get("locale", texts.DEFAULT_LOCALE),
+                               context.get("zone"))
 
 
 @bp.app_template_filter("size")
@@ -196,7 +200,8 @@ def start(process_id: str):
                                values=forms.defaults(process, locale), errors={}, people=people)
     raw = forms.raw_from_request(process, request.form, request.files)
     try:
-        result = service.start(db(), process_id, person.id, raw, utcnow(), channel="web")
+        result = service.start(db(), process_id, person.id, raw, utcnow(), channel="web",
+                               locale=locale)
     except FormInvalid as error:
         return render_template("start.html", process=process, errors=_field_errors(error,
                                locale), values=forms.submitted_values(request.form),
@@ -260,7 +265,7 @@ def decide(task_id: int):
                                     specs=asked) if asked else None
     try:
         result = service.decide(db(), task_id, person.id, verdict, comment, utcnow(),
-                                channel="web", values=values)
+                                channel="web", values=values, locale=locale)
     except FormInvalid as error:
         return _task_page(task_id, 422, comment=comment, errors=_field_errors(error, locale),
                           values=forms.submitted_values(request.form),
@@ -268,7 +273,7 @@ def decide(task_id: int):
     except AlreadyDecided as error:
         at = error.params.get("at")
         notice = texts.t("task.already_decided", locale, name=error.params.get("by", ""),
-                        when=formats.format_time(at, locale),
+                        when=formats.format_time(at, locale, current_zone()),
                         verdict=_answer_label(task_id, error.params.get("verdict"), locale,
                                               past=True))
         return _task_page(task_id, 409, notice=notice)
@@ -408,7 +413,7 @@ def resubmit(instance_id: int):
     comment = request.form.get("_comment", "")
     try:
         result = service.resubmit(db(), instance_id, person.id, raw, comment, utcnow(),
-                                  channel="web")
+                                  channel="web", locale=locale)
     except FormInvalid as error:
         task_id = _open_revision_task(instance_id)
         if task_id is None:

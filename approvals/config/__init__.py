@@ -9,7 +9,13 @@
 | SIGNOFF_TRAILS_DIR     | <var>/trails (signed trails, exports)    |
 | SIGNOFF_TSA_URL        | (none) time-stamping authority for trails|
 | SIGNOFF_PROCESS_DIRS   | (none) extra folders of process files    |
-| SIGNOFF_LOCALE         | en: the language of signed trails (ru)   |
+| SIGNOFF_LOCALE         | en: the organisation's language (ru): of |
+|                        | the trails of a process that says        |
+|                        | ``trail: {language: organisation}``      |
+| SIGNOFF_TIME_ZONE      | UTC: the organisation's time zone (IANA, |
+|                        | e.g. Europe/Moscow) for people without   |
+|                        | their own (:mod:`.zones`; an unknown one |
+|                        | counts as UTC, ``signoff doctor`` says)  |
 | SIGNOFF_BASE_URL       | http://127.0.0.1:<PORT>                  |
 | PORT                   | 5000                                     |
 | SIGNOFF_WEB_PORT       | PORT (what ``signoff web`` listens on;   |
@@ -49,8 +55,8 @@ def trails_dir() -> Path:
 
 
 def organisation_locale() -> str:
-    """The organisation's language, in which trails are written: ``SIGNOFF_LOCALE`` (``en``
-    unless ``ru``)."""
+    """The organisation's language: ``SIGNOFF_LOCALE`` (``en`` unless ``ru``) — of a trail
+    whose process says ``trail: {language: organisation}``, and of an export's index."""
     return normalize(os.environ.get("SIGNOFF_LOCALE"))
 
 

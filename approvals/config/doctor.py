@@ -13,7 +13,9 @@ to administrators. Each check gives one :class:`Finding`, ``warning`` or ``ok``,
   a mailbox, a mail domain or sender, an authserv-id, an ``https`` base URL);
 - ``dmarc``: ``MAIL_REQUIRE_DMARC`` is off behind a mail server that stamps
   ``Authentication-Results`` (``MAIL_AUTHSERV_ID`` names one, or recent replies carry such a
-  header above their first ``Received`` line), or on without ``MAIL_AUTHSERV_ID``.
+  header above their first ``Received`` line), or on without ``MAIL_AUTHSERV_ID``;
+- ``time_zone``: ``SIGNOFF_TIME_ZONE`` names a zone the tz database does not know (times
+  are then shown in UTC), or active people have such a zone in their profile.
 
 Pure of Flask and click: it reads the environment (``os.environ``) and one database session.
 """
@@ -30,13 +32,14 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from approvals import texts
-from approvals.config import demo, var_dir
+from approvals.config import demo, var_dir, zones
 from approvals.config.mail import MailSettings, last_hop_results
 from approvals.store.directory import check_password
 from approvals.store.models import InboundMessage, Person
 
 WARNING, OK = "warning", "ok"
-CHECKS = ("demo_accounts", "default_passwords", "secret_key", "dev_mail", "dmarc")
+CHECKS = ("demo_accounts", "default_passwords", "secret_key", "dev_mail", "dmarc",
+          "time_zone")
 #: How many of the newest stored replies the DMARC check reads, and how much of each.
 RECENT_REPLIES = 50
 HEAD_BYTES = 64 * 1024
@@ -67,7 +70,7 @@ class Finding:
 def examine(session: Session) -> list[Finding]:
     """Every check, in :data:`CHECKS`' order, on this process's environment."""
     return [demo_accounts(session), default_passwords(session), secret_key(), dev_mail(),
-            dmarc(session)]
+            dmarc(session), time_zone(session)]
 
 
 def has_warnings(findings: list[Finding]) -> bool:
@@ -133,6 +136,21 @@ def dmarc(session: Session) -> Finding:
         return Finding("dmarc", WARNING, "off_with_stamped_replies",
                        {"count": stamped, "total": total, "servers": ", ".join(servers)})
     return Finding("dmarc", OK, "off_unstamped", {"total": total})
+
+
+def time_zone(session: Session) -> Finding:
+    setting = zones.organisation_zone_setting()
+    if setting and zones.known(setting) is None:
+        return Finding("time_zone", WARNING, "unknown", {"zone": setting})
+    named = session.exec(select(Person.email, Person.time_zone).where(
+        Person.active.is_(True), Person.time_zone != "").order_by(Person.email)).all()
+    wrong = [email for email, zone in named if zones.known(zone) is None]
+    if wrong:
+        return Finding("time_zone", WARNING, "people_unknown",
+                       {"emails": ", ".join(wrong[:20]), "n": len(wrong)})
+    if setting:
+        return Finding("time_zone", OK, "set", {"zone": setting})
+    return Finding("time_zone", OK, "unset")
 
 
 def _stamped_replies(session: Session) -> tuple[int, int, list[str]]:

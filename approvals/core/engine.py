@@ -197,12 +197,13 @@ def start(process: Process, directory: Directory, initiator: int, fields: dict[s
 def decide(process: Process, directory: Directory, state: InstanceState, seq: int, actor: int,
            verdict: str, comment: str, now: datetime, channel: str = "web",
            on_behalf_of: int | None = None, calendar: Calendar = WEEKDAYS,
-           values: dict[str, Any] | None = None) -> Outcome:
+           values: dict[str, Any] | None = None, locale: str | None = None) -> Outcome:
     """Record one person's verdict on one task and advance the instance if the rule says so.
 
     ``values`` are the raw answers to the task's form: checked like the start form's (only
     once the person may answer at all), they join the instance's data, and the decision's
-    audit event records them with their author.
+    audit event records them with their author. ``locale`` is how they write numbers
+    (:func:`approvals.core.forms.validate`).
 
     ``on_behalf_of`` is the assignee when someone else acts for them; the service decides
     who may do that, the engine records it. A deputy needs none: a task routed to them while
@@ -240,7 +241,7 @@ def decide(process: Process, directory: Directory, state: InstanceState, seq: in
             raise CommentRequired("sending back needs a comment that says what to change")
         raise CommentRequired("this answer needs a comment that says why")
     asked = process.asked(task.stage, verdict)
-    values = forms.validate(process, values or {}, directory, specs=asked) \
+    values = forms.validate(process, values or {}, directory, specs=asked, locale=locale) \
         if asked or values else {}
     task.state, task.verdict, task.comment = DECIDED, verdict, comment
     task.closed_at, task.decided_by, task.channel = now, actor, channel

@@ -23,7 +23,7 @@ from typing import Any
 from approvals.core import filetypes, limits
 from approvals.core.directory import Directory
 from approvals.core.errors import FormInvalid
-from approvals.core.model import FieldSpec, Process
+from approvals.core.model import LOCALES, FieldSpec, Process
 
 MAX_TEXT = limits.FIELD_TEXT
 MAX_FILE_BYTES = 25 * 1024 * 1024
@@ -44,14 +44,17 @@ class Upload:
 
 
 def validate(process: Process, raw: dict[str, Any], directory: Directory,
-             partial: bool = False, specs: tuple[FieldSpec, ...] | None = None
-             ) -> dict[str, Any]:
+             partial: bool = False, specs: tuple[FieldSpec, ...] | None = None,
+             locale: str | None = None) -> dict[str, Any]:
     """Return the clean values, or raise :class:`FormInvalid` naming every bad field.
 
     ``partial`` (a resubmission) accepts a subset of the fields; what is absent stays as it was.
     A field left empty takes its ``default`` when the process gives one.
     ``specs`` are the fields this form has: the start form's by default, a task form's when
     an assignee answers.
+    ``locale`` is the language of the person who typed the values (a page's reader, the
+    sender of a reply): a number is read the way they write one (:func:`read_number`);
+    without it (the JSON API) a number is read as :func:`_one_decimal_point` guesses.
     """
     specs = process.start_fields if specs is None else specs
     if not isinstance(raw, dict):
@@ -73,7 +76,7 @@ def validate(process: Process, raw: dict[str, Any], directory: Directory,
                 errors[spec.name] = ("required", {})
             continue
         try:
-            clean[spec.name] = _clean(spec, value, directory)
+            clean[spec.name] = _clean(spec, value, directory, locale)
         except _Refused as refusal:
             errors[spec.name] = (refusal.code, refusal.params)
     if errors:
@@ -92,7 +95,8 @@ def _empty(value: Any) -> bool:
         isinstance(value, str) and not value.strip())
 
 
-def _clean(spec: FieldSpec, value: Any, directory: Directory) -> Any:
+def _clean(spec: FieldSpec, value: Any, directory: Directory, locale: str | None = None
+           ) -> Any:
     kind = spec.type
     if kind == "text":
         if not isinstance(value, str):
@@ -105,7 +109,7 @@ def _clean(spec: FieldSpec, value: Any, directory: Directory) -> Any:
             raise _Refused("pattern")
         return value
     if kind in ("number", "money"):
-        number = _decimal(value)
+        number = _decimal(value, locale)
         if spec.min is not None and number < spec.min:
             raise _Refused("too_small", min=str(spec.min))
         if spec.max is not None and number > spec.max:
@@ -162,14 +166,17 @@ def _clean(spec: FieldSpec, value: Any, directory: Directory) -> Any:
     return _file(value, spec.accept)
 
 
-def _decimal(value: Any) -> Decimal:
+def _decimal(value: Any, locale: str | None = None) -> Decimal:
     if isinstance(value, bool):
         raise _Refused("not_a_number")
-    text = str(value).strip()
-    for space in (" ", "\u00a0", "\u202f"):  # 1 500 000 as Russian users group digits
-        text = text.replace(space, "")
-    if isinstance(value, str):
-        text = _one_decimal_point(text)
+    if isinstance(value, str) and locale in LOCALES:
+        text = read_number(value, locale)
+    else:
+        text = str(value).strip()
+        for space in _SPACES:  # 1 500 000 as Russian users group digits
+            text = text.replace(space, "")
+        if isinstance(value, str):
+            text = _one_decimal_point(text)
     try:
         number = Decimal(text)
     except InvalidOperation as exc:
@@ -179,6 +186,46 @@ def _decimal(value: Any) -> Decimal:
     if abs(number) >= MAX_NUMBER:  # beyond any amount; and quantize() would overflow
         raise _Refused("too_large", max=str(MAX_NUMBER - 1))
     return number
+
+
+_SPACES = (" ", "\u00a0", "\u202f")
+#: How each language writes a number: its decimal mark and what may group its digits by
+#: three. English: ``100,000.50`` (or ``100 000.50``); Russian: ``100 000,50`` (or
+#: ``100.000,50``).
+_MARKS = {"en": (".", (",", " ")), "ru": (",", (" ", "."))}
+
+
+def read_number(text: str, locale: str) -> str:
+    """A number as a reader of ``locale`` types it, with a point for its decimals and nothing
+    between its digits: English ``100,000`` is ``100000``, Russian ``100 000,50`` is
+    ``100000.50``. A mark that is neither the language's decimal mark nor groups the digits
+    by three (English ``100,5``, Russian ``1.5`` or ``100.000``) makes it ambiguous: refused
+    (``number_format``), never guessed. Something that is no number at all is left for
+    :class:`~decimal.Decimal` to refuse."""
+    decimal_mark, grouping = _MARKS[locale]
+    text = text.strip()
+    for space in _SPACES:
+        text = text.replace(space, " ")
+    text = re.sub(r"\s+", " ", text)
+    if not re.fullmatch(r"[+-]?[\d., ]*\d[\d., ]*", text):
+        return text  # no number: Decimal refuses it (not_a_number)
+    whole, found, decimals = text.partition(decimal_mark)
+    if found and not re.fullmatch(r"\d+", decimals):
+        raise _Refused("number_format")  # a second mark, or a space, after the decimal one
+    sign = whole[:1] if whole[:1] in "+-" else ""
+    whole = whole[len(sign):]
+    marks = set(re.findall(r"\D", whole))
+    if marks:
+        mark = next(iter(marks)) if len(marks) == 1 else ""
+        if mark not in grouping or not re.fullmatch(r"\d{1,3}(?:" + re.escape(mark)
+                                                     + r"\d{3})+", whole):
+            raise _Refused("number_format")
+        if mark == "." and not found:
+            raise _Refused("number_format")  # Russian 100.000: a thousand, or a hundred?
+        whole = re.sub(r"\D", "", whole)
+    if not whole:
+        raise _Refused("number_format")  # ",5": write the 0
+    return sign + whole + ("." + decimals if found else "")
 
 
 _GROUPED = re.compile(r"[+-]?\d{1,3}(?:[,.]\d{3})+(?:[,.]\d*)?")

@@ -225,6 +225,9 @@ class Revision:
 #: The catalogue's areas a process file may name (``area:``); a file without one is listed
 #: under "Other".
 AREAS = ("documents", "finance", "hr", "sales")
+#: The language a process's signed trail is written in (``trail: {language: …}``): the
+#: initiator's, the organisation's (``SIGNOFF_LOCALE``), or one named.
+TRAIL_LANGUAGES = ("initiator", "organisation", *LOCALES)
 
 
 @dataclass(frozen=True)
@@ -258,6 +261,7 @@ class Process:
     area: str = ""  # one of AREAS; "" lists it under "Other"
     example: bool = False  # a notation example: administrators see it, nobody else starts it
     starters: Starters | None = None
+    trail_language: str = "initiator"  # one of TRAIL_LANGUAGES
     digest: str = ""
     source_path: str = ""
     _index: dict = field(default_factory=dict, compare=False, repr=False)

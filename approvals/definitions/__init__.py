@@ -9,7 +9,8 @@ status machine. The package reads in three steps a newcomer can follow:
 - :mod:`.flow` — what happens: stages or statuses, who is assigned, rules, conditions,
   deadlines, actions and effects, the revision, and the validators a file names;
 - :mod:`.catalogue` — where the process is listed (its area, whether it is a notation
-  example) and who may start it.
+  example) and who may start it;
+- :mod:`.options` — what it leaves behind: the language of its signed trail.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from approvals.core.errors import DefinitionError
 from approvals.core.model import RESUBMIT, REVISION, Label, Process, Status
-from approvals.definitions import catalogue, fields, flow
+from approvals.definitions import catalogue, fields, flow, options
 from approvals.definitions.reader import PROCESS_ID, Reader, no_duplicates, parse
 
 
@@ -39,7 +40,8 @@ def load_text(text: str, path: str = "<process>") -> Process:
     no_duplicates(r, root, "")
     notation = root.get("notation", "sequential")
     common = {"id", "name", "description", "notation", "fields", "revision", "watchers",
-              "validate", "title", "initiator_may_decide", "compute", *catalogue.KEYS}
+              "validate", "title", "initiator_may_decide", "compute", *catalogue.KEYS,
+              *options.KEYS}
     if notation == "sequential":
         r.keys(root, "", common | {"stages", "on_complete", "endings"}, {"id", "name", "stages"})
     elif notation == "statuses":
@@ -86,6 +88,7 @@ def load_text(text: str, path: str = "<process>") -> Process:
         area=catalogue.area(r, root),
         example=catalogue.example(r, root),
         starters=catalogue.starters(r, root),
+        trail_language=options.trail_language(r, root),
         digest=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         source_path=path,
     )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from approvals.texts import normalize, t
 
@@ -22,12 +23,60 @@ def _moment(value: datetime | str) -> datetime | str:
     return value.astimezone(UTC)
 
 
-def format_time(value: datetime | str | None, locale: str | None = None) -> str:
-    """A moment as a page or a mail shows it: ``2026-11-27 14:05 UTC``."""
+def zone_of(zone: tzinfo | str | None) -> tzinfo:
+    """A time zone from a name (``Europe/Moscow``) or a zone; UTC for nothing or a name the
+    tz database does not know (:mod:`approvals.config.zones` reports such a setting)."""
+    if zone is None or zone == "":
+        return UTC
+    if isinstance(zone, tzinfo):
+        return zone
+    try:
+        return ZoneInfo(str(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def _offset(delta: timedelta | None) -> str:
+    """``UTC+05:00``, ``UTC-03:30``, ``UTC`` for none."""
+    minutes = int((delta or timedelta()).total_seconds() // 60)
+    if not minutes:
+        return "UTC"
+    sign = "+" if minutes > 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{rest:02d}"
+
+
+def _abbreviation(moment: datetime) -> str:
+    """The zone as the moment's readers call it: ``MSK``, ``EST``, ``UTC``; a zone whose
+    database abbreviation is only an offset (``+05``) as ``UTC+05:00``."""
+    name = moment.tzname() or ""
+    if not name or name[0] in "+-" or name.isdigit():
+        return _offset(moment.utcoffset())
+    return name
+
+
+def format_time(value: datetime | str | None, locale: str | None = None,
+                zone: tzinfo | str | None = None) -> str:
+    """A moment as a page or a mail shows it, in the reader's ``zone`` (UTC when none) and
+    named: ``2026-11-27 17:05 MSK`` in English, ``27.11.2026 17:05 MSK`` in Russian."""
     if value is None or value == "":
         return ""
     moment = _moment(value)
-    return moment if isinstance(moment, str) else f"{moment:%Y-%m-%d %H:%M} UTC"
+    if isinstance(moment, str):
+        return moment
+    moment = moment.astimezone(zone_of(zone))
+    day = f"{moment:%d.%m.%Y}" if normalize(locale) == "ru" else f"{moment:%Y-%m-%d}"
+    return f"{day} {moment:%H:%M} {_abbreviation(moment)}"
+
+
+def zone_label(zone: tzinfo | str | None, at: datetime | None = None) -> str:
+    """A zone by its name and its offset at ``at`` (now when none): ``Europe/Moscow
+    (UTC+03:00)``; ``UTC`` for UTC."""
+    found = zone_of(zone)
+    moment = (at or datetime.now(UTC)).astimezone(found)
+    name = getattr(found, "key", None) or "UTC"
+    offset = _offset(moment.utcoffset())
+    return "UTC" if name in ("UTC", "Etc/UTC") and offset == "UTC" else f"{name} ({offset})"
 
 
 def format_moment(value: datetime | str | None) -> str:

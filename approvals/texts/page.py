@@ -13,7 +13,6 @@ PAGE: dict[str, dict[str, str]] = {
     "nav.audit": {"en": "Audit", "ru": "Аудит"},
     "nav.menu": {"en": "Main menu", "ru": "Главное меню"},
     "nav.skip": {"en": "Skip to content", "ru": "Перейти к содержанию"},
-    "lang.note": {"en": "English, as in your profile", "ru": "Русский, как в вашем профиле"},
     "lang.label": {"en": "Language", "ru": "Язык"},
     "lang.en": {"en": "English", "ru": "English"},
     "lang.ru": {"en": "Русский", "ru": "Русский"},

@@ -33,6 +33,8 @@ from weasyprint.text.fonts import FontConfiguration
 from approvals import texts
 from approvals.config import organisation_locale
 from approvals.core.errors import TrailNotFinal
+from approvals.store import queries
+from approvals.store.models import Instance, Person
 from approvals.trail import facts
 from approvals.trail.content import Embedded, collect, t
 
@@ -47,15 +49,30 @@ _FONT_FACES = (("Signoff Sans", "normal", "DejaVuSans.ttf"),
                ("Signoff Mono", "normal", "DejaVuSansMono.ttf"))
 
 
+def trail_locale(session: Session, instance_id: int) -> str:
+    """The language of ``instance_id``'s signed trail, as its process file says
+    (``trail: {language: …}``): by default the initiator's, else the organisation's
+    (``SIGNOFF_LOCALE``) or the one named."""
+    instance = session.get(Instance, instance_id)
+    if instance is None:
+        return organisation_locale()
+    choice = queries.process_of(session, instance).trail_language
+    if choice in texts.LOCALES:
+        return choice
+    initiator = session.get(Person, instance.initiator_id) if choice == "initiator" else None
+    return texts.normalize(initiator.locale) if initiator is not None else organisation_locale()
+
+
 def render_trail(session: Session, instance_id: int, *, provisional: bool = False,
                  locale: str | None = None, generated_at: datetime) -> bytes:
-    """The unsigned PDF/A-3b trail of ``instance_id`` in the organisation's language.
+    """The unsigned PDF/A-3b trail of ``instance_id`` in ``locale``, else in the language its
+    process chooses (:func:`trail_locale`).
 
     A final trail (``provisional=False``) is for an instance that has ended; a provisional
     one, for any instance, is marked as such on every page and in its metadata, and
     :func:`approvals.trail.sign.sign_trail` refuses it.
     """
-    locale = texts.normalize(locale) if locale else organisation_locale()
+    locale = texts.normalize(locale) if locale else trail_locale(session, instance_id)
     generated_at = generated_at.astimezone(UTC) if generated_at.tzinfo \
         else generated_at.replace(tzinfo=UTC)
     content, embedded = collect(session, instance_id, locale, provisional, generated_at)

@@ -134,6 +134,7 @@ PAGES: list[Visit] = [
     Visit("/hr/calendar", "employee", at("/hr/calendar")),
     Visit("/hr/schedule", "employee", at("/hr/schedule")),
     Visit("/hr/plan", "employee", at("/hr/plan")),
+    Visit("/settings", "employee", at("/settings")),
     Visit("/hr/feeds", "employee", at("/hr/feeds")),
     Visit("/hr/leave", "employee", at("/hr/leave")),
     Visit("/hr/leave/<row:person_id>", "hr", lambda r: f"/hr/leave/{r.ivan}"),

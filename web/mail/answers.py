@@ -14,7 +14,7 @@ from approvals.store import queries
 from approvals.store.db import read_session
 from approvals.store.models import Person
 from approvals.texts import formats
-from web.auth import current_locale, current_person, login_required
+from web.auth import current_locale, current_person, current_zone, login_required
 from web.context import db
 from web.mail import (
     bp,
@@ -50,7 +50,7 @@ def answer(task_id: int, verdict: str):
     if refusal == "already_decided":
         notice = texts.t("task.already_decided", locale,
                         name=decided_by.name if decided_by else "",
-                        when=formats.format_time(task.closed_at, locale),
+                        when=formats.format_time(task.closed_at, locale, current_zone()),
                         verdict=present.verdict_label(process, task.verdict, locale, past=True,
                                                       stage=task.stage))
     shown = status != 403  # someone else's task: not even its title

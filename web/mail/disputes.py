@@ -15,7 +15,7 @@ from approvals.store import queries
 from approvals.store.db import read_session
 from approvals.store.models import Person
 from approvals.texts import formats
-from web.auth import current_locale, current_person, login_required
+from web.auth import current_locale, current_person, current_zone, login_required
 from web.context import db
 from web.mail import bp
 
@@ -36,7 +36,7 @@ def not_me(task_id: int):
         title=instance.title_in(locale), stage_name=process.status(task.stage).name.get(locale),
         decided=texts.t("task.already_decided", locale,
                         name=decided_by.name if decided_by else "",
-                        when=formats.format_time(task.closed_at, locale),
+                        when=formats.format_time(task.closed_at, locale, current_zone()),
                         verdict=present.verdict_label(process, task.verdict, locale, past=True,
                                                       stage=task.stage))
         if task.state == "decided" else "")

@@ -88,11 +88,11 @@ def test_a_reopened_and_completed_contract_gets_a_second_trail(db, org, now, sig
     assert report2.ok, str(report2)
     assert (f"matches up to event {trails[1].event_count}; recorded after this trail was "
             "made: trail_issued\n") in str(report2)
-    text = plain_text(pdf2)
+    text = plain_text(pdf2)  # in Ivan's language, Russian: he started the contract
     assert "The counterparty's bank details were wrong" in text
-    assert "Process reopened at the stage" in text
-    assert f"Earlier trail No. {first.trail_id} of" in text
-    assert f"Signed trail No. {first.trail_id} issued" in text
+    assert "Процесс открыт повторно с этапа" in text
+    assert f"Прежний лист № {first.trail_id} от" in text
+    assert f"Выпущен подписанный лист согласования № {first.trail_id}" in text
     assert "The counterparty's bank details were wrong" not in plain_text(pdf1)
     page = ivan.get(f"/instances/{iid}").text
     assert f"Лист № {second.trail_id}, SHA-256 {trails[1].sha256}" in page  # Ivan reads ru

@@ -87,6 +87,7 @@ def test_hr_corrects_a_balance_only_with_a_reason_and_enters_overtime(app: Flask
                                                       date(2026, 4, 10))
     shown = boris.get(page).text
     assert 'data-type="annual" data-balance="13.83"' in shown
+    assert ">-2,50<" in shown and ">10.04.2026<" in shown  # the reader's way (issue 17)
     assert "Отпуск 2025 года по бумажному заявлению" in shown and "Борис Согласующий" in shown
     overtime = boris.submit(page, f"{page}/overtime", {"hours": "6", "on": "2026-04-04",
                                                         "reason": "Inventory"})

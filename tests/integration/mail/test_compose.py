@@ -470,7 +470,7 @@ EXPLANATIONS = {
     "already_decided": ({"by": "Anna Approver", "at": "2026-05-04T10:00:00+00:00",
                          "verdict": "approve"},
                         {"en": ["Anna Approver at 2026-05-04 10:00 UTC: Approved"],
-                         "ru": ["Anna Approver, 2026-05-04 10:00 UTC — «Согласовано»"]}),
+                         "ru": ["Anna Approver, 04.05.2026 10:00 UTC — «Согласовано»"]}),
     "ambiguous": ({"verdicts": ["approve", "send_back"]},
                   {"en": ["more than one", "“Approve”, “Send back”"],
                    "ru": ["несколько", "«Согласовано», «На доработку»"]}),

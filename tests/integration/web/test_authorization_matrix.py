@@ -333,6 +333,14 @@ TABLE: dict[tuple[str, str], list[Scenario]] = {
         Scenario("site", ANYONE, body=lambda s, t: {"email": OSCAR, "password": PASSWORD})],
     # everyone, logged in or not, is sent to the login page (303): nothing to refuse
     ("POST", "/logout"): [Scenario("site", dict.fromkeys(CALLERS, 303))],
+    # one's own language and time zone (everyone here is English, without a zone: kept so);
+    # the header's language switch works logged in or not (a visitor's goes in the session)
+    ("GET", "/settings"): [Scenario("site", allow(*EVERYONE))],
+    ("POST", "/settings"): [
+        Scenario("site", allow(*EVERYONE), body=lambda s, t: {"locale": "en", "time_zone": ""})],
+    ("POST", "/language"): [
+        Scenario("site", dict.fromkeys(CALLERS, 303), body=lambda s, t: {"locale": "en",
+                                                                            "next": "/"})],
     ("GET", "/processes"): [Scenario("site", allow(*EVERYONE))],
     ("GET", "/processes/<process_id>/start"): [Scenario("site", allow(*EVERYONE), args=start)],
     ("POST", "/processes/<process_id>/start"): [

@@ -15,7 +15,7 @@ EVERY = "/processes/every-field/start"
 
 
 def contract_form(**changes):
-    data = {"title": "Supply contract 42", "counterparty": "Acme LLC", "amount": "150 000,50",
+    data = {"title": "Supply contract 42", "counterparty": "Acme LLC", "amount": "150,000.50",
             "approvers": "anna@example.com\nboris@example.com"}
     data.update(changes)
     return data
@@ -47,7 +47,7 @@ def test_the_start_form_has_an_input_for_every_field_type(browsers) -> None:
     assert 'type="checkbox" id="f-urgent" name="urgent"' in html
     assert 'name="attachment" type="file"' in html
     assert "Anything the reviewer should know." in html  # help text
-    assert html.count('name="csrf_token"') == 2  # the form and the log-out button
+    assert html.count('name="csrf_token"') == 3  # the form, the language switch, log-out
 
 
 def test_a_russian_person_sees_the_start_form_in_russian(browsers) -> None:

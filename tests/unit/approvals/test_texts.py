@@ -15,7 +15,7 @@ from approvals.texts import formats
 
 ROOT = Path(__file__).resolve().parents[3]
 FORM_CODES = ("required", "unknown_field", "not_text", "too_long", "pattern", "not_a_number",
-              "too_many_decimals",
+              "too_many_decimals", "number_format",
               "too_small", "too_large", "not_a_date", "not_a_range", "range_reversed",
               "not_an_email", "unknown_person", "not_a_list", "not_a_choice", "not_a_boolean",
               "bad_base64", "not_a_file", "no_filename", "empty_file", "file_too_large",
@@ -124,6 +124,7 @@ def test_a_process_notice_is_said_in_the_readers_language() -> None:
 
 def test_times_read_as_utc_and_money_groups_digits_the_local_way() -> None:
     assert formats.format_time("2026-11-27T14:05:09Z") == "2026-11-27 14:05 UTC"
+    assert formats.format_time("2026-11-27T14:05:09Z", "ru") == "27.11.2026 14:05 UTC"
     assert formats.format_number("150000.50", "en", places=2) == "150,000.50"
     assert formats.format_number("150000.50", "ru", places=2) == "150\u00a0000,50"
     assert texts.t("no.such.key", "ru") == "no.such.key"
