@@ -84,3 +84,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     logins.init_app(app)  # after auth: it throttles auth.login
     security.init_app(app, settings, test_config)
     return app
+    from web import documents, documents_api
+
+    app.register_blueprint(documents.bp)  # after pages too: previews, versions compared
+    app.register_blueprint(documents_api.api_bp, url_prefix="/api")  # and through the API
+    csrf.exempt(documents_api.api_bp)  # token-authenticated, like the rest of /api

@@ -44,11 +44,12 @@ from approvals.records.trails import current_trail, trails_of
 from approvals.store import catalogue, lists, queries, registry
 from approvals.store.db import read_session
 from approvals.store.directory import roles_of
-from approvals.store.models import Blob, Document, Instance, Task
+from approvals.store.models import Blob, Instance, Task
 from approvals.texts import formats
 from web import forms, notices
 from web.auth import current_actor, current_locale, current_person, current_zone, login_required
 from web.context import RowId, db, utcnow
+from web.documents import field_documents, readable_document
 from web.lists import frame as list_frame
 from web.lists import read_listing
 
@@ -324,6 +325,8 @@ def _instance_context(s, instance: Instance, person, locale: str) -> dict[str, A
         "process": process,
         "fields": present.field_rows(process, view["fields"], view["documents"], locale,
                                      names),
+        # each file field's latest version previewed, and every version (web/documents.py)
+        "files": field_documents(s, view),
         "timeline": present.timeline(view, process, locale, names),
         "my_open": my_open,
         "can_withdraw": policy.may_withdraw(actor, initiator=view["initiator"]["id"],
@@ -441,11 +444,8 @@ def _open_revision_task(instance_id: int) -> int | None:
 @bp.get("/documents/<row:doc_id>")
 @login_required
 def document(doc_id: int):
-    with read_session(db()) as s:
-        doc = s.get(Document, doc_id)
-        if doc is None:
-            abort(404)
-        queries.require_reader(s, queries.get_instance(s, doc.instance_id), current_person())
+    with read_session(db()) as s:  # the check every preview of it makes too
+        doc = readable_document(s, doc_id, current_person())
         blob = s.get(Blob, doc.sha256)
         data, filename, content_type = blob.data, doc.filename, doc.content_type
     response = send_file(io.BytesIO(data), mimetype=content_type or "application/octet-stream",

@@ -62,6 +62,8 @@ TYPES: dict[str, tuple[str, Callable[[bytes], bool]]] = {
     "jpg": ("image/jpeg", _starts(b"\xff\xd8\xff")),
     "jpeg": ("image/jpeg", _starts(b"\xff\xd8\xff")),
     "png": ("image/png", _starts(b"\x89PNG\r\n\x1a\n")),
+    "gif": ("image/gif", _starts(b"GIF87a", b"GIF89a")),
+    "webp": ("image/webp", lambda content: content[:4] == b"RIFF" and content[8:12] == b"WEBP"),
     "tif": ("image/tiff", _starts(b"II*\x00", b"MM\x00*")),
     "tiff": ("image/tiff", _starts(b"II*\x00", b"MM\x00*")),
     "zip": ("application/zip", _ZIP),
@@ -86,3 +88,21 @@ def refusal(filename: str, content: bytes, accept: tuple[str, ...] = ()) -> str 
 def content_type(filename: str) -> str:
     """The content type stored for an accepted file: the one its extension names."""
     return TYPES[extension(filename)][0]
+
+
+#: The types a page may show in place (:func:`preview_type`): PDF, whose pages are rendered to
+#: PNG on the server, and the raster images every browser shows. Never SVG (an image that can
+#: carry script) or anything a browser would read as markup.
+PREVIEW_IMAGES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+
+
+def preview_type(content: bytes) -> str | None:
+    """What ``content`` is, for a preview, judged by its bytes alone (whatever the file's name
+    or the uploader said): ``application/pdf``, one of :data:`PREVIEW_IMAGES`, or None (shown
+    by download only)."""
+    if content.startswith(b"%PDF-"):
+        return "application/pdf"
+    for content_type, fits in (TYPES["png"], TYPES["jpg"], TYPES["gif"], TYPES["webp"]):
+        if fits(content):
+            return content_type
+    return None

@@ -27,6 +27,7 @@ from approvals.texts import (
     catalogue,
     deputies,
     discussion,
+    documents,
     hr,
     hr_leave,
     hr_people,
@@ -44,8 +45,8 @@ from approvals.texts import trail as _trail
 
 Texts = Mapping[str, Mapping[str, str]]
 #: The modules that word one area each, beside the general ones (page, mail, common, trail).
-_AREAS = (accounting, campaigns, catalogue, deputies, discussion, hr, hr_leave, hr_people,
-          hr_processes, hr_schedule, lists, notices, settings, webhooks)
+_AREAS = (accounting, campaigns, catalogue, deputies, discussion, documents, hr, hr_leave,
+          hr_people, hr_processes, hr_schedule, lists, notices, settings, webhooks)
 
 
 def _joined(base: dict[str, dict[str, str]], section: str) -> dict[str, dict[str, str]]:

@@ -76,6 +76,7 @@ class Rows:
 
     running: int  # a contract: Anna approved, Boris's task open
     running_task: int
+    running_document: int  # its contract file (a PDF's first bytes only: "no preview")
     completed: int
     revision_task: int  # Ivan's, after Boris sent it back
     emailed_task: int  # Boris's, decided by an email reply
@@ -118,6 +119,10 @@ PAGES: list[Visit] = [
     Visit("/processes/<process_id>/start", "employee", at("/processes/invoice-payment/start")),
     Visit("/instances/<row:instance_id>", "employee", lambda r: f"/instances/{r.running}"),
     Visit("/instances/<row:instance_id>", "employee", lambda r: f"/instances/{r.completed}"),
+    Visit("/documents/<row:doc_id>/preview", "approver",
+          lambda r: f"/documents/{r.running_document}/preview"),
+    Visit("/instances/<row:instance_id>/fields/<field>/compare", "approver",
+          lambda r: f"/instances/{r.running}/fields/contract/compare"),
     Visit("/instances/<row:instance_id>/acknowledgements", "employee",
           lambda r: f"/instances/{r.running}/acknowledgements"),
     Visit("/instances/<row:instance_id>/trail.pdf", "auditor",  # 202: the trail is being made
@@ -129,12 +134,12 @@ PAGES: list[Visit] = [
     Visit("/tasks/<row:task_id>/not-me", "approver", lambda r: f"/tasks/{r.emailed_task}/not-me"),
     Visit("/away", "employee", at("/away")),
     Visit("/tokens", "employee", at("/tokens")),
+    Visit("/settings", "employee", at("/settings")),
     Visit("/dev/mail", "approver", at("/dev/mail")),
     Visit("/dev/mail/<key>", "approver", lambda r: f"/dev/mail/{r.mail_key}"),
     Visit("/hr/calendar", "employee", at("/hr/calendar")),
     Visit("/hr/schedule", "employee", at("/hr/schedule")),
     Visit("/hr/plan", "employee", at("/hr/plan")),
-    Visit("/settings", "employee", at("/settings")),
     Visit("/hr/feeds", "employee", at("/hr/feeds")),
     Visit("/hr/leave", "employee", at("/hr/leave")),
     Visit("/hr/leave/<row:person_id>", "hr", lambda r: f"/hr/leave/{r.ivan}"),
@@ -165,6 +170,8 @@ NOT_PAGES = {
     "/people/search": "JSON for the person pickers",
     "/feeds/<token>.ics": "an iCalendar feed",
     "/documents/<row:doc_id>": "the uploaded file itself",
+    "/documents/<row:doc_id>/image": "an uploaded image itself, shown in place",
+    "/documents/<row:doc_id>/pages/<int(min=1, max=100):page>": "a PDF's page as a PNG image",
     "/dev/mail/<key>/html": "a mail's own HTML as it was sent, shown in a sandboxed frame of "
                             "/dev/mail/<key> (mail, not a page of the site)",
     "/admin/mail/<row:message_id>/raw": "the stored message, as a file",
@@ -237,6 +244,7 @@ def _rows(site: Site) -> Rows:
                                                  "Счёт 1")]),
         ids["ada@example.com"], now).statement_id
     return Rows(running=running.instance, running_task=running.task,
+                running_document=running.document,
                 completed=completed.instance,
                 revision_task=site._open(revision.instance, ids[IVAN]),
                 emailed_task=site.target("emailed").task, export=site.export,

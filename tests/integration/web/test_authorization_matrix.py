@@ -406,6 +406,18 @@ TABLE: dict[tuple[str, str], list[Scenario]] = {
         Scenario("completed", allow(*READERS, ok=409), args=instance)],
     ("GET", "/documents/<row:doc_id>"): [
         Scenario("running", allow(*READERS), args=lambda s, t: {"doc_id": t.document})],
+    # its previews refuse whom the download refuses (web/documents.py); the running contract's
+    # file starts as a PDF and is not one, so a reader learns there is no image of it (404)
+    ("GET", "/documents/<row:doc_id>/preview"): [
+        Scenario("running", allow(*READERS), args=lambda s, t: {"doc_id": t.document})],
+    ("GET", "/documents/<row:doc_id>/image"): [
+        Scenario("running", allow(*READERS, ok=404), args=lambda s, t: {"doc_id": t.document})],
+    ("GET", "/documents/<row:doc_id>/pages/<int(min=1, max=100):page>"): [
+        Scenario("running", allow(*READERS, ok=404),
+                 args=lambda s, t: {"doc_id": t.document, "page": 1})],
+    ("GET", "/instances/<row:instance_id>/fields/<field>/compare"): [
+        Scenario("running", allow(*READERS), args=lambda s, t: {"instance_id": t.instance,
+                                                                "field": "contract"})],
     ("GET", "/tokens"): [Scenario("site", allow(*EVERYONE))],
     ("POST", "/tokens"): [  # one's own token: anyone logged in
         Scenario("site", allow(*EVERYONE), body=lambda s, t: {"label": "matrix", "days": "30"})],
@@ -608,6 +620,12 @@ TABLE: dict[tuple[str, str], list[Scenario]] = {
         Scenario("completed", allow(*READERS, ok=409), args=instance)],
     ("GET", "/api/tasks"): [Scenario("site", allow(*EVERYONE))],  # each their own
     ("GET", "/api/tasks/done"): [Scenario("site", allow(*EVERYONE))],  # each their own
+    ("GET", "/api/instances/<id:instance_id>/fields/<field>/versions"): [
+        Scenario("running", allow(*READERS), args=lambda s, t: {"instance_id": t.instance,
+                                                                "field": "contract"})],
+    ("GET", "/api/instances/<id:instance_id>/fields/<field>/compare"): [
+        Scenario("running", allow(*READERS), args=lambda s, t: {"instance_id": t.instance,
+                                                                "field": "contract"})],
     # each their own; without started_by=me or watching=me it is a 400 (api/test_lists.py)
     ("GET", "/api/instances"): [Scenario("site", allow(*EVERYONE, ok=400))],
     ("POST", "/api/tasks/<id:task_id>/decision"): [
