@@ -79,13 +79,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(discussion.bp)  # after pages too: comments on an instance
     app.register_blueprint(discussion.api_bp, url_prefix="/api")  # and through the API
+    from web import reports
+
+    app.register_blueprint(reports.bp)  # /reports, /reports.csv: where processes get stuck
+    app.register_blueprint(reports.api_bp, url_prefix="/api")  # GET /api/reports
+    csrf.exempt(reports.api_bp)  # token-authenticated, like the rest of /api
     csrf.exempt(discussion.api_bp)  # token-authenticated, like the rest of /api
-    errors.init_app(app)
-    logins.init_app(app)  # after auth: it throttles auth.login
-    security.init_app(app, settings, test_config)
-    return app
     from web import documents, documents_api
 
     app.register_blueprint(documents.bp)  # after pages too: previews, versions compared
     app.register_blueprint(documents_api.api_bp, url_prefix="/api")  # and through the API
     csrf.exempt(documents_api.api_bp)  # token-authenticated, like the rest of /api
+    errors.init_app(app)
+    logins.init_app(app)  # after auth: it throttles auth.login
+    security.init_app(app, settings, test_config)
+    return app

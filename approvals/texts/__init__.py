@@ -35,6 +35,7 @@ from approvals.texts import (
     hr_schedule,
     lists,
     notices,
+    reports,
     settings,
     webhooks,
 )
@@ -46,7 +47,8 @@ from approvals.texts import trail as _trail
 Texts = Mapping[str, Mapping[str, str]]
 #: The modules that word one area each, beside the general ones (page, mail, common, trail).
 _AREAS = (accounting, campaigns, catalogue, deputies, discussion, documents, hr, hr_leave,
-          hr_people, hr_processes, hr_schedule, lists, notices, settings, webhooks)
+          hr_people, hr_processes, hr_schedule, lists, notices, reports, settings,
+          webhooks)
 
 
 def _joined(base: dict[str, dict[str, str]], section: str) -> dict[str, dict[str, str]]:

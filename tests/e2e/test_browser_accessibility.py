@@ -153,6 +153,8 @@ PAGES: list[Visit] = [
     Visit("/audit", "auditor", at("/audit")),
     Visit("/audit", "auditor", at("/audit?from=2026-01-01&to=2026-12-31")),  # with results
     Visit("/audit/exports/<row:export_id>", "auditor", lambda r: f"/audit/exports/{r.export}"),
+    Visit("/reports", "auditor", at("/reports")),
+    Visit("/reports", "administrator", at("/reports?process=contract-approval")),
     Visit("/admin/doctor", "administrator", at("/admin/doctor")),
     Visit("/admin/logins", "administrator", at("/admin/logins")),
     Visit("/admin/mail", "administrator", at("/admin/mail")),
@@ -176,6 +178,7 @@ NOT_PAGES = {
                             "/dev/mail/<key> (mail, not a page of the site)",
     "/admin/mail/<row:message_id>/raw": "the stored message, as a file",
     "/audit/organisation.cert.pem": "a certificate file",
+    "/reports.csv": "a CSV file (the reports page's figures)",
     "/audit/exports/<row:export_id>/progress": "JSON for the export page's progress",
     "/audit/exports/<row:export_id>/download": "a ZIP file",
     "/hr/leave/<row:person_id>.csv": "a CSV file",

@@ -446,6 +446,9 @@ TABLE: dict[tuple[str, str], list[Scenario]] = {
                  body=lambda s, t: {"to": CLARA, "comment": "Clara knows this one"})],
     # ------------------------------------------------------------------------ audit
     ("GET", "/audit"): [Scenario("site", allow(*AUDITORS))],
+    # reports: auditors and administrators (a department's head too: nobody here heads one)
+    ("GET", "/reports"): [Scenario("site", allow(*AUDITORS))],
+    ("GET", "/reports.csv"): [Scenario("site", allow(*AUDITORS))],
     ("GET", "/audit/organisation.cert.pem"): [Scenario("site", allow(*AUDITORS))],
     ("POST", "/audit/exports"): [
         Scenario("site", allow(*AUDITORS), body=lambda s, t: dict(EXPORT_DATES))],
@@ -584,6 +587,8 @@ TABLE: dict[tuple[str, str], list[Scenario]] = {
     ("GET", "/api/people/<row:person_id>/leave"): [
         Scenario("site", allow("initiator", "administrator"), args=ivan_person)],
     ("GET", "/api/payments"): [Scenario("site", allow("administrator"))],
+    # reports: auditors and administrators (a department's head too: nobody here heads one)
+    ("GET", "/api/reports"): [Scenario("site", allow(*AUDITORS))],
     ("GET", "/api/processes"): [Scenario("site", allow(*EVERYONE))],
     ("POST", "/api/instances"): [
         Scenario("site", allow(*EVERYONE), body=lambda s, t: {
@@ -615,17 +620,17 @@ TABLE: dict[tuple[str, str], list[Scenario]] = {
         Scenario("running", allow(*READERS), args=document_of),
         # the running one's document asked through Oscar's instance
         Scenario("oscars", WRONG_INSTANCE, args=document_of)],
-    ("GET", "/api/instances/<id:instance_id>/trail.pdf"): [
-        Scenario("running", allow(*READERS, ok=202), args=instance),
-        Scenario("completed", allow(*READERS, ok=409), args=instance)],
-    ("GET", "/api/tasks"): [Scenario("site", allow(*EVERYONE))],  # each their own
-    ("GET", "/api/tasks/done"): [Scenario("site", allow(*EVERYONE))],  # each their own
     ("GET", "/api/instances/<id:instance_id>/fields/<field>/versions"): [
         Scenario("running", allow(*READERS), args=lambda s, t: {"instance_id": t.instance,
                                                                 "field": "contract"})],
     ("GET", "/api/instances/<id:instance_id>/fields/<field>/compare"): [
         Scenario("running", allow(*READERS), args=lambda s, t: {"instance_id": t.instance,
                                                                 "field": "contract"})],
+    ("GET", "/api/instances/<id:instance_id>/trail.pdf"): [
+        Scenario("running", allow(*READERS, ok=202), args=instance),
+        Scenario("completed", allow(*READERS, ok=409), args=instance)],
+    ("GET", "/api/tasks"): [Scenario("site", allow(*EVERYONE))],  # each their own
+    ("GET", "/api/tasks/done"): [Scenario("site", allow(*EVERYONE))],  # each their own
     # each their own; without started_by=me or watching=me it is a 400 (api/test_lists.py)
     ("GET", "/api/instances"): [Scenario("site", allow(*EVERYONE, ok=400))],
     ("POST", "/api/tasks/<id:task_id>/decision"): [
