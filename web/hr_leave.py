@@ -29,7 +29,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from sqlalchemy import select
 
 from approvals import texts
-from approvals.core import policy
+from approvals.core import forms, policy
 from approvals.core.directory import managers_above
 from approvals.core.errors import Forbidden, FormInvalid, NotFound
 from approvals.store.db import write_connection
@@ -188,10 +188,18 @@ def _require_hr() -> None:
         raise Forbidden("only HR and administrators correct a leave balance")
 
 
-def _amount(text: str, name: str, errors: dict[str, tuple[str, dict]]) -> Decimal | None:
-    text = (text or "").strip().replace(" ", "").replace(",", ".").replace("−", "-")
+def _amount(text: str, name: str, errors: dict[str, tuple[str, dict]], locale: str
+            ) -> Decimal | None:
+    """Days or hours as the reader writes them (``1,5`` in Russian, ``1.5`` in English; a
+    minus sign may be the typographic one)."""
+    text = (text or "").strip().replace("−", "-")
     if not text:
         errors[name] = ("required", {})
+        return None
+    try:
+        text = forms.read_number(text, locale)
+    except forms.Refused as refusal:
+        errors[name] = (refusal.code, refusal.params)
         return None
     try:
         value = Decimal(text)
@@ -214,17 +222,17 @@ def _day(text: str, today: date, errors: dict[str, tuple[str, dict]]) -> date | 
         return None
 
 
-def add_line(person_id: int, kind: str, form: dict[str, str], actor_id: int, now: Any
-             ) -> ledger.Line:
+def add_line(person_id: int, kind: str, form: dict[str, str], actor_id: int, now: Any,
+             locale: str) -> ledger.Line:
     """An adjustment (``leave_type``, ``amount`` ±, ``on``, ``reason``) or overtime hours
-    worked (``hours``, ``on``, ``reason``) from a form or an API body; :class:`FormInvalid`
-    names every problem, nothing written."""
+    worked (``hours``, ``on``, ``reason``) from the form, its numbers read the way a reader
+    of ``locale`` writes them; :class:`FormInvalid` names every problem, nothing written."""
     errors: dict[str, tuple[str, dict]] = {}
     if kind == "overtime":
-        leave_type, amount = "overtime", _amount(form.get("hours", ""), "hours", errors)
+        leave_type, amount = "overtime", _amount(form.get("hours", ""), "hours", errors, locale)
     else:
         leave_type = form.get("leave_type") or "annual"
-        amount = _amount(form.get("amount", ""), "amount", errors)
+        amount = _amount(form.get("amount", ""), "amount", errors, locale)
     on = _day(form.get("on", ""), now.date(), errors)
     if not (form.get("reason") or "").strip():
         errors["reason"] = ("required", {})
@@ -246,7 +254,7 @@ def _post(person_id: int, kind: str, fields: tuple[str, ...]):
     locale = current_locale()
     form = {name: request.form.get(name, "") for name in fields}
     try:
-        line = add_line(person_id, kind, form, current_person().id, utcnow())
+        line = add_line(person_id, kind, form, current_person().id, utcnow(), locale)
     except FormInvalid as refusal:
         return _page(person_id, errors={name: texts.field_error(code, params, locale)
                                         for name, (code, params) in refusal.errors.items()},

@@ -77,14 +77,16 @@ def validate(process: Process, raw: dict[str, Any], directory: Directory,
             continue
         try:
             clean[spec.name] = _clean(spec, value, directory, locale)
-        except _Refused as refusal:
+        except Refused as refusal:
             errors[spec.name] = (refusal.code, refusal.params)
     if errors:
         raise FormInvalid(errors)
     return clean
 
 
-class _Refused(Exception):
+class Refused(Exception):
+    """A value a field cannot take: its error ``code`` and the ``params`` its message names."""
+
     def __init__(self, code: str, **params: Any) -> None:
         super().__init__(code)
         self.code, self.params = code, params
@@ -100,24 +102,24 @@ def _clean(spec: FieldSpec, value: Any, directory: Directory, locale: str | None
     kind = spec.type
     if kind == "text":
         if not isinstance(value, str):
-            raise _Refused("not_text")
+            raise Refused("not_text")
         value = value.replace("\x00", "").strip()
         limit = spec.max_length or MAX_TEXT
         if len(value) > limit:
-            raise _Refused("too_long", max=limit)
+            raise Refused("too_long", max=limit)
         if spec.pattern and not re.fullmatch(spec.pattern, value):
-            raise _Refused("pattern")
+            raise Refused("pattern")
         return value
     if kind in ("number", "money"):
         number = _decimal(value, locale)
         if spec.min is not None and number < spec.min:
-            raise _Refused("too_small", min=str(spec.min))
+            raise Refused("too_small", min=str(spec.min))
         if spec.max is not None and number > spec.max:
-            raise _Refused("too_large", max=str(spec.max))
+            raise Refused("too_large", max=str(spec.max))
         if kind == "money":
             cents = number.quantize(_CENT)
             if cents != number:  # 0.005: refused, not rounded; 480000.000 is 480000.00
-                raise _Refused("too_many_decimals", places=MONEY_PLACES)
+                raise Refused("too_many_decimals", places=MONEY_PLACES)
             return str(cents)
         return f"{number.normalize():f}" if number == number.to_integral() else str(number)
     if kind == "date":
@@ -126,34 +128,34 @@ def _clean(spec: FieldSpec, value: Any, directory: Directory, locale: str | None
         if isinstance(value, str) and "/" in value:
             value = dict(zip(("start", "end"), value.split("/", 1), strict=True))
         if not isinstance(value, dict) or not {"start", "end"} <= set(value):
-            raise _Refused("not_a_range")
+            raise Refused("not_a_range")
         start, end = _date(value["start"]), _date(value["end"])
         if end < start:
-            raise _Refused("range_reversed")
+            raise Refused("range_reversed")
         return {"start": start.isoformat(), "end": end.isoformat()}
     if kind == "person":
         if not isinstance(value, str):
-            raise _Refused("not_an_email")
+            raise Refused("not_an_email")
         return _person(value, directory)
     if kind == "people":
         items = re.split(r"[,;\s]+", value) if isinstance(value, str) else value
         if not isinstance(items, list):
-            raise _Refused("not_a_list")
+            raise Refused("not_a_list")
         emails: list[str] = []
         for item in items:
             if not isinstance(item, str):
-                raise _Refused("not_an_email")
+                raise Refused("not_an_email")
             if item.strip():
                 email = _person(item, directory)
                 if email not in emails:
                     emails.append(email)
         if not emails:
-            raise _Refused("required")
+            raise Refused("required")
         return emails
     if kind == "choice":
         allowed = [c.value for c in spec.choices]
         if str(value) not in allowed:
-            raise _Refused("not_a_choice", allowed=allowed)
+            raise Refused("not_a_choice", allowed=allowed)
         return str(value)
     if kind == "boolean":
         if isinstance(value, bool):
@@ -162,13 +164,13 @@ def _clean(spec: FieldSpec, value: Any, directory: Directory, locale: str | None
             return True
         if str(value).strip().lower() in ("0", "false", "off", "no", "нет"):
             return False
-        raise _Refused("not_a_boolean")
+        raise Refused("not_a_boolean")
     return _file(value, spec.accept)
 
 
 def _decimal(value: Any, locale: str | None = None) -> Decimal:
     if isinstance(value, bool):
-        raise _Refused("not_a_number")
+        raise Refused("not_a_number")
     if isinstance(value, str) and locale in LOCALES:
         text = read_number(value, locale)
     else:
@@ -180,11 +182,11 @@ def _decimal(value: Any, locale: str | None = None) -> Decimal:
     try:
         number = Decimal(text)
     except InvalidOperation as exc:
-        raise _Refused("not_a_number") from exc
+        raise Refused("not_a_number") from exc
     if not number.is_finite():
-        raise _Refused("not_a_number")
+        raise Refused("not_a_number")
     if abs(number) >= MAX_NUMBER:  # beyond any amount; and quantize() would overflow
-        raise _Refused("too_large", max=str(MAX_NUMBER - 1))
+        raise Refused("too_large", max=str(MAX_NUMBER - 1))
     return number
 
 
@@ -211,7 +213,7 @@ def read_number(text: str, locale: str) -> str:
         return text  # no number: Decimal refuses it (not_a_number)
     whole, found, decimals = text.partition(decimal_mark)
     if found and not re.fullmatch(r"\d+", decimals):
-        raise _Refused("number_format")  # a second mark, or a space, after the decimal one
+        raise Refused("number_format")  # a second mark, or a space, after the decimal one
     sign = whole[:1] if whole[:1] in "+-" else ""
     whole = whole[len(sign):]
     marks = set(re.findall(r"\D", whole))
@@ -219,12 +221,12 @@ def read_number(text: str, locale: str) -> str:
         mark = next(iter(marks)) if len(marks) == 1 else ""
         if mark not in grouping or not re.fullmatch(r"\d{1,3}(?:" + re.escape(mark)
                                                      + r"\d{3})+", whole):
-            raise _Refused("number_format")
+            raise Refused("number_format")
         if mark == "." and not found:
-            raise _Refused("number_format")  # Russian 100.000: a thousand, or a hundred?
+            raise Refused("number_format")  # Russian 100.000: a thousand, or a hundred?
         whole = re.sub(r"\D", "", whole)
     if not whole:
-        raise _Refused("number_format")  # ",5": write the 0
+        raise Refused("number_format")  # ",5": write the 0
     return sign + whole + ("." + decimals if found else "")
 
 
@@ -264,16 +266,16 @@ def _date(value: Any) -> date:
             return date.fromisoformat(text)
         except ValueError:
             pass
-    raise _Refused("not_a_date")
+    raise Refused("not_a_date")
 
 
 def _person(value: str, directory: Directory) -> str:
     email = value.strip().lower()
     if not _EMAIL.match(email):
-        raise _Refused("not_an_email", value=value)
+        raise Refused("not_an_email", value=value)
     person = directory.person_id(email)
     if person is None or not directory.is_active(person):
-        raise _Refused("unknown_person", value=value)
+        raise Refused("unknown_person", value=value)
     return email
 
 
@@ -284,21 +286,21 @@ def _file(value: Any, accept: tuple[str, ...] = ()) -> Upload:
         try:
             content = base64.b64decode(str(value["content_base64"]), validate=True)
         except (binascii.Error, ValueError) as exc:
-            raise _Refused("bad_base64") from exc
+            raise Refused("bad_base64") from exc
         upload = Upload(str(value["filename"]), content,
                         str(value.get("content_type") or "application/octet-stream"))
     else:
-        raise _Refused("not_a_file")
+        raise Refused("not_a_file")
     name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
     if not name:
-        raise _Refused("no_filename")
+        raise Refused("no_filename")
     if not upload.content:
-        raise _Refused("empty_file")
+        raise Refused("empty_file")
     if len(upload.content) > MAX_FILE_BYTES:
-        raise _Refused("file_too_large", max_mb=MAX_FILE_BYTES // (1024 * 1024))
+        raise Refused("file_too_large", max_mb=MAX_FILE_BYTES // (1024 * 1024))
     refused = filetypes.refusal(name, upload.content, accept)
     if refused == "file_type":
-        raise _Refused("file_type", allowed=", ".join(accept or filetypes.TYPES))
+        raise Refused("file_type", allowed=", ".join(accept or filetypes.TYPES))
     if refused:
-        raise _Refused("file_content", type=filetypes.extension(name).upper())
+        raise Refused("file_content", type=filetypes.extension(name).upper())
     return Upload(name, upload.content, filetypes.content_type(name))

@@ -78,6 +78,11 @@ def test_hr_corrects_a_balance_only_with_a_reason_and_enters_overtime(app: Flask
                            {"leave_type": "annual", "amount": "-2", "on": "", "reason": " "})
     assert refused.status_code == 400 and "Обязательное поле." in refused.text
     assert lines(app, "adjustment") == []
+    # Boris reads Russian: "1.5" is not how he writes a day and a half - refused, not guessed
+    ambiguous = boris.submit(page, f"{page}/adjustments", {
+        "leave_type": "annual", "amount": "1.5", "on": "", "reason": "Ошибка"})
+    assert ambiguous.status_code == 400 and "Запишите число так: 100 000,50" in ambiguous.text
+    assert lines(app, "adjustment") == []
     done = boris.submit(page, f"{page}/adjustments", {
         "leave_type": "annual", "amount": "-2,5", "on": "2026-04-10",
         "reason": "Отпуск 2025 года по бумажному заявлению"})
