@@ -103,3 +103,27 @@ def test_paid_without_a_date_is_explained_naming_both_fields(db, finance: Financ
     [instance] = rows(db, Instance, Instance.id == started.instance_id)
     assert (instance.status, instance.fields["paid_on"], instance.fields["order_no"]) == (
         "completed", "2026-11-30", "77")
+
+
+def test_an_amount_in_a_reply_is_read_the_way_its_sender_writes_numbers(
+        db, finance: Finance, now, worker, mail_catcher):
+    """Olga reads English: "100,000" in her reply is a hundred thousand, not a hundred (issue
+    17); "100,5" is refused with how to write it, and the task stays open."""
+    started = start_invoice(db, finance, now, amount="120000")
+    dispatch.kick(started.outbox_ids)
+    worker.join()
+    _reply(db, worker, _task_mail(mail_catcher, finance.email("manager")),
+           finance.email("manager"), "Согласовано")
+    olga = finance.email("olga")
+    pay_mail = _task_mail(mail_catcher, olga)
+    task = open_tasks(db, started.instance_id)[finance["olga"]]
+
+    _reply(db, worker, pay_mail, olga, "Paid 2026-11-30 order 77\nAmount paid: 100,5")
+    assert open_tasks(db, started.instance_id)[finance["olga"]].id == task.id
+    explained = [m for m in mailflow.mails_to(mail_catcher.messages(), olga)
+                 if m["Auto-Submitted"] == "auto-replied"]
+    assert "Write the number as 100,000.50" in " ".join(_body(explained[-1]).split())
+
+    _reply(db, worker, pay_mail, olga, "Paid 2026-11-30 order 78\nAmount paid: 100,000")
+    [payment] = rows(db, Payment, Payment.instance_id == started.instance_id)
+    assert (payment.order_no, payment.amount) == ("78", "100000.00")
