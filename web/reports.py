@@ -19,6 +19,7 @@ from pydantic import Field
 from werkzeug.exceptions import BadRequest
 
 from approvals import texts
+from approvals.config import zones
 from approvals.core.errors import Forbidden, FormInvalid
 from approvals.core.reports import MIN_TASKS
 from approvals.store import queries
@@ -26,7 +27,7 @@ from approvals.store import reports as store
 from approvals.store.db import read_session
 from approvals.texts import formats
 from web import api, openapi, report_charts
-from web.auth import current_actor, current_locale, login_required
+from web.auth import current_actor, current_locale, current_zone, login_required
 from web.context import db, utcnow
 from web.openapi import Json, Query, operation
 
@@ -72,14 +73,15 @@ def _scope(session, actor) -> store.Scope:
 @bp.get("/reports")
 @login_required
 def reports_page():
-    locale, now = current_locale(), utcnow()
+    locale, now, zone = current_locale(), utcnow(), current_zone()
+    today = now.astimezone(zone).date()
     with read_session(db()) as s:
         scope = _scope(s, current_actor())
         status, problem = 200, ""
         try:
-            query = store.Query.read(request.args, now.date())
+            query = store.Query.read(request.args, today, zone)
         except FormInvalid as refused:
-            query, status = store.Query.read({}, now.date()), 400
+            query, status = store.Query.read({}, today, zone), 400
             problem = texts.t("reports.invalid", locale, problems=_problems(refused, locale))
         found = store.report(s, query, scope, now, locale)
         choices = [(p["id"], p["name"]) for p in queries.processes(s, locale)]
@@ -139,11 +141,11 @@ def _percent(share: float) -> Decimal:
 @bp.get("/reports.csv")
 @login_required
 def reports_csv():
-    locale, now = current_locale(), utcnow()
+    locale, now, zone = current_locale(), utcnow(), current_zone()
     with read_session(db()) as s:
         scope = _scope(s, current_actor())
         try:
-            query = store.Query.read(request.args, now.date())
+            query = store.Query.read(request.args, now.astimezone(zone).date(), zone)
         except FormInvalid as refused:
             raise BadRequest(_problems(refused, locale)) from None
         found = store.report(s, query, scope, now, locale)
@@ -238,19 +240,20 @@ class ReportView(openapi._Answer):
            query=(Query("process", {"type": "string"}, "only this process (its id); left out: "
                                                       "all"),
                   Query("from", {"type": "string", "format": "date"},
-                        "the first day (UTC); left out: the Monday eleven weeks before the "
-                        "last day's week"),
+                        "the first day, in the token holder's time zone (as their pages "
+                        "count days); left out: the Monday eleven weeks before the last "
+                        "day's week"),
                   Query("to", {"type": "string", "format": "date"},
-                        "the last day (UTC), included; left out: today")),
+                        "the last day, included; left out: today")),
            errors={400: "a day that cannot be read, to before from, or a period longer than "
                         "about three years (form_invalid, naming it)",
                    403: "the caller is not an administrator, an auditor or a department's "
                         "head"},
            tag="reports")
 def api_reports():
-    now = utcnow()
+    now, zone = utcnow(), zones.reader_zone(g.person)
     with read_session(db()) as s:
         scope = _scope(s, g.actor)
-        query = store.Query.read(request.args, now.date())
+        query = store.Query.read(request.args, now.astimezone(zone).date(), zone)
         found = store.report(s, query, scope, now, api._locale())
     return jsonify(store.view(found))

@@ -16,9 +16,9 @@ build its rows by hand. The period is ``[start, end)`` (aware UTC moments, ``end
 - **slowest**: the time from a task's opening to its decision, per assignee, over the tasks
   decided in the period; an assignee with at least :data:`MIN_TASKS` of them is ranked, the
   :data:`TOP` slowest medians first.
-- **weeks**: per ISO week (Monday to Sunday, UTC) of the period: started, completed, rejected,
-  and the median time from start to end of the instances that ended that week (completed or
-  rejected).
+- **weeks**: per ISO week (Monday to Sunday, in the reader's time zone) of the period:
+  started, completed, rejected, and the median time from start to end of the instances that
+  ended that week (completed or rejected).
 
 Percentiles are **nearest-rank**: the p-th percentile of n sorted values is the value at rank
 ⌈p·n/100⌉ (1-based), always a duration that occurred; the median is the 50th (for an even n,
@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import NamedTuple
 
 #: The fewest decided tasks an assignee must have in the period to be ranked among the slowest.
@@ -133,10 +133,12 @@ def _seconds(later: datetime, earlier: datetime) -> float:
     return max(0.0, (later - earlier).total_seconds())
 
 
-def weeks_of(start: datetime, end: datetime) -> list[tuple[int, int, date]]:
-    """The ISO weeks (year, week, Monday) the period touches, in order."""
-    last = (end - timedelta(microseconds=1)).date()
-    monday = start.date() - timedelta(days=start.date().weekday())
+def weeks_of(start: datetime, end: datetime, zone: tzinfo = UTC
+             ) -> list[tuple[int, int, date]]:
+    """The ISO weeks (year, week, Monday) the period touches in ``zone``, in order."""
+    last = (end - timedelta(microseconds=1)).astimezone(zone).date()
+    first = start.astimezone(zone).date()
+    monday = first - timedelta(days=first.weekday())
     found = []
     while monday <= last:
         year, week, _day = monday.isocalendar()
@@ -146,14 +148,15 @@ def weeks_of(start: datetime, end: datetime) -> list[tuple[int, int, date]]:
 
 
 def compute(instances: Iterable[InstanceRow], tasks: Iterable[TaskRow], start: datetime,
-            end: datetime, now: datetime) -> Figures:
+            end: datetime, now: datetime, zone: tzinfo = UTC) -> Figures:
     """The figures of ``[start, end)`` (see the module's docstring) from the instances that
-    started or ended in it and the tasks of the instances that ran during it."""
+    started or ended in it and the tasks of the instances that ran during it; weeks are the
+    reader's, in ``zone``."""
     figures = Figures()
-    weeks = {(y, w): [0, 0, 0, []] for y, w, _m in weeks_of(start, end)}
+    weeks = {(y, w): [0, 0, 0, []] for y, w, _m in weeks_of(start, end, zone)}
 
     def week_of(moment: datetime) -> list | None:
-        year, week, _day = moment.isocalendar()
+        year, week, _day = moment.astimezone(zone).isocalendar()
         return weeks.get((year, week))
 
     durations = []
@@ -182,7 +185,7 @@ def compute(instances: Iterable[InstanceRow], tasks: Iterable[TaskRow], start: d
             slot[3].append(took)
     figures.duration_median = median(durations)
     figures.weeks = [WeekFigure(y, w, monday, *weeks[(y, w)][:3], median(weeks[(y, w)][3]))
-                     for y, w, monday in weeks_of(start, end)]
+                     for y, w, monday in weeks_of(start, end, zone)]
     _tasks(figures, tasks, start, end, now)
     return figures
 

@@ -10,15 +10,16 @@ anyone else sees no report (None: the pages and the API refuse with 403).
 that started or ended in the period, through the indexes of ``started_at`` and ``ended_at``,
 and the tasks of the instances that ran during it, a few columns each; the figures are
 computed in Python by :mod:`approvals.core.reports` (nearest-rank percentiles, the same on
-SQLite and PostgreSQL). The period is whole days in UTC, both ends included; left out, it is
-the last :data:`DEFAULT_WEEKS` ISO weeks up to today; it may not exceed :data:`MAX_DAYS`.
+SQLite and PostgreSQL). The period is whole days in the reader's time zone, both ends
+included; left out, it is the last :data:`DEFAULT_WEEKS` ISO weeks up to today; it may not
+exceed :data:`MAX_DAYS`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import and_, or_
@@ -43,14 +44,15 @@ EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)
 @dataclass(frozen=True)
 class Query:
     """What a report is asked for: a process ("" = all) and the days ``date_from`` to
-    ``date_to`` (both included, UTC)."""
+    ``date_to`` (both included) as the reader's time ``zone`` counts them."""
 
     process: str
     date_from: date
     date_to: date
+    zone: tzinfo = UTC
 
     @classmethod
-    def read(cls, args: Mapping[str, str], today: date) -> Query:
+    def read(cls, args: Mapping[str, str], today: date, zone: tzinfo = UTC) -> Query:
         """The query a query string asks for (``process``, ``from``, ``to``); what is left out
         takes the default. :class:`FormInvalid` names every parameter that cannot be read: a
         day that is no ISO date or lies outside the years 1970–2999, ``to`` before ``from``,
@@ -70,7 +72,7 @@ class Query:
             raise FormInvalid({"from": ("range_reversed", {})})
         if (end - start).days + 1 > MAX_DAYS:
             raise FormInvalid({"to": ("report_period_too_long", {"days": MAX_DAYS})})
-        return cls((args.get("process") or "").strip()[:100], start, end)
+        return cls((args.get("process") or "").strip()[:100], start, end, zone)
 
     def args(self) -> dict[str, str]:
         """The query as a query string writes it (what the page's links carry)."""
@@ -80,12 +82,14 @@ class Query:
 
     @property
     def start(self) -> datetime:
-        return datetime.combine(self.date_from, time(), UTC)
+        """The period's first moment: the reader's midnight that begins ``date_from``."""
+        return datetime.combine(self.date_from, time(), self.zone).astimezone(UTC)
 
     @property
     def end(self) -> datetime:
-        """The moment after the period (midnight UTC after ``date_to``)."""
-        return datetime.combine(self.date_to, time(), UTC) + timedelta(days=1)
+        """The moment after the period: the reader's midnight after ``date_to``."""
+        return datetime.combine(self.date_to + timedelta(days=1), time(),
+                                self.zone).astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -202,7 +206,7 @@ def report(session: Session, query: Query, scope: Scope, now: datetime,
         .join(Instance, Instance.id == Task.instance_id).where(
         Instance.started_at < end,
         or_(Instance.ended_at.is_(None), Instance.ended_at >= start), *narrow)))
-    figures = core.compute(instances, tasks, start, end, now)
+    figures = core.compute(instances, tasks, start, end, now, query.zone)
     return Report(query, scope, figures, *_names(session, figures, locale),
                   _spelled(session, scope))
 

@@ -29,8 +29,8 @@ PAGE.update({
     "reports.all_processes": {"en": "All processes", "ru": "Все процессы"},
     "reports.apply": {"en": "Show", "ru": "Показать"},
     "reports.csv_link": {"en": "Download as CSV", "ru": "Скачать CSV"},
-    "reports.period": {"en": "{process}, {first} – {last} (days in UTC).",
-                       "ru": "{process}, {first} – {last} (дни по UTC)."},
+    "reports.period": {"en": "{process}, {first} – {last} (days as in {zone}).",
+                       "ru": "{process}, {first} – {last} (дни по времени {zone})."},
     "reports.invalid": {"en": "The report's parameters could not be read, so the last twelve "
                               "weeks are shown. {problems}",
                         "ru": "Не удалось прочитать параметры отчёта, поэтому показаны "

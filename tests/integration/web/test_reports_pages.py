@@ -72,6 +72,7 @@ def test_who_sees_which_reports(app, browsers) -> None:
 
     everything = browsers("ada").get("/reports").text
     assert "You see the instances of everyone." in everything
+    assert "(days as in UTC)." in everything  # nobody here has a zone of their own
     assert total(everything, "started") == "3"
     russian = browsers("olga").get("/reports").text  # an auditor, in Russian
     assert "Отчёты" in russian and "Процессы по неделям" in russian

@@ -7,6 +7,7 @@ holding the role ``head`` where HR named nobody, anyone else nothing."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -112,6 +113,31 @@ def test_the_figures_of_a_period_on_both_databases(db, org) -> None:
                             scope, NOW).figures
     assert (lead.started, lead.completed, lead.rejected) == (1, 0, 1)
     assert [s.stage for s in lead.stages] == ["assign"] and lead.with_deadline == 0
+
+
+def test_the_days_and_weeks_are_the_readers_in_their_time_zone(db, org) -> None:
+    """A reader in Moscow (UTC+3) counts days from their own midnight: a process started on
+    Sunday 15 March at 22:30 UTC began on Monday the 16th for them (outside the period), and
+    one started on 1 March at 22:00 UTC began on the 2nd (inside it, in week 10)."""
+    seed(db, org)
+    with write_session(db) as s:
+        version = {row.process_id: row.id for row in registry.latest_versions(s)}
+        for started in (datetime(2026, 3, 15, 22, 30, tzinfo=UTC),
+                        datetime(2026, 3, 1, 22, 0, tzinfo=UTC)):
+            s.add(Instance(process_id="contract-approval",
+                           process_version_id=version["contract-approval"], title="late",
+                           status="running", stage="approval", initiator_id=org.initiator,
+                           fields={}, started_at=started))
+    moscow = store.Query("", QUERY.date_from, QUERY.date_to, ZoneInfo("Europe/Moscow"))
+    assert moscow.start == datetime(2026, 3, 1, 21, 0, tzinfo=UTC)
+    assert moscow.end == datetime(2026, 3, 15, 21, 0, tzinfo=UTC)
+    with read_session(db) as s:
+        scope = store.Scope(everyone=True)
+        in_utc, in_moscow = (store.report(s, q, scope, NOW).figures for q in (QUERY, moscow))
+    assert [(w.label, w.started) for w in in_utc.weeks] == [("2026-W10", 2), ("2026-W11", 4)]
+    assert [(w.label, w.started) for w in in_moscow.weeks] == [("2026-W10", 3),
+                                                                ("2026-W11", 3)]
+    assert in_utc.started == in_moscow.started == 6
 
 
 def test_a_department_head_sees_their_department_and_those_below_it(db, org) -> None:
