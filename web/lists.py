@@ -15,10 +15,11 @@ from typing import Any
 from flask import Blueprint, g, render_template, request, url_for
 
 from approvals import texts
+from approvals.config import zones
 from approvals.core.errors import FormInvalid
 from approvals.store import lists, queries
 from approvals.store.db import read_session
-from web.auth import current_locale, current_person, login_required
+from web.auth import current_locale, current_person, current_zone, login_required
 from web.context import db, utcnow
 from web.openapi import Query
 
@@ -51,13 +52,14 @@ def read_listing(kind: str) -> tuple[lists.Listing, str]:
     """The listing the query string asks for, or the unfiltered first page and what to fix
     (in the reader's language) when a parameter cannot be read."""
     try:
-        return lists.Listing.read(request.args, kind), ""
+        return lists.Listing.read(request.args, kind, current_zone()), ""
     except FormInvalid as refused:
         locale = current_locale()
         problems = " ".join(
             f"{_label(name, kind, locale)}: {texts.field_error(code, params, locale)}"
             for name, (code, params) in refused.errors.items())
-        return lists.Listing.read({}, kind), texts.t("lists.invalid", locale, problems=problems)
+        return lists.Listing.read({}, kind, current_zone()), texts.t("lists.invalid", locale,
+                                                                      problems=problems)
 
 
 def _label(name: str, kind: str, locale: str) -> str:
@@ -126,9 +128,9 @@ def api_query(kind: str) -> tuple[Query, ...]:
                  "1: only tasks past their deadline (open) or decided after it"),)
           if task_list else ()),
         Query("from", {"type": "string", "format": "date"},
-              f"only rows where {moment} on this day (UTC) or later"),
+              f"only rows where {moment} on this day (in the token holder's time zone) or later"),
         Query("to", {"type": "string", "format": "date"},
-              f"only rows where {moment} on this day (UTC) or earlier"),
+              f"only rows where {moment} on this day (in that zone) or earlier"),
         Query("sort", {"type": "string", "enum": list(lists.sorts_of(kind))},
               ("deadline, " if task_list else "") + "started (the instance's start) or "
               "amount (the instance's money value, where its process has one); left out: the "
@@ -147,7 +149,7 @@ def api_page(kind: str, person_id: int, locale: str, endpoint: str, **fixed: str
     """A page of list ``kind`` for the API: the rows, how many match in all and the next
     page's path (with the same parameters); :class:`FormInvalid` (400) names each parameter
     that cannot be read."""
-    listing = lists.Listing.read(request.args, kind)
+    listing = lists.Listing.read(request.args, kind, zones.reader_zone(g.person))
     with read_session(db()) as s:
         found = lists.list_page(s, kind, person_id, locale, listing, utcnow())
     following = url_for(endpoint, **fixed, **listing.query(with_limit=True,

@@ -27,7 +27,7 @@ import json
 from collections import namedtuple
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, ClassVar
 
 from sqlalchemy import Numeric, Text, bindparam, case, cast, exists, func, or_, union
@@ -82,7 +82,8 @@ class Listing:
     """Which rows of a list a page shows: page ``page`` of ``limit`` rows, narrowed by the
     search ``q``, a ``process``, an instance ``status`` (``done``, ``started``,
     ``watching``), ``overdue`` tasks (past their deadline: still open, or decided late), a
-    period ``date_from``–``date_to`` (both days included, UTC) on the list's own date — a
+    period ``date_from``–``date_to`` (both days included, as the reader's time ``zone`` counts
+    days) on the list's own date — a
     task's opening (My tasks), its decision (Done by me), the instance's start (the other
     two) — and sorted by ``sort`` (``""``: the list's natural order) in ``order``.
 
@@ -100,12 +101,13 @@ class Listing:
     date_to: date | None = None
     sort: str = ""
     order: str = ""
+    zone: tzinfo = UTC
 
     #: The longest page a client may ask for.
     MAX_LIMIT: ClassVar[int] = 100
 
     @classmethod
-    def read(cls, args: Mapping[str, str], kind: str = OPEN) -> Listing:
+    def read(cls, args: Mapping[str, str], kind: str = OPEN, zone: tzinfo = UTC) -> Listing:
         """The listing a query string asks for (``page`` from 1, ``limit`` 1 to
         :attr:`MAX_LIMIT`, ``q``, ``process``, ``status``, ``overdue=1``, ``from``, ``to``,
         ``sort``, ``order``; what is left out takes the default). :class:`FormInvalid` names
@@ -147,7 +149,7 @@ class Listing:
         return cls(page=numbers["page"], limit=numbers["limit"], q=q,
                    process=(args.get("process") or "").strip()[:100], status=status,
                    overdue=overdue in ("1", "true", "on"), date_from=days["from"],
-                   date_to=days["to"], sort=sort, order=order)
+                   date_to=days["to"], sort=sort, order=order, zone=zone)
 
     @property
     def offset(self) -> int:
@@ -272,6 +274,11 @@ def _rows_of(kind: str, person_id: int):
 MAX_WORDS = 5
 
 
+def _midnight(day: date, zone: tzinfo) -> datetime:
+    """The moment ``day`` begins where the reader lives, in UTC (as the rows keep moments)."""
+    return datetime.combine(day, time(), zone).astimezone(UTC)
+
+
 def _words(q: str) -> list[str]:
     """The words of a search, each of which must be found somewhere in the instance (in any
     of the places searched, not necessarily the same one)."""
@@ -336,9 +343,9 @@ def _where(session: Session, kind: str, person_id: int, listing: Listing, now: d
         where.append(Task.closed_at > Task.deadline)
     moment = _moment(kind)
     if listing.date_from:
-        where.append(moment >= datetime.combine(listing.date_from, time(), UTC))
+        where.append(moment >= _midnight(listing.date_from, listing.zone))
     if listing.date_to:
-        where.append(moment < datetime.combine(listing.date_to, time(), UTC) + timedelta(days=1))
+        where.append(moment < _midnight(listing.date_to + timedelta(days=1), listing.zone))
     if listing.q:
         names = {p.id: [p.name.get("en"), p.name.get("ru")] for p in definitions}
         where.extend(_search(session, word, names) for word in _words(listing.q))

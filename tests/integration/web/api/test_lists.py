@@ -90,6 +90,30 @@ def test_my_tasks_are_searched_filtered_and_sorted(api: Api, three: dict[str, in
         "Аренда склада", "Supply contract"]
 
 
+def test_a_period_is_whole_days_where_the_reader_lives(app, api: Api,
+                                                       three: dict[str, int]) -> None:
+    """Anna's task on the English contract came at 22:00 UTC on 1 March: 2 March in Moscow.
+    ``from``/``to`` are days as the reader's time zone counts them (here, the token holder's)."""
+    db = app.extensions["signoff.db"]
+    task = api.open_task("anna", three["english"])
+    with write_session(db) as session:
+        session.execute(update(Task).where(Task.id == task["id"])
+                        .values(opened_at=datetime(2026, 3, 1, 22, 0, tzinfo=UTC)))
+    day = "/api/tasks?from=2026-03-02&to=2026-03-02"
+
+    def zone(name: str) -> None:
+        with write_session(db) as session:
+            session.execute(update(Person).where(Person.email == "anna@example.com")
+                            .values(time_zone=name))
+
+    assert listed(api, "anna", day)["total"] == 0  # in UTC it came on the 1st
+    assert titles(listed(api, "anna", "/api/tasks?from=2026-03-01&to=2026-03-01")) == [
+        "Supply contract"]
+    zone("Europe/Moscow")
+    assert titles(listed(api, "anna", day)) == ["Supply contract"]
+    assert listed(api, "anna", "/api/tasks?from=2026-03-01&to=2026-03-01")["total"] == 0
+
+
 @ON_BOTH_DATABASES
 def test_a_page_keeps_the_search_and_sort_in_its_next_link(api: Api,
                                                            three: dict[str, int]) -> None:
