@@ -13,7 +13,7 @@ export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: venv lock upgrade-deps system-deps test chaos run bench bench-trail bench-mail bench-idle bench-parse lint \
 	bench-campaign bench-scale test-full \
-	security audit-deps
+	security audit-deps screenshots
 
 # Every Python package comes from uv.lock, hash-checked: pip installs only the locked uv
 # (bootstrap), and uv installs exactly the lock (removing anything else). A lock that no longer
@@ -115,6 +115,15 @@ CHAOS_JOBS ?= 1
 chaos: venv system-deps
 	$(BIN)/python -m tests.chaos.run --results $(CHAOS_RESULTS) --jobs $(CHAOS_JOBS) \
 		$(CHAOS_TESTS) $(CHAOS_ARGS)
+
+# The screenshots in docs/screenshots/ (the README and the issues' closing notes show them),
+# taken again by the browser tests that make them; any other run writes them to a temporary
+# folder, so `make test` never changes a file of the checkout.
+SCREENSHOT_TESTS := tests/e2e/test_browser_lists.py tests/e2e/test_browser_documents.py \
+	tests/e2e/test_browser_reports.py
+screenshots: venv system-deps
+	SIGNOFF_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider \
+		$(SCREENSHOT_TESTS)
 
 # Signoff's own code read for risky patterns: every finding is fixed, or explained where it
 # is (`# nosec BXXX  # why`), so a new one fails the build.

@@ -5,7 +5,7 @@ author and SHA-256, and the comparison of the two versions marks the changed wor
 with a PNG scan shows the image in place. On a 390 px phone the page does not scroll sideways.
 
 Screenshots of the instance with its preview and a discussion comment are written to
-``docs/screenshots/`` on every run: instance-desktop.png (1280×800 window) and
+``docs/screenshots/`` by `make screenshots`: instance-desktop.png (1280×800 window) and
 instance-phone.png (390×844), each of the whole page (the preview and the discussion are far
 apart on it); the issue's closing note shows them.
 """
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
@@ -26,13 +25,13 @@ from approvals.clock import utcnow
 from approvals.store.db import read_session
 from approvals.store.models import Person, Task
 from tests.e2e.accessibility import assert_accessible
+from tests.e2e.screenshots import shoot
 from tests.e2e.test_browser_contract import PHONE, chromium, log_in, site  # noqa: F401
 from tests.e2e.test_browser_email_loop import db  # noqa: F401 - a fixture, reused
 from tests.integration.flows import contract_fields, upload
 from tests.integration.web.site import WHO
 from tests.integration.web.test_documents import pdf, png
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 
 
@@ -92,7 +91,7 @@ def test_a_pdf_and_an_image_are_previewed_in_the_page_and_two_versions_compared(
     expect(anna.locator("#discussion blockquote.comment")).to_contain_text("Who signs for Acme?")
     assert_accessible(anna, "the instance page with a PDF preview")
     anna.locator(".preview-pages").evaluate("box => box.scrollTop = 0")  # the first page
-    anna.screenshot(path=str(SHOTS / "instance-desktop.png"), full_page=True, scale="css")
+    shoot(anna, "instance-desktop", full_page=True, scale="css")
 
     anna.get_by_role("link", name=re.compile(r"^Compare with version 1")).click()
     expect(anna).to_have_url(re.compile(rf"/instances/{contract}/fields/contract/compare"))
@@ -121,7 +120,7 @@ def test_a_pdf_and_an_image_are_previewed_in_the_page_and_two_versions_compared(
     expect(phone.locator("#discussion blockquote.comment")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
     phone.locator(".preview-pages").evaluate("box => box.scrollTop = 0")
-    phone.screenshot(path=str(SHOTS / "instance-phone.png"), full_page=True, scale="css")
+    shoot(phone, "instance-phone", full_page=True, scale="css")
     _shown_on_phone(phone, f"{site}/instances/{contract}/fields/contract/compare")
 
 

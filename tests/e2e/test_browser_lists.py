@@ -5,7 +5,7 @@ Ivan starts three contracts for Anna and Boris; Anna searches her inbox in Russi
 keyboard, filters it by process and sorts it by amount, approves one and finds it under "Done
 by me" with her answer and the process's status; on a phone the filters fold under "Filters"
 and the list fits the screen. Screenshots of the viewport (not the full page, to stay small)
-are written to ``docs/screenshots/`` on every run: inbox-desktop.png, inbox-phone.png,
+are written to ``docs/screenshots/`` by `make screenshots`: inbox-desktop.png, inbox-phone.png,
 done-desktop.png, done-phone.png (the issue's closing note shows them).
 """
 
@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.screenshots import shoot
 from tests.e2e.test_browser_contract import PHONE, chromium, log_in, site  # noqa: F401
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 CONTRACTS = (("Договор поставки", "ООО «Ромашка»", "500000"),
              ("Supply contract 7", "Acme LLC", "150000"),
@@ -45,7 +45,6 @@ def inbox_titles(page: Page) -> list[str]:
 @pytest.mark.browser
 def test_the_inbox_is_searched_filtered_sorted_and_done_by_me_follows(
         site: str, chromium: Browser, tmp_path: Path) -> None:  # noqa: F811
-    SHOTS.mkdir(parents=True, exist_ok=True)
     contract = tmp_path / "contract.pdf"
     contract.write_bytes(b"%PDF-1.4\n% a contract\n")
     _ivan_context, ivan = log_in(chromium, site, "ivan")
@@ -80,7 +79,7 @@ def test_the_inbox_is_searched_filtered_sorted_and_done_by_me_follows(
     anna.get_by_label("Order").select_option("desc")
     anna.get_by_role("button", name="Apply").first.click()
     assert inbox_titles(anna) == ["Договор поставки", "Supply contract 7", "Аренда склада"]
-    anna.screenshot(path=str(SHOTS / "inbox-desktop.png"))
+    shoot(anna, "inbox-desktop")
     anna.get_by_label("Overdue only").check()
     anna.get_by_role("button", name="Apply").first.click()
     expect(anna.locator("#none-match")).to_be_visible()  # nothing is overdue yet
@@ -101,7 +100,7 @@ def test_the_inbox_is_searched_filtered_sorted_and_done_by_me_follows(
     expect(row).to_contain_text("Approved")
     expect(row).to_contain_text("In progress")  # the process, now
     expect(anna.locator("#tab-done .count")).to_have_text("1")
-    anna.screenshot(path=str(SHOTS / "done-desktop.png"))
+    shoot(anna, "done-desktop")
 
     # on a phone: the filters fold under "Filters", the lists fit 390 px
     _phone_context, phone = log_in(chromium, site, "anna", **PHONE)
@@ -114,8 +113,8 @@ def test_the_inbox_is_searched_filtered_sorted_and_done_by_me_follows(
     expect(phone).to_have_url(re.compile(r"sort=amount"))
     assert inbox_titles(phone) == ["Supply contract 7", "Аренда склада"]
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    phone.screenshot(path=str(SHOTS / "inbox-phone.png"))
+    shoot(phone, "inbox-phone")
     phone.get_by_role("link", name=re.compile(r"^Done by me")).click()
     expect(phone.locator("#list-done tbody tr")).to_contain_text("Approved")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    phone.screenshot(path=str(SHOTS / "done-phone.png"))
+    shoot(phone, "done-phone")

@@ -25,9 +25,9 @@ from approvals.clock import utcnow
 from approvals.store import registry
 from approvals.store.db import make_engine, write_session
 from approvals.store.models import Instance, Person, Task
+from tests.e2e.screenshots import shoot
 from tests.e2e.test_browser_contract import PHONE, chromium, log_in, site  # noqa: F401
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 
 
@@ -83,7 +83,6 @@ def seed(database: Path) -> None:
 @pytest.mark.browser
 def test_the_reports_page_shows_its_charts_on_a_desktop_and_a_phone(
         site: str, chromium: Browser, tmp_path: Path) -> None:  # noqa: F811
-    SHOTS.mkdir(parents=True, exist_ok=True)
     seed(tmp_path / "signoff.db")
     _context, ada = log_in(chromium, site, "ada", **DESKTOP)
     ada.locator("nav.menu").get_by_role("link", name="Reports").click()
@@ -111,7 +110,7 @@ def test_the_reports_page_shows_its_charts_on_a_desktop_and_a_phone(
     assert started > 0
     ada.screenshot(path=str(tmp_path / "reports-full.png"), full_page=True)
     ada.evaluate("document.getElementById('summary-h').scrollIntoView()")  # the figures
-    ada.screenshot(path=str(SHOTS / "reports-desktop.png"))
+    shoot(ada, "reports-desktop")
 
     ada.get_by_label("Process").select_option("contract-approval")
     ada.get_by_role("button", name="Show").click()
@@ -128,4 +127,4 @@ def test_the_reports_page_shows_its_charts_on_a_desktop_and_a_phone(
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
     phone.screenshot(path=str(tmp_path / "reports-phone-full.png"), full_page=True)
     phone.evaluate("document.getElementById('trend-h').scrollIntoView()")  # the charts
-    phone.screenshot(path=str(SHOTS / "reports-phone.png"))
+    shoot(phone, "reports-phone")
