@@ -1,8 +1,11 @@
 """Where processes get stuck: the figures of a period, computed from plain rows.
 
-Pure: the store reads the rows (:mod:`approvals.store.reports`), this module counts, groups
-and takes percentiles, so the figures are the same on SQLite and PostgreSQL and a test can
-build its rows by hand. The period is ``[start, end)`` (aware UTC moments, ``end`` excluded).
+Pure: the store reads the rows (:mod:`approvals.store.reports`) — the instances, and what the
+database sums up from the tasks: each stage round finished in the period with its length, each
+decision of the period with its length, the deadlines' counts — and this module counts, adds
+up per instance and takes percentiles, so the figures are the same on SQLite and PostgreSQL
+and a test can build its rows by hand. The period is ``[start, end)`` (aware UTC moments,
+``end`` excluded).
 
 - **started / completed / rejected / withdrawn**: the instances started in the period; those
   that ended in it completed (a final status that is not an ending), at an ending (rejected,
@@ -49,16 +52,29 @@ class InstanceRow(NamedTuple):
     ended_at: datetime | None
 
 
-class TaskRow(NamedTuple):
+class RoundRow(NamedTuple):
+    """A stage round that finished in the period: from its first task's opening to its last
+    task's closing (tasks never opened left out), every task of it closed."""
+
     instance_id: int
     process_id: str
     stage: str
-    round: int
+    seconds: float
+
+
+class DecidedRow(NamedTuple):
+    """A task decided in the period: who held it and how long from its opening."""
+
     assignee_id: int
-    opened_at: datetime | None
-    closed_at: datetime | None
-    deadline: datetime | None
-    verdict: str | None
+    seconds: float
+
+
+class Deadlines(NamedTuple):
+    """Among the tasks opened in the period, those with a deadline and those overdue (decided
+    or closed after it, or still open past it)."""
+
+    with_deadline: int = 0
+    overdue: int = 0
 
 
 def percentile(values: Sequence[float], p: int) -> float | None:
@@ -147,11 +163,12 @@ def weeks_of(start: datetime, end: datetime, zone: tzinfo = UTC
     return found
 
 
-def compute(instances: Iterable[InstanceRow], tasks: Iterable[TaskRow], start: datetime,
-            end: datetime, now: datetime, zone: tzinfo = UTC) -> Figures:
+def compute(instances: Iterable[InstanceRow], rounds: Iterable[RoundRow],
+            decided: Iterable[DecidedRow], deadlines: Deadlines, start: datetime,
+            end: datetime, zone: tzinfo = UTC) -> Figures:
     """The figures of ``[start, end)`` (see the module's docstring) from the instances that
-    started or ended in it and the tasks of the instances that ran during it; weeks are the
-    reader's, in ``zone``."""
+    started or ended in it, the stage rounds and the decisions of the period, and its
+    deadlines' counts; weeks are the reader's, in ``zone``."""
     figures = Figures()
     weeks = {(y, w): [0, 0, 0, []] for y, w, _m in weeks_of(start, end, zone)}
 
@@ -186,43 +203,29 @@ def compute(instances: Iterable[InstanceRow], tasks: Iterable[TaskRow], start: d
     figures.duration_median = median(durations)
     figures.weeks = [WeekFigure(y, w, monday, *weeks[(y, w)][:3], median(weeks[(y, w)][3]))
                      for y, w, monday in weeks_of(start, end, zone)]
-    _tasks(figures, tasks, start, end, now)
+    _stages(figures, rounds)
+    _slowest(figures, decided)
+    figures.with_deadline, figures.overdue = deadlines
     return figures
 
 
-def _tasks(figures: Figures, tasks: Iterable[TaskRow], start: datetime, end: datetime,
-           now: datetime) -> None:
-    # a stage round: (instance, process, stage, round) -> [first opened, last closed, open?]
-    rounds: dict[tuple[int, str, str, int], list] = {}
-    decided: dict[int, list[float]] = defaultdict(list)
-    for task in tasks:
-        if task.opened_at is None:  # withdrawn before its turn came: never held by anyone
-            continue
-        key = (task.instance_id, task.process_id, task.stage, task.round)
-        spell = rounds.get(key)
-        if spell is None:
-            spell = rounds[key] = [task.opened_at, task.closed_at, task.closed_at is None]
-        else:
-            spell[0] = min(spell[0], task.opened_at)
-            if task.closed_at is None:
-                spell[2] = True
-            elif spell[1] is None or task.closed_at > spell[1]:
-                spell[1] = task.closed_at
-        if task.deadline is not None and _within(task.opened_at, start, end):
-            figures.with_deadline += 1
-            if (task.closed_at if task.closed_at is not None else now) > task.deadline:
-                figures.overdue += 1
-        if task.verdict is not None and _within(task.closed_at, start, end):
-            decided[task.assignee_id].append(_seconds(task.closed_at, task.opened_at))
+def _stages(figures: Figures, rounds: Iterable[RoundRow]) -> None:
+    """Each stage's median and 90th percentile, over one duration per instance: the rounds at
+    the stage added up."""
     at_stage: dict[tuple[str, str], dict[int, float]] = defaultdict(lambda: defaultdict(float))
-    for (instance_id, process_id, stage, _round), (opened, closed, still_open) in rounds.items():
-        if still_open or not _within(closed, start, end):
-            continue
-        at_stage[(process_id, stage)][instance_id] += _seconds(closed, opened)
+    for row in rounds:
+        at_stage[(row.process_id, row.stage)][row.instance_id] += max(0.0, row.seconds)
     figures.stages = [StageFigure(process_id, stage, len(spent), median(list(spent.values())),
                                   percentile(list(spent.values()), 90))
                       for (process_id, stage), spent in sorted(at_stage.items())]
-    ranked = [AssigneeFigure(person, len(times), median(times))
-              for person, times in decided.items() if len(times) >= MIN_TASKS]
+
+
+def _slowest(figures: Figures, decided: Iterable[DecidedRow]) -> None:
+    """The :data:`TOP` slowest medians of those with at least :data:`MIN_TASKS` decisions."""
+    times: dict[int, list[float]] = defaultdict(list)
+    for row in decided:
+        times[row.assignee_id].append(max(0.0, row.seconds))
+    ranked = [AssigneeFigure(person, len(spent), median(spent))
+              for person, spent in times.items() if len(spent) >= MIN_TASKS]
     ranked.sort(key=lambda a: (-a.median, -a.tasks, a.person_id))
     figures.slowest = ranked[:TOP]

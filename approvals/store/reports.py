@@ -7,12 +7,14 @@ of that department and of every department below it (``Department.parent``, any 
 anyone else sees no report (None: the pages and the API refuse with 403).
 
 **What is read** (:func:`report`): the instances of the scope (and process, if one is asked)
-that started or ended in the period, through the indexes of ``started_at`` and ``ended_at``,
-and the tasks of the instances that ran during it, a few columns each; the figures are
-computed in Python by :mod:`approvals.core.reports` (nearest-rank percentiles, the same on
-SQLite and PostgreSQL). The period is whole days in the reader's time zone, both ends
-included; left out, it is the last :data:`DEFAULT_WEEKS` ISO weeks up to today; it may not
-exceed :data:`MAX_DAYS`.
+that started or ended in the period, through the indexes of ``started_at`` and ``ended_at``;
+and what the database sums up from the tasks, as numbers (lengths in seconds, computed by the
+database, not tens of thousands of datetimes read into Python): each stage round finished in
+the period (grouped by instance, stage and round), each decision of the period, the deadlines'
+two counts. The figures are then computed in Python by :mod:`approvals.core.reports`
+(nearest-rank percentiles, the same on SQLite and PostgreSQL). The period is whole days in
+the reader's time zone, both ends included; left out, it is the last :data:`DEFAULT_WEEKS`
+ISO weeks up to today; it may not exceed :data:`MAX_DAYS`.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, case, func, literal, or_
 from sqlmodel import Session, select
 
 from approvals.core import reports as core
@@ -198,17 +200,70 @@ def report(session: Session, query: Query, scope: Scope, now: datetime,
     instances = [core.InstanceRow(i, pid, status, ending(version, status, stage), started,
                                   ended)
                  for i, pid, version, status, stage, started, ended in found]
-    # the tasks of every instance that ran during the period (a stage round may begin before
-    # it and end in it: its first task is needed too)
-    tasks = (core.TaskRow(*row) for row in session.execute(select(
-        Task.instance_id, Instance.process_id, Task.stage, Task.round, Task.assignee_id,
-        Task.opened_at, Task.closed_at, Task.deadline, Task.verdict)
-        .join(Instance, Instance.id == Task.instance_id).where(
-        Instance.started_at < end,
-        or_(Instance.ended_at.is_(None), Instance.ended_at >= start), *narrow)))
-    figures = core.compute(instances, tasks, start, end, now, query.zone)
+    figures = core.compute(instances, _rounds(session, start, end, narrow),
+                           _decided(session, start, end, narrow),
+                           _deadlines(session, start, end, now, narrow), start, end,
+                           query.zone)
     return Report(query, scope, figures, *_names(session, figures, locale),
                   _spelled(session, scope))
+
+
+def _seconds(session: Session, later, earlier):
+    """``later - earlier`` in seconds, computed by the database (the report's rows are then
+    numbers, not tens of thousands of datetimes to read)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", later - earlier)
+    return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+
+
+def _length(seconds) -> float:
+    """A length the database computed, to the millisecond (SQLite's Julian days are exact to
+    about 50 µs), so both databases give the same figure."""
+    return round(float(seconds), 3)
+
+
+def _rounds(session: Session, start: datetime, end: datetime, narrow: list
+            ) -> list[core.RoundRow]:
+    """Each stage round (instance, stage, round) whose tasks are all closed, the last of them
+    in the period: from the first task's opening to the last one's closing. A task never
+    opened (withdrawn while it waited for its turn) is no part of it."""
+    first, last = func.min(Task.opened_at), func.max(Task.closed_at)
+    still_open = func.sum(case((Task.closed_at.is_(None), 1), else_=0))
+    found = session.execute(
+        select(Task.instance_id, Instance.process_id, Task.stage,
+               _seconds(session, last, first))
+        .join(Instance, Instance.id == Task.instance_id)
+        .where(Task.opened_at.is_not(None), Instance.started_at < end,
+               or_(Instance.ended_at.is_(None), Instance.ended_at >= start), *narrow)
+        .group_by(Task.instance_id, Instance.process_id, Task.stage, Task.round)
+        .having(still_open == 0, last >= start, last < end))
+    return [core.RoundRow(i, process, stage, _length(seconds))
+            for i, process, stage, seconds in found]
+
+
+def _decided(session: Session, start: datetime, end: datetime, narrow: list
+             ) -> list[core.DecidedRow]:
+    """The tasks decided in the period (a verdict given), who held each and for how long."""
+    found = session.execute(
+        select(Task.assignee_id, _seconds(session, Task.closed_at, Task.opened_at))
+        .join(Instance, Instance.id == Task.instance_id)
+        .where(Task.verdict.is_not(None), Task.opened_at.is_not(None),
+               Task.closed_at >= start, Task.closed_at < end, *narrow))
+    return [core.DecidedRow(person, _length(seconds)) for person, seconds in found]
+
+
+def _deadlines(session: Session, start: datetime, end: datetime, now: datetime, narrow: list
+               ) -> core.Deadlines:
+    """Among the tasks opened in the period with a deadline, those closed after it or still
+    open past it at ``now``."""
+    moment = literal(now, type_=Task.__table__.c.closed_at.type)
+    late = func.coalesce(Task.closed_at, moment) > Task.deadline
+    total, overdue = session.execute(
+        select(func.count(), func.sum(case((late, 1), else_=0))).select_from(Task)
+        .join(Instance, Instance.id == Task.instance_id)
+        .where(Task.deadline.is_not(None), Task.opened_at >= start, Task.opened_at < end,
+               *narrow)).one()
+    return core.Deadlines(int(total or 0), int(overdue or 0))
 
 
 def _names(session: Session, figures: core.Figures, locale: str

@@ -115,6 +115,52 @@ def test_the_figures_of_a_period_on_both_databases(db, org) -> None:
     assert [s.stage for s in lead.stages] == ["assign"] and lead.with_deadline == 0
 
 
+def test_what_the_database_sums_up_from_the_tasks(db, org) -> None:
+    """The rounds, decisions and deadlines the database sums up (approvals.store.reports):
+    a round that began before the period and finished in it counts whole; a task never opened
+    (withdrawn while it waited) neither starts nor ends a round; a round with a task still
+    open is not finished; rounds at one stage add up per instance; a task closed without a
+    verdict is no decision; an open task is overdue only once its deadline has passed."""
+    anna, boris, clara = org.approvers
+    with write_session(db) as s:
+        version = {row.process_id: row.id
+                   for row in registry.latest_versions(s)}["contract-approval"]
+        row = Instance(process_id="contract-approval", process_version_id=version, title="x",
+                       status="running", stage="approval", initiator_id=org.initiator,
+                       fields={}, started_at=t(27, month=2))
+        s.add(row)
+        s.flush()
+
+        def task(seq, stage, round_, who, opened, closed=None, deadline=None,
+                 verdict="approve") -> None:
+            s.add(Task(instance_id=row.id, seq=seq, stage=stage, round=round_,
+                       kind="approval", assignee_id=who, state="decided" if closed else "open",
+                       verdicts="approve,send_back", opened_at=opened, closed_at=closed,
+                       deadline=deadline, verdict=verdict if closed and verdict else None,
+                       decided_by_id=who if closed and verdict else None))
+
+        # round 1 of "approval": opened 27 Feb, Anna on 28 Feb (before), Boris on 3 Mar (in)
+        task(1, "approval", 1, anna, t(27, month=2), t(28, month=2), verdict="send_back")
+        task(2, "approval", 1, boris, t(27, month=2), t(3))
+        task(3, "approval", 1, clara, None, t(14))  # never opened: ends nothing
+        # round 3, back at "approval": 2 h, decided by Anna; Clara's closed without a verdict
+        task(4, "approval", 3, anna, t(5), t(5, 11), deadline=t(5, 10))  # late
+        task(5, "approval", 3, clara, t(5), t(5, 10), verdict=None)
+        # round 4 still open: Boris decided, Clara has not (past her deadline)
+        task(6, "approval", 4, boris, t(6), t(6, 12), deadline=t(9))
+        task(7, "approval", 4, clara, t(6), None, deadline=t(7))
+        task(8, "approval", 4, anna, t(6), None, deadline=t(30))  # open, not yet due
+    with read_session(db) as s:
+        f = store.report(s, QUERY, store.Scope(everyone=True), NOW).figures
+    [stage] = f.stages
+    # round 1: 27 Feb 09:00 to 3 Mar 09:00 = 96 h; round 3: 9:00 to 11:00 = 2 h (Clara's
+    # close at 10:00 comes first); round 4 is unfinished
+    assert (stage.stage, stage.instances, stage.median) == ("approval", 1, 98 * H)
+    # decided in the period: Boris 96 h and 3 h, Anna 2 h - fewer than three each: none ranked
+    assert f.slowest == []
+    assert (f.with_deadline, f.overdue) == (4, 2)  # Anna late; Clara open past hers
+
+
 def test_the_days_and_weeks_are_the_readers_in_their_time_zone(db, org) -> None:
     """A reader in Moscow (UTC+3) counts days from their own midnight: a process started on
     Sunday 15 March at 22:30 UTC began on Monday the 16th for them (outside the period), and

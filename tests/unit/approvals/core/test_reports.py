@@ -1,14 +1,17 @@
 """The reports' figures from hand-built rows (approvals.core.reports): nearest-rank
 percentiles, the counts of a period, stage rounds added up per instance, the overdue share, the
-slowest assignees and the ISO weeks."""
+slowest assignees and the ISO weeks. Which rounds, decisions and deadlines the database sums up
+from the tasks is tested on both databases (tests/integration/approvals/store/test_reports.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
 from approvals.core.reports import (
+    Deadlines,
+    DecidedRow,
     InstanceRow,
-    TaskRow,
+    RoundRow,
     compute,
     median,
     percentile,
@@ -52,42 +55,27 @@ def test_the_figures_of_a_period() -> None:
         InstanceRow(5, "p", "completed", False, before, at(10)),  # completed, started before
         InstanceRow(6, "p", "completed", False, at(300), END + timedelta(hours=1)),  # ends after
     ]
-    tasks = [
-        # instance 1 at "review": two tasks of one round, 1 h to 5 h -> 4 h; then "sign" 2 h
-        TaskRow(1, "p", "review", 1, 10, at(1), at(3), at(2), "approve"),  # overdue (late)
-        TaskRow(1, "p", "review", 1, 11, at(1), at(5), at(9), "approve"),
-        TaskRow(1, "p", "sign", 2, 12, at(5), at(7), None, "approve"),
-        # instance 2 at "review" twice (sent back): 1 h and 3 h -> 4 h... plus revision
-        TaskRow(2, "p", "review", 1, 10, at(2), at(3), at(100), "send_back"),
-        TaskRow(2, "p", "revision", 2, 20, at(3), at(4), None, "resubmit"),
-        TaskRow(2, "p", "review", 3, 10, at(4), at(7), at(100), "approve"),
-        # instance 3: "review" began before the period and ended in it: 10 h counted
-        TaskRow(3, "p", "review", 1, 10, at(-5), at(5), None, "approve"),
-        TaskRow(3, "p", "review", 1, 11, at(-6), at(4), None, None),  # closed, no verdict
-        # instance 3 at "sign" still open past its deadline: overdue, no duration
-        TaskRow(3, "p", "sign", 2, 12, at(6), None, at(8), None),
-        # a task that never opened (withdrawn while waiting) counts for nothing
-        TaskRow(3, "p", "sign", 2, 13, None, at(9), at(8), None),
-        # instance 5: "review" of 8 h; a task with a deadline still ahead (open, on time)
-        TaskRow(5, "p", "review", 1, 10, at(1), at(9), None, "approve"),
-        TaskRow(6, "p", "review", 1, 11, at(300), None, NOW + timedelta(days=1), None),
+    rounds = [  # the stage rounds the database found finished in the period
+        RoundRow(1, "p", "review", 4 * H), RoundRow(1, "p", "sign", 2 * H),
+        RoundRow(2, "p", "review", 1 * H), RoundRow(2, "p", "revision", 1 * H),
+        RoundRow(2, "p", "review", 3 * H),  # sent back and reviewed again: 1 h + 3 h
+        RoundRow(3, "p", "review", 11 * H), RoundRow(5, "p", "review", 8 * H),
     ]
-    f = compute(instances, tasks, START, END, NOW)
+    decided = [DecidedRow(10, h * H) for h in (2, 1, 3, 10, 8)] + [DecidedRow(11, 4 * H)]
+    f = compute(instances, rounds, decided, Deadlines(6, 2), START, END)
     assert (f.started, f.completed, f.rejected, f.withdrawn) == (4, 2, 1, 1)
     # durations of those completed or rejected in the period: 24 h, 200 h, 10 h + 72 h
     assert f.duration_median == 82 * H
     stages = {s.stage: s for s in f.stages}
     assert set(stages) == {"review", "sign", "revision"}
-    # review per instance: 1 -> 4 h, 2 -> 1 h + 3 h = 4 h, 3 -> 11 h (from -6 h), 5 -> 8 h
+    # review per instance: 1 -> 4 h, 2 -> 1 h + 3 h = 4 h, 3 -> 11 h, 5 -> 8 h
     review = stages["review"]
     assert (review.instances, review.median, review.p90) == (4, 4 * H, 11 * H)
     assert (stages["sign"].instances, stages["sign"].median) == (1, 2 * H)
     assert stages["revision"].median == 1 * H
-    # deadlines: tasks opened in the period with one — 1: late, 1: on time, 2: on time twice,
-    # 3/sign: open past it; 6: open, not yet due (instance 3's early task opened before)
     assert (f.with_deadline, f.overdue) == (6, 2)
     assert f.overdue_share == 2 / 6
-    # decided in the period: 10 -> 2 h, 1 h, 3 h, 10 h, 8 h (median 3 h); 11 -> 4 h only
+    # 10 decided five (median 3 h); 11 only one: not ranked
     assert [(a.person_id, a.tasks, a.median) for a in f.slowest] == [(10, 5, 3 * H)]
     assert [w.label for w in f.weeks] == ["2026-W10", "2026-W11"]
     first, second = f.weeks
@@ -95,14 +83,14 @@ def test_the_figures_of_a_period() -> None:
     assert first.median == 24 * H  # 24 h and 82 h: the lower middle
     assert (second.started, second.completed, second.rejected, second.median) == (1, 0, 1,
                                                                                  200 * H)
+    assert compute([], [], [], Deadlines(), START, END).overdue_share is None
 
 
 def test_the_slowest_are_ranked_by_median_with_at_least_three_tasks() -> None:
-    tasks = []
+    decided = []
     for person in range(1, 14):  # 13 people, person n takes n hours, 3 tasks each
-        tasks += [TaskRow(person, "p", "review", 1, person, at(0), at(person), None, "approve")
-                  for _ in range(3)]
-    tasks += [TaskRow(99, "p", "review", 1, 99, at(0), at(300), None, "approve")] * 2
-    f = compute([], tasks, START, END, NOW)
+        decided += [DecidedRow(person, person * H)] * 3
+    decided += [DecidedRow(99, 300 * H)] * 2
+    f = compute([], [], decided, Deadlines(), START, END)
     assert [a.person_id for a in f.slowest] == list(range(13, 3, -1))  # ten, slowest first
     assert all(a.tasks == 3 for a in f.slowest)
