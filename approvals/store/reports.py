@@ -179,7 +179,7 @@ def report(session: Session, query: Query, scope: Scope, now: datetime,
         narrow.append(Instance.process_id == query.process)
     if not scope.everyone:
         narrow.append(Instance.initiator_id.in_(_initiators(session, scope)))
-    found = session.execute(select(
+    found = session.connection().execute(select(
         Instance.id, Instance.process_id, Instance.process_version_id, Instance.status,
         Instance.stage, Instance.started_at, Instance.ended_at).where(
         or_(and_(Instance.started_at >= start, Instance.started_at < end),
@@ -229,7 +229,7 @@ def _rounds(session: Session, start: datetime, end: datetime, narrow: list
     opened (withdrawn while it waited for its turn) is no part of it."""
     first, last = func.min(Task.opened_at), func.max(Task.closed_at)
     still_open = func.sum(case((Task.closed_at.is_(None), 1), else_=0))
-    found = session.execute(
+    found = session.connection().execute(
         select(Task.instance_id, Instance.process_id, Task.stage,
                _seconds(session, last, first))
         .join(Instance, Instance.id == Task.instance_id)
@@ -244,7 +244,7 @@ def _rounds(session: Session, start: datetime, end: datetime, narrow: list
 def _decided(session: Session, start: datetime, end: datetime, narrow: list
              ) -> list[core.DecidedRow]:
     """The tasks decided in the period (a verdict given), who held each and for how long."""
-    found = session.execute(
+    found = session.connection().execute(
         select(Task.assignee_id, _seconds(session, Task.closed_at, Task.opened_at))
         .join(Instance, Instance.id == Task.instance_id)
         .where(Task.verdict.is_not(None), Task.opened_at.is_not(None),
@@ -258,7 +258,7 @@ def _deadlines(session: Session, start: datetime, end: datetime, now: datetime, 
     open past it at ``now``."""
     moment = literal(now, type_=Task.__table__.c.closed_at.type)
     late = func.coalesce(Task.closed_at, moment) > Task.deadline
-    total, overdue = session.execute(
+    total, overdue = session.connection().execute(
         select(func.count(), func.sum(case((late, 1), else_=0))).select_from(Task)
         .join(Instance, Instance.id == Task.instance_id)
         .where(Task.deadline.is_not(None), Task.opened_at >= start, Task.opened_at < end,
