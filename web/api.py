@@ -41,6 +41,10 @@ Handlers only translate HTTP to service calls and back; domain errors become sta
 |                                                 | decisions, each its own (:mod:`web.bulk`)   |
 | ``POST /api/tasks/<id>/reassign``               | the instance view; the task goes to ``to``  |
 |                                                 | (the assignee or an administrator)          |
+| ``GET  /api/instances/<id>/fields/<f>/versions``| every version of file field ``f``           |
+|                                                 | (:mod:`web.documents_api`)                  |
+| ``GET  /api/instances/<id>/fields/<f>/compare`` | two versions' text side by side             |
+| ``GET  /api/reports``                           | the reports' figures (:mod:`web.reports`)   |
 | ``GET  /api/me/absences``                       | the caller's days away and deputies, and    |
 |                                                 | those in which they deputise                |
 | ``POST /api/me/absences``                       | 201: days away set (administrators: for     |
