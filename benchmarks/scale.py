@@ -19,21 +19,21 @@ Instances the benchmark decides on are started through ``approvals.service``, as
 
 Then, while a background thread decides through ``approvals.service`` at a few per second
 (``--load``), each of these is run ``--repeat`` times (p50/p95 ms): the inbox page's queries
-(``lists.open_task_page``: the first page of 50 with the count, the bulk answers of each row
-as the page marks them, the four lists' counts of the navigation, the menu's count,
+(``lists.open_task_page``: the first page of 50 with the count, the bulk answers of each row as
+the page marks them, the four lists' counts of the navigation, the menu's count,
 ``notifications``), "done by me" (``lists.list_page`` of the tasks a person decided, newest
 first, 50 with the count, and the navigation's counts, as ``/done`` runs them), the inbox
-searched for a counterparty and sorted by amount (``q`` and ``sort=amount``), the
-accountants' queue (``accounting.queue.page``, what /payments runs: the first 100 invoices,
-their count and the totals of all), the instance page's data
-(``web.pages._instance_context``), a month's audit search (``queries.search_instances`` and
-``newest_trails``, what /audit runs), the reports' figures of the last 12 weeks
-(``approvals.store.reports.report``, what /reports runs: every process as an administrator
-sees them, and one process; 20 times each, at most), a decision (``service.decide``; also on the database
-before seeding, for the ratio), and an email reply (a stored reply read by the function the
-worker's ``handle_inbound`` runs, ``mail.work.read_reply``). Also the size of the database
-per 1,000 instances and the seeding time. ``--explain`` prints the query plans (SQLite:
-``EXPLAIN QUERY PLAN``; PostgreSQL: ``EXPLAIN ANALYZE``) of the slowest reads' statements.
+searched for a counterparty and sorted by amount (``q`` and ``sort=amount``), the accountants'
+queue (``accounting.queue.page``, what /payments runs: the first 100 invoices, their count and
+the totals of all), the instance page's data (``web.pages._instance_context``), a month's audit
+search (``queries.search_instances`` and ``newest_trails``, what /audit runs), the reports'
+figures of the last 12 weeks (``approvals.store.reports.report``, what /reports runs: every
+process as an administrator sees them, and one process; 20 times each, at most), a decision
+(``service.decide``; also on the database before seeding, for the ratio), and an email reply (a
+stored reply read by the function the worker's ``handle_inbound`` runs,
+``mail.work.read_reply``). Also the size of the database per 1,000 instances and the seeding
+time. ``--explain`` prints the query plans (SQLite: ``EXPLAIN QUERY PLAN``; PostgreSQL:
+``EXPLAIN ANALYZE``) of the slowest reads' statements.
 
 A benchmark, not a test: nothing fails because the machine is slow.
 """

@@ -134,7 +134,7 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only a path on this site: never an absolute URL or ``//host`` (an open redirect)."""
     if not target:
         return url_for("pages.inbox")
@@ -150,7 +150,7 @@ def login():
     next_url = request.values.get("next", "")
     if request.method != "POST":  # GET, and HEAD: never a login attempt
         if current_person() is not None:
-            return redirect(_safe_next(next_url))
+            return redirect(safe_next(next_url))
         return render_template("login.html", email="", next=next_url, failed=False)
     email = request.form.get("email", "").strip()
     password = request.form.get("password", "")
@@ -167,7 +167,7 @@ def login():
     session["person_id"] = person.id
     session["session_version"] = person.session_version
     g.page_person = person
-    return redirect(_safe_next(next_url), 303)
+    return redirect(safe_next(next_url), 303)
 
 
 @bp.post("/logout")

@@ -38,7 +38,7 @@ from approvals.core.errors import StoreUnavailable
 from approvals.store import notices, queries
 from approvals.store.db import read_session, write_session
 from approvals.store.models import Instance, Notification
-from web.auth import _safe_next, current_locale, current_person, login_required
+from web.auth import current_locale, current_person, login_required, safe_next
 from web.context import db, utcnow
 
 bp = Blueprint("notices", __name__)
@@ -147,7 +147,7 @@ def notifications_page():
 
 
 def _back() -> Any:
-    return redirect(_safe_next(request.form.get("next") or url_for(".notifications_page")), 303)
+    return redirect(safe_next(request.form.get("next") or url_for(".notifications_page")), 303)
 
 
 @bp.post("/notifications/<row:note_id>/read")

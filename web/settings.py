@@ -22,7 +22,7 @@ from approvals.config import zones
 from approvals.store.db import write_session
 from approvals.store.models import Person
 from approvals.texts import formats
-from web.auth import LOCALE_KEY, _safe_next, current_person, login_required
+from web.auth import LOCALE_KEY, current_person, login_required, safe_next
 from web.context import db, utcnow
 
 bp = Blueprint("settings", __name__)
@@ -58,7 +58,7 @@ def save_settings():
 def switch_language():
     """The header's switch: the page again (``next``) in the chosen language."""
     chosen = request.form.get("locale", "")
-    target = _safe_next(request.form.get("next"))
+    target = safe_next(request.form.get("next"))
     if chosen not in texts.LOCALES:
         return redirect(target, 303)
     person = current_person()
