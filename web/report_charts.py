@@ -73,7 +73,7 @@ def trend(found: Report, locale: str) -> Chart:
     ticks = [{"y": round(y(v), 1), "label": formats.format_number(int(v), locale)}
              for v in _range(0, axis_top, step)]
     every = max(1, math.ceil(len(weeks) / 8))
-    x_labels = [{"x": round(x(i), 1), "label": f"W{w.week:02d}"}
+    x_labels = [{"x": round(x(i), 1), "label": f"W{w.week:02d}" + ("*" if w.partial else "")}
                 for i, w in enumerate(weeks) if i % every == 0 or i == len(weeks) - 1]
     if len(x_labels) > 1 and x_labels[-1]["x"] - x_labels[-2]["x"] < 40:
         del x_labels[-2]  # the last week's label wins over a neighbour it would overlap

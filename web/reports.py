@@ -209,6 +209,9 @@ class ReportWeek(openapi._Answer):
     rejected: int
     median_seconds: int | None = Field(description="the median time from start to end of "
                                                    "those that ended that week")
+    partial: bool = Field(description="only some of the week's days are in the period (the "
+                                      "current week so far, or a period that starts or ends "
+                                      "mid-week): its counts are not a whole week's")
 
 
 class ReportScope(openapi._Answer):

@@ -115,6 +115,7 @@ class WeekFigure:
     completed: int = 0
     rejected: int = 0
     median: float | None = None  # seconds from start to end of those that ended that week
+    partial: bool = False  # only some of its days are in the period (e.g. this week so far)
 
     @property
     def label(self) -> str:
@@ -201,7 +202,10 @@ def compute(instances: Iterable[InstanceRow], rounds: Iterable[RoundRow],
             slot[2 if row.ending else 1] += 1
             slot[3].append(took)
     figures.duration_median = median(durations)
-    figures.weeks = [WeekFigure(y, w, monday, *weeks[(y, w)][:3], median(weeks[(y, w)][3]))
+    first = start.astimezone(zone).date()
+    last = (end - timedelta(microseconds=1)).astimezone(zone).date()
+    figures.weeks = [WeekFigure(y, w, monday, *weeks[(y, w)][:3], median(weeks[(y, w)][3]),
+                                monday < first or monday + timedelta(days=6) > last)
                      for y, w, monday in weeks_of(start, end, zone)]
     _stages(figures, rounds)
     _slowest(figures, decided)

@@ -337,5 +337,6 @@ def view(found: Report) -> dict[str, Any]:
                     for a in f.slowest],
         "weeks": [{"week": w.label, "starts_on": w.monday.isoformat(), "started": w.started,
                    "completed": w.completed, "rejected": w.rejected,
-                   "median_seconds": _whole(w.median)} for w in f.weeks],
+                   "median_seconds": _whole(w.median), "partial": w.partial}
+                  for w in f.weeks],
     }

@@ -43,6 +43,12 @@ PAGE.update({
     "reports.duration_median": {"en": "Median time to finish", "ru": "Медиана длительности"},
     "reports.overdue_share": {"en": "Overdue tasks", "ru": "Просроченные задачи"},
     "reports.trend_title": {"en": "Instances by week", "ru": "Процессы по неделям"},
+    "reports.partial_week": {"en": "(part of the week)", "ru": "(неполная неделя)"},
+    "reports.partial_note": {
+        "en": "* A week only partly in the period (this week so far, or a period that starts "
+              "or ends mid-week): its figures are not a whole week's.",
+        "ru": "* Неделя, попавшая в период не целиком (текущая неделя или период, который "
+              "начинается или заканчивается посреди недели): её числа — не за всю неделю."},
     "reports.trend_desc": {"en": "Started (solid line, circles), completed (dashed line, "
                                  "squares) and rejected (dotted line, triangles) each ISO week.",
                            "ru": "Запущено (сплошная линия, круги), завершено (штриховая, "

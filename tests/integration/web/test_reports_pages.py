@@ -10,6 +10,7 @@ import re
 
 from sqlmodel import select
 
+from approvals.clock import utcnow
 from approvals.store.db import write_session
 from approvals.store.models import Department, Person, PersonRole
 from tests.integration.web.site import ids, open_task
@@ -73,6 +74,10 @@ def test_who_sees_which_reports(app, browsers) -> None:
     everything = browsers("ada").get("/reports").text
     assert "You see the instances of everyone." in everything
     assert "(days as in UTC)." in everything  # nobody here has a zone of their own
+    # the default period ends today: unless today is a Sunday its week is marked partial
+    partial = utcnow().weekday() != 6
+    assert ('id="partial-note"' in everything) is partial
+    assert ("(part of the week)</span>" in everything) is partial
     assert total(everything, "started") == "3"
     russian = browsers("olga").get("/reports").text  # an auditor, in Russian
     assert "Отчёты" in russian and "Процессы по неделям" in russian

@@ -84,6 +84,17 @@ def test_the_figures_of_a_period() -> None:
     assert (second.started, second.completed, second.rejected, second.median) == (1, 0, 1,
                                                                                  200 * H)
     assert compute([], [], [], Deadlines(), START, END).overdue_share is None
+    assert [w.partial for w in f.weeks] == [False, False]  # two whole ISO weeks
+
+
+def test_a_week_only_partly_in_the_period_is_marked() -> None:
+    """From a Wednesday to the next week's Tuesday (today, say): both weeks are partial; in
+    Moscow the same UTC moments make other days."""
+    start = START + timedelta(days=2)  # Wednesday 4 March
+    f = compute([], [], [], Deadlines(), start, start + timedelta(days=7))
+    assert [(w.label, w.partial) for w in f.weeks] == [("2026-W10", True), ("2026-W11", True)]
+    whole = compute([], [], [], Deadlines(), START, START + timedelta(days=7))
+    assert [(w.label, w.partial) for w in whole.weeks] == [("2026-W10", False)]
 
 
 def test_the_slowest_are_ranked_by_median_with_at_least_three_tasks() -> None:
