@@ -18,7 +18,6 @@ selectors, page), not only the first.
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -41,11 +40,10 @@ from tests.e2e.accessibility import Violation, collect, prepare, report, start, 
 from tests.e2e.test_browser_contract import PHONE, chromium  # noqa: F401
 from tests.integration.web.authz_site import (
     BORIS,
-    FAST_HASHER,
     IVAN,
     PASSWORD,
-    UNSET,
     Site,
+    built_site,
 )
 from tests.integration.web.site import PROCESSES
 from tests.support import free_port
@@ -204,14 +202,7 @@ class Served:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory, redis_url: str, app_broker,
            org_keys) -> Iterator[Served]:
-    with pytest.MonkeyPatch.context() as patch:
-        tmp = tmp_path_factory.mktemp("a11y")
-        patch.setenv("SIGNOFF_VAR_DIR", str(tmp / "var"))
-        patch.setenv("REDIS_URL", redis_url)
-        for name in UNSET:
-            patch.delenv(name, raising=False)
-        patch.setattr("approvals.store.directory._hasher", FAST_HASHER)
-        site = Site(tmp, tmp / "var", org_keys, redis_url)
+    with built_site(tmp_path_factory, "a11y", redis_url, org_keys) as site:
         rows = _rows(site)
         server = make_server("127.0.0.1", free_port(), site.app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, name="a11y-web", daemon=True)
@@ -222,8 +213,6 @@ def served(tmp_path_factory: pytest.TempPathFactory, redis_url: str, app_broker,
             server.shutdown()
             thread.join(timeout=10)
             server.server_close()
-            site.db.dispose()
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _rows(site: Site) -> Rows:

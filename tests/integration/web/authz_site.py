@@ -21,12 +21,15 @@ import io
 import mailbox
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
@@ -244,3 +247,24 @@ def _reply() -> bytes:
     mail["Message-ID"] = "<reply.matrix@example.com>"
     mail.set_content("Approved\n")
     return mail.as_bytes()
+
+
+@contextmanager
+def built_site(tmp_path_factory: pytest.TempPathFactory, name: str, redis_url: str,
+               org_keys) -> Iterator[Site]:
+    """A :class:`Site` in a fresh folder ``name`` with the environment it needs (its var
+    folder, the session's Redis, no mail settings, cheap password hashing), disposed of after:
+    what a module-scoped fixture of the authorisation matrix or the accessibility pass yields."""
+    with pytest.MonkeyPatch.context() as patch:
+        tmp = tmp_path_factory.mktemp(name)
+        patch.setenv("SIGNOFF_VAR_DIR", str(tmp / "var"))
+        patch.setenv("REDIS_URL", redis_url)
+        for unset in UNSET:
+            patch.delenv(unset, raising=False)
+        patch.setattr("approvals.store.directory._hasher", FAST_HASHER)
+        site = Site(tmp, tmp / "var", org_keys, redis_url)
+        try:
+            yield site
+        finally:
+            site.db.dispose()
+            shutil.rmtree(tmp, ignore_errors=True)

@@ -67,13 +67,12 @@ from tests.integration.flows import contract_fields
 from tests.integration.web.authz_site import (
     CLARA,
     CONTRACT,
-    FAST_HASHER,
     IVAN,
     OSCAR,
     PASSWORD,
-    UNSET,
     Site,
     Target,
+    built_site,
     contract_form,
 )
 from tests.unit.accounting.bankfiles import Line, statement
@@ -730,16 +729,8 @@ def _empty_cases() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def matrix(tmp_path_factory: pytest.TempPathFactory, redis_url: str, app_broker,
            org_keys) -> Iterator[Site]:
-    with pytest.MonkeyPatch.context() as patch:
-        tmp = tmp_path_factory.mktemp("authz")
-        patch.setenv("SIGNOFF_VAR_DIR", str(tmp / "var"))
-        patch.setenv("REDIS_URL", redis_url)
-        for name in UNSET:
-            patch.delenv(name, raising=False)
-        patch.setattr("approvals.store.directory._hasher", FAST_HASHER)
-        site = Site(tmp, tmp / "var", org_keys, redis_url)
+    with built_site(tmp_path_factory, "authz", redis_url, org_keys) as site:
         yield site
-        site.db.dispose()
 
 
 _ARG = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")
